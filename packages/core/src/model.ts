@@ -1,0 +1,68 @@
+// The shapes every part of Gatehouse agrees on: what a server should enforce (DesiredState,
+// sent to agents), and the same with FQDNs resolved to addresses (ResolvedState, the
+// compilers' input). Pure data, no behaviour.
+
+/** A catalogue id ("sip", "rtp", ...), a custom service id, or "all". */
+export type ServiceId = string;
+
+export type Protocol = "tcp" | "udp";
+
+export interface PortRange {
+  protocol: Protocol;
+  from: number;
+  /** Inclusive; equal to `from` for a single port. */
+  to: number;
+}
+
+export interface ServiceDefinition {
+  id: ServiceId;
+  name: string;
+  /** Empty for "all", which means every protocol and port. */
+  ports: PortRange[];
+}
+
+export type SourceKind = "ip" | "fqdn";
+
+/** One source allowed for some services. `source` is canonical (see parseSource). */
+export interface DesiredEntry {
+  source: string;
+  kind: SourceKind;
+  services: ServiceId[];
+}
+
+export interface BasePolicy {
+  /** RTP (the "rtp" service) open to every source, as in Travelin' Man 3. */
+  mediaOpenToAll: boolean;
+  /** Private ranges allowed for everything (canonical CIDRs). */
+  lanRanges: string[];
+  /** Always allowed for everything; canonical IP/CIDR or FQDN, or null. */
+  primaryAdmin: string | null;
+}
+
+/** Everything one server must enforce. Deterministic: same intent, same JSON, same hash. */
+export interface DesiredState {
+  serverId: string;
+  policy: BasePolicy;
+  /** Every service referenced by an entry, plus "rtp" when media is open; sorted by id. */
+  services: ServiceDefinition[];
+  /** Merged by source (services unioned), sorted by kind then source. */
+  entries: DesiredEntry[];
+}
+
+/** An address or CIDR (canonical) allowed for some services, after FQDN resolution. */
+export interface ResolvedAllow {
+  address: string;
+  services: ServiceId[];
+}
+
+/** The compilers' input: DesiredState with every FQDN replaced by its addresses. */
+export interface ResolvedState {
+  policy: {
+    mediaOpenToAll: boolean;
+    lanRanges: string[];
+    /** The primary admin's addresses (several if it is an FQDN); may be empty. */
+    primaryAdmin: string[];
+  };
+  services: ServiceDefinition[];
+  allow: ResolvedAllow[];
+}
