@@ -1,0 +1,36 @@
+// One small interface for every firewall the agent can drive (after crowdsec's
+// cs-firewall-bouncer): the agent's sync loop never knows which one it talks to.
+import type { ResolvedState } from "@gatehouse/core";
+
+export type BackendName = "iptables" | "nftables" | "dry-run";
+
+export interface AppliedSummary {
+  backend: BackendName;
+  /** "full" = atomic replace of everything; "delta" = set elements added/removed in one batch. */
+  mode: "full" | "delta";
+  /** Number of set elements per set name, e.g. { "gh4-sip": 120 }. */
+  setSizes: Record<string, number>;
+  ruleCount: number;
+  /** sha256 of the compiled ruleset that is now enforced. */
+  rulesetHash: string;
+}
+
+export interface DriftReport {
+  intact: boolean;
+  /** Human-readable findings, e.g. "jump to GATEHOUSE is not first in INPUT". */
+  problems: string[];
+}
+
+export interface FirewallBackend {
+  readonly name: BackendName;
+  /**
+   * Enforce `state` atomically: there is never a moment with the allowlist half loaded, empty
+   * or the policy open. May apply a delta against what this backend last applied.
+   * Throws on failure, leaving what was enforced before in place.
+   */
+  apply(state: ResolvedState): Promise<AppliedSummary>;
+  /** Compare the live firewall with `state` (drift: someone ran `iptables -F`). */
+  verify(state: ResolvedState): Promise<DriftReport>;
+  /** Remove everything the agent owns. Only the explicit `uninstall` command calls this. */
+  uninstall(): Promise<void>;
+}
