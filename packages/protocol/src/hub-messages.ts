@@ -1,0 +1,40 @@
+// Messages the hub sends to an agent. A `state` is a full snapshot and always resets the
+// receiver (tailscale's rule): a missed `changed` can never leave an agent wrong.
+import { z } from "zod";
+import { desiredStateSchema } from "./desired-state-schema.ts";
+
+const revisionSchema = z.number().int().min(0);
+
+export const stateSchema = z.object({
+  type: z.literal("state"),
+  revision: revisionSchema,
+  /** hashDesiredState(state). */
+  hash: z.string().max(128),
+  state: desiredStateSchema,
+});
+
+/** A change notification carries a revision number, never the list; the agent replies `fetch`. */
+export const changedSchema = z.object({ type: z.literal("changed"), revision: revisionSchema });
+
+/** Confirms a report of this revision (commit-confirm). */
+export const ackSchema = z.object({ type: z.literal("ack"), revision: revisionSchema });
+
+/** The credential is no longer valid: the agent stops and says so. */
+export const revokedSchema = z.object({ type: z.literal("revoked"), reason: z.string().max(1024) });
+
+export const errorSchema = z.object({ type: z.literal("error"), message: z.string().max(1024) });
+
+export const hubMessageSchema = z.discriminatedUnion("type", [
+  stateSchema,
+  changedSchema,
+  ackSchema,
+  revokedSchema,
+  errorSchema,
+]);
+
+export type StateMessage = z.infer<typeof stateSchema>;
+export type ChangedMessage = z.infer<typeof changedSchema>;
+export type AckMessage = z.infer<typeof ackSchema>;
+export type RevokedMessage = z.infer<typeof revokedSchema>;
+export type ErrorMessage = z.infer<typeof errorSchema>;
+export type HubMessage = z.infer<typeof hubMessageSchema>;

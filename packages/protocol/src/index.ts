@@ -1,0 +1,6 @@
+export * from "./version.ts";
+export * from "./desired-state-schema.ts";
+export * from "./agent-messages.ts";
+export * from "./hub-messages.ts";
+export * from "./enroll.ts";
+export * from "./parse.ts";
