@@ -1,0 +1,135 @@
+// The `gatehouse-agent` command line: enroll, run, status, uninstall, check-config.
+import { Command, Option } from "commander";
+import { EnrollmentRefusedError } from "./enroll/enroll-client.ts";
+import { EXIT_CONFIG, EXIT_ENROLL_REFUSED, EXIT_FAILURE, EXIT_OK } from "./exit-codes.ts";
+import type { AgentEnv } from "./env.ts";
+import { createAgentLogger } from "./logger.ts";
+import { ConfigError } from "./state/state-dir.ts";
+import { parseBackendChoice, type BackendFactory } from "./commands/backend-choice.ts";
+import { checkConfigCommand } from "./commands/check-config-command.ts";
+import { enrollCommand } from "./commands/enroll-command.ts";
+import type { Output } from "./commands/output.ts";
+import { RUN_DEFAULTS, runCommand } from "./commands/run-command.ts";
+import { statusCommand } from "./commands/status-command.ts";
+import { uninstallCommand } from "./commands/uninstall-command.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+export interface CliDeps {
+  env: AgentEnv;
+  createBackend: BackendFactory;
+  out: Output;
+  /** Resolves when `run` should stop (SIGTERM/SIGINT). */
+  stopSignal: Promise<void>;
+}
+
+const seconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`not a number of seconds: ${value}`);
+  return n;
+};
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const backendOption = () => new Option("--backend <name>", "auto | iptables | nftables | dry-run").default("auto").argParser(parseBackendChoice);
+
+/** Runs the command line; resolves to the process exit code. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  const logger = createAgentLogger(deps.env.GATEHOUSE_LOG_LEVEL);
+  let exitCode = EXIT_OK;
+  const program = new Command("gatehouse-agent")
+    .description("Gatehouse agent: keeps this server's firewall exactly as the control plane says")
+    .version(AGENT_VERSION)
+    .exitOverride()
+    .option("--state-dir <dir>", "state directory (credential, last applied state, status)", deps.env.GATEHOUSE_STATE_DIR);
+
+  program
+    .command("enroll")
+    .description("trade a one-time enrollment token for this server's credential")
+    .requiredOption("--url <url>", "control plane base URL, e.g. https://gatehouse.example.net")
+    .requiredOption("--token <token>", "one-time enrollment token from the control plane")
+    .option("--ca <file>", "PEM CA bundle to trust for https")
+    .option("--hostname <name>", "name to report (default: this host's name)")
+    .option("--force", "enroll again even if already enrolled")
+    .action(async (o: { url: string; token: string; ca?: string; hostname?: string; force?: boolean }) => {
+      await enrollCommand({ ...o, stateDir: program.opts<{ stateDir: string }>().stateDir }, deps.out);
+    });
+
+  program
+    .command("run")
+    .description("enforce the last state from disk, then sync with the control plane until stopped")
+    .addOption(backendOption())
+    .option("--ca <file>", "PEM CA bundle to trust for wss")
+    .option("--commit-confirm-seconds <s>", "roll back a new ruleset not acknowledged within this time (0 = off)", seconds, RUN_DEFAULTS.commitConfirmSeconds)
+    .option("--drift-interval-seconds <s>", "how often the live firewall is verified", seconds, RUN_DEFAULTS.driftIntervalSeconds)
+    .option("--heartbeat-timeout-seconds <s>", "reconnect when the control plane is silent this long", seconds, RUN_DEFAULTS.heartbeatTimeoutSeconds)
+    .option("--dns-server <host[:port]>", "DNS server for FQDN entries (repeatable; default: the system's)", collect, [])
+    .option("--ttl-min-seconds <s>", "re-resolve FQDNs no more often than this", seconds, RUN_DEFAULTS.ttlMinSeconds)
+    .option("--ttl-max-seconds <s>", "re-resolve FQDNs at least this often", seconds, RUN_DEFAULTS.ttlMaxSeconds)
+    .option("--backoff-base-ms <ms>", "first reconnect delay ceiling", seconds, RUN_DEFAULTS.backoffBaseMs)
+    .option("--backoff-cap-ms <ms>", "largest reconnect delay ceiling", seconds, RUN_DEFAULTS.backoffCapMs)
+    .addOption(new Option("--netns <name>", "drive the firewall of this network namespace (tests)").hideHelp())
+    .action(async (o) => {
+      exitCode = await runCommand(
+        {
+          stateDir: program.opts<{ stateDir: string }>().stateDir,
+          backend: o.backend,
+          ca: o.ca,
+          netns: o.netns,
+          commitConfirmSeconds: o.commitConfirmSeconds,
+          driftIntervalSeconds: o.driftIntervalSeconds,
+          heartbeatTimeoutSeconds: o.heartbeatTimeoutSeconds,
+          dnsServers: o.dnsServer,
+          ttlMinSeconds: o.ttlMinSeconds,
+          ttlMaxSeconds: o.ttlMaxSeconds,
+          backoffBaseMs: o.backoffBaseMs,
+          backoffCapMs: o.backoffCapMs,
+        },
+        { createBackend: deps.createBackend, logger, stopSignal: deps.stopSignal },
+      );
+    });
+
+  program
+    .command("status")
+    .description("what is enforced now, unresolved FQDNs, last contact")
+    .option("--json", "machine-readable")
+    .action(async (o: { json?: boolean }) => {
+      await statusCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, deps.out);
+    });
+
+  program
+    .command("uninstall")
+    .description("remove every rule, chain and set the agent owns (the only command that does)")
+    .addOption(backendOption())
+    .option("--purge", "also forget the enrollment credential")
+    .addOption(new Option("--netns <name>").hideHelp())
+    .action(async (o: { backend: ReturnType<typeof parseBackendChoice>; purge?: boolean; netns?: string }) => {
+      await uninstallCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, { createBackend: deps.createBackend, logger }, deps.out);
+    });
+
+  program
+    .command("check-config")
+    .description("validate the enrollment, CA and backend (systemd ExecStartPre)")
+    .addOption(backendOption())
+    .option("--ca <file>", "PEM CA bundle")
+    .addOption(new Option("--netns <name>").hideHelp())
+    .action(async (o: { backend: ReturnType<typeof parseBackendChoice>; ca?: string; netns?: string }) => {
+      await checkConfigCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, { createBackend: deps.createBackend, logger }, deps.out);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return EXIT_OK;
+    if (typeof code === "string" && code.startsWith("commander.")) return EXIT_CONFIG;
+    if (error instanceof ConfigError) {
+      process.stderr.write(`gatehouse-agent: ${error.message}\n`);
+      return EXIT_CONFIG;
+    }
+    if (error instanceof EnrollmentRefusedError) {
+      process.stderr.write(`gatehouse-agent: ${error.message}\n`);
+      return EXIT_ENROLL_REFUSED;
+    }
+    process.stderr.write(`gatehouse-agent: ${(error as Error).message}\n`);
+    return EXIT_FAILURE;
+  }
+}

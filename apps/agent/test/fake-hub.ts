@@ -1,0 +1,125 @@
+// A stand-in control plane for the agent's unit tests (after crowdsec's bouncer tests, which
+// drive the real binary against a fake API): a real HTTP + WebSocket server on a real port
+// speaking the real protocol, whose behaviour each test controls.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+import { createHash } from "node:crypto";
+import type { DesiredState } from "@gatehouse/core";
+import { encodeMessage, parseAgentMessage, type AgentMessage, type HubMessage, type ReportMessage } from "@gatehouse/protocol";
+
+export class FakeHub {
+  readonly credential = "c".repeat(48);
+  revision = 1;
+  state: DesiredState;
+  refuseWith: number | null = null;
+  autoAck = true;
+  readonly received: AgentMessage[] = [];
+  readonly reports: ReportMessage[] = [];
+  connections = 0;
+  refusals = 0;
+  private http: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private readonly sockets = new Set<WebSocket>();
+  private waiters: { check: () => boolean; resolve: () => void }[] = [];
+  port = 0;
+
+  constructor(state: DesiredState) {
+    this.state = state;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get hash(): string {
+    return createHash("sha256").update(JSON.stringify(this.state)).digest("hex");
+  }
+
+  async start(port = 0): Promise<void> {
+    const wss = new WebSocketServer({ noServer: true });
+    const http = createServer((_req, res) => res.writeHead(404).end());
+    http.on("upgrade", (req, socket, head) => {
+      if (this.refuseWith !== null || req.headers.authorization !== `Bearer ${this.credential}`) {
+        this.refusals += 1;
+        socket.end(`HTTP/1.1 ${this.refuseWith ?? 401} Refused\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    });
+    await new Promise<void>((resolve) => http.listen(port, "127.0.0.1", resolve));
+    this.port = (http.address() as AddressInfo).port;
+    this.http = http;
+    this.wss = wss;
+  }
+
+  /** The control plane goes away (connections dropped, port closed). */
+  async stop(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.sockets.clear();
+    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+    this.http?.closeAllConnections();
+    this.wss?.close();
+    this.http = null;
+  }
+
+  /** An operator changed something: new revision, agents notified with `changed`. */
+  publish(state: DesiredState): void {
+    this.state = state;
+    this.revision += 1;
+    this.broadcast({ type: "changed", revision: this.revision });
+  }
+
+  broadcast(message: HubMessage): void {
+    for (const ws of this.sockets) ws.send(encodeMessage(message));
+  }
+
+  /** Drops every live connection without closing the port. */
+  dropConnections(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
+  /** Resolves when `check` holds (re-evaluated on every message received). */
+  until(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ check, resolve }));
+  }
+
+  /** The latest report, once one matches. */
+  async reportWhere(check: (r: ReportMessage) => boolean): Promise<ReportMessage> {
+    await this.until(() => this.reports.some(check));
+    return [...this.reports].reverse().find(check)!;
+  }
+
+  private onConnection(ws: WebSocket): void {
+    this.connections += 1;
+    this.sockets.add(ws);
+    ws.on("close", () => this.sockets.delete(ws));
+    ws.send(this.stateMessage());
+    ws.on("message", (data) => {
+      const parsed = parseAgentMessage(data as Buffer);
+      if (!parsed.ok) return ws.close(1008);
+      const message = parsed.message;
+      this.received.push(message);
+      if (message.type === "fetch") ws.send(this.stateMessage());
+      if (message.type === "report") {
+        this.reports.push(message);
+        if (this.autoAck) ws.send(encodeMessage({ type: "ack", revision: message.appliedRevision }));
+      }
+      this.notify();
+    });
+    this.notify();
+  }
+
+  private stateMessage(): string {
+    return encodeMessage({ type: "state", revision: this.revision, hash: this.hash, state: this.state });
+  }
+
+  private notify(): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.check()) return true;
+      w.resolve();
+      return false;
+    });
+  }
+}
