@@ -1,2 +1,3 @@
 export * from "./model.ts";
 export * from "./ivr/index.ts";
+export * from "./compile/index.ts";

@@ -1,0 +1,62 @@
+// Small changes (a traveler's grant, an expiry) only change set members. They are applied as one
+// batch of element additions and removals instead of a full replace: milliseconds for 1,000
+// changes on a 100k set.
+import { NFT_FAMILY, NFT_TABLE } from "./nft.ts";
+
+export interface SetChange {
+  add: string[];
+  remove: string[];
+}
+
+/** Changed sets only, keyed by set name; members keep the order of `after` / `before`. */
+export type SetDelta = Record<string, SetChange>;
+
+export function diffSets(before: Record<string, string[]>, after: Record<string, string[]>): SetDelta {
+  const delta: SetDelta = {};
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  for (const name of names) {
+    const old = new Set(before[name] ?? []);
+    const next = new Set(after[name] ?? []);
+    const add = [...next].filter((member) => !old.has(member));
+    const remove = [...old].filter((member) => !next.has(member));
+    if (add.length > 0 || remove.length > 0) delta[name] = { add, remove };
+  }
+  return delta;
+}
+
+export function deltaSize(delta: SetDelta): number {
+  return Object.values(delta).reduce((sum, change) => sum + change.add.length + change.remove.length, 0);
+}
+
+/**
+ * `ipset restore` input. ipset restore is not a transaction, so additions come first: a source
+ * moving from a /32 to its /24 is never briefly missing. -exist makes a repeated line harmless.
+ */
+export function compileIpsetDelta(delta: SetDelta): string {
+  const names = Object.keys(delta).sort();
+  const lines: string[] = [];
+  for (const name of names) for (const member of delta[name]?.add ?? []) lines.push(`add ${name} ${member} -exist`);
+  for (const name of names) for (const member of delta[name]?.remove ?? []) lines.push(`del ${name} ${member} -exist`);
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}
+
+/**
+ * One `nft -f` transaction. Removals come first so that replacing a network with an overlapping
+ * one never trips the interval-overlap check; the kernel commits all of it or nothing. Removing
+ * an element that is not there fails the transaction (the backend then does a full replace).
+ */
+export function compileNftDelta(delta: SetDelta): string {
+  const names = Object.keys(delta).sort();
+  const lines: string[] = [];
+  const element = (verb: string, name: string, members: string[]) =>
+    `${verb} element ${NFT_FAMILY} ${NFT_TABLE} ${name} { ${members.join(", ")} }`;
+  for (const name of names) {
+    const remove = delta[name]?.remove ?? [];
+    if (remove.length > 0) lines.push(element("delete", name, remove));
+  }
+  for (const name of names) {
+    const add = delta[name]?.add ?? [];
+    if (add.length > 0) lines.push(element("add", name, add));
+  }
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}

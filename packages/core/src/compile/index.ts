@@ -1,0 +1,13 @@
+export { compileIptables, compileIptablesPlan, ipsetName, temporaryIpsetName, isGatehouseIpset, IPTABLES_CHAIN, IPSET_MAXELEM } from "./iptables.ts";
+export type { IptablesRuleset } from "./iptables.ts";
+export { compileNft, compileNftRuleset, compileNftPlan, nftHostSetName, nftNetworkSetName, NFT_TABLE, NFT_FAMILY, NFT_CHAIN, NFT_PRIORITY } from "./nft.ts";
+export type { NftRuleset } from "./nft.ts";
+export { diffSets, deltaSize, compileIpsetDelta, compileNftDelta } from "./delta.ts";
+export type { SetChange, SetDelta } from "./delta.ts";
+export { inspectInputJump, inputJumpRepair, inputJumpRemoval, beforeCommit } from "./input-jump.ts";
+export type { InputJumpState } from "./input-jump.ts";
+export { planFirewall, ReservedServiceIdError } from "./plan.ts";
+export type { FirewallPlan, SourceGroup, ServicePorts } from "./plan.ts";
+export { normaliseMembers } from "./members.ts";
+export type { Family as IpFamily } from "./members.ts";
+export { RULE_TAG_PATTERN } from "./rule-tag.ts";

@@ -1,0 +1,88 @@
+// What a server's firewall must do, independent of iptables or nftables: which groups of source
+// networks exist (LAN, admin, "all", one per service) and which ports each service group opens.
+// Both compilers render this plan, so they can never disagree about who is allowed.
+import type { PortRange, Protocol, ResolvedState, ServiceDefinition } from "../model.ts";
+import { normaliseMembers, type Family } from "./members.ts";
+
+/** Groups whose members are allowed every protocol and port, in rule order. */
+export const EVERYTHING_GROUPS = ["lan", "admin", "all"] as const;
+
+/** RTP's catalogue ports, used only if the state lacks the "rtp" definition it should carry. */
+const DEFAULT_MEDIA_PORTS: PortRange[] = [{ protocol: "udp", from: 10000, to: 20000 }];
+
+export const FAMILIES: readonly Family[] = [4, 6];
+
+export interface SourceGroup {
+  /** "lan", "admin", "all" or a service id. */
+  group: string;
+  family: Family;
+  /** Canonical, non-overlapping, sorted (see normaliseMembers). */
+  members: string[];
+}
+
+export interface ServicePorts {
+  group: string;
+  protocol: Protocol;
+  ranges: PortRange[];
+}
+
+export interface FirewallPlan {
+  groups: SourceGroup[];
+  /** Service groups with ports, sorted by service id then protocol. */
+  servicePorts: ServicePorts[];
+  /** Ports open to every source (RTP when media is open to all); empty otherwise. */
+  openToAll: PortRange[];
+}
+
+export class ReservedServiceIdError extends Error {
+  constructor(readonly serviceId: string) {
+    super(`service id "${serviceId}" is reserved for the firewall's own ${serviceId} set`);
+    this.name = "ReservedServiceIdError";
+  }
+}
+
+function portedServices(services: ServiceDefinition[]): ServiceDefinition[] {
+  const ported = services.filter((service) => service.id !== "all" && service.ports.length > 0);
+  for (const service of ported) {
+    if ((EVERYTHING_GROUPS as readonly string[]).includes(service.id)) throw new ReservedServiceIdError(service.id);
+  }
+  return [...ported].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function sortedRanges(ranges: PortRange[]): PortRange[] {
+  const unique = new Map(ranges.map((range) => [`${range.from}-${range.to}`, range]));
+  return [...unique.values()].sort((a, b) => a.from - b.from || a.to - b.to);
+}
+
+function portsByProtocol(service: ServiceDefinition): ServicePorts[] {
+  const protocols: Protocol[] = ["tcp", "udp"];
+  return protocols
+    .map((protocol) => ({
+      group: service.id,
+      protocol,
+      ranges: sortedRanges(service.ports.filter((range) => range.protocol === protocol)),
+    }))
+    .filter((ports) => ports.ranges.length > 0);
+}
+
+function sourcesByGroup(state: ResolvedState, groups: string[]): Map<string, string[]> {
+  const sources = new Map<string, string[]>(groups.map((group) => [group, []]));
+  sources.get("lan")?.push(...state.policy.lanRanges);
+  sources.get("admin")?.push(...state.policy.primaryAdmin);
+  for (const allow of state.allow) {
+    for (const service of allow.services) sources.get(service)?.push(allow.address);
+  }
+  return sources;
+}
+
+export function planFirewall(state: ResolvedState): FirewallPlan {
+  const services = portedServices(state.services);
+  const groupNames = [...EVERYTHING_GROUPS, ...services.map((service) => service.id)];
+  const sources = sourcesByGroup(state, groupNames);
+  const groups = groupNames.flatMap((group) =>
+    FAMILIES.map((family) => ({ group, family, members: normaliseMembers(sources.get(group) ?? [], family) })),
+  );
+  const rtp = state.services.find((service) => service.id === "rtp");
+  const openToAll = state.policy.mediaOpenToAll ? sortedRanges(rtp?.ports ?? DEFAULT_MEDIA_PORTS) : [];
+  return { groups, servicePorts: services.flatMap(portsByProtocol), openToAll };
+}
