@@ -1,12 +1,12 @@
 // A stand-in control plane for the agent's unit tests (after crowdsec's bouncer tests, which
 // drive the real binary against a fake API): a real HTTP + WebSocket server on a real port
 // speaking the real protocol, whose behaviour each test controls.
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createHash } from "node:crypto";
 import type { DesiredState } from "@gatehouse/core";
-import { encodeMessage, parseAgentMessage, type AgentMessage, type HubMessage, type ReportMessage } from "@gatehouse/protocol";
+import { ENROLL_PATH, enrollRequestSchema, encodeMessage, parseAgentMessage, type AgentMessage, type HubMessage, type ReportMessage } from "@gatehouse/protocol";
 
 export class FakeHub {
   readonly credential = "c".repeat(48);
@@ -38,7 +38,7 @@ export class FakeHub {
 
   async start(port = 0): Promise<void> {
     const wss = new WebSocketServer({ noServer: true });
-    const http = createServer((_req, res) => res.writeHead(404).end());
+    const http = createServer((req, res) => this.onHttp(req, res));
     http.on("upgrade", (req, socket, head) => {
       if (this.refuseWith !== null || req.headers.authorization !== `Bearer ${this.credential}`) {
         this.refusals += 1;
@@ -89,6 +89,21 @@ export class FakeHub {
   async reportWhere(check: (r: ReportMessage) => boolean): Promise<ReportMessage> {
     await this.until(() => this.reports.some(check));
     return [...this.reports].reverse().find(check)!;
+  }
+
+  /** One-time enrollment tokens this hub accepts (each trades once for `credential`). */
+  readonly enrollmentTokens = new Set<string>();
+
+  private onHttp(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== "POST" || req.url !== ENROLL_PATH) return void res.writeHead(404).end();
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = enrollRequestSchema.safeParse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      if (!body.success) return void res.writeHead(400).end(JSON.stringify({ error: "bad request" }));
+      if (!this.enrollmentTokens.delete(body.data.token)) return void res.writeHead(401).end(JSON.stringify({ error: "enrollment token unknown, used or expired" }));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ serverId: this.state.serverId, credential: this.credential }));
+    });
   }
 
   private onConnection(ws: WebSocket): void {
