@@ -9,6 +9,7 @@ import { parseBackendChoice, type BackendFactory } from "./commands/backend-choi
 import { checkConfigCommand } from "./commands/check-config-command.ts";
 import { enrollCommand } from "./commands/enroll-command.ts";
 import type { Output } from "./commands/output.ts";
+import { restoreCommand } from "./commands/restore-command.ts";
 import { RUN_DEFAULTS, runCommand } from "./commands/run-command.ts";
 import { statusCommand } from "./commands/status-command.ts";
 import { uninstallCommand } from "./commands/uninstall-command.ts";
@@ -102,6 +103,15 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .addOption(new Option("--netns <name>").hideHelp())
     .action(async (o: { backend: ReturnType<typeof parseBackendChoice>; purge?: boolean; netns?: string }) => {
       await uninstallCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, { createBackend: deps.createBackend, logger }, deps.out);
+    });
+
+  program
+    .command("restore")
+    .description("enforce the last applied state kept on disk and exit (boot, before the network)")
+    .addOption(backendOption())
+    .addOption(new Option("--netns <name>").hideHelp())
+    .action(async (o: { backend: ReturnType<typeof parseBackendChoice>; netns?: string }) => {
+      await restoreCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, { createBackend: deps.createBackend, logger }, deps.out);
     });
 
   program

@@ -8,6 +8,7 @@ import { FakeBackend } from "./fake-backend.ts";
 import { FakeHub } from "./fake-hub.ts";
 import { desiredState, eventually, ip, tempStateDir } from "./agent-fixture.ts";
 import { loadAgentStatus } from "../src/state/status-file.ts";
+import { loadAppliedRecord } from "../src/state/applied-record.ts";
 import type { StatePaths } from "../src/state/state-dir.ts";
 
 describe("the gatehouse-agent command", () => {
@@ -99,5 +100,20 @@ describe("the gatehouse-agent command", () => {
     expect(await runCli(["uninstall", "--backend", "dry-run"], deps)).toBe(EXIT_OK);
     expect(backend.uninstallCalls).toBe(1);
     expect(backend.live).toBeNull();
+  });
+
+  it("`restore` re-enforces the confirmed state from disk after a reboot, with no network", async () => {
+    await runCli(["enroll", "--url", hub.url, "--token", token], deps);
+    const running = runCli(fastRun, deps);
+    await hub.reportWhere((r) => r.appliedRevision === 1);
+    await eventually("revision 1 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    stop();
+    await running;
+    await hub.stop();
+    backend.flushByHand(); // the reboot emptied the kernel's tables
+    printed = [];
+    expect(await runCli(["restore", "--backend", "dry-run"], deps)).toBe(EXIT_OK);
+    expect(backend.liveAddresses()).toEqual(["192.0.2.10"]);
+    expect(printed.join("\n")).toContain("restored revision 1");
   });
 });
