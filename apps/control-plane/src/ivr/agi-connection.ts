@@ -1,0 +1,153 @@
+// One FastAGI conversation over TCP: read the agi_* environment, then send one command at a
+// time and wait for its reply. A caller hang-up (Asterisk's "HANGUP" line, a 511 dead-channel
+// reply, or the socket closing) rejects the pending and every later command with AgiHangUp.
+import type { Socket } from "node:net";
+import { opensUsageText, parseAgiEnvironmentLine, parseAgiReply, type AgiReply } from "./agi-reply.ts";
+
+export class AgiHangUp extends Error {
+  constructor(why: string) {
+    super(`caller hung up (${why})`);
+    this.name = "AgiHangUp";
+  }
+}
+
+/** Asterisk answered a command with an error: a bug on our side or a broken peer. */
+export class AgiProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AgiProtocolError";
+  }
+}
+
+export interface AgiConnectionLimits {
+  /** Longest line accepted from the peer. */
+  maxLineBytes: number;
+  /** Most environment lines accepted before the blank line. */
+  maxEnvironmentLines: number;
+}
+
+const DEFAULT_LIMITS: AgiConnectionLimits = { maxLineBytes: 8192, maxEnvironmentLines: 128 };
+
+type LineWaiter = { resolve: (line: string) => void; reject: (error: Error) => void };
+
+export class AgiConnection {
+  private buffer = "";
+  private readonly lines: string[] = [];
+  private waiter: LineWaiter | null = null;
+  private hangUp: AgiHangUp | null = null;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly limits: AgiConnectionLimits = DEFAULT_LIMITS,
+  ) {
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => this.receive(chunk));
+    socket.on("close", () => this.fail(new AgiHangUp("connection closed")));
+    socket.on("error", () => this.fail(new AgiHangUp("connection error")));
+  }
+
+  get hungUp(): boolean {
+    return this.hangUp !== null;
+  }
+
+  /** The environment block, up to its blank line; rejects after `timeoutMs`. */
+  async readEnvironment(timeoutMs: number): Promise<Record<string, string>> {
+    const environment: Record<string, string> = {};
+    const deadline = setTimeout(() => this.fail(new AgiProtocolError("no AGI environment in time")), timeoutMs);
+    try {
+      for (let count = 0; count <= this.limits.maxEnvironmentLines; count += 1) {
+        const line = await this.nextLine();
+        if (line === "") return environment;
+        const entry = parseAgiEnvironmentLine(line);
+        if (!entry) throw new AgiProtocolError("malformed AGI environment line");
+        environment[entry[0]] = entry[1];
+      }
+      throw new AgiProtocolError("AGI environment too long");
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  /** Send one command and wait for its reply (at most `timeoutMs`). */
+  async command(text: string, timeoutMs: number): Promise<Extract<AgiReply, { kind: "success" }>> {
+    if (this.hangUp) throw this.hangUp;
+    this.socket.write(`${text}\n`);
+    const deadline = setTimeout(() => this.fail(new AgiProtocolError(`no reply to ${verb(text)}`)), timeoutMs);
+    try {
+      const reply = parseAgiReply(await this.nextReplyLine());
+      if (reply.kind === "dead-channel") throw this.markHungUp("dead channel");
+      if (reply.kind === "error") throw new AgiProtocolError(`${verb(text)} refused: ${reply.line}`);
+      return reply;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  close(): void {
+    this.socket.end();
+    this.socket.destroySoon();
+  }
+
+  private async nextReplyLine(): Promise<string> {
+    let line = await this.nextLine();
+    // Asterisk's own hang-up notice may arrive before a reply.
+    if (line === "HANGUP") throw this.markHungUp("HANGUP from Asterisk");
+    if (opensUsageText(line)) {
+      const first = line;
+      while (!line.startsWith("520 ")) line = await this.nextLine();
+      return first.replace("520-", "520 ");
+    }
+    return line;
+  }
+
+  private nextLine(): Promise<string> {
+    const queued = this.lines.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    if (this.hangUp) return Promise.reject(this.hangUp);
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  private receive(chunk: string): void {
+    this.buffer += chunk;
+    let newline = this.buffer.indexOf("\n");
+    while (newline >= 0) {
+      this.deliver(this.buffer.slice(0, newline).replace(/\r$/, ""));
+      this.buffer = this.buffer.slice(newline + 1);
+      newline = this.buffer.indexOf("\n");
+    }
+    if (Buffer.byteLength(this.buffer) > this.limits.maxLineBytes) {
+      this.fail(new AgiProtocolError("AGI line too long"));
+      this.socket.destroy();
+    }
+  }
+
+  private deliver(line: string): void {
+    if (line === "HANGUP" && !this.waiter) this.markHungUp("HANGUP from Asterisk");
+    const waiter = this.waiter;
+    if (waiter) {
+      this.waiter = null;
+      waiter.resolve(line);
+    } else {
+      this.lines.push(line);
+    }
+  }
+
+  private markHungUp(why: string): AgiHangUp {
+    this.hangUp ??= new AgiHangUp(why);
+    return this.hangUp;
+  }
+
+  private fail(error: Error): void {
+    if (error instanceof AgiHangUp) this.markHungUp(error.message);
+    else this.hangUp ??= new AgiHangUp(error.message);
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.reject(error);
+  }
+}
+
+function verb(command: string): string {
+  return command.split(" ").slice(0, 2).join(" ");
+}

@@ -1,0 +1,12 @@
+export {
+  startFastAgiServer,
+  FASTAGI_DEFAULTS,
+  TRAVELER_AGI_SCRIPT,
+  type FastAgiServer,
+  type FastAgiServerOptions,
+  type FastAgiServices,
+  type FastAgiRefusal,
+  type AgiRefusalReason,
+  type FastAgiLogger,
+} from "./fastagi-server.ts";
+export type { TravelerIvrServices, IvrCallSummary } from "./traveler-call.ts";

@@ -1,0 +1,230 @@
+// The FastAGI transport on its own, with the travelers service replaced by a recorder: what
+// Asterisk hears and sends, and who may talk to the IVR at all. The same conversations against
+// the real control plane and database are in travelers-ivr.test.ts.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAgiReply } from "../src/ivr/agi-reply.ts";
+import { startFastAgiServer, type FastAgiRefusal, type FastAgiServer, type FastAgiServices } from "../src/ivr/fastagi-server.ts";
+import { refusalThrottle } from "../src/ivr/refusal-throttle.ts";
+import { normaliseCallerId, type IvrCallSummary } from "../src/ivr/traveler-call.ts";
+import { HANG_UP, placeAsteriskCall, type AsteriskCallOptions, type KeypadEntry } from "./ivr-asterisk.ts";
+
+const SECRET = "s3cret-for-the-ivr-tests";
+
+class RecordingServices implements FastAgiServices {
+  verifications: Array<{ accountNumber: string; pin: string; callerId: string }> = [];
+  grants: Array<{ travelerId: string; address: string; callerId: string }> = [];
+  links: string[] = [];
+  calls: IvrCallSummary[] = [];
+  refusals: FastAgiRefusal[] = [];
+  async verify(input: { accountNumber: string; pin: string; callerId: string }) {
+    this.verifications.push(input);
+    return input.pin === "135790" ? { ok: true as const, travelerId: "t-1" } : { ok: false as const, reason: "invalid" as const };
+  }
+  async createGrant(input: { travelerId: string; address: string; callerId: string }) {
+    this.grants.push(input);
+    return { ok: true as const, expiresAt: new Date("2030-06-09T08:30:00Z") };
+  }
+  async requestLink(input: { travelerId: string }) {
+    this.links.push(input.travelerId);
+    return { ok: true };
+  }
+  async recordCall(summary: IvrCallSummary) {
+    this.calls.push(summary);
+  }
+  async recordRefusedConnection(refusal: FastAgiRefusal) {
+    this.refusals.push(refusal);
+  }
+}
+
+const silentLogger = { info() {}, warn() {}, error() {} };
+let services: RecordingServices;
+let server: FastAgiServer;
+
+beforeAll(async () => {
+  services = new RecordingServices();
+  server = await startFastAgiServer(
+    {
+      host: "127.0.0.1",
+      port: 0,
+      allowedPeers: ["127.0.0.1/32"],
+      secret: SECRET,
+      ivr: { allowDocumentationAddresses: false },
+      promptPrefix: "gatehouse/",
+      environmentTimeoutMs: 300,
+      replyGraceMs: 10_000,
+      maxConnections: 10,
+      refusalAuditWindowMs: 0,
+    },
+    services,
+    silentLogger,
+  );
+});
+afterAll(async () => server.close());
+
+function call(options: Partial<AsteriskCallOptions>) {
+  return placeAsteriskCall({ port: server.port, secret: SECRET, keypad: [], ...options });
+}
+
+const counts = () => ({
+  verifications: services.verifications.length,
+  grants: services.grants.length,
+  calls: services.calls.length,
+  refusals: services.refusals.length,
+});
+
+describe("a traveler's call over FastAGI", () => {
+  it("hears every step and ends with the grant and its expiry", async () => {
+    const before = counts();
+    const record = await call({ keypad: ["4711#", "135790#", "12*34*56*78#", "1#"] });
+    expect(record.commands[0]).toBe("ANSWER");
+    expect(record.commands).toContain('STREAM FILE gatehouse/welcome ""');
+    expect(record.commands).toContain("GET DATA gatehouse/enter-account 10000 16");
+    expect(record.commands).toContain("GET DATA gatehouse/confirm-or-reenter 6000 1");
+    expect(record.commands).toContain('SAY DIGITS 12 ""');
+    expect(record.prompts).toEqual([
+      "welcome", "enter-account", "enter-pin", "enter-address",
+      "you-entered", "dot", "dot", "dot", "confirm-or-reenter",
+      "granted-until", "month-06", "at", "utc", "mail-follows", "goodbye",
+    ]);
+    expect(record.spoken).toEqual(["12", "34", "56", "78", "9", "0830"]);
+    expect(record.hungUpByIvr).toBe(true);
+    expect(services.grants.at(-1)).toEqual({ travelerId: "t-1", address: "12.34.56.78", callerId: "+15551230000" });
+    expect(services.calls.at(-1)).toMatchObject({ outcome: "granted", address: "12.34.56.78", travelerId: "t-1" });
+    expect(counts()).toMatchObject({ grants: before.grants + 1, calls: before.calls + 1 });
+  });
+
+  it("passes the caller ID on for lockout, and an entry without # still counts", async () => {
+    await call({ callerId: "\"Hotel\" <+44 20 7946 0000>", keypad: ["4711", "000000#", HANG_UP] });
+    expect(services.verifications.at(-1)).toEqual({ accountNumber: "4711", pin: "000000", callerId: "+442079460000" });
+  });
+
+  it("says goodbye and hangs up after three silent prompts", async () => {
+    const record = await call({ keypad: ["", "", ""] });
+    expect(record.prompts).toEqual([
+      "welcome", "enter-account", "no-input", "enter-account", "no-input", "enter-account",
+      "no-input", "too-many-tries", "goodbye",
+    ]);
+    expect(record.hungUpByIvr).toBe(true);
+    expect(services.calls.at(-1)).toMatchObject({ outcome: "no-input" });
+  });
+
+  it.each<[string, KeypadEntry[]]>([
+    ["account", [HANG_UP]],
+    ["pin", ["4711#", HANG_UP]],
+    ["address", ["4711#", "135790#", HANG_UP]],
+    ["confirm", ["4711#", "135790#", "12*34*56*78#", HANG_UP]],
+  ])("a caller hanging up at the %s prompt creates no grant", async (step, keypad) => {
+    const before = counts();
+    const record = await call({ keypad });
+    expect(record.hungUpByCaller).toBe(true);
+    expect(services.calls.at(-1)).toMatchObject({ outcome: "caller-hung-up", hungUpAt: step });
+    expect(counts().grants).toBe(before.grants);
+  });
+
+  it("a caller hanging up during the read-back creates no grant", async () => {
+    const before = counts();
+    await call({ keypad: ["4711#", "135790#", "12*34*56*78#"], hangUpOn: (command) => command.startsWith("SAY DIGITS 56") });
+    expect(services.calls.at(-1)).toMatchObject({ outcome: "caller-hung-up", hungUpAt: "confirm" });
+    expect(counts().grants).toBe(before.grants);
+  });
+
+  it("ends the call, granting nothing, when Asterisk rejects a command", async () => {
+    const before = counts();
+    const record = await call({
+      keypad: ["4711#", "135790#", "12*34*56*78#", "1#"],
+      rejectOn: (command) => command.startsWith("SAY DIGITS"),
+    });
+    expect(record.commands.filter((command) => command.startsWith("SAY DIGITS"))).toHaveLength(1);
+    expect(services.calls.at(-1)).toMatchObject({ outcome: "technical-problem" });
+    expect(counts().grants).toBe(before.grants);
+  });
+});
+
+describe("who may speak AGI to the IVR", () => {
+  it("a connection without the secret is closed before any prompt and audited", async () => {
+    const before = counts();
+    const record = await call({ secret: null, keypad: ["4711#", "135790#", "12*34*56*78#", "1#"] });
+    expect(record.commands).toEqual([]);
+    expect(services.refusals.at(-1)).toMatchObject({ reason: "wrong-secret", script: "traveler" });
+    expect(counts()).toMatchObject({ verifications: before.verifications, grants: before.grants });
+  });
+
+  it("a wrong secret is refused the same way", async () => {
+    const record = await call({ secret: "not-the-secret-at-all", keypad: ["4711#"] });
+    expect(record.commands).toEqual([]);
+    expect(services.refusals.at(-1)).toMatchObject({ reason: "wrong-secret" });
+  });
+
+  it("a connection from an address not on the list is closed unread and audited", async () => {
+    const before = counts();
+    const record = await call({ localAddress: "127.0.0.2", keypad: ["4711#", "135790#", "12*34*56*78#", "1#"] });
+    expect(record.commands).toEqual([]);
+    expect(services.refusals.at(-1)).toEqual({ remoteAddress: "127.0.0.2", reason: "peer-not-allowed", script: null, count: 1 });
+    expect(counts()).toMatchObject({ verifications: before.verifications, grants: before.grants });
+  });
+
+  it("a peer that sends no AGI environment is dropped", async () => {
+    const record = await call({ silent: true });
+    expect(record.commands).toEqual([]);
+    expect(services.refusals.at(-1)).toMatchObject({ reason: "no-environment" });
+  });
+
+  it("another AGI script name is refused", async () => {
+    const record = await call({ script: "something-else" });
+    expect(record.commands).toEqual([]);
+    expect(services.refusals.at(-1)).toMatchObject({ reason: "unknown-script", script: "something-else" });
+  });
+
+  it("a peer hammering the port is audited once per window, with the count", () => {
+    const throttle = refusalThrottle(60_000);
+    expect(throttle.admit("192.0.2.1 wrong-secret", 0)).toBe(1);
+    expect(throttle.admit("192.0.2.1 wrong-secret", 1_000)).toBe(0);
+    expect(throttle.admit("192.0.2.1 wrong-secret", 2_000)).toBe(0);
+    expect(throttle.admit("192.0.2.2 wrong-secret", 2_000)).toBe(1);
+    expect(throttle.admit("192.0.2.1 wrong-secret", 61_000)).toBe(3);
+  });
+
+  it("refuses to start with a short secret", async () => {
+    await expect(
+      startFastAgiServer({ ...baseOptions(), secret: "short" }, services, silentLogger),
+    ).rejects.toThrow(/at least 16/);
+  });
+});
+
+describe("AGI replies", () => {
+  it.each([
+    ["200 result=0 endpos=16000", { kind: "success", result: "0", data: null, fields: { endpos: "16000" } }],
+    ["200 result=4711", { kind: "success", result: "4711", data: null, fields: {} }],
+    ["200 result=12*34 (timeout)", { kind: "success", result: "12*34", data: "timeout", fields: {} }],
+    ["200 result= (timeout)", { kind: "success", result: "", data: "timeout", fields: {} }],
+    ["200 result=-1", { kind: "success", result: "-1", data: null, fields: {} }],
+    ["511 Command Not Permitted on a dead channel or intercept routine", { kind: "dead-channel" }],
+    ["510 Invalid or unknown command", { kind: "error", code: 510 }],
+    ["520 Invalid command syntax.  Proper usage follows:", { kind: "error", code: 520 }],
+    ["garbage", { kind: "error", code: 0 }],
+  ])("%s", (line, expected) => {
+    expect(parseAgiReply(line)).toMatchObject(expected);
+  });
+
+  it("caller IDs are reduced to digits and a leading +", () => {
+    expect(normaliseCallerId("+1 (555) 123-0000")).toBe("+15551230000");
+    expect(normaliseCallerId("unknown")).toBe("unknown");
+    expect(normaliseCallerId("")).toBe("unknown");
+    expect(normaliseCallerId(undefined)).toBe("unknown");
+  });
+});
+
+function baseOptions() {
+  return {
+    host: "127.0.0.1",
+    port: 0,
+    allowedPeers: ["127.0.0.1/32"],
+    secret: SECRET,
+    ivr: {},
+    promptPrefix: "gatehouse/",
+    environmentTimeoutMs: 300,
+    replyGraceMs: 10_000,
+    maxConnections: 10,
+    refusalAuditWindowMs: 0,
+  };
+}
