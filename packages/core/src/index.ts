@@ -1,3 +1,4 @@
 export * from "./model.ts";
 export * from "./ivr/index.ts";
 export * from "./compile/index.ts";
+export * from "./provider-presets.ts";

@@ -1,0 +1,76 @@
+// The one way Gatehouse opens its system of record: PostgreSQL when a URL is given, else an
+// embedded PGlite (PostgreSQL compiled to WebAssembly) persisted in a directory.
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/client.ts";
+import { applyMigrations, type DbLogger } from "./migrate.ts";
+import { pgliteAdapterFactory } from "./pglite-adapter.ts";
+
+export type DatabaseKind = "postgres" | "pglite";
+
+export interface OpenDatabaseOptions {
+  /** postgresql://… — when set, PostgreSQL is used and dataDir is ignored. */
+  databaseUrl?: string;
+  /** Where embedded PGlite keeps its files (default ./data); "memory://" keeps nothing. */
+  dataDir?: string;
+  logger?: DbLogger;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+  /** Default: the repository's prisma/migrations. */
+  migrationsDir?: string;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  const migrateOptions = { logger: options.logger, migrationsDir: options.migrationsDir };
+  if (options.databaseUrl) {
+    const databaseUrl = options.databaseUrl;
+    if (options.migrate !== false) await applyMigrations({ kind: "postgres", databaseUrl }, migrateOptions);
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+    return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
+  }
+
+  const dataDir = options.dataDir ?? "./data";
+  if (!dataDir.includes("://")) await mkdir(dataDir, { recursive: true });
+  const database = await useEmbeddedDatabase(await PGlite.create(dataDir), options);
+  options.logger?.info(`using embedded PGlite database in ${dataDir}`);
+  return database;
+}
+
+/**
+ * Wraps a PGlite instance the caller created (e.g. from a dumpDataDir snapshot) as a
+ * Database: migrates it unless told not to, and closes it on close() — or on failure here.
+ */
+export async function useEmbeddedDatabase(
+  pglite: PGlite,
+  options: Pick<OpenDatabaseOptions, "logger" | "migrate" | "migrationsDir"> = {},
+): Promise<Database> {
+  try {
+    if (options.migrate !== false) {
+      await applyMigrations({ kind: "pglite", pglite }, { logger: options.logger, migrationsDir: options.migrationsDir });
+    }
+  } catch (error) {
+    await pglite.close();
+    throw error;
+  }
+  const prisma = new PrismaClient({
+    adapter: pgliteAdapterFactory(pglite),
+    // PGlite is a single connection: a transaction waits for the one before it to finish,
+    // so give it longer than Prisma's 2 s default to start.
+    transactionOptions: { maxWait: 15_000 },
+  });
+  return {
+    prisma,
+    kind: "pglite",
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
