@@ -1,5 +1,6 @@
 export * from "./prompts.ts";
 export * from "./types.ts";
 export * from "./dialed-address.ts";
+export * from "./grant-address.ts";
 export * from "./expiry-speech.ts";
 export { advanceIvr, newIvrCall, IvrEventError } from "./machine.ts";

@@ -3,12 +3,8 @@
 // goodbye. `advanceIvr(state, event)` returns the next state and the actions to carry out; a
 // transition's actions always end with exactly one action the transport awaits (its result is
 // the next event) or with hang-up.
-import {
-  ADDRESS_REFUSAL_PROMPT,
-  DIALED_ADDRESS_ERROR_PROMPT,
-  parseDialedIPv4,
-  refusalForGrantAddress,
-} from "./dialed-address.ts";
+import { DIALED_ADDRESS_ERROR_PROMPT, parseDialedIPv4 } from "./dialed-address.ts";
+import { ADDRESS_REFUSAL_PROMPT, refusalForGrantAddress } from "./grant-address.ts";
 import { spokenExpiry } from "./expiry-speech.ts";
 import type { PromptId } from "./prompts.ts";
 import {
