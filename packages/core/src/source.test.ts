@@ -1,0 +1,285 @@
+import { describe, expect, it } from "vitest";
+import { GatehouseError } from "./errors.ts";
+import { isPublicUnicastIPv4, parseSource, sourceSchema, sourceSchemaWith } from "./source.ts";
+
+function refusal(text: string, options?: Parameters<typeof parseSource>[1]): string {
+  try {
+    parseSource(text, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(GatehouseError);
+    expect((error as GatehouseError).code).toBe("BAD_INPUT");
+    return (error as Error).message;
+  }
+  throw new Error(`${JSON.stringify(text)} was accepted`);
+}
+
+const canonical = (text: string, options?: Parameters<typeof parseSource>[1]): string =>
+  parseSource(text, options).canonical;
+
+describe("an operator allows an IPv4 address or range", () => {
+  it("gets a single address back without a prefix", () => {
+    expect(parseSource("198.51.100.7")).toEqual({
+      kind: "ip",
+      family: 4,
+      canonical: "198.51.100.7",
+      network: "198.51.100.7",
+      prefix: 32,
+    });
+    expect(canonical("198.51.100.7/32")).toBe("198.51.100.7");
+  });
+
+  it("gets a range with host bits set stored as its network", () => {
+    expect(parseSource("10.1.2.3/8")).toEqual({
+      kind: "ip",
+      family: 4,
+      canonical: "10.0.0.0/8",
+      network: "10.0.0.0",
+      prefix: 8,
+    });
+    expect(canonical("203.0.113.77/24")).toBe("203.0.113.0/24");
+    expect(canonical("203.0.113.0/24")).toBe("203.0.113.0/24");
+  });
+
+  it("may paste it with surrounding whitespace", () => {
+    expect(canonical("  198.51.100.7\n")).toBe("198.51.100.7");
+    expect(canonical("\t203.0.113.0/24 ")).toBe("203.0.113.0/24");
+  });
+
+  it.each([
+    ["198.51.100.300", "198.51.100.300 is not an IPv4 address: octet 4 is 300"],
+    ["256.1.1.1", "256.1.1.1 is not an IPv4 address: octet 1 is 256"],
+    ["010.1.1.1", "010.1.1.1 is not an IPv4 address: octet 1 (010) has a leading zero, which some tools read as octal"],
+    ["198.51.100", "198.51.100 is not an IPv4 address: it has 3 parts, not 4"],
+    ["198.51.100.7.1", "198.51.100.7.1 is not an IPv4 address: it has 5 parts, not 4"],
+    ["198..100.7", "198..100.7 is not an IPv4 address: octet 2 is empty"],
+    ["3325256711", "3325256711 is not an IPv4 address: it has 1 part, not 4"],
+    ["198.51.100.7:5060", "198.51.100.7:5060 looks like an address with a port: give the address only (the services set the ports)"],
+    ["0.0.0.0", "0.0.0.0 is the unspecified address, which no packet comes from; it is not a source"],
+  ])("is told exactly why %s is refused", (text, message) => {
+    expect(refusal(text)).toBe(message);
+  });
+
+  it.each([
+    ["198.51.100.7/", "198.51.100.7/ has an empty prefix length after '/'"],
+    ["198.51.100.0/x4", "198.51.100.0/x4 has a prefix length (x4) that is not a number"],
+    ["/24", "/24 has no address before the '/'"],
+    ["198.51.100.0/24/8", "198.51.100.0/24/8 has more than one '/'"],
+    ["198.51.100.0/024", "198.51.100.0/024 has a prefix length with a leading zero (024)"],
+    ["198.51.100.0/33", "198.51.100.0/33 has a prefix length of 33; IPv4 allows at most 32"],
+  ])("is told exactly what is wrong with the prefix of %s", (text, message) => {
+    expect(refusal(text)).toBe(message);
+  });
+});
+
+describe("over-broad ranges never open a server to the Internet", () => {
+  it.each([
+    ["0.0.0.0/0", "0.0.0.0/0 would allow every IPv4 address; allowing the whole Internet is refused"],
+    ["198.51.100.7/0", "198.51.100.7/0 would allow every IPv4 address; allowing the whole Internet is refused"],
+    ["::/0", "::/0 would allow every IPv6 address; allowing the whole Internet is refused"],
+    ["10.0.0.0/7", "10.0.0.0/7 is broader than the IPv4 floor of /8: give a range of /8 or narrower"],
+    ["2001::/16", "2001::/16 is broader than the IPv6 floor of /32: give a range of /32 or narrower"],
+  ])("refuses %s", (text, message) => {
+    expect(refusal(text)).toBe(message);
+  });
+
+  it("accepts ranges right at the default floors", () => {
+    expect(canonical("10.20.30.40/8")).toBe("10.0.0.0/8");
+    expect(canonical("2001:db8:ffff::/32")).toBe("2001:db8::/32");
+  });
+
+  it("applies a stricter floor when one is configured, naming it", () => {
+    expect(refusal("10.0.0.0/8", { ipv4Floor: 16 })).toBe(
+      "10.0.0.0/8 is broader than the IPv4 floor of /16: give a range of /16 or narrower",
+    );
+    expect(refusal("2001:db8::/32", { ipv6Floor: 48 })).toBe(
+      "2001:db8::/32 is broader than the IPv6 floor of /48: give a range of /48 or narrower",
+    );
+    expect(canonical("198.51.100.0/24", { ipv4Floor: 16 })).toBe("198.51.100.0/24");
+  });
+
+  it("still refuses /0 with the loosest floor", () => {
+    expect(canonical("10.0.0.0/1", { ipv4Floor: 1 })).toBe("0.0.0.0/1");
+    expect(refusal("0.0.0.0/0", { ipv4Floor: 1 })).toMatch(/would allow every IPv4 address/);
+  });
+
+  it("treats a floor outside the family's prefix lengths as a programming error", () => {
+    expect(() => parseSource("198.51.100.7", { ipv4Floor: 0 })).toThrow(RangeError);
+    expect(() => parseSource("198.51.100.7", { ipv6Floor: 129 })).toThrow(RangeError);
+  });
+});
+
+describe("an operator allows an IPv6 address or range", () => {
+  it.each([
+    ["2001:DB8:0:0:0:0:0:1", "2001:db8::1"],
+    ["2001:db8::0001", "2001:db8::1"],
+    ["2001:0db8:0000:0000:0001:0000:0000:0001", "2001:db8::1:0:0:1"],
+    ["2001:db8:0:0:1:0:0:0", "2001:db8:0:0:1::"],
+    ["2001:db8::1/128", "2001:db8::1"],
+    ["2001:db8:abcd:12::99/64", "2001:db8:abcd:12::/64"],
+    ["2001:db8::/33", "2001:db8::/33"],
+    ["64:ff9b::192.0.2.33", "64:ff9b::c000:221"],
+    ["::1", "::1"],
+  ])("writes %s as %s (RFC 5952)", (text, expected) => {
+    expect(canonical(text)).toBe(expected);
+    expect(parseSource(text)).toMatchObject({ kind: "ip", family: 6 });
+  });
+
+  it("is pointed at the IPv4 form of an IPv4-mapped address", () => {
+    expect(refusal("::ffff:198.51.100.7")).toBe(
+      "::ffff:198.51.100.7 is an IPv4-mapped IPv6 address: use the IPv4 form 198.51.100.7",
+    );
+    expect(refusal("::FFFF:c633:6407")).toBe("::FFFF:c633:6407 is an IPv4-mapped IPv6 address: use the IPv4 form 198.51.100.7");
+    expect(refusal("::ffff:198.51.100.0/120")).toBe(
+      "::ffff:198.51.100.0/120 is an IPv4-mapped IPv6 address: use the IPv4 form 198.51.100.0/24",
+    );
+  });
+
+  it.each([
+    ["2001:db8::1::2", "2001:db8::1::2 is not an IPv6 address: it has more than one '::'"],
+    ["2001:db8:1:2:3:4:5", "2001:db8:1:2:3:4:5 is not an IPv6 address: it has 7 groups, not 8"],
+    ["1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8:9 is not an IPv6 address: it has 9 groups, not 8"],
+    ["1:2:3:4::5:6:7:8", "1:2:3:4::5:6:7:8 is not an IPv6 address: it has 8 groups besides '::', at most 7"],
+    ["2001:db8:::1", "2001:db8:::1 is not an IPv6 address: it has an empty group (a stray ':')"],
+    ["12345::1", "12345::1 is not an IPv6 address: group 12345 is not 1 to 4 hex digits"],
+    ["2001:dg8::1", "2001:dg8::1 is not an IPv6 address: group dg8 is not 1 to 4 hex digits"],
+    ["::1.2.3.04", "::1.2.3.04 is not an IPv6 address: its IPv4 part 1.2.3.04 is invalid: octet 4 (04) has a leading zero, which some tools read as octal"],
+    ["::1.2.3.4:1", "::1.2.3.4:1 is not an IPv6 address: an IPv4 part may only come last"],
+    ["fe80::1%eth0", "IPv6 zone ids (like %eth0) are not allowed in a source"],
+    ["2001:db8::1/129", "2001:db8::1/129 has a prefix length of 129; IPv6 allows at most 128"],
+    ["::", ":: is the unspecified address, which no packet comes from; it is not a source"],
+  ])("is told exactly why %s is refused", (text, message) => {
+    expect(refusal(text)).toBe(message);
+  });
+});
+
+describe("an operator allows a host name (a trunk provider, a dynamic DNS office)", () => {
+  it.each([
+    ["sip.example.com", "sip.example.com"],
+    ["SIP.Example.COM", "sip.example.com"],
+    ["pbx.example.com.", "pbx.example.com"],
+    ["office-1.dyn.example.net", "office-1.dyn.example.net"],
+    ["1.2.3.4.nip.example", "1.2.3.4.nip.example"],
+    ["xn--bcher-kva.example", "xn--bcher-kva.example"],
+  ])("stores %s as %s", (text, expected) => {
+    expect(parseSource(text)).toEqual({ kind: "fqdn", canonical: expected });
+  });
+
+  it("accepts a 63-character label and a 253-character name", () => {
+    const label = "a".repeat(63);
+    const name = `${label}.${label}.${label}.${"b".repeat(57)}.com`;
+    expect(name).toHaveLength(253);
+    expect(canonical(name)).toBe(name);
+    expect(canonical(`${name}.`)).toBe(name);
+  });
+
+  it.each([
+    ["*.example.com", "wildcards are not supported (*.example.com): list each host name on its own"],
+    ["localhost", "localhost is not a host name: it needs at least two labels, like pbx.example.com"],
+    ["pbx..example.com", "pbx..example.com is not a host name: it has an empty label (two dots in a row, or a leading dot)"],
+    [".example.com", ".example.com is not a host name: it has an empty label (two dots in a row, or a leading dot)"],
+    ["example.com..", "example.com.. is not a host name: it has an empty label (two dots in a row, or a leading dot)"],
+    ["-pbx.example.com", "-pbx.example.com is not a host name: label -pbx starts with a hyphen"],
+    ["pbx-.example.com", "pbx-.example.com is not a host name: label pbx- ends with a hyphen"],
+    ["pbx.example.123", "pbx.example.123 is not a host name: its top-level label 123 must start with a letter"],
+    ["198.51.100.7o", "198.51.100.7o is not a host name: its top-level label 7o must start with a letter"],
+    ["pbx.example.com/24", "pbx.example.com/24 is not a host name: a host name cannot have a prefix length"],
+    ["sip_trunk.example.com", "source contains \"_\", which is not allowed in an IP address, CIDR or host name"],
+    [`${"a".repeat(64)}.example.com`, `${"a".repeat(64)}.example.com is not a host name: label aaaaaaaaaaaaaaaaaaaa... is longer than 63 characters`],
+  ])("is told exactly why %s is refused", (text, message) => {
+    expect(refusal(text)).toBe(message);
+  });
+
+  it("refuses a name over 253 characters", () => {
+    const label = "a".repeat(63);
+    const name = `${label}.${label}.${label}.${"b".repeat(58)}.com`;
+    expect(refusal(name)).toBe(`${name} is not a host name: it is 254 characters long, at most 253`);
+  });
+});
+
+describe("hostile input never gets through", () => {
+  it.each([
+    ["198.51.100.7 rm -rf /", "source contains whitespace at position 13: give one address, CIDR or host name per entry"],
+    ["198.51.100.7;reboot", "source contains \";\", which is not allowed in an IP address, CIDR or host name"],
+    ["$(reboot).example.com", "source contains \"$\", which is not allowed in an IP address, CIDR or host name"],
+    ["`id`.example.com", "source contains \"`\", which is not allowed in an IP address, CIDR or host name"],
+    ["a|b.example.com", "source contains \"|\", which is not allowed in an IP address, CIDR or host name"],
+    ["a&b.example.com", "source contains \"&\", which is not allowed in an IP address, CIDR or host name"],
+    ["'x'.example.com", "source contains \"'\", which is not allowed in an IP address, CIDR or host name"],
+    ['"x".example.com', "source contains \"\\\"\", which is not allowed in an IP address, CIDR or host name"],
+    ["a>b.example.com", "source contains \">\", which is not allowed in an IP address, CIDR or host name"],
+    ["a\\b.example.com", "source contains \"\\\\\", which is not allowed in an IP address, CIDR or host name"],
+    ["{a,b}.example.com", "source contains \"{\", which is not allowed in an IP address, CIDR or host name"],
+    ["a!b.example.com", "source contains \"!\", which is not allowed in an IP address, CIDR or host name"],
+    ["198.51.100.7\n203.0.113.9", "source contains whitespace at position 13: give one address, CIDR or host name per entry"],
+    ["pbx\u0000.example.com", "source contains a control character (U+0000)"],
+    ["bücher.example", "source contains the non-ASCII character \"ü\" (U+00FC); write internationalised host names in punycode (xn--...)"],
+    ["１９８.51.100.7", "source contains the non-ASCII character \"１\" (U+FF11); write internationalised host names in punycode (xn--...)"],
+    ["pbx\u00a0x.example.com", "source contains whitespace at position 4: give one address, CIDR or host name per entry"],
+    ["", "source is empty: give an IP address, a CIDR range or a host name"],
+    ["   \n", "source is empty: give an IP address, a CIDR range or a host name"],
+  ])("refuses %j", (text, message) => {
+    expect(refusal(text)).toBe(message);
+  });
+
+  it("refuses over-long input without echoing it", () => {
+    const message = refusal(`${"a".repeat(100_000)}.com`);
+    expect(message).toBe("source is 100004 characters long; the longest allowed is 254");
+  });
+});
+
+describe("the source field of a form or API call", () => {
+  it("outputs the parsed source", () => {
+    expect(sourceSchema.parse(" 10.1.2.3/8 ")).toEqual(parseSource("10.0.0.0/8"));
+  });
+
+  it("reports parseSource's message as the issue", () => {
+    const result = sourceSchema.safeParse("198.51.100.300");
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      "198.51.100.300 is not an IPv4 address: octet 4 is 300",
+    ]);
+  });
+
+  it("refuses what is not text", () => {
+    expect(sourceSchema.safeParse(42).success).toBe(false);
+  });
+
+  it("honours configured floors", () => {
+    const strict = sourceSchemaWith({ ipv4Floor: 24 });
+    expect(strict.safeParse("198.51.0.0/16").error?.issues[0]?.message).toBe(
+      "198.51.0.0/16 is broader than the IPv4 floor of /24: give a range of /24 or narrower",
+    );
+  });
+});
+
+describe("a traveler's address must be public unicast", () => {
+  it("accepts a public address", () => {
+    expect(isPublicUnicastIPv4("8.8.8.8")).toEqual({ ok: true });
+  });
+
+  it.each([
+    ["10.1.2.3", "10.1.2.3 is a private address (RFC 1918), not reachable from the Internet"],
+    ["192.168.1.10", "192.168.1.10 is a private address (RFC 1918), not reachable from the Internet"],
+    ["127.0.0.1", "127.0.0.1 is a loopback address (127.0.0.0/8)"],
+    ["169.254.10.1", "169.254.10.1 is a link-local address (169.254.0.0/16)"],
+    ["224.0.0.5", "224.0.0.5 is a multicast address"],
+    ["255.255.255.255", "255.255.255.255 is the broadcast address"],
+    ["100.64.7.7", "100.64.7.7 is a carrier-grade NAT address (100.64.0.0/10), shared by many subscribers"],
+    ["0.0.0.0", "0.0.0.0 is in 0.0.0.0/8 (this network), which no caller comes from"],
+    ["198.18.3.4", "198.18.3.4 is a benchmarking address (198.18.0.0/15)"],
+    ["198.51.100.7", "198.51.100.7 is a documentation address (RFC 5737)"],
+    ["240.1.2.3", "240.1.2.3 is in a reserved range"],
+    ["192.0.0.9", "192.0.0.9 is in a reserved range"],
+    ["010.1.1.1", "010.1.1.1 is not an IPv4 address: octet 1 (010) has a leading zero, which some tools read as octal"],
+    ["2001:db8::1", "2001:db8::1 is not an IPv4 address: it has 1 part, not 4"],
+  ])("refuses %s", (address, reason) => {
+    expect(isPublicUnicastIPv4(address)).toEqual({ ok: false, reason });
+  });
+
+  it("lets documentation and private addresses through only when a test asks", () => {
+    expect(isPublicUnicastIPv4("203.0.113.5", { allowDocumentation: true })).toEqual({ ok: true });
+    expect(isPublicUnicastIPv4("10.0.0.5", { allowPrivate: true })).toEqual({ ok: true });
+    expect(isPublicUnicastIPv4("10.0.0.5", { allowDocumentation: true }).ok).toBe(false);
+    expect(isPublicUnicastIPv4("127.0.0.1", { allowPrivate: true, allowDocumentation: true }).ok).toBe(false);
+  });
+});

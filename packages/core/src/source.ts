@@ -1,0 +1,294 @@
+// The one parser for allowlist sources (IPv4/IPv6 address, CIDR, host name). Every source an
+// operator, a provider preset or a traveler gives passes through here before it is stored, and
+// only its canonical form ever reaches a firewall. ipaddr.js does the address math; the gate in
+// front of it is hand-written because ipaddr.js is lenient where we must not be: it accepts
+// `010.1.1.1`, `0x7f.1`, three-part IPv4 and zone ids, and reads `::1.2.3.4` as `::ffff:1.2.3.4`.
+import ipaddr from "ipaddr.js";
+import { z } from "zod";
+import { GatehouseError } from "./errors.ts";
+
+export type ParsedSource =
+  | { kind: "ip"; family: 4 | 6; canonical: string; network: string; prefix: number }
+  | { kind: "fqdn"; canonical: string };
+
+export interface SourceFloors {
+  /** Broadest IPv4 prefix accepted (default 8: a /8 is 16 million addresses). */
+  ipv4Floor?: number;
+  /** Broadest IPv6 prefix accepted (default 32: one provider allocation). */
+  ipv6Floor?: number;
+}
+
+export const DEFAULT_IPV4_FLOOR = 8;
+export const DEFAULT_IPV6_FLOOR = 32;
+/** The longest host name (253) plus its optional trailing dot. */
+export const MAX_SOURCE_LENGTH = 254;
+
+const MAX_FQDN_LENGTH = 253;
+const MAX_LABEL_LENGTH = 63;
+
+function refuse(message: string): never {
+  throw new GatehouseError("BAD_INPUT", message);
+}
+
+function describeCharacter(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** Refuses empty, over-long and any text with a character no address or host name contains. */
+function gate(text: string): void {
+  if (text === "") refuse("source is empty: give an IP address, a CIDR range or a host name");
+  if (text.length > MAX_SOURCE_LENGTH) {
+    refuse(`source is ${text.length} characters long; the longest allowed is ${MAX_SOURCE_LENGTH}`);
+  }
+  if (text.startsWith("*.")) {
+    refuse(`wildcards are not supported (${text}): list each host name on its own`);
+  }
+  let position = 0;
+  for (const char of text) {
+    position += 1;
+    if (/^[A-Za-z0-9.:/-]$/.test(char)) continue;
+    if (/^\s$/u.test(char)) {
+      refuse(`source contains whitespace at position ${position}: give one address, CIDR or host name per entry`);
+    }
+    if (char === "%" && text.includes(":")) refuse("IPv6 zone ids (like %eth0) are not allowed in a source");
+    const code = char.codePointAt(0) ?? 0;
+    if (code < 0x20 || code === 0x7f) refuse(`source contains a control character (${describeCharacter(char)})`);
+    if (code > 0x7f) {
+      refuse(
+        `source contains the non-ASCII character ${JSON.stringify(char)} (${describeCharacter(char)}); ` +
+          "write internationalised host names in punycode (xn--...)",
+      );
+    }
+    refuse(`source contains ${JSON.stringify(char)}, which is not allowed in an IP address, CIDR or host name`);
+  }
+}
+
+// --- IPv4 -------------------------------------------------------------------------------------
+
+/** The four octets of a strict dotted quad, or the reason it is not one. */
+export function parseIPv4Octets(text: string): { ok: true; octets: number[] } | { ok: false; reason: string } {
+  const parts = text.split(".");
+  if (parts.length !== 4) {
+    return { ok: false, reason: `it has ${parts.length} part${parts.length === 1 ? "" : "s"}, not 4` };
+  }
+  const octets: number[] = [];
+  for (const [index, part] of parts.entries()) {
+    const n = index + 1;
+    if (part === "") return { ok: false, reason: `octet ${n} is empty` };
+    if (!/^\d+$/.test(part)) return { ok: false, reason: `octet ${n} (${part}) is not a decimal number` };
+    if (part.length > 1 && part.startsWith("0")) {
+      return { ok: false, reason: `octet ${n} (${part}) has a leading zero, which some tools read as octal` };
+    }
+    const value = Number(part);
+    if (value > 255) return { ok: false, reason: `octet ${n} is ${part}` };
+    octets.push(value);
+  }
+  return { ok: true, octets };
+}
+
+function parseIPv4(text: string): ipaddr.IPv4 {
+  const result = parseIPv4Octets(text);
+  if (!result.ok) refuse(`${text} is not an IPv4 address: ${result.reason}`);
+  return new ipaddr.IPv4(result.octets);
+}
+
+// --- IPv6 -------------------------------------------------------------------------------------
+
+/** Rewrites a dotted IPv4 tail (`64:ff9b::192.0.2.1`) as two hex groups, checked strictly. */
+function withHexTail(text: string, groups: string[]): string[] {
+  const last = groups[groups.length - 1] ?? "";
+  if (!last.includes(".")) return groups;
+  const tail = parseIPv4Octets(last);
+  if (!tail.ok) refuse(`${text} is not an IPv6 address: its IPv4 part ${last} is invalid: ${tail.reason}`);
+  const [a = 0, b = 0, c = 0, d = 0] = tail.octets;
+  return [...groups.slice(0, -1), ((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+}
+
+function parseIPv6(text: string): ipaddr.IPv6 {
+  const invalid = (reason: string): never => refuse(`${text} is not an IPv6 address: ${reason}`);
+  const halves = text.split("::");
+  if (halves.length > 2) invalid("it has more than one '::'");
+  const split = (half: string): string[] => (half === "" ? [] : half.split(":"));
+  const head = split(halves[0] ?? "");
+  const tail = halves.length === 2 ? withHexTail(text, split(halves[1] ?? "")) : [];
+  const groups = halves.length === 2 ? [...head, ...tail] : withHexTail(text, head);
+  for (const group of groups) {
+    if (group === "") invalid("it has an empty group (a stray ':')");
+    if (group.includes(".")) invalid("an IPv4 part may only come last");
+    if (!/^[0-9a-fA-F]{1,4}$/.test(group)) invalid(`group ${group} is not 1 to 4 hex digits`);
+  }
+  if (halves.length === 2 && groups.length > 7) invalid(`it has ${groups.length} groups besides '::', at most 7`);
+  if (halves.length === 1 && groups.length !== 8) invalid(`it has ${groups.length} groups, not 8`);
+  const rebuilt = halves.length === 2 ? `${head.join(":")}::${tail.join(":")}` : groups.join(":");
+  try {
+    return ipaddr.IPv6.parse(rebuilt);
+  } catch {
+    return invalid("it is not a valid IPv6 address");
+  }
+}
+
+// --- CIDR -------------------------------------------------------------------------------------
+
+function parsePrefix(text: string, prefixText: string, bits: number): number {
+  if (prefixText === "") refuse(`${text} has an empty prefix length after '/'`);
+  if (!/^\d+$/.test(prefixText)) refuse(`${text} has a prefix length (${prefixText}) that is not a number`);
+  if (prefixText.length > 1 && prefixText.startsWith("0")) {
+    refuse(`${text} has a prefix length with a leading zero (${prefixText})`);
+  }
+  const prefix = Number(prefixText);
+  if (prefix > bits) refuse(`${text} has a prefix length of ${prefixText}; IPv${bits === 32 ? 4 : 6} allows at most ${bits}`);
+  return prefix;
+}
+
+function formatAddress(address: ipaddr.IPv4 | ipaddr.IPv6): string {
+  return address instanceof ipaddr.IPv6 ? address.toRFC5952String() : address.toString();
+}
+
+function networkOf(address: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipaddr.IPv4 | ipaddr.IPv6 {
+  const bytes = address.toByteArray().map((byte, index) => {
+    const keep = Math.max(0, Math.min(8, prefix - index * 8));
+    return byte & ((0xff << (8 - keep)) & 0xff);
+  });
+  return ipaddr.fromByteArray(bytes);
+}
+
+function checkFloor(text: string, family: 4 | 6, prefix: number, floor: number): void {
+  if (prefix === 0) {
+    refuse(`${text} would allow every IPv${family} address; allowing the whole Internet is refused`);
+  }
+  if (prefix < floor) {
+    refuse(`${text} is broader than the IPv${family} floor of /${floor}: give a range of /${floor} or narrower`);
+  }
+}
+
+function checkFloorOption(name: string, value: number, bits: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > bits) {
+    throw new RangeError(`${name} must be an integer from 1 to ${bits}, got ${value}`);
+  }
+  return value;
+}
+
+function parseIp(text: string, floors: Required<SourceFloors>): ParsedSource {
+  const slash = text.indexOf("/");
+  if (slash !== text.lastIndexOf("/")) refuse(`${text} has more than one '/'`);
+  if (text.split(":").length === 2) {
+    refuse(`${text} looks like an address with a port: give the address only (the services set the ports)`);
+  }
+  const addressText = slash === -1 ? text : text.slice(0, slash);
+  const address = addressText.includes(":") ? parseIPv6(addressText) : parseIPv4(addressText);
+  const family = address instanceof ipaddr.IPv6 ? 6 : 4;
+  const bits = family === 4 ? 32 : 128;
+  const prefix = slash === -1 ? bits : parsePrefix(text, text.slice(slash + 1), bits);
+  const networkAddress = networkOf(address, prefix);
+  if (networkAddress instanceof ipaddr.IPv6 && networkAddress.isIPv4MappedAddress()) {
+    // An ip6tables/nft ip6 rule never sees IPv4 traffic, so a mapped source would silently
+    // match nothing: the operator meant the IPv4 address.
+    const ipv4 = networkAddress.toIPv4Address().toString();
+    refuse(`${text} is an IPv4-mapped IPv6 address: use the IPv4 form ${prefix === bits ? ipv4 : `${ipv4}/${prefix - 96}`}`);
+  }
+  checkFloor(text, family, prefix, family === 4 ? floors.ipv4Floor : floors.ipv6Floor);
+  const network = formatAddress(networkAddress);
+  if (prefix === bits && networkAddress.toByteArray().every((byte) => byte === 0)) {
+    refuse(`${text} is the unspecified address, which no packet comes from; it is not a source`);
+  }
+  const canonical = prefix === bits ? network : `${network}/${prefix}`;
+  return { kind: "ip", family, canonical, network, prefix };
+}
+
+// --- Host names -------------------------------------------------------------------------------
+
+function parseFqdn(text: string): ParsedSource {
+  const invalid = (reason: string): never => refuse(`${text} is not a host name: ${reason}`);
+  if (text.includes("/")) invalid("a host name cannot have a prefix length");
+  const name = (text.endsWith(".") ? text.slice(0, -1) : text).toLowerCase();
+  if (name.length > MAX_FQDN_LENGTH) invalid(`it is ${name.length} characters long, at most ${MAX_FQDN_LENGTH}`);
+  const labels = name.split(".");
+  for (const label of labels) {
+    if (label === "") invalid("it has an empty label (two dots in a row, or a leading dot)");
+    if (label.length > MAX_LABEL_LENGTH) invalid(`label ${label.slice(0, 20)}... is longer than ${MAX_LABEL_LENGTH} characters`);
+    if (label.startsWith("-")) invalid(`label ${label} starts with a hyphen`);
+    if (label.endsWith("-")) invalid(`label ${label} ends with a hyphen`);
+  }
+  if (labels.length < 2) invalid("it needs at least two labels, like pbx.example.com");
+  const tld = labels[labels.length - 1] ?? "";
+  // Real top-level domains start with a letter; this also catches mistyped addresses (`198.51.100.7o`).
+  if (!/^[a-z]/.test(tld)) invalid(`its top-level label ${tld} must start with a letter`);
+  return { kind: "fqdn", canonical: name };
+}
+
+/**
+ * Parses one source as typed by a person (surrounding whitespace is trimmed) into its canonical
+ * form. Throws GatehouseError("BAD_INPUT") with a message saying exactly what is wrong.
+ */
+export function parseSource(text: string, options: SourceFloors = {}): ParsedSource {
+  const floors = {
+    ipv4Floor: checkFloorOption("ipv4Floor", options.ipv4Floor ?? DEFAULT_IPV4_FLOOR, 32),
+    ipv6Floor: checkFloorOption("ipv6Floor", options.ipv6Floor ?? DEFAULT_IPV6_FLOOR, 128),
+  };
+  if (typeof text !== "string") refuse("source must be text");
+  const trimmed = text.trim();
+  gate(trimmed);
+  const beforePrefix = trimmed.split("/")[0] ?? "";
+  if (beforePrefix === "") refuse(`${trimmed} has no address before the '/'`);
+  if (beforePrefix.includes(":") || /^[0-9.]+$/.test(beforePrefix)) return parseIp(trimmed, floors);
+  return parseFqdn(trimmed);
+}
+
+/** A zod schema for a source field: outputs the ParsedSource, or an issue with parseSource's message. */
+export function sourceSchemaWith(options: SourceFloors = {}) {
+  return z.string().transform((text, context): ParsedSource => {
+    try {
+      return parseSource(text, options);
+    } catch (error) {
+      if (!(error instanceof GatehouseError)) throw error;
+      context.addIssue({ code: "custom", message: error.message });
+      return z.NEVER;
+    }
+  });
+}
+
+export const sourceSchema = sourceSchemaWith();
+
+// --- Public unicast (the traveler's address) ----------------------------------------------------
+
+export interface PublicUnicastOptions {
+  /** Tests only: let 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24 through. */
+  allowDocumentation?: boolean;
+  /** Tests only: let RFC 1918 ranges through. */
+  allowPrivate?: boolean;
+}
+
+const DOCUMENTATION_RANGES = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map((cidr) =>
+  ipaddr.IPv4.parseCIDR(cidr),
+);
+const BENCHMARKING_RANGE = ipaddr.IPv4.parseCIDR("198.18.0.0/15");
+
+const RANGE_REASONS: Record<string, string> = {
+  unspecified: "is in 0.0.0.0/8 (this network), which no caller comes from",
+  broadcast: "is the broadcast address",
+  multicast: "is a multicast address",
+  linkLocal: "is a link-local address (169.254.0.0/16)",
+  loopback: "is a loopback address (127.0.0.0/8)",
+  carrierGradeNat: "is a carrier-grade NAT address (100.64.0.0/10), shared by many subscribers",
+  private: "is a private address (RFC 1918), not reachable from the Internet",
+  as112: "is an AS112 DNS sink address, not a caller's address",
+  amt: "is an AMT relay anycast address, not a caller's address",
+};
+
+/** Whether an IPv4 address (dotted quad) may be granted to a caller: public unicast only. */
+export function isPublicUnicastIPv4(
+  address: string,
+  options: PublicUnicastOptions = {},
+): { ok: true } | { ok: false; reason: string } {
+  const parsed = parseIPv4Octets(address);
+  if (!parsed.ok) return { ok: false, reason: `${address} is not an IPv4 address: ${parsed.reason}` };
+  const ip = new ipaddr.IPv4(parsed.octets);
+  if (DOCUMENTATION_RANGES.some((range) => ip.match(range))) {
+    return options.allowDocumentation ? { ok: true } : { ok: false, reason: `${address} is a documentation address (RFC 5737)` };
+  }
+  if (ip.match(BENCHMARKING_RANGE)) return { ok: false, reason: `${address} is a benchmarking address (198.18.0.0/15)` };
+  const range = ip.range();
+  if (range === "unicast" || (range === "private" && options.allowPrivate)) return { ok: true };
+  return { ok: false, reason: `${address} ${RANGE_REASONS[range] ?? "is in a reserved range"}` };
+}
