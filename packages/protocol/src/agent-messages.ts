@@ -29,7 +29,7 @@ export const fqdnResolutionSchema = z.object({
   addresses: z.array(z.string().max(64)).max(1024),
   ttlSeconds: z.number().int().min(0),
   /** ISO 8601. */
-  resolvedAt: z.string().max(64),
+  resolvedAt: z.iso.datetime(),
 });
 
 /** What the agent enforces now; the hub stores it and answers `ack`. */

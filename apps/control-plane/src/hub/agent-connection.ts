@@ -1,0 +1,127 @@
+// One connected agent, seen from the hub. Deliberately small (a few fields, no copy of the
+// desired state): 10,000 of these must fit in a few MB beside the sockets themselves.
+import WebSocket from "ws";
+import { encodeMessage, parseAgentMessage, PROTOCOL_VERSION, type HubMessage, type RawMessage, type ReportMessage } from "@gatehouse/protocol";
+import type { DesiredSnapshot } from "./hub-types.ts";
+
+/** What a connection needs from its hub (kept narrow so connections hold one reference). */
+export interface ConnectionHost {
+  loadSnapshot(serverId: string): Promise<DesiredSnapshot | null>;
+  storeReport(serverId: string, report: ReportMessage): Promise<void>;
+  onProtocolError(serverId: string, error: string): void;
+  onFailure(serverId: string, what: string, error: unknown): void;
+}
+
+/** Close codes the hub uses (4000-4999 are the application's). */
+export const CLOSE_REVOKED = 4001;
+export const CLOSE_REPLACED = 4002;
+export const CLOSE_PROTOCOL_VERSION = 4003;
+
+export class AgentConnection {
+  /** Cleared at each heartbeat, set by any pong or message. */
+  alive = true;
+  private loading = false;
+  private reloadWanted = false;
+  private storing = false;
+  private nextReport: ReportMessage | null = null;
+  private lastNotified = -1;
+
+  constructor(
+    readonly serverId: string,
+    readonly credentialHash: string,
+    readonly socket: WebSocket,
+    private readonly host: ConnectionHost,
+  ) {}
+
+  get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  send(message: HubMessage): void {
+    if (this.open) this.socket.send(encodeMessage(message));
+  }
+
+  /** A change notification: a revision number, never the list. Repeats are dropped. */
+  notifyChanged(revision: number): void {
+    if (revision <= this.lastNotified) return;
+    this.lastNotified = revision;
+    this.send({ type: "changed", revision });
+  }
+
+  /** The credential no longer holds: say so and disconnect at once. */
+  revoke(reason: string): void {
+    this.send({ type: "revoked", reason });
+    this.socket.close(CLOSE_REVOKED, "revoked");
+    // A peer that does not answer the close handshake is cut off anyway.
+    setTimeout(() => this.socket.terminate(), 1000).unref();
+  }
+
+  onMessage(data: RawMessage): void {
+    this.alive = true;
+    const parsed = parseAgentMessage(data);
+    if (!parsed.ok) {
+      this.host.onProtocolError(this.serverId, parsed.error.message);
+      this.socket.close(1008, parsed.error.code);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case "hello":
+        if (message.protocolVersion !== PROTOCOL_VERSION) {
+          this.send({ type: "error", message: `protocol version ${message.protocolVersion} is not supported; this control plane speaks ${PROTOCOL_VERSION}` });
+          this.socket.close(CLOSE_PROTOCOL_VERSION, "protocol version");
+        }
+        return;
+      case "fetch":
+        void this.sendSnapshot();
+        return;
+      case "report":
+        this.nextReport = message;
+        void this.storeReports();
+        return;
+    }
+  }
+
+  /** Sends the full desired state; requests arriving meanwhile are coalesced into one reload. */
+  async sendSnapshot(): Promise<void> {
+    if (this.loading) {
+      this.reloadWanted = true;
+      return;
+    }
+    this.loading = true;
+    try {
+      do {
+        this.reloadWanted = false;
+        const snapshot = await this.host.loadSnapshot(this.serverId);
+        if (snapshot === null) return this.revoke("this server was revoked or removed from the control plane");
+        this.lastNotified = Math.max(this.lastNotified, snapshot.revision);
+        this.send({ type: "state", revision: snapshot.revision, hash: snapshot.hash, state: snapshot.state });
+      } while (this.reloadWanted && this.open);
+    } catch (error) {
+      this.host.onFailure(this.serverId, "loading the desired state", error);
+      this.send({ type: "error", message: "the control plane could not load this server's desired state; reconnect later" });
+      this.socket.close(1011, "internal error");
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Stores reports one at a time, the latest winning, and acks each stored one. */
+  private async storeReports(): Promise<void> {
+    if (this.storing) return;
+    this.storing = true;
+    try {
+      while (this.nextReport !== null) {
+        const report = this.nextReport;
+        this.nextReport = null;
+        await this.host.storeReport(this.serverId, report);
+        this.send({ type: "ack", revision: report.appliedRevision });
+      }
+    } catch (error) {
+      this.host.onFailure(this.serverId, "storing a report", error);
+      this.send({ type: "error", message: "the control plane could not store the report" });
+    } finally {
+      this.storing = false;
+    }
+  }
+}

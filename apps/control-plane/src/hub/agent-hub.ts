@@ -1,0 +1,188 @@
+// The agent hub: a WebSocket server (ws, noServer) on the control plane's HTTP server at
+// /agent. It authenticates agents by their bearer credential, sends each a full desired state
+// on connect, tells connected agents `changed {revision}` after every committed change, stores
+// their reports and acks them, and drops dead links (ping every 15 s) and revoked servers.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { PrismaClient } from "@gatehouse/db";
+import { MAX_AGENT_MESSAGE_BYTES, type RawMessage, type ReportMessage } from "@gatehouse/protocol";
+import { AgentConnection, CLOSE_REPLACED, type ConnectionHost } from "./agent-connection.ts";
+import { bearerSecret, sha256Hex } from "./credentials.ts";
+import type { AgentPresence, DesiredSnapshot, RevisionEvent, RevisionFeed } from "./hub-types.ts";
+import { storeReport } from "./report-store.ts";
+import { SeenTracker } from "./seen-tracker.ts";
+
+export interface AgentHubOptions {
+  prisma: PrismaClient;
+  feed: RevisionFeed;
+  /** The server's desired state now; null when the server no longer exists. */
+  loadSnapshot: (serverId: string) => Promise<DesiredSnapshot | null>;
+  logger: Logger;
+  heartbeatIntervalMs?: number;
+}
+
+/** Ids per revocation query (PostgreSQL allows 65,535 bind parameters). */
+const CHECK_CHUNK = 10_000;
+
+export class AgentHub implements ConnectionHost {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
+  private readonly connections = new Map<string, AgentConnection>();
+  private readonly presence = new Map<string, AgentPresence>();
+  private readonly seen: SeenTracker;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private pendingChanges = new Map<string, number>();
+  private flushScheduled = false;
+  private closed = false;
+
+  constructor(private readonly options: AgentHubOptions) {
+    this.seen = new SeenTracker(options.prisma, options.logger);
+    this.unsubscribe = options.feed.subscribe((event) => this.onRevision(event));
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs ?? 15_000);
+    this.heartbeat.unref();
+  }
+
+  /** For the control plane's HTTP `upgrade` event on the agent path. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    void this.authenticateAndUpgrade(req, socket, head);
+  }
+
+  /** Connected servers and since when (this process's view). */
+  onlineServers(): ReadonlyMap<string, AgentPresence> {
+    return this.presence;
+  }
+
+  /** Drops a server's connection at once (revoked, re-enrolled, deleted). */
+  disconnect(serverId: string, reason: string): void {
+    this.connections.get(serverId)?.revoke(reason);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe();
+    clearInterval(this.heartbeat);
+    for (const connection of this.connections.values()) connection.socket.close(1001, "control plane stopping");
+    await this.seen.close([...this.connections.keys()]);
+    this.wss.close();
+  }
+
+  // --- ConnectionHost ------------------------------------------------------------------
+
+  loadSnapshot(serverId: string): Promise<DesiredSnapshot | null> {
+    return this.options.loadSnapshot(serverId);
+  }
+
+  storeReport(serverId: string, report: ReportMessage): Promise<void> {
+    return storeReport(this.options.prisma, serverId, report, new Date());
+  }
+
+  onProtocolError(serverId: string, error: string): void {
+    this.options.logger.warn({ serverId, error }, "agent sent a malformed message; closing its connection");
+  }
+
+  onFailure(serverId: string, what: string, error: unknown): void {
+    this.options.logger.error({ serverId, err: error }, `hub failed ${what}`);
+  }
+
+  // --- connections ---------------------------------------------------------------------
+
+  private async authenticateAndUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on("error", () => socket.destroy());
+    const secret = bearerSecret(req.headers.authorization);
+    if (secret === null || this.closed) return refuse(socket, this.closed ? 503 : 401);
+    const credentialHash = sha256Hex(secret);
+    let server: { id: string; revokedAt: Date | null } | null;
+    try {
+      server = await this.options.prisma.server.findUnique({ where: { agentCredentialHash: credentialHash }, select: { id: true, revokedAt: true } });
+    } catch (error) {
+      this.options.logger.error({ err: error }, "agent authentication failed");
+      return refuse(socket, 503);
+    }
+    if (server === null || server.revokedAt !== null) return refuse(socket, 401);
+    if (socket.destroyed) return;
+    const serverId = server.id;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, serverId, credentialHash));
+  }
+
+  private accept(ws: WebSocket, serverId: string, credentialHash: string): void {
+    const previous = this.connections.get(serverId);
+    if (previous) previous.socket.close(CLOSE_REPLACED, "replaced by a newer connection");
+    const connection = new AgentConnection(serverId, credentialHash, ws, this);
+    this.connections.set(serverId, connection);
+    this.presence.set(serverId, { connectedAt: new Date() });
+    this.seen.mark(serverId);
+    ws.on("message", (data) => connection.onMessage(data as RawMessage));
+    ws.on("pong", () => (connection.alive = true));
+    ws.on("error", () => ws.terminate());
+    ws.on("close", () => this.forget(connection));
+    void connection.sendSnapshot();
+  }
+
+  private forget(connection: AgentConnection): void {
+    if (this.connections.get(connection.serverId) !== connection) return;
+    this.connections.delete(connection.serverId);
+    this.presence.delete(connection.serverId);
+    this.seen.mark(connection.serverId);
+  }
+
+  private beat(): void {
+    for (const connection of this.connections.values()) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+
+  // --- fan-out -------------------------------------------------------------------------
+
+  /** Bus events are gathered for one turn of the event loop, then checked and sent together. */
+  private onRevision(event: RevisionEvent): void {
+    if (!this.connections.has(event.serverId)) return;
+    this.pendingChanges.set(event.serverId, Math.max(event.revision, this.pendingChanges.get(event.serverId) ?? -1));
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => void this.flushChanges());
+  }
+
+  private async flushChanges(): Promise<void> {
+    const changes = this.pendingChanges;
+    this.pendingChanges = new Map();
+    this.flushScheduled = false;
+    const ids = [...changes.keys()];
+    for (let i = 0; i < ids.length; i += CHECK_CHUNK) {
+      const chunk = ids.slice(i, i + CHECK_CHUNK);
+      let valid: Map<string, string | null>;
+      try {
+        valid = await this.credentialsStillValid(chunk);
+      } catch (error) {
+        this.options.logger.error({ err: error }, "cannot check agent credentials; notifying anyway");
+        valid = new Map(chunk.map((id) => [id, this.connections.get(id)?.credentialHash ?? null]));
+      }
+      for (const serverId of chunk) {
+        const connection = this.connections.get(serverId);
+        if (!connection) continue;
+        if (valid.get(serverId) !== connection.credentialHash) connection.revoke("this server's credential was revoked");
+        else connection.notifyChanged(changes.get(serverId)!);
+      }
+    }
+  }
+
+  /** serverId -> current credential hash, absent/null when the server is gone or revoked. */
+  private async credentialsStillValid(serverIds: string[]): Promise<Map<string, string | null>> {
+    const rows = await this.options.prisma.server.findMany({
+      where: { id: { in: serverIds } },
+      select: { id: true, revokedAt: true, agentCredentialHash: true },
+    });
+    return new Map(rows.map((r) => [r.id, r.revokedAt === null ? r.agentCredentialHash : null]));
+  }
+}
+
+function refuse(socket: Duplex, status: 401 | 503): void {
+  const text = status === 401 ? "Unauthorized" : "Service Unavailable";
+  if (!socket.destroyed) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

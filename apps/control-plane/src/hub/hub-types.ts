@@ -1,0 +1,25 @@
+// The hub's view of the rest of the control plane: where revisions come from and how a
+// server's desired state is loaded. Adapters in ./attach-hub.ts bind them to the real bus
+// and services, so the hub itself has no knowledge of how they are built.
+import type { DesiredState } from "@gatehouse/core";
+
+export interface RevisionEvent {
+  serverId: string;
+  revision: number;
+}
+
+/** Published after commit for every server whose desired state changed. */
+export interface RevisionFeed {
+  subscribe(listener: (event: RevisionEvent) => void): () => void;
+}
+
+export interface DesiredSnapshot {
+  revision: number;
+  /** hashDesiredState(state). */
+  hash: string;
+  state: DesiredState;
+}
+
+export interface AgentPresence {
+  connectedAt: Date;
+}
