@@ -100,6 +100,19 @@ describe("the agent hub", () => {
     expect((await db.prisma.fqdnAnswer.findMany({ where: { serverId: server.id } })).map((a) => a.fqdn)).toEqual(["trunk.example.net"]);
   });
 
+  it("audits a drift repair and a commit-confirm rollback an agent reports", async () => {
+    const agent = await connect(server.credential);
+    await agent.next("state");
+    agent.send(report(1, { drift: { problems: ["jump to GATEHOUSE is not first in INPUT"] }, rolledBack: { fromRevision: 2, reason: "no ack within 30 s" } }));
+    await agent.next("ack");
+    const events = await db.prisma.auditEvent.findMany({ where: { targetId: server.id }, orderBy: { action: "asc" } });
+    expect(events.map((e) => [e.action, e.actor, e.tenantId])).toEqual([
+      ["agent.drift_repaired", `agent:${server.id}`, server.tenantId],
+      ["agent.rolled_back", `agent:${server.id}`, server.tenantId],
+    ]);
+    expect(events[0]?.after).toMatchObject({ problems: ["jump to GATEHOUSE is not first in INPUT"] });
+  });
+
   it("closes only the connection that sent a malformed message", async () => {
     const other = await seedServer(db.prisma);
     const bad = await connect(server.credential);

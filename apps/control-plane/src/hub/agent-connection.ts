@@ -7,7 +7,7 @@ import type { DesiredSnapshot } from "./hub-types.ts";
 /** What a connection needs from its hub (kept narrow so connections hold one reference). */
 export interface ConnectionHost {
   loadSnapshot(serverId: string): Promise<DesiredSnapshot | null>;
-  storeReport(serverId: string, report: ReportMessage): Promise<void>;
+  storeReport(server: { id: string; tenantId: string }, report: ReportMessage): Promise<void>;
   onProtocolError(serverId: string, error: string): void;
   onFailure(serverId: string, what: string, error: unknown): void;
 }
@@ -28,6 +28,7 @@ export class AgentConnection {
 
   constructor(
     readonly serverId: string,
+    readonly tenantId: string,
     readonly credentialHash: string,
     readonly socket: WebSocket,
     private readonly host: ConnectionHost,
@@ -114,7 +115,7 @@ export class AgentConnection {
       while (this.nextReport !== null) {
         const report = this.nextReport;
         this.nextReport = null;
-        await this.host.storeReport(this.serverId, report);
+        await this.host.storeReport({ id: this.serverId, tenantId: this.tenantId }, report);
         this.send({ type: "ack", revision: report.appliedRevision });
       }
     } catch (error) {

@@ -74,8 +74,8 @@ export class AgentHub implements ConnectionHost {
     return this.options.loadSnapshot(serverId);
   }
 
-  storeReport(serverId: string, report: ReportMessage): Promise<void> {
-    return storeReport(this.options.prisma, serverId, report, new Date());
+  storeReport(server: { id: string; tenantId: string }, report: ReportMessage): Promise<void> {
+    return storeReport(this.options.prisma, server, report, new Date());
   }
 
   onProtocolError(serverId: string, error: string): void {
@@ -93,23 +93,23 @@ export class AgentHub implements ConnectionHost {
     const secret = bearerSecret(req.headers.authorization);
     if (secret === null || this.closed) return refuse(socket, this.closed ? 503 : 401);
     const credentialHash = sha256Hex(secret);
-    let server: { id: string; revokedAt: Date | null } | null;
+    let server: { id: string; tenantId: string; revokedAt: Date | null } | null;
     try {
-      server = await this.options.prisma.server.findUnique({ where: { agentCredentialHash: credentialHash }, select: { id: true, revokedAt: true } });
+      server = await this.options.prisma.server.findUnique({ where: { agentCredentialHash: credentialHash }, select: { id: true, tenantId: true, revokedAt: true } });
     } catch (error) {
       this.options.logger.error({ err: error }, "agent authentication failed");
       return refuse(socket, 503);
     }
     if (server === null || server.revokedAt !== null) return refuse(socket, 401);
     if (socket.destroyed) return;
-    const serverId = server.id;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, serverId, credentialHash));
+    const { id, tenantId } = server;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, id, tenantId, credentialHash));
   }
 
-  private accept(ws: WebSocket, serverId: string, credentialHash: string): void {
+  private accept(ws: WebSocket, serverId: string, tenantId: string, credentialHash: string): void {
     const previous = this.connections.get(serverId);
     if (previous) previous.socket.close(CLOSE_REPLACED, "replaced by a newer connection");
-    const connection = new AgentConnection(serverId, credentialHash, ws, this);
+    const connection = new AgentConnection(serverId, tenantId, credentialHash, ws, this);
     this.connections.set(serverId, connection);
     this.presence.set(serverId, { connectedAt: new Date() });
     this.seen.mark(serverId);

@@ -5,7 +5,17 @@
 import type { PrismaClient } from "@gatehouse/db";
 import type { ReportMessage } from "@gatehouse/protocol";
 
-export async function storeReport(prisma: PrismaClient, serverId: string, report: ReportMessage, now: Date): Promise<void> {
+/** Drift repairs and commit-confirm rollbacks are security-relevant: they are also audited. */
+function auditedEvents(serverId: string, tenantId: string, report: ReportMessage) {
+  const base = { actor: `agent:${serverId}`, tenantId, targetType: "server", targetId: serverId };
+  return [
+    ...(report.drift ? [{ ...base, action: "agent.drift_repaired", after: { problems: report.drift.problems, appliedRevision: report.appliedRevision } }] : []),
+    ...(report.rolledBack ? [{ ...base, action: "agent.rolled_back", after: report.rolledBack }] : []),
+  ];
+}
+
+export async function storeReport(prisma: PrismaClient, server: { id: string; tenantId: string }, report: ReportMessage, now: Date): Promise<void> {
+  const serverId = server.id;
   const { type: _type, ...body } = report;
   const answers = [
     ...report.resolutions.map((r) => ({ fqdn: r.fqdn, addresses: r.addresses, error: null, resolvedAt: new Date(r.resolvedAt) })),
@@ -17,6 +27,7 @@ export async function storeReport(prisma: PrismaClient, serverId: string, report
       data: { appliedRevision: report.appliedRevision, appliedHash: report.desiredHash, lastSeenAt: now, lastReport: { ...body, receivedAt: now.toISOString() } },
     }),
     prisma.fqdnAnswer.deleteMany({ where: { serverId, fqdn: { notIn: answers.map((a) => a.fqdn) } } }),
+    ...auditedEvents(serverId, server.tenantId, report).map((data) => prisma.auditEvent.create({ data })),
     ...answers.map((a) =>
       prisma.fqdnAnswer.upsert({
         where: { serverId_fqdn: { serverId, fqdn: a.fqdn } },

@@ -1,0 +1,124 @@
+// What operators see about their agents: online or not, last seen, desired vs applied
+// revision, drift repairs and rollbacks, unresolved FQDNs and each FQDN's last answer.
+// Plain service functions: the tRPC router (fleet-status-router.ts) scopes and calls them.
+import type { Prisma, PrismaClient } from "@gatehouse/db";
+import { reportSchema } from "@gatehouse/protocol";
+import { z } from "zod";
+import type { AgentPresence } from "./hub-types.ts";
+
+const storedReportSchema = reportSchema.omit({ type: true }).extend({ receivedAt: z.string() });
+
+export interface AgentEvent {
+  at: Date;
+  /** Drift: what was wrong. Rollback: why, and from which revision. */
+  detail: Record<string, unknown>;
+}
+
+export interface FleetServerStatus {
+  serverId: string;
+  tenantId: string;
+  name: string;
+  /** Has an agent credential (enrolled) and is not revoked. */
+  enrolled: boolean;
+  revoked: boolean;
+  online: boolean;
+  connectedAt: Date | null;
+  lastSeenAt: Date | null;
+  desiredRevision: number;
+  appliedRevision: number | null;
+  /** The agent reported enforcing the current revision. */
+  inSync: boolean;
+  backend: string | null;
+  agentVersion: string | null;
+  setSizes: Record<string, number>;
+  ruleCount: number | null;
+  lastReportAt: Date | null;
+  errors: string[];
+  unresolved: { fqdn: string; error: string }[];
+  lastDrift: AgentEvent | null;
+  lastRollback: AgentEvent | null;
+}
+
+export interface FqdnAnswerView {
+  fqdn: string;
+  addresses: string[];
+  error: string | null;
+  resolvedAt: Date;
+}
+
+export interface ServerAgentDetail extends FleetServerStatus {
+  fqdnAnswers: FqdnAnswerView[];
+}
+
+const serverFields = {
+  id: true,
+  tenantId: true,
+  name: true,
+  revision: true,
+  appliedRevision: true,
+  lastSeenAt: true,
+  lastReport: true,
+  agentCredentialHash: true,
+  revokedAt: true,
+} satisfies Prisma.ServerSelect;
+
+type ServerRow = Prisma.ServerGetPayload<{ select: typeof serverFields }>;
+
+const AGENT_EVENTS = ["agent.drift_repaired", "agent.rolled_back"];
+
+async function lastAgentEvents(prisma: PrismaClient, serverIds: string[]): Promise<Map<string, AgentEvent>> {
+  if (serverIds.length === 0) return new Map();
+  const events = await prisma.auditEvent.findMany({
+    where: { action: { in: AGENT_EVENTS }, targetType: "server", targetId: { in: serverIds } },
+    orderBy: { at: "desc" },
+    distinct: ["targetId", "action"],
+    select: { targetId: true, action: true, at: true, after: true },
+  });
+  return new Map(events.map((e) => [`${e.targetId}|${e.action}`, { at: e.at, detail: (e.after ?? {}) as Record<string, unknown> }]));
+}
+
+function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, events: Map<string, AgentEvent>): FleetServerStatus {
+  const report = storedReportSchema.safeParse(row.lastReport);
+  const last = report.success ? report.data : null;
+  const connected = presence.get(row.id);
+  return {
+    serverId: row.id,
+    tenantId: row.tenantId,
+    name: row.name,
+    enrolled: row.agentCredentialHash !== null && row.revokedAt === null,
+    revoked: row.revokedAt !== null,
+    online: connected !== undefined,
+    connectedAt: connected?.connectedAt ?? null,
+    lastSeenAt: connected ? new Date() : row.lastSeenAt,
+    desiredRevision: row.revision,
+    appliedRevision: row.appliedRevision,
+    inSync: row.appliedRevision === row.revision,
+    backend: last?.backend ?? null,
+    agentVersion: last?.agentVersion ?? null,
+    setSizes: last?.setSizes ?? {},
+    ruleCount: last?.ruleCount ?? null,
+    lastReportAt: last ? new Date(last.receivedAt) : null,
+    errors: last?.errors ?? [],
+    unresolved: last?.unresolved ?? [],
+    lastDrift: events.get(`${row.id}|agent.drift_repaired`) ?? null,
+    lastRollback: events.get(`${row.id}|agent.rolled_back`) ?? null,
+  };
+}
+
+/** Every server matching `where` (the caller's tenant scope), by name. */
+export async function fleetStatus(prisma: PrismaClient, presence: ReadonlyMap<string, AgentPresence>, where: Prisma.ServerWhereInput): Promise<FleetServerStatus[]> {
+  const rows = await prisma.server.findMany({ where, select: serverFields, orderBy: [{ tenantId: "asc" }, { name: "asc" }] });
+  const events = await lastAgentEvents(prisma, rows.map((r) => r.id));
+  return rows.map((row) => toStatus(row, presence, events));
+}
+
+/** One server with each FQDN's last answer; null when it does not exist. */
+export async function serverAgentDetail(prisma: PrismaClient, presence: ReadonlyMap<string, AgentPresence>, serverId: string): Promise<ServerAgentDetail | null> {
+  const row = await prisma.server.findUnique({ where: { id: serverId }, select: serverFields });
+  if (row === null) return null;
+  const [events, answers] = await Promise.all([
+    lastAgentEvents(prisma, [row.id]),
+    prisma.fqdnAnswer.findMany({ where: { serverId }, orderBy: { fqdn: "asc" }, select: { fqdn: true, addresses: true, error: true, resolvedAt: true } }),
+  ]);
+  return { ...toStatus(row, presence, events), fqdnAnswers: answers };
+}
