@@ -2,3 +2,8 @@ export * from "./model.ts";
 export * from "./ivr/index.ts";
 export * from "./compile/index.ts";
 export * from "./provider-presets.ts";
+export * from "./errors.ts";
+export * from "./source.ts";
+export * from "./services.ts";
+export * from "./desired-state.ts";
+export * from "./resolve.ts";
