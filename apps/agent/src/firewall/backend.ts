@@ -1,6 +1,8 @@
 // One small interface for every firewall the agent can drive (after crowdsec's
 // cs-firewall-bouncer): the agent's sync loop never knows which one it talks to.
 import type { ResolvedState } from "@gatehouse/core";
+import type { CommandRunner } from "./command-runner.ts";
+import type { FirewallLogger } from "./logger.ts";
 
 export type BackendName = "iptables" | "nftables" | "dry-run";
 
@@ -33,4 +35,11 @@ export interface FirewallBackend {
   verify(state: ResolvedState): Promise<DriftReport>;
   /** Remove everything the agent owns. Only the explicit `uninstall` command calls this. */
   uninstall(): Promise<void>;
+}
+
+/** What every real backend is constructed with. */
+export interface BackendOptions {
+  /** Runs the firewall tools; construct it with `netns` to work inside a network namespace. */
+  runner?: CommandRunner;
+  logger?: FirewallLogger;
 }

@@ -105,3 +105,13 @@ describe("an empty allowlist", () => {
     expect(compileNftRuleset(goldenStates.empty!).script).toMatch(/policy drop;/);
   });
 });
+
+describe("service ids", () => {
+  it("that would clash with the firewall's own sets are refused", () => {
+    const bad = (id: string): ResolvedState => ({ ...typical, services: [{ id, name: id, ports: [{ protocol: "tcp", from: 1, to: 1 }] }] });
+    expect(() => compileIptables(bad("lan"))).toThrow(/reserved/);
+    expect(() => compileNftRuleset(bad("admin"))).toThrow(/reserved/);
+    expect(() => compileIptables(bad("sip.new"))).toThrow(/at most 21 characters/);
+    expect(() => compileIptables(bad("a-service-id-that-is-too-long"))).toThrow(/at most 21 characters/);
+  });
+});

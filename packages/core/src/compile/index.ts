@@ -6,8 +6,8 @@ export { diffSets, deltaSize, compileIpsetDelta, compileNftDelta } from "./delta
 export type { SetChange, SetDelta } from "./delta.ts";
 export { inspectInputJump, inputJumpRepair, inputJumpRemoval, beforeCommit } from "./input-jump.ts";
 export type { InputJumpState } from "./input-jump.ts";
-export { planFirewall, ReservedServiceIdError } from "./plan.ts";
+export { planFirewall, UnusableServiceIdError } from "./plan.ts";
 export type { FirewallPlan, SourceGroup, ServicePorts } from "./plan.ts";
-export { normaliseMembers } from "./members.ts";
+export { normaliseMembers, canonicalMember } from "./members.ts";
 export type { Family as IpFamily } from "./members.ts";
 export { RULE_TAG_PATTERN } from "./rule-tag.ts";

@@ -10,8 +10,8 @@ import { ruleTag, sha256Hex } from "./rule-tag.ts";
 export const IPTABLES_CHAIN = "GATEHOUSE";
 /** Fixed, so `create -exist` always matches the live set (ipset compares maxelem, not hashsize). */
 export const IPSET_MAXELEM = 1_048_576;
-/** ipset names are at most 31 characters: "gh4-" + a 21-character service id + "-n" fits. */
-const TEMPORARY_SUFFIX = "-n";
+/** ipset names are at most 31 characters: "gh4-" + a 21-character service id + ".new" fits. */
+const TEMPORARY_SUFFIX = ".new";
 /** `-m multiport` takes at most 15 ports, a range counting as two. */
 const MULTIPORT_SLOTS = 15;
 /** IPv6 neighbour discovery (RFC 4861): router solicitation/advertisement, neighbour solicitation/advertisement. */
@@ -37,9 +37,9 @@ export function temporaryIpsetName(name: string): string {
   return `${name}${TEMPORARY_SUFFIX}`;
 }
 
-/** True for sets this agent owns (live ones; temporaries end in "-n" and are never live). */
+/** True for sets this agent owns, live ones and leftover temporaries alike. */
 export function isGatehouseIpset(name: string): boolean {
-  return /^gh[46]-/.test(name);
+  return /^gh[46]-[a-z0-9_-]+(\.new)?$/.test(name);
 }
 
 function formatPortRange(range: PortRange, separator: string): string {

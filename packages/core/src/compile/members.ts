@@ -67,6 +67,11 @@ export function parseNetwork(source: string): Network {
   return { family, start, end, prefix, text };
 }
 
+/** The canonical text of one member as read back from the kernel, e.g. "2001:db8:0::1" -> "2001:db8::1". */
+export function canonicalMember(source: string): string {
+  return parseNetwork(source).text;
+}
+
 export function familyOf(source: string): Family {
   return parseNetwork(source).family;
 }

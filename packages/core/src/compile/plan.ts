@@ -34,18 +34,27 @@ export interface FirewallPlan {
   openToAll: PortRange[];
 }
 
-export class ReservedServiceIdError extends Error {
-  constructor(readonly serviceId: string) {
-    super(`service id "${serviceId}" is reserved for the firewall's own ${serviceId} set`);
-    this.name = "ReservedServiceIdError";
+/**
+ * Service ids name firewall sets ("gh4-<id>", at most 31 characters for ipset), so they must be
+ * short slugs; "." never occurs in one, which keeps "gh4-sip.net" and "gh4-sip.new" ours.
+ */
+const SERVICE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,20}$/;
+
+export class UnusableServiceIdError extends Error {
+  constructor(readonly serviceId: string, reason: string) {
+    super(`service id "${serviceId}" cannot name a firewall set: ${reason}`);
+    this.name = "UnusableServiceIdError";
   }
+}
+
+function checkServiceId(id: string): void {
+  if ((EVERYTHING_GROUPS as readonly string[]).includes(id)) throw new UnusableServiceIdError(id, "it is reserved for the firewall's own set");
+  if (!SERVICE_ID_PATTERN.test(id)) throw new UnusableServiceIdError(id, "use at most 21 characters of a-z, 0-9, - and _");
 }
 
 function portedServices(services: ServiceDefinition[]): ServiceDefinition[] {
   const ported = services.filter((service) => service.id !== "all" && service.ports.length > 0);
-  for (const service of ported) {
-    if ((EVERYTHING_GROUPS as readonly string[]).includes(service.id)) throw new ReservedServiceIdError(service.id);
-  }
+  for (const service of ported) checkServiceId(service.id);
   return [...ported].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

@@ -1,0 +1,96 @@
+// Chooses the backend from what the host already uses (after tailscale's linuxfw detector):
+// nftables when the host has native nft tables (not ones iptables-nft made), else iptables.
+// An explicit choice always wins, and the reason is reported either way.
+import { IPTABLES_CHAIN, NFT_FAMILY, NFT_TABLE } from "@gatehouse/core";
+import type { BackendName, BackendOptions, FirewallBackend } from "./backend.ts";
+import { CommandRunner } from "./command-runner.ts";
+import { DryRunBackend } from "./dry-run-backend.ts";
+import { IptablesBackend } from "./iptables-backend.ts";
+import { NftablesBackend } from "./nftables-backend.ts";
+
+export type BackendPreference = "auto" | BackendName;
+
+export interface BackendDetection {
+  name: BackendName;
+  /** Why, in words for the operator: "host uses native nftables (table inet f2b-table)". */
+  reason: string;
+}
+
+interface NftTableId {
+  family: string;
+  name: string;
+}
+
+/** Tables iptables-nft creates for its own chains (and Docker's, through it). */
+const IPTABLES_NFT_FAMILIES = new Set(["ip", "ip6", "arp", "bridge"]);
+const IPTABLES_NFT_TABLES = new Set(["filter", "nat", "mangle", "raw", "security"]);
+
+export function nativeNftTables(tables: NftTableId[]): NftTableId[] {
+  return tables.filter(
+    (table) =>
+      !(IPTABLES_NFT_FAMILIES.has(table.family) && IPTABLES_NFT_TABLES.has(table.name)) &&
+      !(table.family === NFT_FAMILY && table.name === NFT_TABLE),
+  );
+}
+
+export function parseNftTables(json: string): NftTableId[] {
+  const parsed = JSON.parse(json) as { nftables?: Array<{ table?: NftTableId }> };
+  return (parsed.nftables ?? []).flatMap((item) => (item.table ? [{ family: item.table.family, name: item.table.name }] : []));
+}
+
+async function listNftTables(runner: CommandRunner): Promise<NftTableId[] | null> {
+  try {
+    return parseNftTables((await runner.run("nft", ["-j", "list", "tables"])).stdout);
+  } catch {
+    return null;
+  }
+}
+
+async function iptablesUsable(runner: CommandRunner): Promise<boolean> {
+  return (await runner.succeeds("iptables-restore", ["--version"])) && (await runner.succeeds("ipset", ["version"]));
+}
+
+async function iptablesChainExists(runner: CommandRunner): Promise<boolean> {
+  try {
+    return (await runner.run("iptables", ["-w", "10", "-S"])).stdout.split("\n").includes(`-N ${IPTABLES_CHAIN}`);
+  } catch {
+    return false;
+  }
+}
+
+export async function detectBackend(runner: CommandRunner = new CommandRunner(), preference: BackendPreference = "auto"): Promise<BackendDetection> {
+  if (preference !== "auto") return { name: preference, reason: `chosen explicitly (${preference})` };
+  const tables = await listNftTables(runner);
+  const iptables = await iptablesUsable(runner);
+  if (tables?.some((table) => table.family === NFT_FAMILY && table.name === NFT_TABLE)) {
+    return { name: "nftables", reason: `Gatehouse's table ${NFT_FAMILY} ${NFT_TABLE} already exists` };
+  }
+  if (iptables && (await iptablesChainExists(runner))) {
+    return { name: "iptables", reason: `Gatehouse's chain ${IPTABLES_CHAIN} already exists` };
+  }
+  const native = tables === null ? [] : nativeNftTables(tables);
+  if (native.length > 0) {
+    const names = native.map((table) => `${table.family} ${table.name}`).join(", ");
+    return { name: "nftables", reason: `host uses native nftables (${names})` };
+  }
+  if (iptables) return { name: "iptables", reason: "no native nftables tables; iptables-restore and ipset are available" };
+  if (tables !== null) return { name: "nftables", reason: "iptables-restore or ipset is missing; nft is available" };
+  throw new Error("neither nft nor iptables-restore with ipset works here: install nftables, or iptables and ipset");
+}
+
+export function createBackend(name: BackendName, options: BackendOptions = {}): FirewallBackend {
+  if (name === "iptables") return new IptablesBackend(options);
+  if (name === "nftables") return new NftablesBackend(options);
+  return new DryRunBackend(options.logger ? { logger: options.logger } : {});
+}
+
+/** Detects (or takes) the backend, reports the choice, and builds it. */
+export async function selectBackend(
+  preference: BackendPreference,
+  options: BackendOptions = {},
+): Promise<{ backend: FirewallBackend; detection: BackendDetection }> {
+  const runner = options.runner ?? new CommandRunner();
+  const detection = await detectBackend(runner, preference);
+  options.logger?.info({ backend: detection.name, reason: detection.reason, where: runner.where }, "firewall backend chosen");
+  return { backend: createBackend(detection.name, { ...options, runner }), detection };
+}

@@ -1,0 +1,60 @@
+// Reads back what iptables and ipset enforce right now, for drift checks.
+import { IPTABLES_CHAIN, RULE_TAG_PATTERN, inspectInputJump, isGatehouseIpset, type InputJumpState, type IpFamily } from "@gatehouse/core";
+import type { CommandRunner } from "./command-runner.ts";
+
+export const IPTABLES = { 4: "iptables", 6: "ip6tables" } as const satisfies Record<IpFamily, string>;
+export const IPTABLES_RESTORE = { 4: "iptables-restore", 6: "ip6tables-restore" } as const satisfies Record<IpFamily, string>;
+/** Wait for the xtables lock (iptables-legacy) instead of failing when fail2ban holds it. */
+export const XTABLES_WAIT = ["-w", "10"];
+
+export interface FilterTableState {
+  chainExists: boolean;
+  /** Tag of each rule in our chain, null for a rule we did not write. */
+  ruleTags: Array<string | null>;
+  inputJump: InputJumpState;
+  /** `-A INPUT` lines as listed, for repairing the jump. */
+  inputListing: string;
+}
+
+export function parseFilterTable(listing: string): FilterTableState {
+  const lines = listing.split("\n").map((line) => line.trim());
+  const chainLines = lines.filter((line) => line.startsWith(`-A ${IPTABLES_CHAIN} `));
+  const inputListing = lines.filter((line) => line.startsWith("-A INPUT ")).join("\n");
+  return {
+    chainExists: lines.includes(`-N ${IPTABLES_CHAIN}`),
+    ruleTags: chainLines.map((line) => RULE_TAG_PATTERN.exec(line)?.[0] ?? null),
+    inputJump: inspectInputJump(inputListing),
+    inputListing,
+  };
+}
+
+export async function readFilterTable(runner: CommandRunner, family: IpFamily): Promise<FilterTableState> {
+  const { stdout } = await runner.run(IPTABLES[family], [...XTABLES_WAIT, "-t", "filter", "-S"]);
+  return parseFilterTable(stdout);
+}
+
+/** Members of every Gatehouse ipset, from `ipset save` (one line per member). */
+export function parseIpsetSave(saved: string): Map<string, string[]> {
+  const sets = new Map<string, string[]>();
+  for (const line of saved.split("\n")) {
+    const [verb, name, member] = line.trim().split(/\s+/);
+    if (name === undefined || !isGatehouseIpset(name)) continue;
+    if (verb === "create") sets.set(name, sets.get(name) ?? []);
+    if (verb === "add" && member !== undefined) {
+      const members = sets.get(name) ?? [];
+      members.push(member);
+      sets.set(name, members);
+    }
+  }
+  return sets;
+}
+
+export async function readIpsets(runner: CommandRunner): Promise<Map<string, string[]>> {
+  const { stdout } = await runner.run("ipset", ["save"]);
+  return parseIpsetSave(stdout);
+}
+
+export async function listIpsetNames(runner: CommandRunner): Promise<string[]> {
+  const { stdout } = await runner.run("ipset", ["list", "-n"]);
+  return stdout.split("\n").map((line) => line.trim()).filter(isGatehouseIpset);
+}

@@ -1,0 +1,75 @@
+// Reads back table inet gatehouse (`nft -j list table`), for drift checks.
+import { NFT_CHAIN, NFT_FAMILY, NFT_TABLE, RULE_TAG_PATTERN } from "@gatehouse/core";
+import { CommandError, type CommandRunner } from "./command-runner.ts";
+
+/** Our base chain's hook, as nft reports it (priority "filter - 10" is -10). */
+const EXPECTED_HOOK = { type: "filter", hook: "input", prio: -10, policy: "drop" } as const;
+
+export interface NftTableState {
+  tableExists: boolean;
+  /** Problems with the base chain itself (missing, other hook/priority/policy). */
+  chainProblems: string[];
+  ruleTags: Array<string | null>;
+  sets: Map<string, string[]>;
+}
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** An element as nft lists it: "192.0.2.1", {prefix:{addr,len}} or {range:[from,to]}. */
+function elementText(element: unknown): string {
+  if (typeof element === "string") return element;
+  if (isObject(element) && isObject(element.prefix)) return `${String(element.prefix.addr)}/${String(element.prefix.len)}`;
+  if (isObject(element) && Array.isArray(element.range)) return element.range.map(String).join("-");
+  if (isObject(element) && isObject(element.elem)) return elementText(element.elem.val);
+  return JSON.stringify(element);
+}
+
+export function parseNftTable(json: string): NftTableState {
+  const parsed: unknown = JSON.parse(json);
+  const items = isObject(parsed) && Array.isArray(parsed.nftables) ? parsed.nftables : [];
+  const sets = new Map<string, string[]>();
+  const ruleTags: Array<string | null> = [];
+  let chain: JsonObject | undefined;
+  for (const item of items) {
+    if (!isObject(item)) continue;
+    if (isObject(item.set)) {
+      const elements = Array.isArray(item.set.elem) ? item.set.elem : [];
+      sets.set(String(item.set.name), elements.map(elementText));
+    }
+    if (isObject(item.chain) && item.chain.name === NFT_CHAIN) chain = item.chain;
+    if (isObject(item.rule) && item.rule.chain === NFT_CHAIN) {
+      const comment = typeof item.rule.comment === "string" ? item.rule.comment : "";
+      ruleTags.push(RULE_TAG_PATTERN.exec(comment)?.[0] ?? null);
+    }
+  }
+  const chainProblems: string[] = [];
+  if (chain === undefined) chainProblems.push(`chain ${NFT_CHAIN} is missing from table ${NFT_FAMILY} ${NFT_TABLE}`);
+  else {
+    for (const [key, value] of Object.entries(EXPECTED_HOOK)) {
+      if (chain[key] !== value) chainProblems.push(`chain ${NFT_CHAIN} has ${key} ${String(chain[key])}, expected ${value}`);
+    }
+  }
+  return { tableExists: true, chainProblems, ruleTags, sets };
+}
+
+export async function readNftTable(runner: CommandRunner): Promise<NftTableState> {
+  try {
+    const { stdout } = await runner.run("nft", ["-j", "list", "table", NFT_FAMILY, NFT_TABLE]);
+    return parseNftTable(stdout);
+  } catch (error) {
+    if (error instanceof CommandError && /No such file or directory/.test(error.stderr)) {
+      return { tableExists: false, chainProblems: [], ruleTags: [], sets: new Map() };
+    }
+    throw error;
+  }
+}
+
+/** True when table inet gatehouse exists (cheap: does not read set elements). */
+export async function nftTableExists(runner: CommandRunner): Promise<boolean> {
+  const { stdout } = await runner.run("nft", ["-j", "list", "tables", NFT_FAMILY]);
+  return stdout.includes(`"name": "${NFT_TABLE}"`);
+}
