@@ -46,14 +46,19 @@ function withAwaitedScripts(adapter: SqlDriverAdapter, client: PGlite, onDispose
   return fixed;
 }
 
-/** A migration-aware adapter factory for one PGlite instance (the only connection to it). */
-export function pgliteAdapterFactory(client: PGlite): SqlMigrationAwareDriverAdapterFactory {
+/**
+ * A migration-aware adapter factory for one PGlite instance (the only connection to it).
+ * The shadow database (where the engine replays migrations to diff them) is a fresh
+ * in-memory PGlite, or `options.shadow` when the caller has a throwaway one already.
+ */
+export function pgliteAdapterFactory(client: PGlite, options: { shadow?: PGlite } = {}): SqlMigrationAwareDriverAdapterFactory {
   const base = new PrismaPGlite(client);
   return {
     provider: base.provider,
     adapterName: base.adapterName,
     connect: async () => withAwaitedScripts(await base.connect(), client),
     connectToShadowDb: async () => {
+      if (options.shadow) return withAwaitedScripts(await new PrismaPGlite(options.shadow).connect(), options.shadow);
       const shadow = await PGlite.create();
       const adapter = await new PrismaPGlite(shadow).connect();
       return withAwaitedScripts(adapter, shadow, () => shadow.close());

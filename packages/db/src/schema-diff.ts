@@ -11,12 +11,12 @@ export interface DiffOptions {
   schemaPath?: string;
 }
 
-/** Replays the migrations on a throwaway in-memory PGlite (the shadow database) and diffs. */
+/** Replays the migrations on a throwaway in-memory PGlite (main connection and shadow database at once) and diffs. */
 export async function diffMigrationsToSchema(options: DiffOptions = {}): Promise<string> {
   const [migrations, schema] = await Promise.all([readMigrationList(options.migrationsDir), readSchema(options.schemaPath)]);
   const scratch = await PGlite.create();
   try {
-    const result = await withSchemaEngine(pgliteAdapterFactory(scratch), schema, (engine) =>
+    const result = await withSchemaEngine(pgliteAdapterFactory(scratch, { shadow: scratch }), schema, (engine) =>
       engine.diff({
         from: { tag: "migrations", ...migrations },
         to: { tag: "schemaDatamodel", files: [schema] },
