@@ -1,0 +1,82 @@
+// Choosing the firewall from what the host already uses, and the dry run that needs none.
+import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
+import { NetnsLab } from "@gatehouse/testkit/netns";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CommandRunner } from "./command-runner.ts";
+import { detectBackend, nativeNftTables, selectBackend } from "./detect.ts";
+import { DryRunBackend } from "./dry-run-backend.ts";
+import { pbxState } from "./netns-fixture.ts";
+
+describe("which nftables tables count as the host's own", () => {
+  it("ignores the tables iptables-nft makes and Gatehouse's own", () => {
+    const tables = [
+      { family: "ip", name: "filter" },
+      { family: "ip6", name: "nat" },
+      { family: "inet", name: "gatehouse" },
+      { family: "inet", name: "f2b-table" },
+      { family: "inet", name: "filter" },
+    ];
+    expect(nativeNftTables(tables)).toEqual([
+      { family: "inet", name: "f2b-table" },
+      { family: "inet", name: "filter" },
+    ]);
+  });
+});
+
+describe("the dry run", () => {
+  it("records what it would apply, full first and then as deltas, and changes nothing", async () => {
+    const backend = new DryRunBackend();
+    expect((await backend.verify(pbxState([]))).intact).toBe(false);
+    expect((await backend.apply(pbxState([]))).mode).toBe("full");
+    const summary = await backend.apply(pbxState(["203.0.113.50"]));
+    expect(summary).toMatchObject({ backend: "dry-run", mode: "delta" });
+    expect(summary.setSizes["gh4-sip"]).toBe(1);
+    expect(backend.history.map((record) => record.mode)).toEqual(["full", "delta"]);
+    expect(backend.history[1]?.script).toContain("elements = { 203.0.113.50 }");
+    expect(await backend.verify(pbxState(["203.0.113.50"]))).toEqual({ intact: true, problems: [] });
+    expect((await backend.verify(pbxState([]))).intact).toBe(false);
+  });
+
+  it("is what an explicit choice of dry-run gets, without touching any firewall tool", async () => {
+    const { backend, detection } = await selectBackend("dry-run", { runner: new CommandRunner({ netns: "gh-does-not-exist" }) });
+    expect(backend.name).toBe("dry-run");
+    expect(detection.reason).toBe("chosen explicitly (dry-run)");
+  });
+});
+
+const enabled = requireCapability("netns", netnsCapability(["nft", "iptables", "ipset"]));
+
+describe.runIf(enabled)("detecting the backend on a host", () => {
+  let lab: NetnsLab;
+  let runner: CommandRunner;
+  const inHost = (command: string, ...args: string[]) => lab.exec("host", command, args);
+
+  beforeAll(async () => {
+    lab = await NetnsLab.create({ label: "detect", hosts: ["host"] });
+    runner = new CommandRunner({ netns: lab.host("host").netns });
+  });
+  afterAll(async () => lab?.destroy());
+
+  it("picks iptables on a host with no native nftables tables (Docker's iptables rules included)", async () => {
+    await inHost("iptables", "-N", "DOCKER-USER");
+    expect(await detectBackend(runner)).toEqual({ name: "iptables", reason: "no native nftables tables; iptables-restore and ipset are available" });
+    await inHost("iptables", "-X", "DOCKER-USER");
+  });
+
+  it("picks nftables when the host uses native nftables (fail2ban's table)", async () => {
+    await inHost("nft", "add", "table", "inet", "f2b-table");
+    expect(await detectBackend(runner)).toEqual({ name: "nftables", reason: "host uses native nftables (inet f2b-table)" });
+  });
+
+  it("keeps the backend that already enforces Gatehouse's rules", async () => {
+    await inHost("iptables", "-N", "GATEHOUSE");
+    expect((await detectBackend(runner)).name).toBe("iptables");
+    await inHost("iptables", "-X", "GATEHOUSE");
+    await inHost("nft", "add", "table", "inet", "gatehouse");
+    expect(await detectBackend(runner)).toEqual({ name: "nftables", reason: "Gatehouse's table inet gatehouse already exists" });
+  });
+
+  it("lets an explicit choice win", async () => {
+    expect(await detectBackend(runner, "iptables")).toEqual({ name: "iptables", reason: "chosen explicitly (iptables)" });
+  });
+});
