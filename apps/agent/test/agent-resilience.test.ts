@@ -142,6 +142,7 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     const port = hub.port;
     await hub.stop();
     await eventually("the previous ruleset is restored", () => a.backend.liveAddresses().join() === "192.0.2.10");
+    await eventually("the rollback is kept on disk to report", async () => (await loadAppliedRecord(paths.applied))?.rollbackToReport != null);
     const onDisk = await loadAppliedRecord(paths.applied);
     expect(onDisk?.revision).toBe(1);
     expect(onDisk?.rollbackToReport).toMatchObject({ fromRevision: 2 });

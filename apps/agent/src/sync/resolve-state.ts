@@ -1,33 +1,20 @@
-// DesiredState + DNS answers -> the compilers' ResolvedState.
-// TEMPORARY shim until packages/core exports resolveDesiredState; then this file re-exports it.
-import type { DesiredState, ResolvedState } from "@gatehouse/core";
+// DesiredState + DNS answers -> the compilers' ResolvedState (core's resolveDesiredState),
+// and the list of FQDNs a desired state needs resolved.
+import { resolveDesiredState, type DesiredState, type ResolveResult } from "@gatehouse/core";
 
-export interface ResolveOutcome {
-  resolved: ResolvedState;
-  unresolved: string[];
+export function resolveForEnforcement(state: DesiredState, answers: ReadonlyMap<string, readonly string[]>): ResolveResult {
+  return resolveDesiredState(state, answers);
 }
 
-export function resolveForEnforcement(state: DesiredState, answers: Map<string, string[]>): ResolveOutcome {
-  const unresolved = new Set<string>();
-  const addressesOf = (source: string, kind: "ip" | "fqdn"): string[] => {
-    if (kind === "ip") return [source];
-    const found = answers.get(source);
-    if (!found || found.length === 0) unresolved.add(source);
-    return found ?? [];
-  };
-  const primary = state.policy.primaryAdmin;
-  const primaryAdmin = primary === null ? [] : addressesOf(primary, /^[0-9a-f.:/]+$/i.test(primary) ? "ip" : "fqdn");
-  const allow = state.entries.flatMap((e) => addressesOf(e.source, e.kind).map((address) => ({ address, services: e.services })));
-  return {
-    resolved: { policy: { mediaOpenToAll: state.policy.mediaOpenToAll, lanRanges: state.policy.lanRanges, primaryAdmin }, services: state.services, allow },
-    unresolved: [...unresolved].sort(),
-  };
+/** Canonical IPv6 has a ':', canonical IPv4 only digits, dots and '/'; anything else is a host name. */
+function isHostName(canonicalSource: string): boolean {
+  return !canonicalSource.includes(":") && !/^[0-9./]+$/.test(canonicalSource);
 }
 
-/** Every FQDN the state needs resolved (entries and the primary admin). */
+/** Every FQDN the state needs resolved (entries and the primary admin), sorted. */
 export function fqdnsOf(state: DesiredState): string[] {
   const fqdns = new Set(state.entries.filter((e) => e.kind === "fqdn").map((e) => e.source));
   const primary = state.policy.primaryAdmin;
-  if (primary !== null && !/^[0-9a-f.:/]+$/i.test(primary)) fqdns.add(primary);
+  if (primary !== null && isHostName(primary)) fqdns.add(primary);
   return [...fqdns].sort();
 }
