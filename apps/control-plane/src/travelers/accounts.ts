@@ -1,0 +1,146 @@
+// Traveler accounts as operators manage them. Every change is a mutation (audited; ending grants
+// bumps revisions). The PIN is hashed on the way in and never leaves again, except a PIN the
+// system generated, returned once to the operator who asked for it.
+import { GatehouseError, lookupServices, customServiceDefinition, type CustomServiceInput } from "@gatehouse/core";
+import { Prisma, type Traveler } from "@gatehouse/db";
+import type { TravelersContext, Tx } from "./context.ts";
+import { endGrant } from "./grants.ts";
+import { generatePin, hashPin } from "./pin.ts";
+
+/** A traveler as the API shows it: everything but the PIN hash. */
+export type TravelerView = Omit<Traveler, "pinHash">;
+
+export function travelerView(traveler: Traveler): TravelerView {
+  const { pinHash: _hidden, ...view } = traveler;
+  return view;
+}
+
+export interface TravelerSettings {
+  name: string;
+  email: string;
+  scopeGroups: string[];
+  scopeServerIds: string[];
+  services: string[];
+  grantLifetimeHours: number;
+  maxActiveGrants: number;
+  enabled: boolean;
+}
+
+export interface NewTraveler extends TravelerSettings {
+  tenantId: string;
+  accountNumber: string;
+  /** Omitted: a PIN is generated and returned once. */
+  pin?: string;
+}
+
+export async function createTraveler(
+  ctx: TravelersContext,
+  actor: string,
+  input: NewTraveler,
+): Promise<{ traveler: TravelerView; generatedPin: string | null }> {
+  const generatedPin = input.pin ? null : generatePin();
+  const pinHash = await hashPin(input.pin ?? generatedPin ?? "");
+  const { pin: _pin, ...fields } = input;
+  const traveler = await ctx.mutate(
+    { actor, action: "traveler.created", tenantId: input.tenantId, targetType: "traveler" },
+    async (tx) => {
+      await checkSettings(tx, input.tenantId, input);
+      try {
+        const created = await tx.traveler.create({ data: { ...fields, pinHash, createdAt: ctx.now() } });
+        return { value: travelerView(created), serverIds: [], targetId: created.id, after: auditView(created) };
+      } catch (error) {
+        throw uniqueAccountError(error, input.accountNumber);
+      }
+    },
+  );
+  return { traveler, generatedPin };
+}
+
+export async function updateTraveler(
+  ctx: TravelersContext,
+  actor: string,
+  travelerId: string,
+  patch: Partial<TravelerSettings>,
+): Promise<TravelerView> {
+  const existing = await findTraveler(ctx, travelerId);
+  return ctx.mutate({ actor, action: "traveler.updated", tenantId: existing.tenantId, targetType: "traveler" }, async (tx) => {
+    const before = await tx.traveler.findUniqueOrThrow({ where: { id: travelerId } });
+    const merged = { ...before, ...patch };
+    await checkSettings(tx, before.tenantId, merged);
+    const serverIds = patch.enabled === false ? await endActiveGrants(tx, travelerId, ctx.now()) : [];
+    const updated = await tx.traveler.update({ where: { id: travelerId }, data: patch });
+    return { value: travelerView(updated), serverIds, targetId: travelerId, before: auditView(before), after: auditView(updated) };
+  });
+}
+
+/** Set the PIN (or generate one, returned once); clears any lockout. */
+export async function resetPin(
+  ctx: TravelersContext,
+  actor: string,
+  travelerId: string,
+  pin: string | undefined,
+): Promise<{ generatedPin: string | null }> {
+  const existing = await findTraveler(ctx, travelerId);
+  const generatedPin = pin ? null : generatePin();
+  const pinHash = await hashPin(pin ?? generatedPin ?? "");
+  await ctx.mutate({ actor, action: "traveler.pin.reset", tenantId: existing.tenantId, targetType: "traveler" }, async (tx) => {
+    await tx.traveler.update({ where: { id: travelerId }, data: { pinHash, failedPinCount: 0, lockedUntil: null } });
+    return { value: null, serverIds: [], targetId: travelerId, after: { generated: generatedPin !== null } };
+  });
+  return { generatedPin };
+}
+
+/** Delete a traveler; their grants end first (the agents close them). */
+export async function deleteTraveler(ctx: TravelersContext, actor: string, travelerId: string): Promise<void> {
+  const existing = await findTraveler(ctx, travelerId);
+  await ctx.mutate({ actor, action: "traveler.deleted", tenantId: existing.tenantId, targetType: "traveler" }, async (tx) => {
+    const serverIds = await endActiveGrants(tx, travelerId, ctx.now());
+    const deleted = await tx.traveler.delete({ where: { id: travelerId } });
+    return { value: null, serverIds, targetId: travelerId, before: auditView(deleted) };
+  });
+}
+
+export async function listTravelers(ctx: TravelersContext, tenantIds: string[] | null): Promise<TravelerView[]> {
+  const travelers = await ctx.prisma.traveler.findMany({
+    where: tenantIds ? { tenantId: { in: tenantIds } } : {},
+    orderBy: [{ tenantId: "asc" }, { name: "asc" }],
+  });
+  return travelers.map(travelerView);
+}
+
+async function endActiveGrants(tx: Tx, travelerId: string, now: Date): Promise<string[]> {
+  const active = await tx.travelerGrant.findMany({ where: { travelerId, revokedAt: null, expiresAt: { gt: now } } });
+  const serverIds: string[] = [];
+  for (const grant of active) serverIds.push(...(await endGrant(tx, grant.id, { revokedAt: now })));
+  return [...new Set(serverIds)];
+}
+
+async function checkSettings(tx: Tx, tenantId: string, settings: Pick<TravelerSettings, "scopeServerIds" | "services">): Promise<void> {
+  if (settings.scopeServerIds.length > 0) {
+    const found = await tx.server.count({ where: { id: { in: settings.scopeServerIds }, tenantId } });
+    if (found !== new Set(settings.scopeServerIds).size) {
+      throw new GatehouseError("BAD_INPUT", "a server in the traveler's scope is not a server of this tenant");
+    }
+  }
+  const custom = await tx.customService.findMany({ where: { OR: [{ tenantId }, { tenantId: null }] } });
+  lookupServices(settings.services, custom.map((service) => customServiceDefinition(service as CustomServiceInput)));
+}
+
+async function findTraveler(ctx: TravelersContext, travelerId: string): Promise<Traveler> {
+  const traveler = await ctx.prisma.traveler.findUnique({ where: { id: travelerId } });
+  if (!traveler) throw new GatehouseError("NOT_FOUND", "no such traveler");
+  return traveler;
+}
+
+function uniqueAccountError(error: unknown, accountNumber: string): unknown {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    return new GatehouseError("CONFLICT", `account number ${accountNumber} is taken`);
+  }
+  return error;
+}
+
+/** What the audit trail keeps of a traveler: no PIN hash, no lockout counters. */
+function auditView(traveler: Traveler): Prisma.InputJsonValue {
+  const { pinHash: _hash, failedPinCount: _count, lockedUntil: _until, createdAt, ...rest } = traveler;
+  return { ...rest, createdAt: createdAt.toISOString() };
+}

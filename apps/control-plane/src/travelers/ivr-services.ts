@@ -1,0 +1,60 @@
+// The travelers service as the IVR's transport sees it (FastAgiServices): verification with the
+// caller ID as lockout subject, grants of channel IVR, links, and the audit of calls and of
+// refused AGI connections.
+import type { FastAgiServices } from "../ivr/index.ts";
+import { audit, type TravelersContext } from "./context.ts";
+import { createGrant } from "./grants.ts";
+import { requestLink } from "./links.ts";
+import { verifyTraveler } from "./verification.ts";
+
+export function travelerIvrServices(ctx: TravelersContext): FastAgiServices {
+  return {
+    async verify({ accountNumber, pin, callerId }) {
+      const result = await verifyTraveler(ctx, { accountNumber, pin, subject: `caller:${callerId}` });
+      if (result.ok) return { ok: true, travelerId: result.traveler.id };
+      return { ok: false, reason: result.reason === "subject-blocked" ? "caller-blocked" : "invalid" };
+    },
+
+    async createGrant({ travelerId, address }) {
+      const created = await createGrant(ctx, { travelerId, address, channel: "IVR", actor: `traveler:${travelerId}` });
+      return { ok: true, expiresAt: created.grant.expiresAt };
+    },
+
+    async requestLink({ travelerId }) {
+      return { ok: await requestLink(ctx, { travelerId, requestedBy: `traveler:${travelerId}` }) };
+    },
+
+    async recordCall(summary) {
+      const traveler = summary.travelerId
+        ? await ctx.prisma.traveler.findUnique({ where: { id: summary.travelerId }, select: { tenantId: true } })
+        : null;
+      await audit(
+        ctx.prisma,
+        {
+          actor: summary.travelerId ? `traveler:${summary.travelerId}` : "system",
+          action: "ivr.call.ended",
+          tenantId: traveler?.tenantId ?? null,
+          targetType: summary.travelerId ? "traveler" : undefined,
+          targetId: summary.travelerId ?? undefined,
+          after: {
+            callerId: summary.callerId,
+            outcome: summary.outcome,
+            hungUpAt: summary.hungUpAt,
+            address: summary.address,
+            refusals: [...summary.refusals],
+            uniqueId: summary.uniqueId,
+          },
+        },
+        ctx.now(),
+      );
+    },
+
+    async recordRefusedConnection(refusal) {
+      await audit(
+        ctx.prisma,
+        { actor: "system", action: "ivr.connection.refused", tenantId: null, after: { ...refusal } },
+        ctx.now(),
+      );
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// A tenant with servers, operators and travelers on a fresh test database, a real SMTP server
+// receiving the mail, and a clock the test moves by hand.
+import type { PrismaClient } from "@gatehouse/db";
+import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
+import { createMailer } from "../src/mail/index.ts";
+import { createTraveler, type NewTraveler } from "../src/travelers/accounts.ts";
+import { BackgroundTasks, type RunMutation, type TravelersContext } from "../src/travelers/context.ts";
+import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
+
+export const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {} };
+
+export interface TravelersFixture {
+  db: TestDatabase;
+  prisma: PrismaClient;
+  smtp: TestSmtpServer;
+  ctx: TravelersContext;
+  clock: { now: Date };
+  tenantId: string;
+  otherTenantId: string;
+  servers: { sales1: string; sales2: string; support: string; otherTenant: string };
+  /** Create a traveler of the tenant with PIN 135790 unless told otherwise. */
+  traveler(overrides?: Partial<NewTraveler>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  /** The control plane's runMutation; defaults to a stand-in with the same contract. */
+  mutate?: (prisma: PrismaClient) => RunMutation;
+}
+
+export async function travelersFixture(options: FixtureOptions = {}): Promise<TravelersFixture> {
+  const db = await createTestDatabase();
+  const smtp = await startTestSmtpServer();
+  const prisma = db.prisma;
+  const clock = { now: new Date("2030-01-01T12:00:00Z") };
+  const ctx: TravelersContext = {
+    prisma,
+    mutate: (options.mutate ?? standInMutation)(prisma),
+    mailer: createMailer({ smtpUrl: smtp.url, from: "Gatehouse <gatehouse@example.net>", outboxDir: "/nonexistent" }, silentLogger),
+    mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined },
+    logger: silentLogger,
+    now: () => clock.now,
+    timeZone: "UTC",
+    allowDocumentationAddresses: true,
+    publicUrl: "http://gatehouse.test",
+    background: new BackgroundTasks(),
+  };
+  const tenant = await prisma.tenant.create({ data: { name: "Acme" } });
+  const other = await prisma.tenant.create({ data: { name: "Other" } });
+  const server = (tenantId: string, name: string, tags: string[]) =>
+    prisma.server.create({ data: { tenantId, name, tags } }).then((created) => created.id);
+  const servers = {
+    sales1: await server(tenant.id, "pbx-sales-1", ["sales"]),
+    sales2: await server(tenant.id, "pbx-sales-2", ["sales"]),
+    support: await server(tenant.id, "pbx-support", ["support"]),
+    otherTenant: await server(other.id, "pbx-other", ["sales"]),
+  };
+  await prisma.operator.createMany({
+    data: [
+      { email: "admin@acme.example", name: "Acme admin", passwordHash: "x", role: "TENANT_ADMIN", tenantId: tenant.id },
+      { email: "noc@msp.example", name: "MSP", passwordHash: "x", role: "MSP_ADMIN" },
+      { email: "admin@other.example", name: "Other admin", passwordHash: "x", role: "TENANT_ADMIN", tenantId: other.id },
+    ],
+  });
+  let accounts = 1000;
+  return {
+    db,
+    prisma,
+    smtp,
+    ctx,
+    clock,
+    tenantId: tenant.id,
+    otherTenantId: other.id,
+    servers,
+    async traveler(overrides = {}) {
+      accounts += 1;
+      const { traveler } = await createTraveler(ctx, "operator:test", {
+        tenantId: tenant.id,
+        accountNumber: String(accounts),
+        pin: "135790",
+        name: "Ann Road",
+        email: "ann@road.example",
+        scopeGroups: [],
+        scopeServerIds: [],
+        services: ["sip", "rtp", "iax2", "webrtc"],
+        grantLifetimeHours: 168,
+        maxActiveGrants: 3,
+        enabled: true,
+        ...overrides,
+      });
+      return traveler.id;
+    },
+    async close() {
+      await ctx.background.drain();
+      ctx.mailer.close();
+      await smtp.close();
+      await db.drop();
+    },
+  };
+}
+
+/** runMutation's contract: the work, one audit event and the revision bumps in one transaction. */
+function standInMutation(prisma: PrismaClient): RunMutation {
+  return async (request, work) =>
+    prisma.$transaction(async (tx) => {
+      const done = await work(tx);
+      await tx.auditEvent.create({
+        data: { ...request, targetId: done.targetId, before: done.before, after: done.after },
+      });
+      if (done.serverIds.length > 0) {
+        await tx.server.updateMany({ where: { id: { in: done.serverIds } }, data: { revision: { increment: 1 } } });
+      }
+      return done.value;
+    });
+}
+
+/** Revisions of the given servers, by id. */
+export async function revisions(prisma: PrismaClient, ids: string[]): Promise<Record<string, number>> {
+  const servers = await prisma.server.findMany({ where: { id: { in: ids } }, select: { id: true, revision: true } });
+  return Object.fromEntries(servers.map((server) => [server.id, server.revision]));
+}
