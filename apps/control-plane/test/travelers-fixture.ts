@@ -4,7 +4,9 @@ import type { PrismaClient } from "@gatehouse/db";
 import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
 import { createMailer } from "../src/mail/index.ts";
 import { createTraveler, type NewTraveler } from "../src/travelers/accounts.ts";
-import { BackgroundTasks, type RunMutation, type TravelersContext } from "../src/travelers/context.ts";
+import { RevisionBus, type RevisionChange } from "../src/bus.ts";
+import { BackgroundTasks, type TravelersContext } from "../src/travelers/context.ts";
+import { travelersMutation } from "../src/travelers/mutation.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
 
 export const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {} };
@@ -15,6 +17,9 @@ export interface TravelersFixture {
   smtp: TestSmtpServer;
   ctx: TravelersContext;
   clock: { now: Date };
+  bus: RevisionBus;
+  /** Every revision published on the bus (after commit), in order. */
+  published: RevisionChange[];
   tenantId: string;
   otherTenantId: string;
   servers: { sales1: string; sales2: string; support: string; otherTenant: string };
@@ -23,19 +28,18 @@ export interface TravelersFixture {
   close(): Promise<void>;
 }
 
-export interface FixtureOptions {
-  /** The control plane's runMutation; defaults to a stand-in with the same contract. */
-  mutate?: (prisma: PrismaClient) => RunMutation;
-}
 
-export async function travelersFixture(options: FixtureOptions = {}): Promise<TravelersFixture> {
+export async function travelersFixture(): Promise<TravelersFixture> {
   const db = await createTestDatabase();
   const smtp = await startTestSmtpServer();
   const prisma = db.prisma;
   const clock = { now: new Date("2030-01-01T12:00:00Z") };
+  const bus = new RevisionBus();
+  const published: RevisionChange[] = [];
+  bus.subscribe((change) => published.push(change));
   const ctx: TravelersContext = {
     prisma,
-    mutate: (options.mutate ?? standInMutation)(prisma),
+    mutate: travelersMutation(prisma, bus, () => clock.now),
     mailer: createMailer({ smtpUrl: smtp.url, from: "Gatehouse <gatehouse@example.net>", outboxDir: "/nonexistent" }, silentLogger),
     mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined },
     logger: silentLogger,
@@ -69,6 +73,8 @@ export async function travelersFixture(options: FixtureOptions = {}): Promise<Tr
     smtp,
     ctx,
     clock,
+    bus,
+    published,
     tenantId: tenant.id,
     otherTenantId: other.id,
     servers,
@@ -97,21 +103,6 @@ export async function travelersFixture(options: FixtureOptions = {}): Promise<Tr
       await db.drop();
     },
   };
-}
-
-/** runMutation's contract: the work, one audit event and the revision bumps in one transaction. */
-function standInMutation(prisma: PrismaClient): RunMutation {
-  return async (request, work) =>
-    prisma.$transaction(async (tx) => {
-      const done = await work(tx);
-      await tx.auditEvent.create({
-        data: { ...request, targetId: done.targetId, before: done.before, after: done.after },
-      });
-      if (done.serverIds.length > 0) {
-        await tx.server.updateMany({ where: { id: { in: done.serverIds } }, data: { revision: { increment: 1 } } });
-      }
-      return done.value;
-    });
 }
 
 /** Revisions of the given servers, by id. */

@@ -133,6 +133,7 @@ describe("a grant", () => {
     const id = await f.traveler({ accountNumber: "700100", email: "eve@road.example", name: "Eve" });
     const all = Object.values(f.servers);
     const before = await revisions(f.prisma, all);
+    const publishedBefore = f.published.length;
     const { grant, servers } = await createGrant(f.ctx, { travelerId: id, address: "203.0.113.7", channel: "IVR", actor: `traveler:${id}` });
     expect(grant.expiresAt).toEqual(new Date(f.clock.now.getTime() + 168 * 3_600_000));
     expect(servers.map((server) => server.name)).toEqual(["pbx-sales-1", "pbx-sales-2", "pbx-support"]);
@@ -142,6 +143,9 @@ describe("a grant", () => {
     const after = await revisions(f.prisma, all);
     expect(after).toEqual({ ...before, [f.servers.sales1]: (before[f.servers.sales1] ?? 0) + 1, [f.servers.sales2]: (before[f.servers.sales2] ?? 0) + 1, [f.servers.support]: (before[f.servers.support] ?? 0) + 1 });
     expect(await f.prisma.auditEvent.count({ where: { action: "traveler.grant.created", targetId: grant.id } })).toBe(1);
+    expect(f.published.slice(publishedBefore)).toEqual(
+      [f.servers.sales1, f.servers.sales2, f.servers.support].sort().map((serverId) => ({ serverId, revision: after[serverId] })),
+    );
     const [mail] = await mailsTo("eve@road.example", 1);
     expect(mail?.subject).toContain("203.0.113.7");
     expect(mail?.text).toContain("Your address 203.0.113.7 was allowed by phone.");
