@@ -1,0 +1,117 @@
+// Operators manage travelers and their grants through the API. Thin procedures: parse, let the
+// builders check access (every travelerId/grantId/tenantId/scopeServerIds is resolved to its
+// tenant in trpc.ts), call the travelers service, return plain JSON (instants as ISO text).
+import { z } from "zod";
+import { serviceIdsSchema } from "@gatehouse/core";
+import type { TravelerGrant } from "@gatehouse/db";
+import { createTRPCRouter, readProcedure, writeProcedure } from "../api/trpc.ts";
+import { groupNameSchema, idSchema, iso, nameSchema } from "../api/inputs.ts";
+import { createTraveler, deleteTraveler, listTravelers, resetPin, travelerView, updateTraveler, type TravelerView } from "./accounts.ts";
+import { createGrant, revokeGrant } from "./grants.ts";
+import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from "./pin.ts";
+import { travelersOf } from "./registry.ts";
+
+const accountNumberSchema = z.string().regex(/^[0-9]{1,16}$/, "an account number is 1 to 16 digits");
+const pinSchema = z.string().regex(new RegExp(`^[0-9]{${PIN_MIN_DIGITS},${PIN_MAX_DIGITS}}$`), `a PIN is ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits`);
+
+const settingsSchema = z.object({
+  name: nameSchema,
+  email: z.email(),
+  /** Empty groups and servers = the whole tenant. */
+  scopeGroups: z.array(groupNameSchema).max(100).default([]),
+  scopeServerIds: z.array(idSchema).max(1000).default([]),
+  services: serviceIdsSchema.default(["sip", "rtp", "iax2", "webrtc"]),
+  grantLifetimeHours: z.number().int().min(1).max(24 * 366).default(168),
+  maxActiveGrants: z.number().int().min(1).max(50).default(3),
+  enabled: z.boolean().default(true),
+});
+
+function travelerOutput(traveler: TravelerView) {
+  return { ...traveler, lockedUntil: iso(traveler.lockedUntil), createdAt: iso(traveler.createdAt) };
+}
+
+function grantOutput(grant: TravelerGrant, now: Date) {
+  const status = grant.revokedAt ? "revoked" : grant.expiresAt <= now ? "expired" : "active";
+  return {
+    id: grant.id,
+    travelerId: grant.travelerId,
+    address: grant.address,
+    channel: grant.channel,
+    status,
+    createdAt: iso(grant.createdAt),
+    expiresAt: iso(grant.expiresAt),
+    revokedAt: iso(grant.revokedAt),
+    mailedAt: iso(grant.mailedAt),
+    mailError: grant.mailError,
+  };
+}
+
+export const travelersRouter = createTRPCRouter({
+  list: readProcedure.input(z.object({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
+    const tenantIds = input.tenantId ? [input.tenantId] : ctx.access.tenantId ? [ctx.access.tenantId] : null;
+    return (await listTravelers(travelersOf(ctx.app), tenantIds)).map(travelerOutput);
+  }),
+
+  get: readProcedure.input(z.object({ travelerId: idSchema })).query(async ({ ctx, input }) => {
+    return travelerOutput(travelerView(await ctx.app.prisma.traveler.findUniqueOrThrow({ where: { id: input.travelerId } })));
+  }),
+
+  /** Without a PIN, one is generated and returned once in `generatedPin`. */
+  create: writeProcedure
+    .input(settingsSchema.extend({ tenantId: idSchema, accountNumber: accountNumberSchema, pin: pinSchema.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const { traveler, generatedPin } = await createTraveler(travelersOf(ctx.app), ctx.mutation.actor, input);
+      return { traveler: travelerOutput(traveler), generatedPin };
+    }),
+
+  /** Scope, services and lifetime apply to the next grant; disabling ends the current ones. */
+  update: writeProcedure
+    .input(settingsSchema.partial().extend({ travelerId: idSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const { travelerId, ...patch } = input;
+      const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      return travelerOutput(await updateTraveler(travelersOf(ctx.app), ctx.mutation.actor, travelerId, defined));
+    }),
+
+  setEnabled: writeProcedure.input(z.object({ travelerId: idSchema, enabled: z.boolean() })).mutation(async ({ ctx, input }) =>
+    travelerOutput(await updateTraveler(travelersOf(ctx.app), ctx.mutation.actor, input.travelerId, { enabled: input.enabled })),
+  ),
+
+  /** Sets the given PIN, or generates one (returned once); lifts a lockout. */
+  resetPin: writeProcedure.input(z.object({ travelerId: idSchema, pin: pinSchema.optional() })).mutation(async ({ ctx, input }) =>
+    resetPin(travelersOf(ctx.app), ctx.mutation.actor, input.travelerId, input.pin),
+  ),
+
+  delete: writeProcedure.input(z.object({ travelerId: idSchema })).mutation(async ({ ctx, input }) => {
+    await deleteTraveler(travelersOf(ctx.app), ctx.mutation.actor, input.travelerId);
+    return { deleted: true };
+  }),
+
+  grants: readProcedure
+    .input(z.object({ travelerId: idSchema.optional(), tenantId: idSchema.optional(), activeOnly: z.boolean().default(true) }).default({ activeOnly: true }))
+    .query(async ({ ctx, input }) => {
+      const now = ctx.app.now();
+      const tenantId = input.tenantId ?? ctx.access.tenantId ?? undefined;
+      const grants = await ctx.app.prisma.travelerGrant.findMany({
+        where: {
+          ...(input.travelerId ? { travelerId: input.travelerId } : {}),
+          ...(tenantId ? { traveler: { tenantId } } : {}),
+          ...(input.activeOnly ? { revokedAt: null, expiresAt: { gt: now } } : {}),
+        },
+        orderBy: { createdAt: "desc" },
+        take: 500,
+      });
+      return grants.map((grant) => grantOutput(grant, now));
+    }),
+
+  /** An operator allows an address for a traveler (channel OPERATOR), as if they had called. */
+  grant: writeProcedure.input(z.object({ travelerId: idSchema, address: z.string().min(2).max(64) })).mutation(async ({ ctx, input }) => {
+    const travelers = travelersOf(ctx.app);
+    const { grant } = await createGrant(travelers, { travelerId: input.travelerId, address: input.address, channel: "OPERATOR", actor: ctx.mutation.actor });
+    return grantOutput(grant, ctx.app.now());
+  }),
+
+  revokeGrant: writeProcedure.input(z.object({ grantId: idSchema })).mutation(async ({ ctx, input }) =>
+    grantOutput(await revokeGrant(travelersOf(ctx.app), { grantId: input.grantId, actor: ctx.mutation.actor }), ctx.app.now()),
+  ),
+});
