@@ -159,6 +159,20 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     expect(a.backend.uninstallCalls).toBe(0);
   });
 
+  it("a reconnect whose hello shows the new revision applied confirms it (the hub's ack)", async () => {
+    await hub.start();
+    const a = await agent({ commitConfirmMs: 5000 });
+    await a.runtime.start();
+    await hub.reportWhere((r) => r.appliedRevision === 1);
+    hub.autoAck = false;
+    hub.publish(desiredState([ip("203.0.113.80")]));
+    await hub.reportWhere((r) => r.appliedRevision === 2);
+    hub.dropConnections();
+    await hub.until(() => hub.received.some((m) => m.type === "hello" && m.appliedRevision === 2));
+    await eventually("revision 2 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 2);
+    expect(a.backend.liveAddresses()).toEqual(["203.0.113.80"]);
+  });
+
   it("holds back a revision that was rolled back three times until the desired state changes", async () => {
     await hub.start();
     const a = await agent({ commitConfirmMs: 100 });

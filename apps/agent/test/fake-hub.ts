@@ -110,12 +110,16 @@ export class FakeHub {
     this.connections += 1;
     this.sockets.add(ws);
     ws.on("close", () => this.sockets.delete(ws));
-    ws.send(this.stateMessage());
     ws.on("message", (data) => {
       const parsed = parseAgentMessage(data as Buffer);
       if (!parsed.ok) return ws.close(1008);
       const message = parsed.message;
       this.received.push(message);
+      // As the real hub: a hello gets the full state, or an ack when it names the current one.
+      if (message.type === "hello") {
+        const inSync = message.appliedRevision === this.revision && message.appliedHash === this.hash;
+        ws.send(inSync ? encodeMessage({ type: "ack", revision: this.revision }) : this.stateMessage());
+      }
       if (message.type === "fetch") ws.send(this.stateMessage());
       if (message.type === "report") {
         this.reports.push(message);

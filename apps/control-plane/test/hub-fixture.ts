@@ -53,14 +53,22 @@ export class TestAgentClient {
   }
 
   /** Connects; rejects with the HTTP status when the upgrade is refused. */
-  static connect(baseUrl: string, credential: string, options: { autoPong?: boolean } = {}): Promise<TestAgentClient> {
+  /** Says hello (as agents do first) unless `hello: false`; pass `applied` to claim a state. */
+  static connect(
+    baseUrl: string,
+    credential: string,
+    options: { autoPong?: boolean; hello?: boolean; applied?: { revision: number; hash: string } } = {},
+  ): Promise<TestAgentClient> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(`${baseUrl.replace(/^http/, "ws")}${AGENT_WS_PATH}`, {
         headers: { Authorization: `Bearer ${credential}` },
         autoPong: options.autoPong ?? true,
       });
       const client = new TestAgentClient(socket);
-      socket.once("open", () => resolve(client));
+      socket.once("open", () => {
+        if (options.hello !== false) client.hello(options.applied);
+        resolve(client);
+      });
       socket.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       socket.once("error", reject);
     });
@@ -70,8 +78,14 @@ export class TestAgentClient {
     this.socket.send(encodeMessage(message));
   }
 
-  hello(): void {
-    this.send({ type: "hello", protocolVersion: PROTOCOL_VERSION, agentVersion: "test", backend: "dry-run" });
+  hello(applied?: { revision: number; hash: string }): void {
+    this.send({
+      type: "hello",
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: "test",
+      backend: "dry-run",
+      ...(applied ? { appliedRevision: applied.revision, appliedHash: applied.hash } : {}),
+    });
   }
 
   /** Resolves with the first received message (from `from` on) that matches. */

@@ -23,7 +23,7 @@ describe("the agent hub", () => {
   let hub: HubUnderTest;
   let server: SeededServer;
   const clients: TestAgentClient[] = [];
-  const connect = async (credential: string, options?: { autoPong?: boolean }) => {
+  const connect = async (credential: string, options?: Parameters<typeof TestAgentClient.connect>[2]) => {
     const client = await TestAgentClient.connect(hub.url, credential, options);
     clients.push(client);
     return client;
@@ -44,13 +44,27 @@ describe("the agent hub", () => {
     await hub.stop();
   });
 
-  it("sends a connecting agent its full desired state at once", async () => {
+  it("answers a connecting agent's hello with its full desired state", async () => {
     const agent = await connect(server.credential);
-    agent.hello();
     const state = await agent.next("state");
     expect(state).toMatchObject({ revision: 1, state: { serverId: server.id, policy: { primaryAdmin: "198.51.100.1" } } });
     expect(state.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(hub.routes.hub.onlineServers().has(server.id)).toBe(true);
+  });
+
+  it("answers the hello of an agent that already enforces the current state with an ack, not the state", async () => {
+    const first = await connect(server.credential);
+    const state = await first.next("state");
+    first.send(report(state.revision, { desiredHash: state.hash }));
+    await first.next("ack");
+    first.close();
+    const again = await connect(server.credential, { applied: { revision: state.revision, hash: state.hash } });
+    expect(await again.next("ack")).toEqual({ type: "ack", revision: state.revision });
+    // Behind by one revision: the full state again.
+    await db.prisma.server.update({ where: { id: server.id }, data: { revision: { increment: 1 } } });
+    const behind = await connect(server.credential, { applied: { revision: state.revision, hash: state.hash } });
+    expect(await behind.next("state")).toMatchObject({ revision: state.revision + 1 });
+    expect(again.received.some((m) => m.type === "state")).toBe(false);
   });
 
   it("refuses an unknown credential and a revoked server's credential with 401", async () => {
@@ -135,7 +149,7 @@ describe("the agent hub", () => {
   });
 
   it("refuses a hello in a protocol version it does not speak", async () => {
-    const agent = await connect(server.credential);
+    const agent = await connect(server.credential, { hello: false });
     agent.send({ type: "hello", protocolVersion: 99, agentVersion: "9.0.0", backend: "nftables" });
     expect(await agent.next("error")).toMatchObject({ message: expect.stringContaining("protocol version 99") });
     expect(await agent.closed()).toBe(4003);

@@ -121,6 +121,7 @@ export class IptablesBackend implements FirewallBackend {
   }
 
   private async applyFull(next: IptablesRuleset, previous: IptablesRuleset | null): Promise<void> {
+    await this.destroyTemporarySets();
     await this.runner.run("ipset", ["restore"], { input: next.ipsetRestore });
     try {
       for (const family of FAMILIES) await this.applyChain(next, family);
@@ -149,6 +150,16 @@ export class IptablesBackend implements FirewallBackend {
       for (const family of FAMILIES) await this.applyChain(previous, family);
     } catch (error) {
       this.logger.warn({ backend: this.name, error: String(error) }, "restoring the previous ruleset failed too");
+    }
+  }
+
+  /**
+   * Temporaries left by an interrupted apply (or made by hand) are never referenced by a rule.
+   * One created with other parameters would make `create -exist` fail on every apply after.
+   */
+  private async destroyTemporarySets(): Promise<void> {
+    for (const name of await listIpsetNames(this.runner)) {
+      if (name.endsWith(".new")) await this.runner.succeeds("ipset", ["destroy", name]);
     }
   }
 

@@ -2,6 +2,9 @@
 import { NFT_CHAIN, NFT_FAMILY, NFT_TABLE, RULE_TAG_PATTERN } from "@gatehouse/core";
 import { CommandError, type CommandRunner } from "./command-runner.ts";
 
+/** How nft says the table is not there. */
+export const NO_SUCH_TABLE = /No such file or directory/;
+
 /** Our base chain's hook, as nft reports it (priority "filter - 10" is -10). */
 const EXPECTED_HOOK = { type: "filter", hook: "input", prio: -10, policy: "drop" } as const;
 
@@ -61,15 +64,9 @@ export async function readNftTable(runner: CommandRunner): Promise<NftTableState
     const { stdout } = await runner.run("nft", ["-j", "list", "table", NFT_FAMILY, NFT_TABLE]);
     return parseNftTable(stdout);
   } catch (error) {
-    if (error instanceof CommandError && /No such file or directory/.test(error.stderr)) {
+    if (error instanceof CommandError && NO_SUCH_TABLE.test(error.stderr)) {
       return { tableExists: false, chainProblems: [], ruleTags: [], sets: new Map() };
     }
     throw error;
   }
-}
-
-/** True when table inet gatehouse exists (cheap: does not read set elements). */
-export async function nftTableExists(runner: CommandRunner): Promise<boolean> {
-  const { stdout } = await runner.run("nft", ["-j", "list", "tables", NFT_FAMILY]);
-  return stdout.includes(`"name": "${NFT_TABLE}"`);
 }

@@ -16,9 +16,9 @@ import {
   type ResolvedState,
 } from "@gatehouse/core";
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
-import { CommandRunner } from "./command-runner.ts";
+import { CommandError, CommandRunner } from "./command-runner.ts";
 import { sha256Hex, silentLogger, type FirewallLogger } from "./logger.ts";
-import { nftTableExists, readNftTable } from "./nft-live.ts";
+import { NO_SUCH_TABLE, readNftTable } from "./nft-live.ts";
 import { ruleDriftProblems, setDriftProblems } from "./set-drift.ts";
 
 export class NftablesBackend implements FirewallBackend {
@@ -62,7 +62,11 @@ export class NftablesBackend implements FirewallBackend {
   }
 
   async uninstall(): Promise<void> {
-    if (await nftTableExists(this.runner)) await this.runner.run("nft", ["delete", "table", NFT_FAMILY, NFT_TABLE]);
+    try {
+      await this.runner.run("nft", ["delete", "table", NFT_FAMILY, NFT_TABLE]);
+    } catch (error) {
+      if (!(error instanceof CommandError && NO_SUCH_TABLE.test(error.stderr))) throw error;
+    }
     this.applied = null;
     this.logger.info({ backend: this.name, where: this.runner.where }, "removed table inet gatehouse");
   }

@@ -130,7 +130,7 @@ export class AgentRuntime {
 
   private async connectLoop(): Promise<void> {
     while (!this.stopping) {
-      let receivedState = false;
+      let heard = false;
       try {
         const session = await openHubConnection({
           url: this.options.config.url,
@@ -138,7 +138,7 @@ export class AgentRuntime {
           ...(this.options.ca ? { ca: this.options.ca } : {}),
           heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
           onMessage: (message) => {
-            if (message.type === "state") receivedState = true;
+            heard = true;
             this.onMessage(message);
           },
           onProtocolError: (error) => this.log.warn({ error }, "the control plane sent a message this agent cannot parse"),
@@ -156,7 +156,8 @@ export class AgentRuntime {
         }
         this.log.warn({ error: (error as Error).message }, "cannot reach the control plane; retrying");
       }
-      if (receivedState) this.backoff.reset();
+      // A session the hub answered worked: the next outage starts from short delays again.
+      if (heard) this.backoff.reset();
       if (!this.stopping) await this.sleep(this.backoff.next());
     }
   }

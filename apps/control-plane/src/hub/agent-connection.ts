@@ -1,7 +1,15 @@
 // One connected agent, seen from the hub. Deliberately small (a few fields, no copy of the
 // desired state): 10,000 of these must fit in a few MB beside the sockets themselves.
 import WebSocket from "ws";
-import { encodeMessage, parseAgentMessage, PROTOCOL_VERSION, type HubMessage, type RawMessage, type ReportMessage } from "@gatehouse/protocol";
+import {
+  encodeMessage,
+  parseAgentMessage,
+  PROTOCOL_VERSION,
+  type HelloMessage,
+  type HubMessage,
+  type RawMessage,
+  type ReportMessage,
+} from "@gatehouse/protocol";
 import type { DesiredSnapshot } from "./hub-types.ts";
 
 /** What a connection needs from its hub (kept narrow so connections hold one reference). */
@@ -16,6 +24,13 @@ export interface ConnectionHost {
 export const CLOSE_REVOKED = 4001;
 export const CLOSE_REPLACED = 4002;
 export const CLOSE_PROTOCOL_VERSION = 4003;
+
+/** What the database said when the agent connected: enough to tell whether it is up to date. */
+export interface SyncAtConnect {
+  revision: number;
+  appliedRevision: number | null;
+  appliedHash: string | null;
+}
 
 export class AgentConnection {
   /** Cleared at each heartbeat, set by any pong or message. */
@@ -32,6 +47,8 @@ export class AgentConnection {
     readonly credentialHash: string,
     readonly socket: WebSocket,
     private readonly host: ConnectionHost,
+    /** Dropped once the agent's hello has been answered. */
+    private atConnect: SyncAtConnect | null,
   ) {}
 
   get open(): boolean {
@@ -68,10 +85,7 @@ export class AgentConnection {
     const message = parsed.message;
     switch (message.type) {
       case "hello":
-        if (message.protocolVersion !== PROTOCOL_VERSION) {
-          this.send({ type: "error", message: `protocol version ${message.protocolVersion} is not supported; this control plane speaks ${PROTOCOL_VERSION}` });
-          this.socket.close(CLOSE_PROTOCOL_VERSION, "protocol version");
-        }
+        this.onHello(message);
         return;
       case "fetch":
         void this.sendSnapshot();
@@ -81,6 +95,36 @@ export class AgentConnection {
         void this.storeReports();
         return;
     }
+  }
+
+  /**
+   * A session starts with the full desired state, unless the agent already enforces exactly the
+   * current one: its hello names the current revision and the hash it last reported applying.
+   * Every change of a server's desired state bumps its revision (runMutation, the expiry
+   * sweeper), so equal revisions mean equal states. That agent gets `ack {revision}` instead —
+   * which also confirms a commit-confirm window it may have open — and a control-plane restart
+   * costs 10,000 in-sync agents one batched query instead of 10,000 state loads.
+   */
+  private onHello(hello: HelloMessage): void {
+    const known = this.atConnect;
+    this.atConnect = null;
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      this.send({ type: "error", message: `protocol version ${hello.protocolVersion} is not supported; this control plane speaks ${PROTOCOL_VERSION}` });
+      this.socket.close(CLOSE_PROTOCOL_VERSION, "protocol version");
+      return;
+    }
+    const inSync =
+      known !== null &&
+      hello.appliedRevision === known.revision &&
+      known.appliedRevision === known.revision &&
+      hello.appliedHash !== undefined &&
+      hello.appliedHash === known.appliedHash;
+    if (!inSync) {
+      void this.sendSnapshot();
+      return;
+    }
+    this.lastNotified = Math.max(this.lastNotified, known.revision);
+    this.send({ type: "ack", revision: known.revision });
   }
 
   /** Sends the full desired state; requests arriving meanwhile are coalesced into one reload. */

@@ -1,6 +1,6 @@
 // The agent hub: a WebSocket server (ws, noServer) on the control plane's HTTP server at
-// /agent. It authenticates agents by their bearer credential, sends each a full desired state
-// on connect, tells connected agents `changed {revision}` after every committed change, stores
+// /agent. It authenticates agents by their bearer credential, answers each agent's hello with
+// its full desired state (or an ack when it is provably up to date), tells connected agents `changed {revision}` after every committed change, stores
 // their reports and acks them, and drops dead links (ping every 15 s) and revoked servers.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { PrismaClient } from "@gatehouse/db";
 import { MAX_AGENT_MESSAGE_BYTES, type RawMessage, type ReportMessage } from "@gatehouse/protocol";
 import { AgentConnection, CLOSE_REPLACED, type ConnectionHost } from "./agent-connection.ts";
+import { CredentialLookup, type AgentServer } from "./credential-lookup.ts";
 import { bearerSecret, sha256Hex } from "./credentials.ts";
 import type { AgentPresence, DesiredSnapshot, RevisionEvent, RevisionFeed } from "./hub-types.ts";
 import { storeReport } from "./report-store.ts";
@@ -31,6 +32,7 @@ export class AgentHub implements ConnectionHost {
   private readonly connections = new Map<string, AgentConnection>();
   private readonly presence = new Map<string, AgentPresence>();
   private readonly seen: SeenTracker;
+  private readonly credentials: CredentialLookup;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private pendingChanges = new Map<string, number>();
@@ -39,6 +41,7 @@ export class AgentHub implements ConnectionHost {
 
   constructor(private readonly options: AgentHubOptions) {
     this.seen = new SeenTracker(options.prisma, options.logger);
+    this.credentials = new CredentialLookup(options.prisma);
     this.unsubscribe = options.feed.subscribe((event) => this.onRevision(event));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs ?? 15_000);
     this.heartbeat.unref();
@@ -93,23 +96,25 @@ export class AgentHub implements ConnectionHost {
     const secret = bearerSecret(req.headers.authorization);
     if (secret === null || this.closed) return refuse(socket, this.closed ? 503 : 401);
     const credentialHash = sha256Hex(secret);
-    let server: { id: string; tenantId: string; revokedAt: Date | null } | null;
+    let server: AgentServer | null;
     try {
-      server = await this.options.prisma.server.findUnique({ where: { agentCredentialHash: credentialHash }, select: { id: true, tenantId: true, revokedAt: true } });
+      server = await this.credentials.find(credentialHash);
     } catch (error) {
       this.options.logger.error({ err: error }, "agent authentication failed");
       return refuse(socket, 503);
     }
     if (server === null || server.revokedAt !== null) return refuse(socket, 401);
     if (socket.destroyed) return;
-    const { id, tenantId } = server;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, id, tenantId, credentialHash));
+    const known = server;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, known, credentialHash));
   }
 
-  private accept(ws: WebSocket, serverId: string, tenantId: string, credentialHash: string): void {
+  private accept(ws: WebSocket, server: AgentServer, credentialHash: string): void {
+    const serverId = server.id;
     const previous = this.connections.get(serverId);
     if (previous) previous.socket.close(CLOSE_REPLACED, "replaced by a newer connection");
-    const connection = new AgentConnection(serverId, tenantId, credentialHash, ws, this);
+    const sync = { revision: server.revision, appliedRevision: server.appliedRevision, appliedHash: server.appliedHash };
+    const connection = new AgentConnection(serverId, server.tenantId, credentialHash, ws, this, sync);
     this.connections.set(serverId, connection);
     this.presence.set(serverId, { connectedAt: new Date() });
     this.seen.mark(serverId);
@@ -117,7 +122,6 @@ export class AgentHub implements ConnectionHost {
     ws.on("pong", () => (connection.alive = true));
     ws.on("error", () => ws.terminate());
     ws.on("close", () => this.forget(connection));
-    void connection.sendSnapshot();
   }
 
   private forget(connection: AgentConnection): void {
