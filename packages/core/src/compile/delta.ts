@@ -15,13 +15,27 @@ export function diffSets(before: Record<string, string[]>, after: Record<string,
   const delta: SetDelta = {};
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const name of names) {
-    const old = new Set(before[name] ?? []);
-    const next = new Set(after[name] ?? []);
-    const add = [...next].filter((member) => !old.has(member));
-    const remove = [...old].filter((member) => !next.has(member));
-    if (add.length > 0 || remove.length > 0) delta[name] = { add, remove };
+    const change = diffMembers(before[name] ?? [], after[name] ?? []);
+    if (change.add.length > 0 || change.remove.length > 0) delta[name] = change;
   }
   return delta;
+}
+
+function sameMembers(before: string[], after: string[]): boolean {
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < before.length; i++) if (before[i] !== after[i]) return false;
+  return true;
+}
+
+function diffMembers(before: string[], after: string[]): SetChange {
+  if (sameMembers(before, after)) return { add: [], remove: [] };
+  const old = new Set(before);
+  const next = new Set(after);
+  const add: string[] = [];
+  const remove: string[] = [];
+  for (const member of after) if (!old.has(member)) add.push(member);
+  for (const member of before) if (!next.has(member)) remove.push(member);
+  return { add, remove };
 }
 
 export function deltaSize(delta: SetDelta): number {

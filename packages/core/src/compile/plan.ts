@@ -2,7 +2,7 @@
 // networks exist (LAN, admin, "all", one per service) and which ports each service group opens.
 // Both compilers render this plan, so they can never disagree about who is allowed.
 import type { PortRange, Protocol, ResolvedState, ServiceDefinition } from "../model.ts";
-import { normaliseMembers, type Family } from "./members.ts";
+import { normaliseByFamily, type Family } from "./members.ts";
 
 /** Groups whose members are allowed every protocol and port, in rule order. */
 export const EVERYTHING_GROUPS = ["lan", "admin", "all"] as const;
@@ -88,9 +88,10 @@ export function planFirewall(state: ResolvedState): FirewallPlan {
   const services = portedServices(state.services);
   const groupNames = [...EVERYTHING_GROUPS, ...services.map((service) => service.id)];
   const sources = sourcesByGroup(state, groupNames);
-  const groups = groupNames.flatMap((group) =>
-    FAMILIES.map((family) => ({ group, family, members: normaliseMembers(sources.get(group) ?? [], family) })),
-  );
+  const groups = groupNames.flatMap((group) => {
+    const members = normaliseByFamily(sources.get(group) ?? []);
+    return FAMILIES.map((family) => ({ group, family, members: members[family] }));
+  });
   const rtp = state.services.find((service) => service.id === "rtp");
   const openToAll = state.policy.mediaOpenToAll ? sortedRanges(rtp?.ports ?? DEFAULT_MEDIA_PORTS) : [];
   return { groups, servicePorts: services.flatMap(portsByProtocol), openToAll };
