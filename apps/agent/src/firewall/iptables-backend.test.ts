@@ -118,6 +118,13 @@ describe.runIf(enabled)("the iptables backend keeps a PBX closed to all but its 
     expect(await backend.verify(pbxState(traveler))).toEqual({ intact: true, problems: [] });
   });
 
+  it("applies two changes that arrive together one after the other", async () => {
+    const summaries = await Promise.all([backend.apply(withOtherRules(pbxState(stranger))), backend.apply(pbxState(traveler))]);
+    expect(summaries.map((summary) => summary.mode)).toEqual(["full", "full"]);
+    expect(await backend.verify(pbxState(traveler))).toEqual({ intact: true, problems: [] });
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
+  });
+
   it("removes its chains and sets on uninstall, and only those", async () => {
     await backend.uninstall();
     expect((await inPbx("iptables", "-S")).stdout).not.toContain("GATEHOUSE");

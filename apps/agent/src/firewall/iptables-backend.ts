@@ -23,6 +23,7 @@ import {
 } from "@gatehouse/core";
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
 import { CommandRunner } from "./command-runner.ts";
+import { OneAtATime } from "./one-at-a-time.ts";
 import { sha256Hex, silentLogger, type FirewallLogger } from "./logger.ts";
 import { setDriftProblems, ruleDriftProblems } from "./set-drift.ts";
 import { IPTABLES_RESTORE, XTABLES_WAIT, listIpsetNames, readFilterTable, readIpsets, type FilterTableState } from "./iptables-live.ts";
@@ -56,13 +57,26 @@ export class IptablesBackend implements FirewallBackend {
   private applied: IptablesRuleset | null = null;
   /** Set by verify() when the live firewall differs: the next apply is a full one. */
   private driftFound = false;
+  private readonly serial = new OneAtATime();
 
   constructor(options: BackendOptions = {}) {
     this.runner = options.runner ?? new CommandRunner();
     this.logger = options.logger ?? silentLogger;
   }
 
-  async apply(state: ResolvedState): Promise<AppliedSummary> {
+  apply(state: ResolvedState): Promise<AppliedSummary> {
+    return this.serial.run(() => this.applyNow(state));
+  }
+
+  verify(state: ResolvedState): Promise<DriftReport> {
+    return this.serial.run(() => this.verifyNow(state));
+  }
+
+  uninstall(): Promise<void> {
+    return this.serial.run(() => this.uninstallNow());
+  }
+
+  private async applyNow(state: ResolvedState): Promise<AppliedSummary> {
     const next = compileIptables(state);
     const previous = this.applied;
     if (previous !== null && !this.driftFound && previous.rulesKey === next.rulesKey && (await this.applyDelta(previous, next))) {
@@ -75,7 +89,7 @@ export class IptablesBackend implements FirewallBackend {
     return this.summary(next, "full");
   }
 
-  async verify(state: ResolvedState): Promise<DriftReport> {
+  private async verifyNow(state: ResolvedState): Promise<DriftReport> {
     const expected = compileIptables(state);
     const problems: string[] = [];
     for (const family of FAMILIES) {
@@ -86,7 +100,7 @@ export class IptablesBackend implements FirewallBackend {
     return { intact: problems.length === 0, problems };
   }
 
-  async uninstall(): Promise<void> {
+  private async uninstallNow(): Promise<void> {
     for (const family of FAMILIES) {
       const live = await readFilterTable(this.runner, family);
       const lines = inputJumpRemoval(live.inputListing);

@@ -17,6 +17,7 @@ import {
 } from "@gatehouse/core";
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
 import { CommandError, CommandRunner } from "./command-runner.ts";
+import { OneAtATime } from "./one-at-a-time.ts";
 import { sha256Hex, silentLogger, type FirewallLogger } from "./logger.ts";
 import { NO_SUCH_TABLE, readNftTable } from "./nft-live.ts";
 import { ruleDriftProblems, setDriftProblems } from "./set-drift.ts";
@@ -27,13 +28,26 @@ export class NftablesBackend implements FirewallBackend {
   private readonly logger: FirewallLogger;
   private applied: NftRuleset | null = null;
   private driftFound = false;
+  private readonly serial = new OneAtATime();
 
   constructor(options: BackendOptions = {}) {
     this.runner = options.runner ?? new CommandRunner();
     this.logger = options.logger ?? silentLogger;
   }
 
-  async apply(state: ResolvedState): Promise<AppliedSummary> {
+  apply(state: ResolvedState): Promise<AppliedSummary> {
+    return this.serial.run(() => this.applyNow(state));
+  }
+
+  verify(state: ResolvedState): Promise<DriftReport> {
+    return this.serial.run(() => this.verifyNow(state));
+  }
+
+  uninstall(): Promise<void> {
+    return this.serial.run(() => this.uninstallNow());
+  }
+
+  private async applyNow(state: ResolvedState): Promise<AppliedSummary> {
     const next = compileNftRuleset(state);
     const previous = this.applied;
     if (previous !== null && !this.driftFound && previous.rulesKey === next.rulesKey && (await this.applyDelta(previous, next))) {
@@ -47,7 +61,7 @@ export class NftablesBackend implements FirewallBackend {
     return this.summary(next, "full");
   }
 
-  async verify(state: ResolvedState): Promise<DriftReport> {
+  private async verifyNow(state: ResolvedState): Promise<DriftReport> {
     const expected = compileNftRuleset(state);
     const live = await readNftTable(this.runner);
     const problems = live.tableExists
@@ -61,7 +75,7 @@ export class NftablesBackend implements FirewallBackend {
     return { intact: problems.length === 0, problems };
   }
 
-  async uninstall(): Promise<void> {
+  private async uninstallNow(): Promise<void> {
     try {
       await this.runner.run("nft", ["delete", "table", NFT_FAMILY, NFT_TABLE]);
     } catch (error) {
