@@ -83,7 +83,13 @@ export class IptablesBackend implements FirewallBackend {
       this.applied = next;
       return this.summary(next, "delta");
     }
-    await this.applyFull(next, previous);
+    try {
+      await this.applyFull(next, previous);
+    } catch (error) {
+      // A partial delta or a failed roll-back may have left sets other than `previous`.
+      this.driftFound = true;
+      throw error;
+    }
     this.applied = next;
     this.driftFound = false;
     return this.summary(next, "full");
