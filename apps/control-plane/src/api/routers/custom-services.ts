@@ -1,0 +1,50 @@
+// Operator-defined services (one protocol, one port or range), usable in entries like the
+// catalogue's. Fleet-wide ones (no tenant) are made by MSP admins and seen by everyone.
+import { z } from "zod";
+import { customServiceSchema } from "@gatehouse/core";
+import type { CustomService } from "@gatehouse/db";
+import { affectedByEntry } from "../../services/entries.ts";
+import { runMutation, type AffectedScope, type Tx } from "../../services/mutation.ts";
+import { idSchema, iso } from "../inputs.ts";
+import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
+
+function customServiceView(row: CustomService) {
+  return { id: row.id, name: row.name, protocol: row.protocol, portFrom: row.portFrom, portTo: row.portTo, tenantId: row.tenantId, createdAt: iso(row.createdAt) };
+}
+
+/**
+ * Servers whose state can change when service `id` appears or disappears: those reached by an
+ * entry naming it (an entry naming an unknown service id allows nothing for it).
+ */
+async function serversUsing(tx: Tx, id: string): Promise<AffectedScope[]> {
+  const entries = await tx.allowEntry.findMany({ where: { services: { has: id } }, select: { scope: true, tenantId: true, groupName: true, serverId: true } });
+  return entries.map(affectedByEntry);
+}
+
+export const customServicesRouter = createTRPCRouter({
+  create: writeProcedure
+    .input(z.intersection(customServiceSchema, z.object({ tenantId: idSchema.optional() })))
+    .mutation(({ ctx, input }) =>
+      runMutation(ctx.mutation, "customService.created", async (tx) => {
+        const row = await tx.customService.create({
+          data: { id: input.id, name: input.name, protocol: input.protocol, portFrom: input.portFrom, portTo: input.portTo, tenantId: input.tenantId ?? null, createdAt: ctx.app.now() },
+        });
+        const view = customServiceView(row);
+        return { result: view, audit: { tenantId: row.tenantId, targetType: "customService", targetId: row.id, after: view }, affected: await serversUsing(tx, row.id) };
+      }),
+    ),
+
+  /** Fleet-wide services and those of the tenant (all tenants' for an MSP admin without filter). */
+  list: readProcedure.input(z.object({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
+    const tenantId = ctx.access.tenantId ?? input.tenantId;
+    const where = tenantId === undefined ? {} : { OR: [{ tenantId: null }, { tenantId }] };
+    return (await ctx.app.prisma.customService.findMany({ where, orderBy: { id: "asc" } })).map(customServiceView);
+  }),
+
+  delete: writeProcedure.input(z.object({ customServiceId: idSchema })).mutation(({ ctx, input }) =>
+    runMutation(ctx.mutation, "customService.deleted", async (tx) => {
+      const row = await tx.customService.delete({ where: { id: input.customServiceId } });
+      return { result: { deleted: true }, audit: { tenantId: row.tenantId, targetType: "customService", targetId: row.id, before: customServiceView(row) }, affected: await serversUsing(tx, row.id) };
+    }),
+  ),
+});

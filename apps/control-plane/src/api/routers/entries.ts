@@ -1,0 +1,127 @@
+// Allow entries. `add` takes any source and lets the parser say what it is (IP, CIDR or host
+// name); `addIp` and `addFqdn` are the Travelin' Man 3 `add-ip` / `add-fqdn` and insist on
+// the kind. The source is parsed with the configured prefix floors; the parser's message is
+// what the operator sees, attached to the `source` field.
+import { z } from "zod";
+import { GatehouseError, parseSource, type ParsedSource, type SourceFloors } from "@gatehouse/core";
+import type { AllowEntry, Prisma } from "@gatehouse/db";
+import { entriesCoveringServer } from "../../services/desired-state.ts";
+import { addEntry, removeEntry, setEntryExpiry, type EntryTarget } from "../../services/entries.ts";
+import { afterCursor, encodeCursor, groupNameSchema, idSchema, instantSchema, iso, pageSchema } from "../inputs.ts";
+import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
+
+const scopeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("FLEET") }),
+  z.object({ kind: z.literal("TENANT"), tenantId: idSchema }),
+  z.object({ kind: z.literal("GROUP"), tenantId: idSchema, group: groupNameSchema }),
+  z.object({ kind: z.literal("SERVER"), serverId: idSchema }),
+]);
+
+const addInput = z.object({
+  source: z.string().max(300),
+  /** Service ids (catalogue or custom); default "all", like Travelin' Man 3's add-ip. */
+  services: z.array(z.string().min(1).max(21)).min(1, "choose at least one service").max(30).optional(),
+  scope: scopeSchema,
+  comment: z.string().trim().max(500).default(""),
+  expiresAt: instantSchema.nullable().optional(),
+});
+
+type AddInput = z.infer<typeof addInput>;
+
+export function entryView(entry: AllowEntry, now: Date) {
+  return {
+    id: entry.id,
+    source: entry.source,
+    kind: entry.sourceKind === "fqdn" ? ("fqdn" as const) : ("ip" as const),
+    services: entry.services,
+    scope: entry.scope,
+    tenantId: entry.tenantId,
+    groupName: entry.groupName,
+    serverId: entry.serverId,
+    origin: entry.origin,
+    comment: entry.comment,
+    createdById: entry.createdById,
+    createdAt: iso(entry.createdAt),
+    expiresAt: iso(entry.expiresAt),
+    expired: entry.expiresAt !== null && entry.expiresAt <= now,
+    travelerGrantId: entry.travelerGrantId,
+  };
+}
+
+function parseSourceField(text: string, floors: SourceFloors, kind?: ParsedSource["kind"]): ParsedSource {
+  let parsed: ParsedSource;
+  try {
+    parsed = parseSource(text, floors);
+  } catch (error) {
+    if (error instanceof GatehouseError) throw new GatehouseError(error.code, error.message, { field: "source" });
+    throw error;
+  }
+  if (kind === "ip" && parsed.kind !== "ip") throw new GatehouseError("BAD_INPUT", `${parsed.canonical} is a host name, not an IP address or CIDR (use add-fqdn)`, { field: "source" });
+  if (kind === "fqdn" && parsed.kind !== "fqdn") throw new GatehouseError("BAD_INPUT", `${parsed.canonical} is an IP address, not a host name (use add-ip)`, { field: "source" });
+  return parsed;
+}
+
+function target(scope: AddInput["scope"]): EntryTarget {
+  return scope;
+}
+
+function addProcedure(kind?: ParsedSource["kind"]) {
+  return writeProcedure.input(addInput).mutation(async ({ ctx, input }) => {
+    const source = parseSourceField(input.source, ctx.app.sourceFloors, kind);
+    const entry = await addEntry(ctx.mutation, {
+      source,
+      services: input.services,
+      target: target(input.scope),
+      comment: input.comment,
+      expiresAt: input.expiresAt ?? null,
+      createdById: ctx.actor.operatorId,
+    });
+    return entryView(entry, ctx.app.now());
+  });
+}
+
+const listInput = pageSchema.extend({
+  scope: z.enum(["FLEET", "TENANT", "GROUP", "SERVER"]).optional(),
+  tenantId: idSchema.optional(),
+  /** Entries that reach this server: fleet, its tenant, its groups, itself. */
+  serverId: idSchema.optional(),
+  group: groupNameSchema.optional(),
+  /** Substring of the canonical source. */
+  source: z.string().max(300).optional(),
+  origin: z.enum(["OPERATOR", "PROVIDER", "TRAVELER"]).optional(),
+  includeExpired: z.boolean().default(false),
+});
+
+export const entriesRouter = createTRPCRouter({
+  add: addProcedure(),
+  addIp: addProcedure("ip"),
+  addFqdn: addProcedure("fqdn"),
+
+  remove: writeProcedure.input(z.object({ entryId: idSchema })).mutation(async ({ ctx, input }) => entryView(await removeEntry(ctx.mutation, input.entryId), ctx.app.now())),
+
+  setExpiry: writeProcedure
+    .input(z.object({ entryId: idSchema, expiresAt: instantSchema.nullable() }))
+    .mutation(async ({ ctx, input }) => entryView(await setEntryExpiry(ctx.mutation, input.entryId, input.expiresAt), ctx.app.now())),
+
+  list: readProcedure.input(listInput.default({ limit: 100, includeExpired: false })).query(async ({ ctx, input }) => {
+    const { prisma } = ctx.app;
+    const now = ctx.app.now();
+    const and: Prisma.AllowEntryWhereInput[] = [];
+    if (ctx.access.tenantId !== null) and.push({ OR: [{ tenantId: ctx.access.tenantId }, { scope: "FLEET" }] });
+    if (input.serverId) {
+      const server = await prisma.server.findUniqueOrThrow({ where: { id: input.serverId }, select: { id: true, tenantId: true, tags: true } });
+      and.push(entriesCoveringServer(server));
+    }
+    if (input.scope) and.push({ scope: input.scope });
+    if (input.tenantId) and.push({ tenantId: input.tenantId });
+    if (input.group) and.push({ groupName: input.group });
+    if (input.source) and.push({ source: { contains: input.source.trim().toLowerCase() } });
+    if (input.origin) and.push({ origin: input.origin });
+    if (!input.includeExpired) and.push({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+    and.push(afterCursor("createdAt", input.cursor) as Prisma.AllowEntryWhereInput);
+    const rows = await prisma.allowEntry.findMany({ where: { AND: and }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit + 1 });
+    const page = rows.slice(0, input.limit);
+    const last = page[page.length - 1];
+    return { entries: page.map((row) => entryView(row, now)), nextCursor: rows.length > input.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }),
+});

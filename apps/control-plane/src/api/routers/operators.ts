@@ -1,0 +1,72 @@
+// Operator accounts. An MSP admin manages everyone; a tenant admin manages the tenant admins
+// and viewers of their own tenant (the access middleware keeps them there; an MSP admin has
+// no tenant, so a tenant admin can neither create nor name one).
+import { z } from "zod";
+import { GatehouseError } from "@gatehouse/core";
+import type { OperatorRole } from "@gatehouse/db";
+import { normaliseEmail } from "../../auth/login.ts";
+import { hashPassword } from "../../auth/passwords.ts";
+import { runMutation } from "../../services/mutation.ts";
+import { idSchema, iso, nameSchema } from "../inputs.ts";
+import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
+import { passwordSchema } from "./auth.ts";
+
+const operatorFields = { id: true, email: true, name: true, role: true, tenantId: true, disabled: true, createdAt: true } as const;
+
+function operatorView(row: { id: string; email: string; name: string; role: OperatorRole; tenantId: string | null; disabled: boolean; createdAt: Date }) {
+  return { ...row, createdAt: iso(row.createdAt) };
+}
+
+const createInput = z
+  .object({
+    email: z.email("give a valid e-mail address").max(254).transform(normaliseEmail),
+    name: nameSchema,
+    password: passwordSchema,
+    role: z.enum(["MSP_ADMIN", "TENANT_ADMIN", "VIEWER"]),
+    tenantId: idSchema.optional(),
+  })
+  .refine((input) => (input.role === "MSP_ADMIN") === (input.tenantId === undefined), {
+    message: "an MSP admin has no tenant; a tenant admin or viewer needs one",
+    path: ["tenantId"],
+  });
+
+export const operatorsRouter = createTRPCRouter({
+  create: writeProcedure.input(createInput).mutation(async ({ ctx, input }) => {
+    const passwordHash = await hashPassword(input.password);
+    return runMutation(ctx.mutation, "operator.created", async (tx) => {
+      const created = await tx.operator.create({
+        data: { email: input.email, name: input.name, role: input.role, tenantId: input.tenantId ?? null, passwordHash, createdAt: ctx.app.now() },
+        select: operatorFields,
+      });
+      const view = operatorView(created);
+      return { result: view, audit: { tenantId: created.tenantId, targetType: "operator", targetId: created.id, after: view }, affected: [] };
+    });
+  }),
+
+  list: readProcedure.input(z.object({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
+    const where = { ...(input.tenantId ? { tenantId: input.tenantId } : {}), ...ctx.access.ownTenant() };
+    const rows = await ctx.app.prisma.operator.findMany({ where, select: operatorFields, orderBy: { email: "asc" } });
+    return rows.map(operatorView);
+  }),
+
+  /** Disabling ends the operator's sessions; their API tokens stop working while disabled. */
+  setDisabled: writeProcedure.input(z.object({ operatorId: idSchema, disabled: z.boolean().default(true) })).mutation(({ ctx, input }) => {
+    if (input.operatorId === ctx.actor.operatorId) throw new GatehouseError("CONFLICT", "you cannot disable yourself", { field: "operatorId" });
+    return runMutation(ctx.mutation, input.disabled ? "operator.disabled" : "operator.enabled", async (tx) => {
+      const before = await tx.operator.findUniqueOrThrow({ where: { id: input.operatorId }, select: operatorFields });
+      const after = await tx.operator.update({ where: { id: input.operatorId }, data: { disabled: input.disabled }, select: operatorFields });
+      if (input.disabled) await tx.session.deleteMany({ where: { operatorId: input.operatorId } });
+      return { result: operatorView(after), audit: { tenantId: after.tenantId, targetType: "operator", targetId: after.id, before: { disabled: before.disabled }, after: { disabled: after.disabled } }, affected: [] };
+    });
+  }),
+
+  /** Sets a new password (for an operator who forgot theirs) and ends their sessions. */
+  setPassword: writeProcedure.input(z.object({ operatorId: idSchema, password: passwordSchema })).mutation(async ({ ctx, input }) => {
+    const passwordHash = await hashPassword(input.password);
+    return runMutation(ctx.mutation, "operator.password_set", async (tx) => {
+      const operator = await tx.operator.update({ where: { id: input.operatorId }, data: { passwordHash }, select: operatorFields });
+      await tx.session.deleteMany({ where: { operatorId: input.operatorId } });
+      return { result: operatorView(operator), audit: { tenantId: operator.tenantId, targetType: "operator", targetId: operator.id }, affected: [] };
+    });
+  }),
+});

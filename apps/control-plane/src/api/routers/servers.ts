@@ -1,0 +1,133 @@
+// PBX servers. create returns the server and its one-time enrollment token (valid
+// ENROLLMENT_TTL_HOURS, 24 h by default; only its hash is stored) with the command to run on the
+// host. Settings that reach the firewall are parsed by the one source parser.
+import { z } from "zod";
+import type { Prisma } from "@gatehouse/db";
+import type { ControlPlaneApp } from "../../app.ts";
+import {
+  canonicalSettings,
+  createServer,
+  deleteServer,
+  regenerateEnrollment,
+  revokeServer,
+  serverFields,
+  updateServer,
+  type EnrollmentGrant,
+  type ServerRow,
+} from "../../services/servers.ts";
+import { groupNameSchema, idSchema, iso, nameSchema } from "../inputs.ts";
+import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
+
+const settingsSchema = z.object({
+  provider: z.string().trim().min(1).max(40).optional(),
+  region: z.string().trim().max(60).nullable().optional(),
+  tags: z.array(groupNameSchema).max(50).optional(),
+  primaryAdminSource: z.string().max(254).nullable().optional(),
+  lanRanges: z.array(z.string().max(60)).max(50).optional(),
+  mediaOpenToAll: z.boolean().optional(),
+});
+
+export type ServerStatus = "pending" | "enrolled" | "revoked";
+
+function statusOf(row: ServerRow): ServerStatus {
+  if (row.revokedAt !== null) return "revoked";
+  return row.agentCredentialHash !== null ? "enrolled" : "pending";
+}
+
+/** What clients see of a server: never a hash. */
+export function serverView(app: ControlPlaneApp, row: ServerRow) {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    tenantName: row.tenant.name,
+    name: row.name,
+    provider: row.provider,
+    region: row.region,
+    tags: row.tags,
+    primaryAdminSource: row.primaryAdminSource,
+    lanRanges: row.lanRanges,
+    mediaOpenToAll: row.mediaOpenToAll,
+    status: statusOf(row),
+    online: app.agents?.onlineServers().has(row.id) ?? false,
+    revision: row.revision,
+    appliedRevision: row.appliedRevision,
+    appliedHash: row.appliedHash,
+    lastSeenAt: iso(row.lastSeenAt),
+    enrollmentExpiresAt: row.enrollmentTokenHash === null ? null : iso(row.enrollmentExpiresAt),
+    revokedAt: iso(row.revokedAt),
+    createdAt: iso(row.createdAt),
+  };
+}
+
+function enrollmentView(app: ControlPlaneApp, grant: EnrollmentGrant) {
+  const url = app.publicUrl();
+  return {
+    token: grant.token,
+    expiresAt: iso(grant.expiresAt),
+    command: `gatehouse-agent enroll --url ${url} --token ${grant.token}`,
+  };
+}
+
+export const serversRouter = createTRPCRouter({
+  create: writeProcedure
+    .input(settingsSchema.extend({ tenantId: idSchema, name: nameSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const { tenantId, ...settings } = input;
+      const canonical = { ...canonicalSettings(settings, ctx.app.sourceFloors), name: input.name };
+      const { server, enrollment } = await createServer(ctx.mutation, tenantId, canonical, ctx.app.enrollmentTtlMs);
+      return { server: serverView(ctx.app, server), enrollment: enrollmentView(ctx.app, enrollment) };
+    }),
+
+  list: readProcedure
+    .input(
+      z
+        .object({
+          tenantId: idSchema.optional(),
+          tag: groupNameSchema.optional(),
+          status: z.enum(["pending", "enrolled", "revoked"]).optional(),
+          name: z.string().max(100).optional(),
+        })
+        .default({}),
+    )
+    .query(async ({ ctx, input }) => {
+      const where: Prisma.ServerWhereInput = {
+        ...(input.tenantId ? { tenantId: input.tenantId } : {}),
+        ...ctx.access.ownTenant(),
+        ...(input.tag ? { tags: { has: input.tag } } : {}),
+        ...(input.name ? { name: { contains: input.name, mode: "insensitive" } } : {}),
+        ...(input.status === "revoked" ? { revokedAt: { not: null } } : {}),
+        ...(input.status === "enrolled" ? { revokedAt: null, agentCredentialHash: { not: null } } : {}),
+        ...(input.status === "pending" ? { revokedAt: null, agentCredentialHash: null } : {}),
+      };
+      const rows = await ctx.app.prisma.server.findMany({ where, select: serverFields, orderBy: [{ tenant: { name: "asc" } }, { name: "asc" }] });
+      return rows.map((row) => serverView(ctx.app, row));
+    }),
+
+  get: readProcedure.input(z.object({ serverId: idSchema })).query(async ({ ctx, input }) => {
+    const row = await ctx.app.prisma.server.findUniqueOrThrow({ where: { id: input.serverId }, select: { ...serverFields, lastReport: true } });
+    return { ...serverView(ctx.app, row), lastReport: row.lastReport };
+  }),
+
+  update: writeProcedure
+    .input(settingsSchema.extend({ serverId: idSchema, name: nameSchema.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const { serverId, ...settings } = input;
+      return serverView(ctx.app, await updateServer(ctx.mutation, serverId, canonicalSettings(settings, ctx.app.sourceFloors)));
+    }),
+
+  regenerateEnrollment: writeProcedure.input(z.object({ serverId: idSchema })).mutation(async ({ ctx, input }) =>
+    enrollmentView(ctx.app, await regenerateEnrollment(ctx.mutation, input.serverId, ctx.app.enrollmentTtlMs)),
+  ),
+
+  revoke: writeProcedure.input(z.object({ serverId: idSchema })).mutation(async ({ ctx, input }) => {
+    const row = await revokeServer(ctx.mutation, input.serverId);
+    ctx.app.agents?.disconnect(input.serverId, "this server was revoked");
+    return serverView(ctx.app, row);
+  }),
+
+  delete: writeProcedure.input(z.object({ serverId: idSchema })).mutation(async ({ ctx, input }) => {
+    const result = await deleteServer(ctx.mutation, input.serverId);
+    ctx.app.agents?.disconnect(input.serverId, "this server was deleted");
+    return result;
+  }),
+});

@@ -1,0 +1,103 @@
+// The tRPC context and the procedure builders every router uses (create-t3-turbo's layout).
+// Authentication, roles and tenant isolation live here, in the builders, once:
+//   publicProcedure     anyone (sign-in)
+//   selfProcedure       any signed-in operator, acting on their own account (tokens, password)
+//   readProcedure       signed in; every id in the input must be of the caller's tenant (or
+//                       fleet-readable); ctx.access.ownTenant() filters lists
+//   writeProcedure      as read, and not a viewer, and a non-MSP-admin's change must stay
+//                       inside their tenant
+//   mspAdminProcedure   MSP admins only
+import type { IncomingMessage } from "node:http";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { ControlPlaneApp } from "../app.ts";
+import { actorLabel, authenticateBearer, type Actor } from "../auth/authenticate.ts";
+import { clientAddress } from "../http/client-address.ts";
+import { bearerFromHeaders } from "../http/credentials.ts";
+import type { MutationContext } from "../services/mutation.ts";
+import { checkAccess, type AccessMode } from "./access.ts";
+import { describeError, toTRPCError } from "./errors.ts";
+import { apiMetrics } from "./metrics.ts";
+
+export interface ApiContext {
+  app: ControlPlaneApp;
+  actor: Actor | null;
+  /** The client's address (X-Forwarded-For only from trusted proxies). */
+  clientAddress: string;
+  /** Set-Cookie values for this response (sign-in, sign-out). */
+  responseCookies: string[];
+  /** Cookies get `Secure` when the public URL is https. */
+  secureCookies: boolean;
+}
+
+export async function createApiContext(app: ControlPlaneApp, req: IncomingMessage): Promise<ApiContext> {
+  const secret = bearerFromHeaders(req.headers);
+  const actor = secret === null ? null : await authenticateBearer(app.prisma, secret, app.now());
+  return {
+    app,
+    actor,
+    clientAddress: clientAddress(req, app.isTrustedProxy),
+    responseCookies: [],
+    secureCookies: app.publicUrl().startsWith("https:"),
+  };
+}
+
+const t = initTRPC.context<ApiContext>().create({
+  errorFormatter({ shape, error }) {
+    const described = describeError(error);
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, message: described.message, data: { ...data, field: described.field, fieldErrors: described.fieldErrors } };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const mergeRouters = t.mergeRouters;
+
+/** Maps application errors to tRPC codes (errors.ts) and counts every call. */
+const observed = t.middleware(async ({ ctx, path, type, next }) => {
+  const metrics = apiMetrics(ctx.app.metrics);
+  const stop = metrics.duration.startTimer({ path, type });
+  const result = await next();
+  let code = "OK";
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    code = (mapped ?? result.error).code;
+    if (code === "INTERNAL_SERVER_ERROR") ctx.app.logger.error({ err: result.error.cause ?? result.error, path }, "procedure failed");
+    stop();
+    metrics.calls.inc({ path, type, code });
+    if (mapped) throw mapped;
+    return result;
+  }
+  stop();
+  metrics.calls.inc({ path, type, code });
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(observed);
+
+const signedIn = t.middleware(({ ctx, next }) => {
+  if (ctx.actor === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first (or send an API token as Authorization: Bearer)" });
+  const actor = ctx.actor;
+  const mutation: MutationContext = { prisma: ctx.app.prisma, bus: ctx.app.bus, actor: actorLabel(actor), now: ctx.app.now };
+  return next({ ctx: { actor, mutation } });
+});
+
+export const selfProcedure = publicProcedure.use(signedIn);
+
+function tenantAccess(mode: AccessMode) {
+  return t.middleware(async ({ ctx, next, getRawInput }) => {
+    if (ctx.actor === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+    const access = await checkAccess(ctx.app.prisma, ctx.actor, await getRawInput(), mode);
+    return next({ ctx: { access } });
+  });
+}
+
+export const readProcedure = selfProcedure.use(tenantAccess("read"));
+export const writeProcedure = selfProcedure.use(tenantAccess("write"));
+
+export const mspAdminProcedure = selfProcedure
+  .use(({ ctx, next }) => {
+    if (ctx.actor.role !== "MSP_ADMIN") throw new TRPCError({ code: "FORBIDDEN", message: "only an MSP admin can do this" });
+    return next();
+  })
+  .use(tenantAccess("write"));

@@ -1,0 +1,31 @@
+// Where a browser's or script's secret comes from: `Authorization: Bearer <secret>` (CLI, API
+// tokens, the console's stored session) or the HttpOnly session cookie (the console).
+import type { IncomingHttpHeaders } from "node:http";
+
+export const SESSION_COOKIE = "gatehouse_session";
+
+export function bearerFromHeaders(headers: IncomingHttpHeaders): string | null {
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{16,512})\s*$/i.exec(headers.authorization ?? "");
+  if (match?.[1]) return match[1];
+  return cookieValue(headers.cookie, SESSION_COOKIE);
+}
+
+export function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) {
+      const value = rest.join("=");
+      return /^[A-Za-z0-9_-]{16,512}$/.test(value) ? value : null;
+    }
+  }
+  return null;
+}
+
+/** HttpOnly + SameSite=Strict: scripts cannot read it and other sites cannot send it. */
+export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return [`${SESSION_COOKIE}=${token}`, "Path=/", "HttpOnly", "SameSite=Strict", `Max-Age=${maxAgeSeconds}`, ...(secure ? ["Secure"] : [])].join("; ");
+}
+
+export function clearedSessionCookie(secure: boolean): string {
+  return sessionCookie("", 0, secure);
+}

@@ -1,0 +1,225 @@
+// Starts one control plane: database (migrated, presets seeded, first admin), RevisionBus,
+// expiry sweeper, and one HTTP server carrying the tRPC API (/trpc), /healthz, /metrics, the
+// extensions (agent hub, traveler link page) and the web console. Tests start it on port 0
+// with their own database and clock.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { openDatabase, seedProviderPresets, type PrismaClient } from "@gatehouse/db";
+import { collectDefaultMetrics, Counter, Registry } from "prom-client";
+import { appRouter } from "./api/router.ts";
+import { createApiContext } from "./api/trpc.ts";
+import type { ControlPlaneApp } from "./app.ts";
+import { ensureFirstAdmin, type FirstRunResult } from "./auth/first-run.ts";
+import { RevisionBus } from "./bus.ts";
+import { publicUrlOf, type Env } from "./env.ts";
+import type { ControlPlaneExtension, HttpExtension } from "./extension.ts";
+import { trustedProxies } from "./http/client-address.ts";
+import { SECURITY_HEADERS, serveStatic } from "./http/static-files.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { ExpirySweeper } from "./services/expiry-sweeper.ts";
+
+export interface StartOptions {
+  /** Use this database (tests); it is migrated by its owner and not closed by close(). */
+  prisma?: PrismaClient;
+  extensions?: readonly ControlPlaneExtension[];
+  now?: () => Date;
+  logger?: Logger;
+  /** Console output that must never go to the logger (the one-time admin password). */
+  print?: (text: string) => void;
+  /** Static files of the web console; null = none. Default: WEB_DIST_DIR, else apps/web/dist if built. */
+  webDistDir?: string | null;
+  /** false = no background sweeping (tests call sweeper.sweepNow()). */
+  startSweeper?: boolean;
+}
+
+export interface ControlPlane {
+  url: string;
+  port: number;
+  app: ControlPlaneApp;
+  prisma: PrismaClient;
+  bus: RevisionBus;
+  sweeper: ExpirySweeper;
+  firstRun: FirstRunResult;
+  server: Server;
+  /** Adds an extension to a running control plane (after those given at start). */
+  register(extension: HttpExtension): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
+const MAX_API_BODY_BYTES = 1024 * 1024;
+
+export async function startControlPlane(env: Env, options: StartOptions = {}): Promise<ControlPlane> {
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const now = options.now ?? (() => new Date());
+  const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const database = options.prisma
+    ? { prisma: options.prisma, kind: "external" as const, close: async () => undefined }
+    : await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, logger: { info: (message) => logger.info(message) } });
+  const { prisma } = database;
+  const closers: (() => Promise<void> | void)[] = [() => database.close()];
+  try {
+    await seedProviderPresets(prisma);
+    const firstRun = await ensureFirstAdmin(prisma, env, print, now());
+    if (firstRun.created) logger.info({ email: firstRun.email, passwordFrom: firstRun.passwordGenerated ? "printed once to the console" : "environment" }, "first MSP admin created");
+
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    const bus = new RevisionBus(logger);
+    const published = new Counter({ name: "gatehouse_revisions_published_total", help: "Server revisions published after commit", registers: [metrics] });
+    bus.subscribe(() => published.inc());
+
+    let listeningUrl = `http://${env.HOST}:${env.PORT}`;
+    const app: ControlPlaneApp = {
+      env,
+      prisma,
+      databaseKind: database.kind,
+      bus,
+      logger,
+      metrics,
+      now,
+      publicUrl: () => publicUrlOf(env, listeningUrl),
+      loginPolicy: {
+        maxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
+        maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
+        failureWindowMs: env.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
+        sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
+      },
+      sourceFloors: { ipv4Floor: env.SOURCE_IPV4_FLOOR, ipv6Floor: env.SOURCE_IPV6_FLOOR },
+      enrollmentTtlMs: env.ENROLLMENT_TTL_HOURS * 3_600_000,
+      isTrustedProxy: trustedProxies(env.TRUSTED_PROXIES),
+    };
+
+    const sweeper = new ExpirySweeper({ prisma, bus, logger: logger.child({ component: "expiry-sweeper" }), now, intervalMs: env.EXPIRY_SWEEP_INTERVAL_SECONDS * 1000 });
+    closers.push(() => sweeper.close());
+
+    const extensions: HttpExtension[] = [];
+    for (const factory of options.extensions ?? []) {
+      const extension = await factory({ app, sweeper });
+      if (extension) extensions.push(extension);
+    }
+    closers.push(async () => {
+      for (const extension of [...extensions].reverse()) await extension.close?.();
+    });
+
+    const webDir = options.webDistDir === undefined ? (env.WEB_DIST_DIR ?? (existsSync(DEFAULT_WEB_DIST) ? DEFAULT_WEB_DIST : null)) : options.webDistDir;
+    const server = createServer((req, res) => {
+      void route(app, extensions, webDir, req, res).catch((error: unknown) => {
+        logger.error({ err: error, url: req.url }, "request failed");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "internal error" }));
+      });
+    });
+    server.on("upgrade", (req, socket, head) => {
+      for (const extension of extensions) if (extension.handleUpgrade?.(req, socket, head)) return;
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(env.PORT, env.HOST, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    listeningUrl = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    if (options.startSweeper !== false) sweeper.start();
+    print(`Gatehouse control plane listening on ${listeningUrl} (database: ${describeDatabase(env, database.kind)})`);
+
+    let closing: Promise<void> | null = null;
+    return {
+      url: listeningUrl,
+      port,
+      app,
+      prisma,
+      bus,
+      sweeper,
+      firstRun,
+      server,
+      register: (extension) => extensions.push(extension),
+      close: () => (closing ??= closeAll(closers, logger)),
+    };
+  } catch (error) {
+    await closeAll(closers, logger);
+    throw error;
+  }
+}
+
+/** Closes in reverse order of opening: server, extensions, sweeper, then the database. */
+async function closeAll(closers: (() => Promise<void> | void)[], logger: Logger): Promise<void> {
+  for (const close of [...closers].reverse()) {
+    try {
+      await close();
+    } catch (error) {
+      logger.error({ err: error }, "error while shutting down");
+    }
+  }
+}
+
+function describeDatabase(env: Env, kind: ControlPlaneApp["databaseKind"]): string {
+  if (kind === "external") return "provided by the caller";
+  if (kind === "pglite") return `pglite at ${env.DATA_DIR}`;
+  try {
+    const url = new URL(env.DATABASE_URL ?? "");
+    return `postgresql at ${url.host}${url.pathname}`;
+  } catch {
+    return "postgresql";
+  }
+}
+
+async function route(app: ControlPlaneApp, extensions: readonly HttpExtension[], webDir: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = new URL(req.url ?? "/", "http://localhost").pathname;
+  if (path === "/trpc" || path.startsWith("/trpc/")) return serveApi(app, req, res, path.slice("/trpc/".length));
+  if (path === "/healthz") return serveHealth(app, res);
+  if (path === "/metrics") return serveMetrics(app, req, res);
+  for (const extension of extensions) if (await extension.handleRequest?.(req, res)) return;
+  if (webDir !== null && (await serveStatic(webDir, req, res))) return;
+  res.writeHead(404, { ...SECURITY_HEADERS, "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+}
+
+function serveApi(app: ControlPlaneApp, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  return nodeHTTPRequestHandler({
+    router: appRouter,
+    req,
+    res,
+    path,
+    maxBodySize: MAX_API_BODY_BYTES,
+    createContext: ({ req: request }) => createApiContext(app, request),
+    responseMeta: ({ ctx }) => ({
+      headers: { "cache-control": "no-store", ...(ctx && ctx.responseCookies.length > 0 ? { "set-cookie": ctx.responseCookies } : {}) },
+    }),
+  });
+}
+
+async function serveHealth(app: ControlPlaneApp, res: ServerResponse): Promise<void> {
+  try {
+    await app.prisma.$queryRaw`SELECT 1`;
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ status: "ok", database: "ok" }));
+  } catch (error) {
+    app.logger.warn({ err: error }, "health check: database unreachable");
+    res.writeHead(503, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ status: "unavailable", database: "unreachable" }));
+  }
+}
+
+async function serveMetrics(app: ControlPlaneApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const token = app.env.METRICS_TOKEN;
+  if (token !== undefined && !sameSecret(req.headers.authorization ?? "", `Bearer ${token}`)) {
+    res.writeHead(401, { "www-authenticate": "Bearer" }).end();
+    return;
+  }
+  res.writeHead(200, { "content-type": app.metrics.contentType }).end(await app.metrics.metrics());
+}
+
+/** Constant-time comparison (of digests, so lengths never differ). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

@@ -1,0 +1,158 @@
+// Closes expired allow entries without anyone acting: entries whose expiresAt has passed are
+// deleted in batches, each batch ONE runMutation (an "entry.expired" audit event per entry, the
+// covered servers' revisions bumped, published after commit), so agents drop them. An expired
+// entry is already absent from every desired state computed after its expiry; the sweep is what
+// makes the revision move so connected agents fetch that state.
+//
+// It wakes at the next expiry (and at least every intervalMs), and re-plans after every
+// published change, since a change may have added an earlier expiry.
+import { Prisma, type PrismaClient } from "@gatehouse/db";
+import type { RevisionBus } from "../bus.ts";
+import type { Logger } from "../logger.ts";
+import { affectedByEntry } from "./entries.ts";
+import { runMutation, type Tx } from "./mutation.ts";
+
+export interface SweptEntry {
+  id: string;
+  source: string;
+  sourceKind: string;
+  services: string[];
+  scope: "FLEET" | "TENANT" | "GROUP" | "SERVER";
+  tenantId: string | null;
+  groupName: string | null;
+  serverId: string | null;
+  origin: "OPERATOR" | "PROVIDER" | "TRAVELER";
+  comment: string;
+  expiresAt: Date;
+  travelerGrantId: string | null;
+}
+
+/** The extension point for traveler grants (bookkeeping, mail). */
+export interface ExpirySweeperHooks {
+  /** In the sweep's transaction, after the entries are deleted: a throw undoes the whole batch. */
+  duringSweep?(tx: Tx, entries: readonly SweptEntry[], now: Date): Promise<void>;
+  /** After the commit; a failure is logged and changes nothing. */
+  afterSweep?(entries: readonly SweptEntry[]): Promise<void> | void;
+}
+
+export interface ExpirySweeperOptions {
+  prisma: PrismaClient;
+  bus: RevisionBus;
+  logger: Logger;
+  now: () => Date;
+  intervalMs: number;
+  batchSize?: number;
+}
+
+/** setTimeout's longest delay is 2^31-1 ms; we never wait longer than the interval anyway. */
+const SLACK_MS = 25;
+
+export class ExpirySweeper {
+  private readonly hooks = new Set<ExpirySweeperHooks>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> = Promise.resolve(0);
+  private replanQueued = false;
+  private closed = false;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly options: ExpirySweeperOptions) {}
+
+  /** Sweeps now, then keeps sweeping on schedule until close(). */
+  start(): void {
+    this.unsubscribe = this.options.bus.subscribe(() => this.queueReplan());
+    void this.sweepNow().catch(() => undefined);
+  }
+
+  /** Returns a function that removes the hooks again. */
+  addHooks(hooks: ExpirySweeperHooks): () => void {
+    this.hooks.add(hooks);
+    return () => {
+      this.hooks.delete(hooks);
+    };
+  }
+
+  /** Sweeps everything expired by now (one batch after another); resolves with how many. */
+  sweepNow(): Promise<number> {
+    const run = this.running.catch(() => 0).then(async () => {
+      let total = 0;
+      try {
+        for (;;) {
+          const swept = await this.sweepBatch();
+          total += swept;
+          if (swept < (this.options.batchSize ?? 500)) break;
+        }
+      } catch (error) {
+        this.options.logger.error({ err: error }, "expiry sweep failed; retrying at the next interval");
+        throw error;
+      } finally {
+        await this.plan();
+      }
+      return total;
+    });
+    this.running = run;
+    return run;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running.catch(() => undefined);
+  }
+
+  private async sweepBatch(): Promise<number> {
+    const { prisma, bus } = this.options;
+    const now = this.options.now();
+    const limit = this.options.batchSize ?? 500;
+    let swept: SweptEntry[] = [];
+    await runMutation({ prisma, bus, actor: "system", now: this.options.now }, "entry.expired", async (tx) => {
+      // DELETE ... RETURNING: exactly the rows removed, even if an operator changed an expiry
+      // meanwhile; SKIP LOCKED lets replicas sweep side by side.
+      swept = await tx.$queryRaw<SweptEntry[]>(Prisma.sql`
+        DELETE FROM "AllowEntry" WHERE "id" IN (
+          SELECT "id" FROM "AllowEntry" WHERE "expiresAt" <= ${now} ORDER BY "expiresAt", "id" LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING "id", "source", "sourceKind", "services", "scope"::text AS "scope", "tenantId", "groupName", "serverId",
+          "origin"::text AS "origin", "comment", "expiresAt", "travelerGrantId"`);
+      for (const hooks of this.hooks) await hooks.duringSweep?.(tx, swept, now);
+      return {
+        result: null,
+        audit: swept.map((entry) => ({ tenantId: entry.tenantId, targetType: "allowEntry", targetId: entry.id, before: { ...entry, id: undefined } })),
+        affected: swept.map(affectedByEntry),
+      };
+    });
+    if (swept.length > 0) {
+      this.options.logger.info({ count: swept.length }, "expired allow entries closed");
+      for (const hooks of this.hooks) {
+        try {
+          await hooks.afterSweep?.(swept);
+        } catch (error) {
+          this.options.logger.error({ err: error }, "an expiry hook failed after the sweep");
+        }
+      }
+    }
+    return swept.length;
+  }
+
+  /** Wakes at the next expiry, or after the interval, whichever comes first. */
+  private async plan(): Promise<void> {
+    if (this.closed) return;
+    const now = this.options.now();
+    const next = await this.options.prisma.allowEntry.findFirst({ where: { expiresAt: { gt: now } }, orderBy: { expiresAt: "asc" }, select: { expiresAt: true } });
+    const untilNext = next?.expiresAt ? next.expiresAt.getTime() - now.getTime() + SLACK_MS : Infinity;
+    const delay = Math.max(0, Math.min(untilNext, this.options.intervalMs));
+    if (this.timer) clearTimeout(this.timer);
+    if (this.closed) return;
+    this.timer = setTimeout(() => void this.sweepNow().catch(() => undefined), delay);
+    this.timer.unref();
+  }
+
+  /** Coalesces a burst of published changes (10,000 servers) into one re-plan. */
+  private queueReplan(): void {
+    if (this.replanQueued || this.closed) return;
+    this.replanQueued = true;
+    setImmediate(() => {
+      this.replanQueued = false;
+      void this.running.catch(() => undefined).then(() => this.plan()).catch((error: unknown) => this.options.logger.error({ err: error }, "could not plan the next expiry sweep"));
+    });
+  }
+}

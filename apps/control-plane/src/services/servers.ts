@@ -1,0 +1,155 @@
+// Servers: creation with a one-time enrollment token, settings that change what the agent
+// enforces, revocation and deletion. Plain functions over a MutationContext; the router checks
+// access and shapes input and output.
+import { GatehouseError, parseSource, type SourceFloors } from "@gatehouse/core";
+import type { Prisma } from "@gatehouse/db";
+import { newSecret, sha256Hex } from "../auth/secrets.ts";
+import { runMutation, type MutationContext } from "./mutation.ts";
+
+export const serverFields = {
+  id: true,
+  tenantId: true,
+  name: true,
+  provider: true,
+  region: true,
+  tags: true,
+  primaryAdminSource: true,
+  lanRanges: true,
+  mediaOpenToAll: true,
+  revision: true,
+  agentCredentialHash: true,
+  enrollmentTokenHash: true,
+  enrollmentExpiresAt: true,
+  revokedAt: true,
+  lastSeenAt: true,
+  appliedRevision: true,
+  appliedHash: true,
+  createdAt: true,
+  tenant: { select: { name: true } },
+} as const satisfies Prisma.ServerSelect;
+
+export type ServerRow = Prisma.ServerGetPayload<{ select: typeof serverFields }>;
+
+export interface ServerSettings {
+  name?: string;
+  provider?: string;
+  region?: string | null;
+  tags?: string[];
+  primaryAdminSource?: string | null;
+  lanRanges?: string[];
+  mediaOpenToAll?: boolean;
+}
+
+/** Canonical forms of the settings that reach the firewall; refuses what the parser refuses. */
+export function canonicalSettings(settings: ServerSettings, floors: SourceFloors): ServerSettings {
+  const out: ServerSettings = { ...settings };
+  if (settings.primaryAdminSource) out.primaryAdminSource = parseField("primaryAdminSource", settings.primaryAdminSource, floors).canonical;
+  if (settings.lanRanges) {
+    out.lanRanges = [...new Set(settings.lanRanges.map((range, index) => {
+      const parsed = parseField(`lanRanges.${index}`, range, floors);
+      if (parsed.kind !== "ip") throw new GatehouseError("BAD_INPUT", `${range} is a host name; LAN ranges are addresses or CIDRs`, { field: `lanRanges.${index}` });
+      return parsed.canonical;
+    }))];
+  }
+  if (settings.tags) out.tags = [...new Set(settings.tags)].sort();
+  return out;
+}
+
+function parseField(field: string, text: string, floors: SourceFloors) {
+  try {
+    return parseSource(text, floors);
+  } catch (error) {
+    if (error instanceof GatehouseError) throw new GatehouseError(error.code, error.message, { field });
+    throw error;
+  }
+}
+
+export interface EnrollmentGrant {
+  /** Shown once: the agent trades it for its credential (POST /agent/enroll). */
+  token: string;
+  expiresAt: Date;
+}
+
+function newEnrollment(ctx: MutationContext, ttlMs: number): EnrollmentGrant & { tokenHash: string } {
+  const token = newSecret();
+  return { token, tokenHash: sha256Hex(token), expiresAt: new Date(ctx.now().getTime() + ttlMs) };
+}
+
+/** A visible snapshot for the audit log: no hashes, no secrets. */
+export function serverAuditView(row: ServerRow) {
+  return {
+    name: row.name,
+    provider: row.provider,
+    region: row.region,
+    tags: row.tags,
+    primaryAdminSource: row.primaryAdminSource,
+    lanRanges: row.lanRanges,
+    mediaOpenToAll: row.mediaOpenToAll,
+    enrolled: row.agentCredentialHash !== null,
+    revokedAt: row.revokedAt,
+  };
+}
+
+export async function createServer(ctx: MutationContext, tenantId: string, settings: ServerSettings & { name: string }, ttlMs: number) {
+  const enrollment = newEnrollment(ctx, ttlMs);
+  return runMutation(ctx, "server.created", async (tx) => {
+    const server = await tx.server.create({
+      data: { tenantId, ...settings, createdAt: ctx.now(), enrollmentTokenHash: enrollment.tokenHash, enrollmentExpiresAt: enrollment.expiresAt },
+      select: serverFields,
+    });
+    // A new server starts at revision 1 with nothing to tell: no agent has connected yet.
+    return { result: { server, enrollment: { token: enrollment.token, expiresAt: enrollment.expiresAt } }, audit: { tenantId, targetType: "server", targetId: server.id, after: serverAuditView(server) }, affected: [] };
+  });
+}
+
+/** Every setting here can change the server's desired state, so the server's revision goes up. */
+export async function updateServer(ctx: MutationContext, serverId: string, settings: ServerSettings) {
+  return runMutation(ctx, "server.updated", async (tx) => {
+    const before = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
+    const after = await tx.server.update({ where: { id: serverId }, data: settings, select: serverFields });
+    return { result: after, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ scope: "SERVER", serverId }] };
+  });
+}
+
+/** A new one-time token (the old one stops working); for a lost token or a reinstalled host. */
+export async function regenerateEnrollment(ctx: MutationContext, serverId: string, ttlMs: number): Promise<EnrollmentGrant> {
+  const enrollment = newEnrollment(ctx, ttlMs);
+  return runMutation(ctx, "server.enrollment_regenerated", async (tx) => {
+    const server = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: { tenantId: true, revokedAt: true } });
+    if (server.revokedAt !== null) throw new GatehouseError("CONFLICT", "this server is revoked; create a new server instead");
+    await tx.server.update({ where: { id: serverId }, data: { enrollmentTokenHash: enrollment.tokenHash, enrollmentExpiresAt: enrollment.expiresAt } });
+    return { result: { token: enrollment.token, expiresAt: enrollment.expiresAt }, audit: { tenantId: server.tenantId, targetType: "server", targetId: serverId, after: { enrollmentExpiresAt: enrollment.expiresAt } }, affected: [] };
+  });
+}
+
+/**
+ * Revoked: the agent credential and any enrollment token are cleared, so the agent can never
+ * authenticate again. The revision goes up and is published: the hub, seeing the bump,
+ * finds the server revoked and closes its connection at once.
+ */
+export async function revokeServer(ctx: MutationContext, serverId: string) {
+  return runMutation(ctx, "server.revoked", async (tx) => {
+    const before = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
+    const after = await tx.server.update({
+      where: { id: serverId },
+      data: { revokedAt: before.revokedAt ?? ctx.now(), agentCredentialHash: null, enrollmentTokenHash: null, enrollmentExpiresAt: null },
+      select: serverFields,
+    });
+    return { result: after, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ scope: "SERVER", serverId }] };
+  });
+}
+
+/** Deletes the server with its server-scoped entries and preset switches (cascade). */
+export async function deleteServer(ctx: MutationContext, serverId: string) {
+  return runMutation(ctx, "server.deleted", async (tx) => {
+    const before = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
+    await tx.server.delete({ where: { id: serverId } });
+    return {
+      result: { deleted: true },
+      audit: { tenantId: before.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before) },
+      affected: [],
+      // Published so the hub drops a still-connected agent: its state now loads as null.
+      removedServers: [{ serverId, revision: before.revision + 1 }],
+    };
+  });
+}
