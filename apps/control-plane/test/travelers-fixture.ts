@@ -5,6 +5,9 @@ import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/databa
 import { createMailer } from "../src/mail/index.ts";
 import { createTraveler, type NewTraveler } from "../src/travelers/accounts.ts";
 import { RevisionBus, type RevisionChange } from "../src/bus.ts";
+import { createLogger } from "../src/logger.ts";
+import { ExpirySweeper } from "../src/services/expiry-sweeper.ts";
+import { grantExpiryHooks } from "../src/travelers/grant-expiry.ts";
 import { BackgroundTasks, type TravelersContext } from "../src/travelers/context.ts";
 import { travelersMutation } from "../src/travelers/mutation.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
@@ -18,6 +21,8 @@ export interface TravelersFixture {
   ctx: TravelersContext;
   clock: { now: Date };
   bus: RevisionBus;
+  /** The control plane's expiry sweeper with the grant hook; tests call sweepNow(). */
+  sweeper: ExpirySweeper;
   /** Every revision published on the bus (after commit), in order. */
   published: RevisionChange[];
   tenantId: string;
@@ -46,9 +51,11 @@ export async function travelersFixture(): Promise<TravelersFixture> {
     now: () => clock.now,
     timeZone: "UTC",
     allowDocumentationAddresses: true,
-    publicUrl: "http://gatehouse.test",
+    publicUrl: () => "http://gatehouse.test",
     background: new BackgroundTasks(),
   };
+  const sweeper = new ExpirySweeper({ prisma, bus, logger: createLogger("silent"), now: () => clock.now, intervalMs: 60_000 });
+  sweeper.addHooks(grantExpiryHooks);
   const tenant = await prisma.tenant.create({ data: { name: "Acme" } });
   const other = await prisma.tenant.create({ data: { name: "Other" } });
   const server = (tenantId: string, name: string, tags: string[]) =>
@@ -74,6 +81,7 @@ export async function travelersFixture(): Promise<TravelersFixture> {
     ctx,
     clock,
     bus,
+    sweeper,
     published,
     tenantId: tenant.id,
     otherTenantId: other.id,
@@ -97,6 +105,7 @@ export async function travelersFixture(): Promise<TravelersFixture> {
       return traveler.id;
     },
     async close() {
+      await sweeper.close();
       await ctx.background.drain();
       ctx.mailer.close();
       await smtp.close();

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isGatehouseError } from "@gatehouse/core";
 import { createTraveler, deleteTraveler, listTravelers, resetPin, updateTraveler } from "../src/travelers/accounts.ts";
-import { createGrant, expireGrants, revokeGrant } from "../src/travelers/grants.ts";
+import { createGrant, revokeGrant } from "../src/travelers/grants.ts";
 import { LOCKOUT_POLICY, verifyTraveler } from "../src/travelers/verification.ts";
 import { revisions, travelersFixture, type TravelersFixture } from "./travelers-fixture.ts";
 
@@ -233,19 +233,30 @@ describe("ending grants", () => {
     expect(isGatehouseError(await rejection(revokeGrant(f.ctx, { grantId: grant.id, actor: "operator:test" })), "CONFLICT")).toBe(true);
   });
 
-  it("a grant closes by itself when it expires: entries removed, revisions bumped, audited once", async () => {
+  it("a grant closes by itself when it expires: the sweeper removes its entries, bumps revisions, audits it once", async () => {
     const id = await f.traveler({ grantLifetimeHours: 1 });
     const { grant } = await createGrant(f.ctx, { travelerId: id, address: "203.0.113.90", channel: "IVR", actor: "t" });
     advance(minutes(59));
-    await expireGrants(f.ctx);
+    await f.sweeper.sweepNow();
     expect(await f.prisma.allowEntry.count({ where: { travelerGrantId: grant.id } })).toBe(1);
     advance(minutes(1));
     const before = await revisions(f.prisma, [f.servers.support]);
-    expect(await expireGrants(f.ctx)).toBeGreaterThanOrEqual(1);
+    expect(await f.sweeper.sweepNow()).toBeGreaterThanOrEqual(1);
     expect(await f.prisma.allowEntry.count({ where: { travelerGrantId: grant.id } })).toBe(0);
     expect((await revisions(f.prisma, [f.servers.support]))[f.servers.support]).toBe((before[f.servers.support] ?? 0) + 1);
-    expect(await expireGrants(f.ctx)).toBe(0);
+    expect(await f.sweeper.sweepNow()).toBe(0);
     expect(await f.prisma.auditEvent.count({ where: { action: "traveler.grant.expired", targetId: grant.id } })).toBe(1);
+    const listed = await f.prisma.travelerGrant.findUniqueOrThrow({ where: { id: grant.id } });
+    expect(listed.revokedAt).toBeNull();
+  });
+
+  it("a revoked grant's expiry is not audited as an expiry", async () => {
+    const id = await f.traveler({ grantLifetimeHours: 1 });
+    const { grant } = await createGrant(f.ctx, { travelerId: id, address: "203.0.113.91", channel: "IVR", actor: "t" });
+    await revokeGrant(f.ctx, { grantId: grant.id, actor: "operator:test" });
+    advance(minutes(61));
+    await f.sweeper.sweepNow();
+    expect(await f.prisma.auditEvent.count({ where: { action: "traveler.grant.expired", targetId: grant.id } })).toBe(0);
   });
 
   it("disabling or deleting a traveler ends their grants", async () => {

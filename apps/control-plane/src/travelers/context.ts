@@ -41,7 +41,7 @@ export interface TravelersContext {
   /** Tests only: documentation ranges may be granted. */
   allowDocumentationAddresses: boolean;
   /** Public base URL of the control plane, for links in mails ("https://gatehouse.example.net"). */
-  publicUrl: string;
+  publicUrl: () => string;
   /** Mails and alerts are sent after commit without holding up the caller; tracked here. */
   background: BackgroundTasks;
 }

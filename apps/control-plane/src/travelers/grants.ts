@@ -138,31 +138,6 @@ export async function revokeGrant(ctx: TravelersContext, input: { grantId: strin
   );
 }
 
-/**
- * For the expiry sweeper: every grant past its expiry that still has allow entries loses them,
- * one audited mutation per grant. Returns how many grants expired.
- */
-export async function expireGrants(ctx: TravelersContext): Promise<number> {
-  const now = ctx.now();
-  const due = await ctx.prisma.travelerGrant.findMany({
-    where: { expiresAt: { lte: now }, revokedAt: null, allowEntries: { some: {} } },
-    include: { traveler: { select: { tenantId: true } } },
-    orderBy: { expiresAt: "asc" },
-  });
-  for (const grant of due) {
-    await ctx.mutate(
-      { actor: "system", action: "traveler.grant.expired", tenantId: grant.traveler.tenantId, targetType: "travelerGrant" },
-      async (tx) => ({
-        value: null,
-        serverIds: await endGrant(tx, grant.id, null),
-        targetId: grant.id,
-        after: { travelerId: grant.travelerId, address: grant.address, expiresAt: grant.expiresAt.toISOString() },
-      }),
-    );
-  }
-  return due.length;
-}
-
 export function mailConfirmation(ctx: TravelersContext, created: CreatedGrant): void {
   const { grant, servers } = created;
   ctx.background.run(

@@ -28,7 +28,7 @@ export async function requestLink(ctx: TravelersContext, input: { travelerId: st
     await audit(tx, { actor: input.requestedBy, action: "traveler.link.requested", tenantId: traveler.tenantId, targetType: "travelerLink", targetId: created.id, after: { travelerId: traveler.id, expiresAt: expiresAt.toISOString() } }, now);
     return created;
   });
-  const url = `${ctx.publicUrl.replace(/\/+$/, "")}${LINK_PATH}?token=${token}`;
+  const url = `${ctx.publicUrl().replace(/\/+$/, "")}${LINK_PATH}?token=${token}`;
   const message = grantLinkMail({ travelerName: traveler.name, to: traveler.email, url, expiresAt, timeZone: ctx.timeZone });
   // Fewer, quicker tries than a confirmation: the caller is waiting on the line.
   const result = await deliverWithRetry(ctx.mailer, message, { ...ctx.mailRetry, attempts: Math.min(2, ctx.mailRetry.attempts) });

@@ -1,0 +1,96 @@
+// Travelers plug into the control plane as one extension: the travelers service (for the API
+// router), the traveler pages on the HTTP server, the FastAGI server for the IVR (when
+// AGI_SECRET is set), and grant expiry in the sweeper.
+import { join } from "node:path";
+import type { ControlPlaneApp } from "../app.ts";
+import type { ControlPlaneExtension } from "../extension.ts";
+import { clientAddress } from "../http/client-address.ts";
+import { FASTAGI_DEFAULTS, startFastAgiServer, type FastAgiServer } from "../ivr/index.ts";
+import { createMailer, DEFAULT_MAIL_RETRY, type Mailer, type RetryPolicy } from "../mail/index.ts";
+import { BackgroundTasks, type TravelersContext } from "./context.ts";
+import { grantExpiryHooks } from "./grant-expiry.ts";
+import { travelerIvrServices } from "./ivr-services.ts";
+import { travelersMutation } from "./mutation.ts";
+import { TRAVELER_PAGE_PATHS, travelerPages } from "./pages.ts";
+import { registerTravelers } from "./registry.ts";
+
+export interface TravelersExtensionOptions {
+  /** Tests: their own mailer or a faster retry. */
+  mailer?: Mailer;
+  mailRetry?: RetryPolicy;
+  /** Tests: the FastAGI server's address (default 0.0.0.0; peers are filtered by AGI_ALLOWED_ADDRESSES). */
+  agiHost?: string;
+  /** Tests: wait this long for the AGI environment block. */
+  agiEnvironmentTimeoutMs?: number;
+}
+
+/** The FastAGI port of a running control plane (tests connect to it), null when the IVR is off. */
+const agiPorts = new WeakMap<ControlPlaneApp, number | null>();
+export function fastAgiPortOf(app: ControlPlaneApp): number | null {
+  return agiPorts.get(app) ?? null;
+}
+
+export function travelersExtension(options: TravelersExtensionOptions = {}): ControlPlaneExtension {
+  return async ({ app, sweeper }) => {
+    const { env } = app;
+    const logger = app.logger.child({ component: "travelers" });
+    const mailer = options.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: join(env.DATA_DIR, "outbox") }, logger.child({ component: "mail" }));
+    const ctx: TravelersContext = {
+      prisma: app.prisma,
+      mutate: travelersMutation(app.prisma, app.bus, app.now),
+      mailer,
+      mailRetry: options.mailRetry ?? DEFAULT_MAIL_RETRY,
+      logger,
+      now: app.now,
+      timeZone: env.TIME_ZONE,
+      allowDocumentationAddresses: env.ALLOW_DOCUMENTATION_ADDRESSES,
+      publicUrl: () => app.publicUrl(),
+      background: new BackgroundTasks(),
+    };
+    registerTravelers(app, ctx);
+    const removeExpiryHooks = sweeper.addHooks(grantExpiryHooks);
+    logger.info({ mail: mailer.destination }, "travelers enabled");
+
+    const agi = await startIvr(app, ctx, options);
+    agiPorts.set(app, agi?.port ?? null);
+    const pages = travelerPages(ctx, { clientAddress: (req) => clientAddress(req, app.isTrustedProxy) });
+
+    return {
+      async handleRequest(req, res) {
+        const path = new URL(req.url ?? "/", "http://localhost").pathname;
+        if (!(TRAVELER_PAGE_PATHS as readonly string[]).includes(path)) return false;
+        await pages(req, res);
+        return true;
+      },
+      async close() {
+        removeExpiryHooks();
+        await agi?.close();
+        await ctx.background.drain();
+        mailer.close();
+      },
+    };
+  };
+}
+
+async function startIvr(app: ControlPlaneApp, ctx: TravelersContext, options: TravelersExtensionOptions): Promise<FastAgiServer | null> {
+  const { env } = app;
+  const logger = app.logger.child({ component: "fastagi" });
+  if (!env.AGI_SECRET) {
+    logger.info("traveler IVR off: set AGI_SECRET (and AGI_ALLOWED_ADDRESSES) to accept FastAGI calls");
+    return null;
+  }
+  if (env.AGI_ALLOWED_ADDRESSES.length === 0) logger.warn("AGI_ALLOWED_ADDRESSES is empty: every FastAGI connection will be refused");
+  return startFastAgiServer(
+    {
+      ...FASTAGI_DEFAULTS,
+      host: options.agiHost ?? FASTAGI_DEFAULTS.host,
+      port: env.AGI_PORT,
+      allowedPeers: env.AGI_ALLOWED_ADDRESSES,
+      secret: env.AGI_SECRET,
+      ivr: { allowDocumentationAddresses: env.ALLOW_DOCUMENTATION_ADDRESSES, timeZone: env.TIME_ZONE },
+      environmentTimeoutMs: options.agiEnvironmentTimeoutMs ?? FASTAGI_DEFAULTS.environmentTimeoutMs,
+    },
+    travelerIvrServices(ctx),
+    logger,
+  );
+}
