@@ -1,0 +1,59 @@
+// `gatehouse allow SOURCE`, and Travelin' Man 3's `add-ip` (IP addresses and CIDRs only) and
+// `add-fqdn` (host names only). The control plane's one source parser decides what a source
+// is and says what is wrong with it; the CLI never second-guesses it.
+import type { Command } from "commander";
+import { withContext, type CommandContext } from "../context.ts";
+import { servicesText, shortId } from "../entry-table.ts";
+import { parseExpiry } from "../expiry.ts";
+import { shortTime } from "../output.ts";
+import { addScopeOptions, resolveScope, type ScopeFlags } from "../scope.ts";
+
+type Procedure = "add" | "addIp" | "addFqdn";
+
+interface AllowOptions extends ScopeFlags {
+  services?: string;
+  expires?: string;
+  comment?: string;
+}
+
+export function parseServices(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return text.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
+
+async function allow(procedure: Procedure, ctx: CommandContext, source: string, options: AllowOptions): Promise<void> {
+  const expiresAt = options.expires === undefined ? undefined : parseExpiry(options.expires).toISOString();
+  const api = ctx.api();
+  const scope = await resolveScope(api, options, true);
+  const entry = await api.entries[procedure].mutate({
+    source,
+    services: parseServices(options.services),
+    scope: scope!.target,
+    comment: options.comment ?? "",
+    expiresAt,
+  });
+  const expiry = entry.expiresAt ? `, until ${shortTime(entry.expiresAt)}` : "";
+  ctx.out.result(entry, `Allowed ${entry.source} for ${servicesText(entry.services)} on ${scope!.label}${expiry} (entry ${shortId(entry.id)}).`);
+}
+
+function defineAllow(program: Command, name: string, procedure: Procedure, description: string, example: string): void {
+  const command = program
+    .command(`${name} <source>`)
+    .description(description)
+    .option("--services <ids>", "comma-separated services, e.g. sip,rtp (default: all)")
+    .option("--expires <when>", "remove it automatically: 30m, 12h, 7d, 2w or an ISO date")
+    .option("--comment <text>", "why it is allowed (shown in lists and the audit log)");
+  addScopeOptions(command, "allow on");
+  command
+    .addHelpText("after", `\nExample:\n  ${example}`)
+    .action(withContext((ctx, source: string, options: AllowOptions) => allow(procedure, ctx, source, options)));
+}
+
+export function registerAllowCommands(program: Command): void {
+  defineAllow(program, "allow", "add", "allow an IP address, CIDR range or host name (FQDN)",
+    "gatehouse allow 198.51.100.7 --services sip,rtp --server pbx1 --expires 7d --comment 'Bob at home'");
+  defineAllow(program, "add-ip", "addIp", "allow an IP address or CIDR range (Travelin' Man 3's add-ip; refuses host names)",
+    "gatehouse add-ip 203.0.113.0/28 --tenant acme --comment 'office'");
+  defineAllow(program, "add-fqdn", "addFqdn", "allow a host name, re-resolved as it changes (Travelin' Man 3's add-fqdn; refuses IPs)",
+    "gatehouse add-fqdn bob-home.dyndns.example --server pbx1 --services sip");
+}

@@ -1,0 +1,102 @@
+// `gatehouse servers add|list|enroll-token`. Adding a server prints the exact command to run
+// on the new host; its one-time token is shown only here.
+import { Command, Option } from "commander";
+import type { ApiOutputs } from "../api.ts";
+import { withContext, type CommandContext } from "../context.ts";
+import { ago, shortTime } from "../output.ts";
+import { resolveServer, resolveTenant } from "../resolve.ts";
+
+type Server = ApiOutputs["servers"]["list"][number];
+type Enrollment = ApiOutputs["servers"]["create"]["enrollment"];
+
+interface AddOptions {
+  tenant: string;
+  tags?: string;
+  adminIp?: string;
+  provider?: string;
+  region?: string;
+}
+
+function splitList(text: string | undefined): string[] | undefined {
+  return text === undefined ? undefined : text.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function enrollmentText(enrollment: Enrollment): string {
+  return [
+    `On the new server, as root, run (the token works once, until ${shortTime(enrollment.expiresAt)}):`,
+    "",
+    `  ${enrollment.command}`,
+  ].join("\n");
+}
+
+async function addServer(ctx: CommandContext, name: string, options: AddOptions): Promise<void> {
+  const api = ctx.api();
+  const tenant = await resolveTenant(api, options.tenant);
+  const created = await api.servers.create.mutate({
+    tenantId: tenant.id,
+    name,
+    tags: splitList(options.tags),
+    primaryAdminSource: options.adminIp,
+    provider: options.provider,
+    region: options.region,
+  });
+  ctx.out.result(created, `Server ${created.server.name} added to tenant ${tenant.name} (id ${created.server.id}).\n${enrollmentText(created.enrollment)}`);
+}
+
+interface ListOptions {
+  tenant?: string;
+  tag?: string;
+  status?: "pending" | "enrolled" | "revoked";
+}
+
+async function listServers(ctx: CommandContext, options: ListOptions): Promise<void> {
+  const api = ctx.api();
+  const tenantId = options.tenant ? (await resolveTenant(api, options.tenant)).id : undefined;
+  const servers = await api.servers.list.query({ tenantId, tag: options.tag, status: options.status });
+  ctx.out.table<Server>(servers, [
+    { header: "name", value: (s) => s.name },
+    { header: "tenant", value: (s) => s.tenantName },
+    { header: "status", value: (s) => s.status },
+    { header: "online", value: (s) => s.online },
+    { header: "tags", value: (s) => s.tags.join(",") },
+    { header: "admin source", value: (s) => s.primaryAdminSource },
+    { header: "revision", value: (s) => `${s.appliedRevision ?? "-"}/${s.revision}` },
+    { header: "last seen", value: (s) => (s.status === "pending" ? "" : ago(s.lastSeenAt)) },
+    { header: "id", value: (s) => s.id },
+  ], "No servers yet: add one with `gatehouse servers add NAME --tenant TENANT`.");
+}
+
+async function enrollToken(ctx: CommandContext, serverName: string): Promise<void> {
+  const api = ctx.api();
+  const server = await resolveServer(api, serverName);
+  const enrollment = await api.servers.regenerateEnrollment.mutate({ serverId: server.id });
+  ctx.out.result(enrollment, `New enrollment token for ${server.tenantName}/${server.name}.\n${enrollmentText(enrollment)}`);
+}
+
+export function registerServerCommands(program: Command): void {
+  const servers = program.command("servers").description("PBX servers: add (prints the enrollment command), list");
+
+  servers
+    .command("add <name>")
+    .description("add a server and print the command that enrolls its agent")
+    .requiredOption("--tenant <name|id>", "the tenant it belongs to")
+    .option("--tags <groups>", "server groups, comma-separated (for --group entries)")
+    .option("--admin-ip <source>", "primary admin address or host name, always allowed")
+    .option("--provider <name>", "hosting provider, e.g. digitalocean, vultr")
+    .option("--region <region>", "provider region")
+    .addHelpText("after", "\nExample:\n  gatehouse servers add pbx1 --tenant acme --tags sales --admin-ip 203.0.113.10")
+    .action(withContext(addServer));
+
+  servers
+    .command("list")
+    .description("list servers")
+    .option("--tenant <name|id>", "servers of this tenant")
+    .option("--tag <group>", "servers in this group")
+    .addOption(new Option("--status <status>", "enrollment status").choices(["pending", "enrolled", "revoked"]))
+    .action(withContext(listServers));
+
+  servers
+    .command("enroll-token <server>")
+    .description("issue a new one-time enrollment token (the old one stops working)")
+    .action(withContext(enrollToken));
+}

@@ -1,0 +1,39 @@
+// Names for the ids the API returns: tenants and servers the caller can see, fetched once per
+// command, so tables say "server acme/pbx1" rather than a uuid.
+import type { Api } from "./api.ts";
+
+export interface Directory {
+  tenantName(id: string | null): string;
+  serverLabel(id: string | null): string;
+}
+
+export async function loadDirectory(api: Api): Promise<Directory> {
+  const [tenants, servers] = await Promise.all([api.tenants.list.query(), api.servers.list.query({})]);
+  const tenantNames = new Map(tenants.map((t) => [t.id, t.name]));
+  const serverLabels = new Map(servers.map((s) => [s.id, `${s.tenantName}/${s.name}`]));
+  return {
+    tenantName: (id) => (id === null ? "" : tenantNames.get(id) ?? id),
+    serverLabel: (id) => (id === null ? "" : serverLabels.get(id) ?? id),
+  };
+}
+
+export interface ScopedThing {
+  scope: "FLEET" | "TENANT" | "GROUP" | "SERVER";
+  tenantId: string | null;
+  groupName: string | null;
+  serverId: string | null;
+}
+
+/** "fleet", "tenant acme", "group acme:sales", "server acme/pbx1". */
+export function scopeLabel(entry: ScopedThing, directory: Directory): string {
+  switch (entry.scope) {
+    case "FLEET":
+      return "fleet";
+    case "TENANT":
+      return `tenant ${directory.tenantName(entry.tenantId)}`;
+    case "GROUP":
+      return `group ${directory.tenantName(entry.tenantId)}:${entry.groupName ?? ""}`;
+    case "SERVER":
+      return `server ${directory.serverLabel(entry.serverId)}`;
+  }
+}

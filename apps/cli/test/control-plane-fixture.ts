@@ -1,0 +1,50 @@
+// A real control plane for the CLI to talk to: started in the test process on port 0, on a
+// fresh migrated test database, with a known first MSP admin.
+// The CLI depends on the control plane for types only; its tests import the server's start
+// function straight from its sources (its package exports only the router type).
+import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
+import { loadEnv } from "../../control-plane/src/env.ts";
+import { PRODUCTION_EXTENSIONS } from "../../control-plane/src/extensions.ts";
+import { startControlPlane, type ControlPlane } from "../../control-plane/src/server.ts";
+
+export const ADMIN_EMAIL = "admin@example.net";
+export const ADMIN_PASSWORD = "correct horse battery staple";
+
+export interface RunningControlPlane {
+  url: string;
+  plane: ControlPlane;
+  database: TestDatabase;
+  stop(): Promise<void>;
+}
+
+export async function startTestControlPlane(): Promise<RunningControlPlane> {
+  const database = await createTestDatabase();
+  try {
+    const env = loadEnv({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      GATEHOUSE_ADMIN_EMAIL: ADMIN_EMAIL,
+      GATEHOUSE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    });
+    const plane = await startControlPlane(env, {
+      prisma: database.prisma,
+      extensions: PRODUCTION_EXTENSIONS,
+      print: () => undefined,
+      webDistDir: null,
+      startSweeper: false,
+    });
+    return {
+      url: plane.url,
+      plane,
+      database,
+      stop: async () => {
+        await plane.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}

@@ -1,0 +1,224 @@
+// An operator's session with the `gatehouse` binary against a running control plane: sign in,
+// add a tenant and a server, allow addresses the Travelin' Man 3 way, see them in the list
+// and in the server's effective ruleset, remove them, check the fleet and the audit log.
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseSource } from "@gatehouse/core";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestControlPlane, type RunningControlPlane } from "./control-plane-fixture.ts";
+import { buildGatehouseBundle, freshHome, runGatehouse as runBinary, type RunOptions, type RunResult } from "./run-gatehouse.ts";
+
+let cp: RunningControlPlane;
+let home: string;
+let bin: string;
+
+function runGatehouse(args: string[], options: RunOptions): Promise<RunResult> {
+  return runBinary(args, { ...options, bin });
+}
+
+/** Runs as the signed-in operator (credentials from `gatehouse login` in `home`). */
+function gatehouse(...args: string[]): Promise<RunResult> {
+  return runGatehouse(args, { env: { HOME: home, XDG_CONFIG_HOME: undefined } });
+}
+
+function parserMessage(text: string): string {
+  try {
+    parseSource(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`${text} parses; the test needs a bad address`);
+}
+
+interface ListedEntry {
+  id: string;
+  source: string;
+  kind: string;
+  services: string[];
+  scope: string;
+  serverId: string | null;
+  comment: string;
+}
+
+async function listedEntries(...filters: string[]): Promise<ListedEntry[]> {
+  const result = await gatehouse("list", "--json", ...filters);
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as ListedEntry[];
+}
+
+beforeAll(async () => {
+  [cp, bin] = await Promise.all([startTestControlPlane(), buildGatehouseBundle()]);
+  home = freshHome();
+});
+
+afterAll(async () => {
+  await cp?.stop();
+});
+
+describe("an operator at the terminal", () => {
+  it("is refused with the server's message when the password is wrong, and nothing is stored", async () => {
+    const result = await runGatehouse(["login", "--url", cp.url, "--email", ADMIN_EMAIL, "--password-stdin"], {
+      env: { HOME: home, XDG_CONFIG_HOME: undefined },
+      stdin: "not the password\n",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^gatehouse: .+\n$/);
+    expect(result.stderr).not.toContain("not the password");
+    expect(() => statSync(join(home, ".config", "gatehouse", "credentials.json"))).toThrow();
+  });
+
+  it("signs in with --password-stdin; an API token, not the password, is kept in a file only they can read", async () => {
+    const result = await runGatehouse(["login", "--url", cp.url, "--email", ADMIN_EMAIL, "--password-stdin"], {
+      env: { HOME: home, XDG_CONFIG_HOME: undefined },
+      stdin: `${ADMIN_PASSWORD}\n`,
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Signed in to ${cp.url} as ${ADMIN_EMAIL}`);
+
+    const path = join(home, ".config", "gatehouse", "credentials.json");
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const text = readFileSync(path, "utf8");
+    expect(text).not.toContain(ADMIN_PASSWORD);
+    const stored = JSON.parse(text) as { url: string; token: string; kind: string; tokenId: string };
+    expect(stored).toMatchObject({ url: cp.url, kind: "api-token" });
+    const token = await cp.database.prisma.apiToken.findUniqueOrThrow({ where: { id: stored.tokenId } });
+    expect(token.tokenHash).toBe(createHash("sha256").update(stored.token).digest("hex"));
+    // The sign-in session was only a means to create the token: it is gone.
+    expect(await cp.database.prisma.session.count()).toBe(0);
+
+    const whoami = await gatehouse("whoami");
+    expect(whoami.code).toBe(0);
+    expect(whoami.stdout).toContain(ADMIN_EMAIL);
+  });
+
+  it("adds a tenant and a server, and is given the exact command that enrolls the server's agent", async () => {
+    expect((await gatehouse("tenants", "add", "acme")).code).toBe(0);
+    const tenants = JSON.parse((await gatehouse("tenants", "list", "--json")).stdout) as { name: string }[];
+    expect(tenants.map((t) => t.name)).toEqual(["acme"]);
+
+    const result = await gatehouse("servers", "add", "pbx1", "--tenant", "acme", "--tags", "sales", "--admin-ip", "203.0.113.10");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const command = /^\s*(gatehouse-agent enroll --url (\S+) --token (\S+))$/m.exec(result.stdout);
+    expect(command, result.stdout).not.toBeNull();
+    expect(command![2]).toBe(cp.url);
+    // The printed token is the server's live one-time enrollment token.
+    const server = await cp.database.prisma.server.findFirstOrThrow({ where: { name: "pbx1" } });
+    expect(server.enrollmentTokenHash).toBe(createHash("sha256").update(command![3]!).digest("hex"));
+
+    const listed = await gatehouse("servers", "list");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^NAME\s+TENANT\s+STATUS/);
+    expect(listed.stdout).toMatch(/^pbx1\s+acme\s+pending\s/m);
+  });
+
+  it("allows an address with add-ip and sees it in the list, as a table and as JSON", async () => {
+    const added = await gatehouse("add-ip", "198.51.100.7", "--server", "pbx1", "--services", "sip,rtp", "--comment", "Bob at home");
+    expect(added.stderr).toBe("");
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^Allowed 198\.51\.100\.7 for rtp,sip on server acme\/pbx1 \(entry [0-9a-f]{8}\)\.$/m);
+
+    const table = await gatehouse("list", "--server", "pbx1");
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^ID\s+SOURCE\s+SERVICES\s+SCOPE\s+ORIGIN\s+EXPIRES\s+COMMENT$/m);
+    expect(table.stdout).toMatch(/^[0-9a-f]{8}\s+198\.51\.100\.7\s+rtp,sip\s+server acme\/pbx1\s+operator\s+never\s+Bob at home$/m);
+
+    const entries = await listedEntries("--server", "pbx1");
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ source: "198.51.100.7", kind: "ip", services: ["rtp", "sip"], scope: "SERVER", comment: "Bob at home" });
+  });
+
+  it("allows a host name with add-fqdn, and each alias refuses the other kind of source", async () => {
+    const added = await gatehouse("add-fqdn", "Bob-Home.DynDNS.example", "--tenant", "acme", "--expires", "7d");
+    expect(added.stderr).toBe("");
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/Allowed bob-home\.dyndns\.example for all on tenant acme, until \d{4}-\d\d-\d\d \d\d:\d\dZ/);
+
+    const ipAsFqdn = await gatehouse("add-fqdn", "198.51.100.8", "--server", "pbx1");
+    expect(ipAsFqdn.code).toBe(1);
+    expect(ipAsFqdn.stderr).toBe("gatehouse: 198.51.100.8 is an IP address, not a host name (use add-ip)\n");
+    const fqdnAsIp = await gatehouse("add-ip", "sip.example.net", "--server", "pbx1");
+    expect(fqdnAsIp.code).toBe(1);
+    expect(fqdnAsIp.stderr).toBe("gatehouse: sip.example.net is a host name, not an IP address or CIDR (use add-fqdn)\n");
+
+    const sources = (await listedEntries()).map((e) => e.source).sort();
+    expect(sources).toEqual(["198.51.100.7", "bob-home.dyndns.example"]);
+  });
+
+  it("is shown the parser's message for a bad address, with a non-zero exit, and nothing is added", async () => {
+    for (const bad of ["198.51.100.300", "0.0.0.0/0", "203.0.113.7/33"]) {
+      const result = await gatehouse("add-ip", bad, "--server", "pbx1");
+      expect(result.code, bad).toBe(1);
+      expect(result.stderr).toBe(`gatehouse: ${parserMessage(bad)}\n`);
+      expect(result.stdout).toBe("");
+    }
+    expect(await listedEntries()).toHaveLength(2);
+  });
+
+  it("sees the allowed address in the server's effective ruleset, like iptables -nL", async () => {
+    const result = await gatehouse("rules", "pbx1");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^# pbx1: desired revision \d+/);
+    expect(result.stdout).toContain("Chain GATEHOUSE");
+    expect(result.stdout).toMatch(/^198\.51\.100\.7$/m);
+    expect(result.stdout).toContain("bob-home.dyndns.example  (host name, resolved on the agent)");
+    expect(result.stdout).toMatch(/^203\.0\.113\.10$/m); // the primary admin address, always allowed
+
+    const json = JSON.parse((await gatehouse("rules", "pbx1", "--json")).stdout) as { listing: string; fqdns: string[] };
+    expect(json.fqdns).toEqual(["bob-home.dyndns.example"]);
+  });
+
+  it("removes an entry with del-acct, after which neither the list nor the ruleset has it", async () => {
+    const result = await gatehouse("del-acct", "198.51.100.7", "--server", "pbx1");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Removed 198\.51\.100\.7 \(rtp,sip\) from server acme\/pbx1/);
+
+    expect((await listedEntries()).map((e) => e.source)).toEqual(["bob-home.dyndns.example"]);
+    expect((await gatehouse("rules", "pbx1")).stdout).not.toMatch(/^198\.51\.100\.7$/m);
+
+    const again = await gatehouse("del-acct", "198.51.100.7", "--server", "pbx1");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^gatehouse: no allow entry matches 198\.51\.100\.7 in that scope/);
+  });
+
+  it("sees the fleet's status: the new server, its tenant, not yet enrolled, and its revisions", async () => {
+    const table = await gatehouse("status");
+    expect(table.stderr).toBe("");
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^SERVER\s+TENANT\s+ONLINE\s+DESIRED\s+APPLIED/);
+    expect(table.stdout).toMatch(/^pbx1\s+acme\s+not enrolled\s+\d+\s+-/m);
+
+    const json = JSON.parse((await gatehouse("status", "--json")).stdout) as { name: string; online: boolean }[];
+    expect(json).toEqual([expect.objectContaining({ name: "pbx1", online: false })]);
+  });
+
+  it("reads in the audit log who allowed and removed what", async () => {
+    const result = await gatehouse("audit", "--action", "entry.");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^AT\s+ACTOR\s+ACTION\s+TARGET\s+DETAIL$/m);
+    expect(result.stdout).toMatch(/entry\.removed\s+allowEntry \S+\s+198\.51\.100\.7$/m);
+    expect(result.stdout).toMatch(/entry\.created\s+allowEntry \S+\s+bob-home\.dyndns\.example$/m);
+
+    const events = JSON.parse((await gatehouse("audit", "--json", "--action", "server.created")).stdout) as { action: string }[];
+    expect(events.map((e) => e.action)).toEqual(["server.created"]);
+  });
+
+  it("signs out: the token is revoked on the server and forgotten here", async () => {
+    const path = join(home, ".config", "gatehouse", "credentials.json");
+    const { token } = JSON.parse(readFileSync(path, "utf8")) as { token: string };
+    const result = await gatehouse("logout");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("API token revoked");
+    expect(() => statSync(path)).toThrow();
+
+    const withOldToken = await runGatehouse(["list"], { env: { HOME: freshHome(), GATEHOUSE_URL: cp.url, GATEHOUSE_TOKEN: token } });
+    expect(withOldToken.code).toBe(1);
+    expect(withOldToken.stderr).toMatch(/^gatehouse: not signed in \(.+\): run `gatehouse login` or set GATEHOUSE_TOKEN\n$/);
+  });
+});
