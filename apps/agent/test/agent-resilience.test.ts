@@ -192,13 +192,21 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
 });
 
 describe("reconnect backoff", () => {
-  it("doubles its ceiling per attempt up to the cap, with full jitter, and starts over after a success", () => {
-    const ceilings = new Backoff({ baseMs: 1000, capMs: 60_000, random: () => 0.999999 });
-    const delays = Array.from({ length: 9 }, () => ceilings.next());
-    expect(delays).toEqual([999, 1999, 3999, 7999, 15999, 31999, 59999, 59999, 59999]);
-    ceilings.reset();
-    expect(ceilings.next()).toBe(999);
-    const jittered = new Backoff({ baseMs: 1000, capMs: 60_000, random: () => 0 });
+  it("waits at most as long as the outage has lasted, between the base and the cap, and starts over after a success", () => {
+    let now = 0;
+    const worst = new Backoff({ baseMs: 1000, capMs: 60_000, random: () => 0.999999, now: () => now });
+    const ceilings: number[] = [];
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      const delay = worst.next();
+      ceilings.push(delay);
+      now += delay;
+    }
+    // Each wait ~ the outage so far: attempt times grow geometrically until the cap.
+    expect(ceilings.slice(0, 4)).toEqual([999, 999, 1997, 3994]);
+    expect(Math.max(...ceilings)).toBe(59_999);
+    worst.reset();
+    expect(worst.next()).toBe(999);
+    const jittered = new Backoff({ baseMs: 1000, capMs: 60_000, random: () => 0, now: () => now });
     expect([jittered.next(), jittered.next()]).toEqual([0, 0]);
   });
 });

@@ -2,5 +2,6 @@
 // routes or WebSocket upgrades on the control plane's port adds its factory here; see
 // extension.ts for the contract and the routing order.
 import type { ControlPlaneExtension } from "./extension.ts";
+import { agentHubExtension } from "./hub/agent-hub-extension.ts";
 
-export const PRODUCTION_EXTENSIONS: readonly ControlPlaneExtension[] = [];
+export const PRODUCTION_EXTENSIONS: readonly ControlPlaneExtension[] = [agentHubExtension()];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
+import { testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
 import { ENROLL_PATH } from "@gatehouse/protocol";
 import { sha256Hex } from "../src/hub/credentials.ts";
 import { seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest } from "./hub-fixture.ts";
@@ -10,12 +10,11 @@ describe("enrolling an agent with a one-time token", () => {
   let hub: HubUnderTest;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    hub = await startHubUnderTest(db.prisma);
+    hub = await startHubUnderTest(testDatabaseKinds()[0] ?? "pglite");
+    db = hub.test.db;
   });
   afterAll(async () => {
     await hub.stop();
-    await db.drop();
   });
 
   const newToken = async (expiresInMs: number) => {

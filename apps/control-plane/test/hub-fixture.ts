@@ -5,11 +5,11 @@ import WebSocket from "ws";
 import type { PrismaClient } from "@gatehouse/db";
 import { AGENT_WS_PATH, encodeMessage, parseHubMessage, PROTOCOL_VERSION, type AgentMessage, type HubMessage } from "@gatehouse/protocol";
 import { sha256Hex } from "../src/hub/credentials.ts";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { pino } from "pino";
-import { createAgentRoutes, type AgentRoutes } from "../src/hub/agent-routes.ts";
-import type { DesiredSnapshot, RevisionEvent, RevisionFeed } from "../src/hub/hub-types.ts";
+import type { DatabaseKind } from "@gatehouse/db";
+import type { AgentDirectory } from "../src/app.ts";
+import type { RevisionChange } from "../src/bus.ts";
+import { agentHubExtension, type AgentHubExtensionOptions } from "../src/hub/agent-hub-extension.ts";
+import { startUnderTest, type PlaneUnderTest } from "./control-plane-fixture.ts";
 
 /** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
 export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -119,47 +119,18 @@ export class TestAgentClient {
 
 export interface HubUnderTest {
   url: string;
-  routes: AgentRoutes;
-  /** What the control plane does after committing a change for these servers. */
-  publish(event: RevisionEvent): void;
+  test: PlaneUnderTest;
+  /** The hub as the rest of the control plane sees it. */
+  agents: AgentDirectory;
+  /** What runMutation does after a commit: tell the bus these servers' new revisions. */
+  publish(event: RevisionChange): void;
   stop(): Promise<void>;
 }
 
-export async function startHubUnderTest(prisma: PrismaClient, options: { heartbeatIntervalMs?: number } = {}): Promise<HubUnderTest> {
-  const listeners = new Set<(event: RevisionEvent) => void>();
-  const feed: RevisionFeed = {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const loadSnapshot = async (serverId: string): Promise<DesiredSnapshot | null> => {
-    const server = await prisma.server.findUnique({ where: { id: serverId } });
-    if (server === null || server.revokedAt !== null) return null;
-    const state = {
-      serverId,
-      policy: { mediaOpenToAll: server.mediaOpenToAll, lanRanges: server.lanRanges, primaryAdmin: server.primaryAdminSource },
-      services: [],
-      entries: [],
-    };
-    return { revision: server.revision, hash: sha256Hex(JSON.stringify(state)), state };
-  };
-  const routes = createAgentRoutes({ prisma, feed, loadSnapshot, logger: pino({ level: "silent" }), ...options });
-  const http = createServer((req, res) => {
-    if (!routes.handleRequest(req, res)) res.writeHead(404).end();
-  });
-  http.on("upgrade", (req, socket, head) => {
-    if (!routes.handleUpgrade(req, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    routes,
-    publish: (event) => listeners.forEach((l) => l(event)),
-    stop: async () => {
-      await routes.close();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
+/** A real control plane (HTTP server, tRPC API, bus, the hub as its extension) on `db`. */
+export async function startHubUnderTest(kind: DatabaseKind, options: AgentHubExtensionOptions = {}): Promise<HubUnderTest> {
+  const test = await startUnderTest(kind, { extensions: [agentHubExtension(options)] });
+  const agents = test.plane.app.agents;
+  if (!agents) throw new Error("the agent hub extension did not attach");
+  return { url: test.plane.url, test, agents, publish: (event) => test.plane.bus.publish([event]), stop: () => test.stop() };
 }

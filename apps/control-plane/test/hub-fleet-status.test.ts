@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
+import { testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
 import type { ReportMessage } from "@gatehouse/protocol";
+import { randomBytes } from "node:crypto";
 import { fleetStatus, serverAgentDetail } from "../src/hub/fleet-status.ts";
+import { sha256Hex } from "../src/hub/credentials.ts";
+import { errorOf, seedFleet } from "./control-plane-fixture.ts";
 import { eventually, seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest } from "./hub-fixture.ts";
 
 const report: ReportMessage = {
@@ -24,12 +27,11 @@ describe("the fleet's agent status, as operators see it", () => {
   let hub: HubUnderTest;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    hub = await startHubUnderTest(db.prisma);
+    hub = await startHubUnderTest(testDatabaseKinds()[0] ?? "pglite");
+    db = hub.test.db;
   });
   afterAll(async () => {
     await hub.stop();
-    await db.drop();
   });
 
   it("shows each server online or offline, desired vs applied revision, drift and FQDN answers", async () => {
@@ -41,7 +43,7 @@ describe("the fleet's agent status, as operators see it", () => {
     await agent.next("ack");
     await db.prisma.server.update({ where: { id: online.id }, data: { revision: 2 } });
 
-    const presence = hub.routes.hub.onlineServers();
+    const presence = hub.agents.onlineServers();
     const rows = await fleetStatus(db.prisma, presence, { tenantId: online.tenantId });
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(byName["pbx-online"]).toMatchObject({
@@ -63,13 +65,61 @@ describe("the fleet's agent status, as operators see it", () => {
       ["gone.example.net", [], "no A or AAAA record"],
       ["trunk.example.net", ["192.0.2.20"], null],
     ]);
-    expect(detail?.fqdnAnswers[1]?.resolvedAt.toISOString()).toBe("2024-05-01T10:00:00.000Z");
+    expect(detail?.fqdnAnswers[1]?.resolvedAt).toBe("2024-05-01T10:00:00.000Z");
 
     agent.close();
-    await eventually("the agent is offline", () => !hub.routes.hub.onlineServers().has(online.id));
+    await eventually("the agent is offline", () => !hub.agents.onlineServers().has(online.id));
     await eventually("its last-seen time is recorded", async () => (await db.prisma.server.findUniqueOrThrow({ where: { id: online.id } })).lastSeenAt !== null);
-    const after = await fleetStatus(db.prisma, hub.routes.hub.onlineServers(), { id: online.id });
-    expect(after[0]).toMatchObject({ online: false, lastSeenAt: expect.any(Date) });
+    const after = await fleetStatus(db.prisma, hub.agents.onlineServers(), { id: online.id });
+    expect(after[0]).toMatchObject({ online: false, lastSeenAt: expect.any(String) });
     expect(silent.id).not.toBe(online.id);
+  });
+});
+
+describe("the fleet API (tRPC), scoped to the caller's tenant", () => {
+  let hub: HubUnderTest;
+
+  beforeAll(async () => {
+    hub = await startHubUnderTest(testDatabaseKinds()[0] ?? "pglite");
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
+
+  it("an operator sees their tenant's agents, online with the revision applied, and nothing of another tenant", async () => {
+    const { admin } = hub.test;
+    const fleet = await seedFleet(admin);
+    const token = randomBytes(32).toString("base64url");
+    await hub.test.db.prisma.server.update({ where: { id: fleet.serverA1 }, data: { agentCredentialHash: sha256Hex(token) } });
+    const agent = await TestAgentClient.connect(hub.url, token);
+    const state = await agent.next("state");
+    agent.send({ ...report, appliedRevision: state.revision, desiredHash: state.hash, drift: undefined });
+    await agent.next("ack");
+
+    // An operator change reaches the agent as `changed` with the new revision, then a fetch.
+    const entry = await admin.entries.add.mutate({ source: "198.51.100.77", services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverA1 } });
+    const changed = await agent.next("changed");
+    expect(changed.revision).toBe(state.revision + 1);
+    agent.send({ type: "fetch", revision: changed.revision });
+    const next = await agent.next("state", (s) => s.revision === changed.revision);
+    expect(next.state.entries).toContainEqual({ source: "198.51.100.77", kind: "ip", services: ["sip"] });
+    expect(entry.source).toBe("198.51.100.77");
+
+    const rows = await admin.fleet.status.query({ tenantId: fleet.tenantA.id });
+    const a1 = rows.find((r) => r.serverId === fleet.serverA1);
+    expect(a1).toMatchObject({ online: true, appliedRevision: state.revision, desiredRevision: state.revision + 1, inSync: false, backend: "nftables" });
+    expect((await admin.fleet.status.query({ tenantId: fleet.tenantA.id, problemsOnly: true })).map((r) => r.name).sort()).toEqual(["pbx-a1", "pbx-a2"]);
+
+    await admin.operators.create.mutate({ email: "bravo@example.net", name: "Bravo admin", password: "a long enough password", role: "TENANT_ADMIN", tenantId: fleet.tenantB.id });
+    const bravo = await hub.test.signIn("bravo@example.net", "a long enough password");
+    expect((await bravo.fleet.status.query()).map((r) => r.name)).toEqual(["pbx-b1"]);
+    expect((await errorOf(bravo.fleet.server.query({ serverId: fleet.serverA1 }))).code).toBe("NOT_FOUND");
+    expect((await errorOf(bravo.fleet.status.query({ tenantId: fleet.tenantA.id }))).code).toBe("NOT_FOUND");
+    expect((await bravo.fleet.server.query({ serverId: fleet.serverB1 })).online).toBe(false);
+
+    // Revoking the server through the API disconnects its agent at once.
+    await admin.servers.revoke.mutate({ serverId: fleet.serverA1 });
+    expect(await agent.next("revoked")).toMatchObject({ reason: "this server was revoked" });
+    expect(await agent.closed()).toBe(4001);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
+import { testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
 import { MAX_AGENT_MESSAGE_BYTES, type ReportMessage } from "@gatehouse/protocol";
 import { eventually, seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest, type SeededServer } from "./hub-fixture.ts";
 
@@ -30,18 +30,17 @@ describe("the agent hub", () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    hub = await startHubUnderTest(testDatabaseKinds()[0] ?? "pglite", { heartbeatIntervalMs: 200 });
+    db = hub.test.db;
   });
   afterAll(async () => {
-    await db.drop();
+    await hub.stop();
   });
   beforeEach(async () => {
-    hub = await startHubUnderTest(db.prisma, { heartbeatIntervalMs: 200 });
     server = await seedServer(db.prisma);
   });
-  afterEach(async () => {
+  afterEach(() => {
     for (const c of clients.splice(0)) c.close();
-    await hub.stop();
   });
 
   it("answers a connecting agent's hello with its full desired state", async () => {
@@ -49,7 +48,7 @@ describe("the agent hub", () => {
     const state = await agent.next("state");
     expect(state).toMatchObject({ revision: 1, state: { serverId: server.id, policy: { primaryAdmin: "198.51.100.1" } } });
     expect(state.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(hub.routes.hub.onlineServers().has(server.id)).toBe(true);
+    expect(hub.agents.onlineServers().has(server.id)).toBe(true);
   });
 
   it("answers the hello of an agent that already enforces the current state with an ack, not the state", async () => {
@@ -80,7 +79,7 @@ describe("the agent hub", () => {
     hub.publish({ serverId: server.id, revision });
     expect(await agent.next("revoked", () => true).catch(() => null)).toMatchObject({ type: "revoked" });
     expect(await agent.closed()).toBe(4001);
-    await eventually("the hub counts it offline", () => !hub.routes.hub.onlineServers().has(server.id));
+    await eventually("the hub counts it offline", () => !hub.agents.onlineServers().has(server.id));
   });
 
   it("tells a connected agent `changed` with the revision number only, and answers its fetch with the state", async () => {
@@ -159,7 +158,7 @@ describe("the agent hub", () => {
     const agent = await connect(server.credential, { autoPong: false });
     await agent.next("state");
     expect(await agent.closed()).toBe(1006);
-    await eventually("the hub counts it offline", () => !hub.routes.hub.onlineServers().has(server.id));
+    await eventually("the hub counts it offline", () => !hub.agents.onlineServers().has(server.id));
   });
 
   it("a newer connection of the same server replaces the older one", async () => {

@@ -11,6 +11,7 @@ import { presetsRouter } from "./routers/presets.ts";
 import { rulesetsRouter } from "./routers/rulesets.ts";
 import { serversRouter } from "./routers/servers.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
+import { fleetRouter } from "../hub/fleet-status-router.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   presets: presetsRouter,
   rulesets: rulesetsRouter,
   audit: auditRouter,
+  fleet: fleetRouter,
 });
 
 export type AppRouter = typeof appRouter;

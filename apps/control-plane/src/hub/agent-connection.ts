@@ -37,8 +37,6 @@ export class AgentConnection {
   alive = true;
   private loading = false;
   private reloadWanted = false;
-  private storing = false;
-  private nextReport: ReportMessage | null = null;
   private lastNotified = -1;
 
   constructor(
@@ -59,11 +57,11 @@ export class AgentConnection {
     if (this.open) this.socket.send(encodeMessage(message));
   }
 
-  /** A change notification: a revision number, never the list. Repeats are dropped. */
-  notifyChanged(revision: number): void {
-    if (revision <= this.lastNotified) return;
+  /** A change notification (`frame` = the encoded `changed {revision}`): a number, never the list. Repeats are dropped. */
+  notifyChanged(revision: number, frame: Buffer): void {
+    if (revision <= this.lastNotified || !this.open) return;
     this.lastNotified = revision;
-    this.send({ type: "changed", revision });
+    this.socket.send(frame, { binary: false });
   }
 
   /** The credential no longer holds: say so and disconnect at once. */
@@ -91,8 +89,7 @@ export class AgentConnection {
         void this.sendSnapshot();
         return;
       case "report":
-        this.nextReport = message;
-        void this.storeReports();
+        void this.storeReport(message);
         return;
     }
   }
@@ -151,22 +148,13 @@ export class AgentConnection {
     }
   }
 
-  /** Stores reports one at a time, the latest winning, and acks each stored one. */
-  private async storeReports(): Promise<void> {
-    if (this.storing) return;
-    this.storing = true;
+  /** Acks a report once the hub has stored it (reports are written in batches). */
+  private async storeReport(report: ReportMessage): Promise<void> {
     try {
-      while (this.nextReport !== null) {
-        const report = this.nextReport;
-        this.nextReport = null;
-        await this.host.storeReport({ id: this.serverId, tenantId: this.tenantId }, report);
-        this.send({ type: "ack", revision: report.appliedRevision });
-      }
+      await this.host.storeReport({ id: this.serverId, tenantId: this.tenantId }, report);
     } catch (error) {
       this.host.onFailure(this.serverId, "storing a report", error);
-      this.send({ type: "error", message: "the control plane could not store the report" });
-    } finally {
-      this.storing = false;
     }
+    this.send({ type: "ack", revision: report.appliedRevision });
   }
 }

@@ -7,12 +7,13 @@ import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { PrismaClient } from "@gatehouse/db";
-import { MAX_AGENT_MESSAGE_BYTES, type RawMessage, type ReportMessage } from "@gatehouse/protocol";
+import { encodeMessage, MAX_AGENT_MESSAGE_BYTES, type RawMessage, type ReportMessage } from "@gatehouse/protocol";
 import { AgentConnection, CLOSE_REPLACED, type ConnectionHost } from "./agent-connection.ts";
+import { ConcurrencyLimit } from "./concurrency-limit.ts";
 import { CredentialLookup, type AgentServer } from "./credential-lookup.ts";
 import { bearerSecret, sha256Hex } from "./credentials.ts";
 import type { AgentPresence, DesiredSnapshot, RevisionEvent, RevisionFeed } from "./hub-types.ts";
-import { storeReport } from "./report-store.ts";
+import { ReportWriter, type ReportingServer } from "./report-store.ts";
 import { SeenTracker } from "./seen-tracker.ts";
 
 export interface AgentHubOptions {
@@ -33,6 +34,8 @@ export class AgentHub implements ConnectionHost {
   private readonly presence = new Map<string, AgentPresence>();
   private readonly seen: SeenTracker;
   private readonly credentials: CredentialLookup;
+  private readonly reports: ReportWriter;
+  private readonly snapshotLoads = new ConcurrencyLimit(8);
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private pendingChanges = new Map<string, number>();
@@ -42,6 +45,7 @@ export class AgentHub implements ConnectionHost {
   constructor(private readonly options: AgentHubOptions) {
     this.seen = new SeenTracker(options.prisma, options.logger);
     this.credentials = new CredentialLookup(options.prisma);
+    this.reports = new ReportWriter(options.prisma, options.logger);
     this.unsubscribe = options.feed.subscribe((event) => this.onRevision(event));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs ?? 15_000);
     this.heartbeat.unref();
@@ -74,11 +78,11 @@ export class AgentHub implements ConnectionHost {
   // --- ConnectionHost ------------------------------------------------------------------
 
   loadSnapshot(serverId: string): Promise<DesiredSnapshot | null> {
-    return this.options.loadSnapshot(serverId);
+    return this.snapshotLoads.run(() => this.options.loadSnapshot(serverId));
   }
 
-  storeReport(server: { id: string; tenantId: string }, report: ReportMessage): Promise<void> {
-    return storeReport(this.options.prisma, server, report, new Date());
+  storeReport(server: ReportingServer, report: ReportMessage): Promise<void> {
+    return this.reports.store(server, report);
   }
 
   onProtocolError(serverId: string, error: string): void {
@@ -153,25 +157,34 @@ export class AgentHub implements ConnectionHost {
     setImmediate(() => void this.flushChanges());
   }
 
+  /**
+   * Sends every `changed` first (one encoded frame per distinct revision, shared by all the
+   * sockets that get it), then checks in the background that the notified servers' credentials
+   * still hold and disconnects those revoked or re-enrolled meanwhile. (The servers router also
+   * disconnects directly; this covers changes made by other means.) A revoked agent that
+   * fetches in between is refused by the snapshot loader.
+   */
   private async flushChanges(): Promise<void> {
     const changes = this.pendingChanges;
     this.pendingChanges = new Map();
     this.flushScheduled = false;
+    const frames = new Map<number, Buffer>();
+    for (const [serverId, revision] of changes) {
+      let frame = frames.get(revision);
+      if (frame === undefined) frames.set(revision, (frame = Buffer.from(encodeMessage({ type: "changed", revision }))));
+      this.connections.get(serverId)?.notifyChanged(revision, frame);
+    }
     const ids = [...changes.keys()];
     for (let i = 0; i < ids.length; i += CHECK_CHUNK) {
       const chunk = ids.slice(i, i + CHECK_CHUNK);
-      let valid: Map<string, string | null>;
       try {
-        valid = await this.credentialsStillValid(chunk);
+        const valid = await this.credentialsStillValid(chunk);
+        for (const serverId of chunk) {
+          const connection = this.connections.get(serverId);
+          if (connection && valid.get(serverId) !== connection.credentialHash) connection.revoke("this server's credential was revoked");
+        }
       } catch (error) {
-        this.options.logger.error({ err: error }, "cannot check agent credentials; notifying anyway");
-        valid = new Map(chunk.map((id) => [id, this.connections.get(id)?.credentialHash ?? null]));
-      }
-      for (const serverId of chunk) {
-        const connection = this.connections.get(serverId);
-        if (!connection) continue;
-        if (valid.get(serverId) !== connection.credentialHash) connection.revoke("this server's credential was revoked");
-        else connection.notifyChanged(changes.get(serverId)!);
+        this.options.logger.error({ err: error }, "cannot check agent credentials after a change");
       }
     }
   }

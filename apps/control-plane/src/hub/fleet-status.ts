@@ -8,8 +8,9 @@ import type { AgentPresence } from "./hub-types.ts";
 
 const storedReportSchema = reportSchema.omit({ type: true }).extend({ receivedAt: z.string() });
 
+// Times are ISO 8601 strings: this is what the API returns (no transformer on the wire).
 export interface AgentEvent {
-  at: Date;
+  at: string;
   /** Drift: what was wrong. Rollback: why, and from which revision. */
   detail: Record<string, unknown>;
 }
@@ -22,8 +23,8 @@ export interface FleetServerStatus {
   enrolled: boolean;
   revoked: boolean;
   online: boolean;
-  connectedAt: Date | null;
-  lastSeenAt: Date | null;
+  connectedAt: string | null;
+  lastSeenAt: string | null;
   desiredRevision: number;
   appliedRevision: number | null;
   /** The agent reported enforcing the current revision. */
@@ -32,7 +33,7 @@ export interface FleetServerStatus {
   agentVersion: string | null;
   setSizes: Record<string, number>;
   ruleCount: number | null;
-  lastReportAt: Date | null;
+  lastReportAt: string | null;
   errors: string[];
   unresolved: { fqdn: string; error: string }[];
   lastDrift: AgentEvent | null;
@@ -43,7 +44,7 @@ export interface FqdnAnswerView {
   fqdn: string;
   addresses: string[];
   error: string | null;
-  resolvedAt: Date;
+  resolvedAt: string;
 }
 
 export interface ServerAgentDetail extends FleetServerStatus {
@@ -74,7 +75,7 @@ async function lastAgentEvents(prisma: PrismaClient, serverIds: string[]): Promi
     distinct: ["targetId", "action"],
     select: { targetId: true, action: true, at: true, after: true },
   });
-  return new Map(events.map((e) => [`${e.targetId}|${e.action}`, { at: e.at, detail: (e.after ?? {}) as Record<string, unknown> }]));
+  return new Map(events.map((e) => [`${e.targetId}|${e.action}`, { at: e.at.toISOString(), detail: (e.after ?? {}) as Record<string, unknown> }]));
 }
 
 function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, events: Map<string, AgentEvent>): FleetServerStatus {
@@ -88,8 +89,8 @@ function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, 
     enrolled: row.agentCredentialHash !== null && row.revokedAt === null,
     revoked: row.revokedAt !== null,
     online: connected !== undefined,
-    connectedAt: connected?.connectedAt ?? null,
-    lastSeenAt: connected ? new Date() : row.lastSeenAt,
+    connectedAt: connected?.connectedAt.toISOString() ?? null,
+    lastSeenAt: (connected ? new Date() : row.lastSeenAt)?.toISOString() ?? null,
     desiredRevision: row.revision,
     appliedRevision: row.appliedRevision,
     inSync: row.appliedRevision === row.revision,
@@ -97,7 +98,7 @@ function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, 
     agentVersion: last?.agentVersion ?? null,
     setSizes: last?.setSizes ?? {},
     ruleCount: last?.ruleCount ?? null,
-    lastReportAt: last ? new Date(last.receivedAt) : null,
+    lastReportAt: last?.receivedAt ?? null,
     errors: last?.errors ?? [],
     unresolved: last?.unresolved ?? [],
     lastDrift: events.get(`${row.id}|agent.drift_repaired`) ?? null,
@@ -120,5 +121,5 @@ export async function serverAgentDetail(prisma: PrismaClient, presence: Readonly
     lastAgentEvents(prisma, [row.id]),
     prisma.fqdnAnswer.findMany({ where: { serverId }, orderBy: { fqdn: "asc" }, select: { fqdn: true, addresses: true, error: true, resolvedAt: true } }),
   ]);
-  return { ...toStatus(row, presence, events), fqdnAnswers: answers };
+  return { ...toStatus(row, presence, events), fqdnAnswers: answers.map((a) => ({ ...a, resolvedAt: a.resolvedAt.toISOString() })) };
 }

@@ -1,39 +1,123 @@
-// Stores what an agent reports it enforces: the server's applied revision and hash, when it
-// was last seen, the report itself, and each FQDN's last answer (for the UI), in one
-// transaction. Server.appliedHash holds the report's desiredHash (comparable with the
-// control plane's hashDesiredState); the enforced ruleset's hash stays in lastReport.
-import type { PrismaClient } from "@gatehouse/db";
+// Stores what agents report they enforce: each server's applied revision and hash, when it was
+// last seen, the report itself, and each FQDN's last answer (for the UI). Reports are written
+// in batches — after a fleet-wide change 10,000 agents report within a second, and one
+// transaction per report would queue them for many seconds (and their acks with them, which
+// commit-confirm waits for). One batch = one transaction of a few statements whose rows travel
+// as a single JSON parameter (no bind-parameter limit, whatever the batch size).
+// Server.appliedHash holds the report's desiredHash (comparable with hashDesiredState); the
+// enforced ruleset's hash stays in lastReport.
+import type { Logger } from "pino";
+import { Prisma, type PrismaClient } from "@gatehouse/db";
 import type { ReportMessage } from "@gatehouse/protocol";
 
+export interface ReportingServer {
+  id: string;
+  tenantId: string;
+}
+
+interface Pending {
+  server: ReportingServer;
+  report: ReportMessage;
+  receivedAt: Date;
+  /** Called once the report is stored (or storing failed and will be retried). */
+  done: Array<() => void>;
+}
+
+const MAX_BATCH = 1_000;
+const RETRY_MS = 1_000;
+
 /** Drift repairs and commit-confirm rollbacks are security-relevant: they are also audited. */
-function auditedEvents(serverId: string, tenantId: string, report: ReportMessage) {
-  const base = { actor: `agent:${serverId}`, tenantId, targetType: "server", targetId: serverId };
+function auditedEvents({ server, report, receivedAt }: Pending): Prisma.AuditEventCreateManyInput[] {
+  const base = { at: receivedAt, actor: `agent:${server.id}`, tenantId: server.tenantId, targetType: "server", targetId: server.id };
   return [
     ...(report.drift ? [{ ...base, action: "agent.drift_repaired", after: { problems: report.drift.problems, appliedRevision: report.appliedRevision } }] : []),
     ...(report.rolledBack ? [{ ...base, action: "agent.rolled_back", after: report.rolledBack }] : []),
   ];
 }
 
-export async function storeReport(prisma: PrismaClient, server: { id: string; tenantId: string }, report: ReportMessage, now: Date): Promise<void> {
-  const serverId = server.id;
+function serverRow({ server, report, receivedAt }: Pending) {
   const { type: _type, ...body } = report;
-  const answers = [
-    ...report.resolutions.map((r) => ({ fqdn: r.fqdn, addresses: r.addresses, error: null, resolvedAt: new Date(r.resolvedAt) })),
-    ...report.unresolved.map((u) => ({ fqdn: u.fqdn, addresses: [] as string[], error: u.error, resolvedAt: now })),
+  return { id: server.id, rev: report.appliedRevision, hash: report.desiredHash, seen: receivedAt.toISOString(), report: { ...body, receivedAt: receivedAt.toISOString() } };
+}
+
+function answerRows({ server, report, receivedAt }: Pending) {
+  return [
+    ...report.resolutions.map((r) => ({ serverId: server.id, fqdn: r.fqdn, addresses: r.addresses, error: null, resolvedAt: r.resolvedAt })),
+    ...report.unresolved.map((u) => ({ serverId: server.id, fqdn: u.fqdn, addresses: [], error: u.error, resolvedAt: receivedAt.toISOString() })),
   ];
+}
+
+/** Writes one batch (at most one report per server) in one transaction. */
+export async function storeReports(prisma: PrismaClient, batch: Pending[]): Promise<void> {
+  const servers = JSON.stringify(batch.map(serverRow));
+  const ids = JSON.stringify(batch.map((p) => p.server.id));
+  // A report naming the same FQDN twice keeps the first answer (the table's key is the pair).
+  const unique = new Map(batch.flatMap(answerRows).reverse().map((a) => [`${a.serverId}|${a.fqdn}`, a]));
+  const answers = JSON.stringify([...unique.values()]);
+  const audits = batch.flatMap(auditedEvents);
   await prisma.$transaction([
-    prisma.server.update({
-      where: { id: serverId },
-      data: { appliedRevision: report.appliedRevision, appliedHash: report.desiredHash, lastSeenAt: now, lastReport: { ...body, receivedAt: now.toISOString() } },
-    }),
-    prisma.fqdnAnswer.deleteMany({ where: { serverId, fqdn: { notIn: answers.map((a) => a.fqdn) } } }),
-    ...auditedEvents(serverId, server.tenantId, report).map((data) => prisma.auditEvent.create({ data })),
-    ...answers.map((a) =>
-      prisma.fqdnAnswer.upsert({
-        where: { serverId_fqdn: { serverId, fqdn: a.fqdn } },
-        create: { serverId, ...a },
-        update: { addresses: a.addresses, error: a.error, resolvedAt: a.resolvedAt },
-      }),
-    ),
+    prisma.$executeRaw`
+      UPDATE "Server" AS s
+      SET "appliedRevision" = v.rev, "appliedHash" = v.hash, "lastSeenAt" = (v.seen::timestamptz AT TIME ZONE 'UTC'), "lastReport" = v.report
+      FROM jsonb_to_recordset(${servers}::jsonb) AS v(id text, rev int, hash text, seen text, report jsonb)
+      WHERE s.id = v.id`,
+    prisma.$executeRaw`DELETE FROM "FqdnAnswer" WHERE "serverId" IN (SELECT jsonb_array_elements_text(${ids}::jsonb))`,
+    prisma.$executeRaw`
+      INSERT INTO "FqdnAnswer" ("serverId", "fqdn", "addresses", "error", "resolvedAt")
+      SELECT x."serverId", x.fqdn, x.addresses, x.error, (x."resolvedAt"::timestamptz AT TIME ZONE 'UTC')
+      FROM jsonb_to_recordset(${answers}::jsonb) AS x("serverId" text, fqdn text, addresses text[], error text, "resolvedAt" text)
+      WHERE EXISTS (SELECT 1 FROM "Server" WHERE id = x."serverId")`,
+    ...(audits.length > 0 ? [prisma.auditEvent.createMany({ data: audits })] : []),
   ]);
+}
+
+/** Gathers reports for one turn of the event loop (the latest per server wins) and stores them. */
+export class ReportWriter {
+  private pending = new Map<string, Pending>();
+  private writing = false;
+  private scheduled = false;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Resolves once the report is stored (or, if the database failed, queued for a retry). */
+  store(server: ReportingServer, report: ReportMessage): Promise<void> {
+    return new Promise((resolve) => {
+      const previous = this.pending.get(server.id);
+      this.pending.set(server.id, { server, report, receivedAt: new Date(), done: [...(previous?.done ?? []), resolve] });
+      this.schedule(0);
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.scheduled || this.writing) return;
+    this.scheduled = true;
+    const run = () => void this.flush();
+    if (delayMs > 0) setTimeout(run, delayMs).unref();
+    else setImmediate(run);
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    this.writing = true;
+    const batch = [...this.pending.values()].slice(0, MAX_BATCH);
+    for (const p of batch) this.pending.delete(p.server.id);
+    let failed = false;
+    try {
+      await storeReports(this.prisma, batch);
+    } catch (error) {
+      failed = true;
+      this.logger.error({ err: error, reports: batch.length }, "cannot store agent reports; retrying");
+      // Keep the report for a retry unless the agent has sent a newer one meanwhile.
+      for (const p of batch) if (!this.pending.has(p.server.id)) this.pending.set(p.server.id, { ...p, done: [] });
+    } finally {
+      this.writing = false;
+    }
+    // The agent is acknowledged either way: it did reach the control plane, which is what
+    // commit-confirm asks; a database hiccup must not roll back firewalls fleet-wide.
+    for (const p of batch) for (const done of p.done) done();
+    if (this.pending.size > 0) this.schedule(failed ? RETRY_MS : 0);
+  }
 }

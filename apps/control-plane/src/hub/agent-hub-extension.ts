@@ -1,0 +1,35 @@
+// The agent hub as a control-plane extension: agents' WebSocket upgrades at /agent, enrollment
+// and the agent bundle on the control plane's HTTP server; revisions from the RevisionBus;
+// snapshots from loadDesiredState; and the hub published as app.agents for the API.
+import type { ControlPlaneExtension } from "../extension.ts";
+import { loadDesiredState } from "../services/desired-state.ts";
+import { createAgentRoutes } from "./agent-routes.ts";
+
+export interface AgentHubExtensionOptions {
+  /** Ping interval (default 15 s); an agent that misses one pong is cut off. */
+  heartbeatIntervalMs?: number;
+  /** The agent bundle served at /agent/gatehouse-agent.mjs (default apps/agent/dist). */
+  agentBundleFile?: string;
+}
+
+export function agentHubExtension(options: AgentHubExtensionOptions = {}): ControlPlaneExtension {
+  return ({ app }) => {
+    const routes = createAgentRoutes({
+      prisma: app.prisma,
+      feed: app.bus,
+      logger: app.logger,
+      loadSnapshot: async (serverId) => {
+        const loaded = await loadDesiredState(app.prisma, serverId, app.now());
+        if (loaded === null || loaded.server.revokedAt !== null) return null;
+        return { revision: loaded.revision, hash: loaded.hash, state: loaded.state };
+      },
+      ...options,
+    });
+    app.agents = routes.hub;
+    return {
+      handleRequest: (req, res) => routes.handleRequest(req, res),
+      handleUpgrade: (req, socket, head) => routes.handleUpgrade(req, socket, head),
+      close: () => routes.close(),
+    };
+  };
+}
