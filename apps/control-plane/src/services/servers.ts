@@ -103,12 +103,18 @@ export async function createServer(ctx: MutationContext, tenantId: string, setti
 }
 
 /** Every setting here can change the server's desired state, so the server's revision goes up. */
-export async function updateServer(ctx: MutationContext, serverId: string, settings: ServerSettings) {
-  return runMutation(ctx, "server.updated", async (tx) => {
+export async function updateServer(ctx: MutationContext, serverId: string, settings: ServerSettings): Promise<ServerRow> {
+  await runMutation(ctx, "server.updated", async (tx) => {
     const before = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
     const after = await tx.server.update({ where: { id: serverId }, data: settings, select: serverFields });
-    return { result: after, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ scope: "SERVER", serverId }] };
+    return { result: null, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ scope: "SERVER", serverId }] };
   });
+  return reread(ctx, serverId);
+}
+
+/** The row as committed, with the revision the mutation bumped. */
+function reread(ctx: MutationContext, serverId: string): Promise<ServerRow> {
+  return ctx.prisma.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
 }
 
 /** A new one-time token (the old one stops working); for a lost token or a reinstalled host. */
@@ -127,16 +133,17 @@ export async function regenerateEnrollment(ctx: MutationContext, serverId: strin
  * authenticate again. The revision goes up and is published: the hub, seeing the bump,
  * finds the server revoked and closes its connection at once.
  */
-export async function revokeServer(ctx: MutationContext, serverId: string) {
-  return runMutation(ctx, "server.revoked", async (tx) => {
+export async function revokeServer(ctx: MutationContext, serverId: string): Promise<ServerRow> {
+  await runMutation(ctx, "server.revoked", async (tx) => {
     const before = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
     const after = await tx.server.update({
       where: { id: serverId },
       data: { revokedAt: before.revokedAt ?? ctx.now(), agentCredentialHash: null, enrollmentTokenHash: null, enrollmentExpiresAt: null },
       select: serverFields,
     });
-    return { result: after, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ scope: "SERVER", serverId }] };
+    return { result: null, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ scope: "SERVER", serverId }] };
   });
+  return reread(ctx, serverId);
 }
 
 /** Deletes the server with its server-scoped entries and preset switches (cascade). */
