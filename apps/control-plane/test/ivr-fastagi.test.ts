@@ -61,8 +61,17 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-function call(options: Partial<AsteriskCallOptions>) {
-  return placeAsteriskCall({ port: server.port, secret: SECRET, keypad: [], ...options });
+/**
+ * Place a call and wait until the server has recorded it: every connection ends in exactly one
+ * call summary or one refusal, possibly a moment after the socket closed.
+ */
+async function call(options: Partial<AsteriskCallOptions>) {
+  const finished = () => services.calls.length + services.refusals.length;
+  const before = finished();
+  const record = await placeAsteriskCall({ port: server.port, secret: SECRET, keypad: [], ...options });
+  for (let wait = 0; wait < 400 && finished() === before; wait += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(finished()).toBe(before + 1);
+  return record;
 }
 
 const counts = () => ({

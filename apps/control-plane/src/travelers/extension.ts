@@ -1,18 +1,16 @@
 // Travelers plug into the control plane as one extension: the travelers service (for the API
 // router), the traveler pages on the HTTP server, the FastAGI server for the IVR (when
 // AGI_SECRET is set), and grant expiry in the sweeper.
-import { join } from "node:path";
 import type { ControlPlaneApp } from "../app.ts";
 import type { ControlPlaneExtension } from "../extension.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { FASTAGI_DEFAULTS, startFastAgiServer, type FastAgiServer } from "../ivr/index.ts";
-import { createMailer, DEFAULT_MAIL_RETRY, type Mailer, type RetryPolicy } from "../mail/index.ts";
-import { BackgroundTasks, type TravelersContext } from "./context.ts";
+import type { Mailer, RetryPolicy } from "../mail/index.ts";
+import type { TravelersContext } from "./context.ts";
 import { grantExpiryHooks } from "./grant-expiry.ts";
 import { travelerIvrServices } from "./ivr-services.ts";
-import { travelersMutation } from "./mutation.ts";
 import { TRAVELER_PAGE_PATHS, travelerPages } from "./pages.ts";
-import { registerTravelers } from "./registry.ts";
+import { registerTravelers, travelersContextFor } from "./registry.ts";
 
 export interface TravelersExtensionOptions {
   /** Tests: their own mailer or a faster retry. */
@@ -22,6 +20,8 @@ export interface TravelersExtensionOptions {
   agiHost?: string;
   /** Tests: wait this long for the AGI environment block. */
   agiEnvironmentTimeoutMs?: number;
+  /** Tests: audit every refused AGI connection (0) instead of once a minute per peer and reason. */
+  agiRefusalAuditWindowMs?: number;
 }
 
 /** The FastAGI port of a running control plane (tests connect to it), null when the IVR is off. */
@@ -32,24 +32,10 @@ export function fastAgiPortOf(app: ControlPlaneApp): number | null {
 
 export function travelersExtension(options: TravelersExtensionOptions = {}): ControlPlaneExtension {
   return async ({ app, sweeper }) => {
-    const { env } = app;
-    const logger = app.logger.child({ component: "travelers" });
-    const mailer = options.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: join(env.DATA_DIR, "outbox") }, logger.child({ component: "mail" }));
-    const ctx: TravelersContext = {
-      prisma: app.prisma,
-      mutate: travelersMutation(app.prisma, app.bus, app.now),
-      mailer,
-      mailRetry: options.mailRetry ?? DEFAULT_MAIL_RETRY,
-      logger,
-      now: app.now,
-      timeZone: env.TIME_ZONE,
-      allowDocumentationAddresses: env.ALLOW_DOCUMENTATION_ADDRESSES,
-      publicUrl: () => app.publicUrl(),
-      background: new BackgroundTasks(),
-    };
+    const ctx = travelersContextFor(app, options);
     registerTravelers(app, ctx);
     const removeExpiryHooks = sweeper.addHooks(grantExpiryHooks);
-    logger.info({ mail: mailer.destination }, "travelers enabled");
+    ctx.logger.info({ mail: ctx.mailer.destination }, "travelers enabled");
 
     const agi = await startIvr(app, ctx, options);
     agiPorts.set(app, agi?.port ?? null);
@@ -66,7 +52,7 @@ export function travelersExtension(options: TravelersExtensionOptions = {}): Con
         removeExpiryHooks();
         await agi?.close();
         await ctx.background.drain();
-        mailer.close();
+        ctx.mailer.close();
       },
     };
   };
@@ -89,6 +75,7 @@ async function startIvr(app: ControlPlaneApp, ctx: TravelersContext, options: Tr
       secret: env.AGI_SECRET,
       ivr: { allowDocumentationAddresses: env.ALLOW_DOCUMENTATION_ADDRESSES, timeZone: env.TIME_ZONE },
       environmentTimeoutMs: options.agiEnvironmentTimeoutMs ?? FASTAGI_DEFAULTS.environmentTimeoutMs,
+      refusalAuditWindowMs: options.agiRefusalAuditWindowMs ?? FASTAGI_DEFAULTS.refusalAuditWindowMs,
     },
     travelerIvrServices(ctx),
     logger,

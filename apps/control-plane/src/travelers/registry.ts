@@ -1,8 +1,12 @@
 // The travelers service of a running control plane, found from its app object. Kept beside
 // the app (not on it) so the travelers extension attaches without the core app knowing it.
-import { GatehouseError } from "@gatehouse/core";
+// The API works without the extension too: the first call builds the service from the
+// configuration (the extension adds the IVR, the pages and grant expiry).
+import { join } from "node:path";
 import type { ControlPlaneApp } from "../app.ts";
-import type { TravelersContext } from "./context.ts";
+import { createMailer, DEFAULT_MAIL_RETRY, type Mailer, type RetryPolicy } from "../mail/index.ts";
+import { BackgroundTasks, type TravelersContext } from "./context.ts";
+import { travelersMutation } from "./mutation.ts";
 
 const attached = new WeakMap<ControlPlaneApp, TravelersContext>();
 
@@ -11,7 +15,27 @@ export function registerTravelers(app: ControlPlaneApp, travelers: TravelersCont
 }
 
 export function travelersOf(app: ControlPlaneApp): TravelersContext {
-  const travelers = attached.get(app);
-  if (!travelers) throw new GatehouseError("NOT_FOUND", "travelers are not enabled in this control plane");
+  let travelers = attached.get(app);
+  if (!travelers) {
+    travelers = travelersContextFor(app, {});
+    attached.set(app, travelers);
+  }
   return travelers;
+}
+
+export function travelersContextFor(app: ControlPlaneApp, options: { mailer?: Mailer; mailRetry?: RetryPolicy }): TravelersContext {
+  const { env } = app;
+  const logger = app.logger.child({ component: "travelers" });
+  return {
+    prisma: app.prisma,
+    mutate: travelersMutation(app.prisma, app.bus, app.now),
+    mailer: options.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: join(env.DATA_DIR, "outbox") }, logger.child({ component: "mail" })),
+    mailRetry: options.mailRetry ?? DEFAULT_MAIL_RETRY,
+    logger,
+    now: app.now,
+    timeZone: env.TIME_ZONE,
+    allowDocumentationAddresses: env.ALLOW_DOCUMENTATION_ADDRESSES,
+    publicUrl: () => app.publicUrl(),
+    background: new BackgroundTasks(),
+  };
 }
