@@ -9,7 +9,7 @@ import { registerRulesCommand } from "./commands/rules.ts";
 import { registerServerCommands } from "./commands/servers.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
-
+import { registerTravelerCommands } from "./commands/travelers.ts";
 
 export const VERSION = "0.1.0";
 
@@ -33,7 +33,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerRulesCommand(program);
   registerServerCommands(program);
-
+  registerTravelerCommands(program);
   registerAuditCommands(program);
   registerTenantCommands(program);
   return program;

@@ -128,7 +128,7 @@ describe("gatehouse --help", () => {
       const path = paths[i]!.join(" ");
       expect(result.code, path).toBe(0);
       expect(result.stderr, path).toBe("");
-      expect(result.stdout, path).toMatch(new RegExp(`^Usage: gatehouse${path ? ` ${path}` : ""} `));
+      expect(result.stdout, path).toMatch(new RegExp(`^Usage: gatehouse${path ? ` ${path}` : ""}[ |]`));
       expect(result.stdout, path).toContain("--json");
     });
     expect(results[0]!.stdout).toMatch(/^\s+add-ip \[options\] <source>/m);

@@ -6,12 +6,15 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSource } from "@gatehouse/core";
+import { AgentOnTestHost, eventually } from "./agent-process.ts";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestControlPlane, type RunningControlPlane } from "./control-plane-fixture.ts";
 import { buildGatehouseBundle, freshHome, runGatehouse as runBinary, type RunOptions, type RunResult } from "./run-gatehouse.ts";
 
 let cp: RunningControlPlane;
 let home: string;
 let bin: string;
+let enrollCommand: string;
+const agent = new AgentOnTestHost();
 
 function runGatehouse(args: string[], options: RunOptions): Promise<RunResult> {
   return runBinary(args, { ...options, bin });
@@ -54,6 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await agent.stop();
   await cp?.stop();
 });
 
@@ -108,11 +112,31 @@ describe("an operator at the terminal", () => {
     // The printed token is the server's live one-time enrollment token.
     const server = await cp.database.prisma.server.findFirstOrThrow({ where: { name: "pbx1" } });
     expect(server.enrollmentTokenHash).toBe(createHash("sha256").update(command![3]!).digest("hex"));
+    enrollCommand = command![1]!;
 
     const listed = await gatehouse("servers", "list");
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^NAME\s+TENANT\s+STATUS/);
     expect(listed.stdout).toMatch(/^pbx1\s+acme\s+pending\s/m);
+  });
+
+  it("enrolls the server by running the printed command; once its agent runs, status shows it online and in sync", async () => {
+    const enrolled = await agent.runPrinted(enrollCommand);
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    agent.start();
+    const row = await eventually("the agent reports the current revision", async () => {
+      const result = await gatehouse("status", "--json");
+      const [status] = JSON.parse(result.stdout) as { name: string; online: boolean; inSync: boolean; desiredRevision: number }[];
+      return status?.online && status.inSync ? status : undefined;
+    });
+    expect(row.name).toBe("pbx1");
+
+    const table = await gatehouse("status");
+    expect(table.stderr).toBe("");
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^SERVER\s+TENANT\s+ONLINE\s+DESIRED\s+APPLIED\s+IN SYNC\s+DRIFT\s+UNRESOLVED FQDNS\s+LAST SEEN$/m);
+    expect(table.stdout).toMatch(new RegExp(`^pbx1\\s+acme\\s+yes\\s+${row.desiredRevision}\\s+${row.desiredRevision}\\s+yes\\s+none\\s+-\\s+\\d+s ago$`, "m"));
+    expect(table.stdout).toContain("1 server: all online and in sync.");
   });
 
   it("allows an address with add-ip and sees it in the list, as a table and as JSON", async () => {
@@ -186,15 +210,51 @@ describe("an operator at the terminal", () => {
     expect(again.stderr).toMatch(/^gatehouse: no allow entry matches 198\.51\.100\.7 in that scope/);
   });
 
-  it("sees the fleet's status: the new server, its tenant, not yet enrolled, and its revisions", async () => {
-    const table = await gatehouse("status");
-    expect(table.stderr).toBe("");
-    expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^SERVER\s+TENANT\s+ONLINE\s+DESIRED\s+APPLIED/);
-    expect(table.stdout).toMatch(/^pbx1\s+acme\s+not enrolled\s+\d+\s+-/m);
+  it("sees in the fleet's status that the agent applied every change, and which host name it could not resolve", async () => {
+    // bob-home.dyndns.example is a documentation name: it resolves nowhere, and the agent says so.
+    const row = await eventually("the agent has applied the latest revision", async () => {
+      const [status] = JSON.parse((await gatehouse("status", "--json")).stdout) as { inSync: boolean; unresolved: { fqdn: string }[] }[];
+      return status?.inSync && status.unresolved.length > 0 ? status : undefined;
+    });
+    expect(row.unresolved.map((u) => u.fqdn)).toEqual(["bob-home.dyndns.example"]);
 
-    const json = JSON.parse((await gatehouse("status", "--json")).stdout) as { name: string; online: boolean }[];
-    expect(json).toEqual([expect.objectContaining({ name: "pbx1", online: false })]);
+    const table = await gatehouse("status");
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^pbx1\s+acme\s+yes\s+(\d+)\s+\1\s+yes\s+none\s+bob-home\.dyndns\.example\s+\d+s ago$/m);
+    expect(table.stdout).toContain("1 server: 1 with unresolved FQDNs.");
+
+    const problems = JSON.parse((await gatehouse("status", "--problems", "--json")).stdout) as { name: string }[];
+    expect(problems.map((p) => p.name)).toEqual(["pbx1"]);
+  });
+
+  it("manages a traveler: add (PIN shown once), grant, see the grant in the ruleset, revoke it, reset the PIN", async () => {
+    const added = await gatehouse("traveler", "add", "Bob Smith", "--tenant", "acme", "--account", "4711", "--email", "bob@example.net", "--grant-lifetime", "3d");
+    expect(added.stderr).toBe("");
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^Traveler Bob Smith added to tenant acme, account number 4711\.\nPIN: \d{6,16}  \(shown only this once/);
+
+    const granted = await gatehouse("traveler", "grant", "4711", "198.51.100.23");
+    expect(granted.stderr).toBe("");
+    expect(granted.stdout).toMatch(/^Allowed 198\.51\.100\.23 for Bob Smith until /);
+    expect((await gatehouse("traveler", "list")).stdout).toMatch(/^4711\s+Bob Smith\s+bob@example\.net\s+acme\s+yes\s+-\s+whole tenant\s+\S+\s+1$/m);
+    expect((await gatehouse("rules", "pbx1")).stdout).toMatch(/^198\.51\.100\.23$/m);
+
+    const revoked = await gatehouse("traveler", "revoke", "4711", "198.51.100.23");
+    expect(revoked.stderr).toBe("");
+    expect(revoked.stdout).toMatch(/^Revoked 198\.51\.100\.23 of Bob Smith/);
+    expect(JSON.parse((await gatehouse("traveler", "grants", "4711", "--json")).stdout)).toEqual([]);
+    expect((await gatehouse("rules", "pbx1")).stdout).not.toMatch(/^198\.51\.100\.23$/m);
+
+    const again = await gatehouse("traveler", "revoke", "4711");
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^gatehouse: Bob Smith has no active grant/);
+
+    const reset = await gatehouse("traveler", "reset-pin", "bob@example.net");
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toMatch(/^New PIN for Bob Smith \(account 4711\): \d{6,16}/);
+    const tooShort = await runGatehouse(["traveler", "reset-pin", "4711", "--pin-stdin"], { env: { HOME: home, XDG_CONFIG_HOME: undefined }, stdin: "12" });
+    expect(tooShort.code).toBe(1);
+    expect(tooShort.stderr).toBe("gatehouse: pin: a PIN is 6 to 16 digits\n");
   });
 
   it("reads in the audit log who allowed and removed what", async () => {

@@ -1,31 +1,66 @@
 // `gatehouse status`: the fleet at a glance — which agents are online and enforcing the
-// revision they should, which drifted, which host names did not resolve.
+// revision they should, which drifted, which host names did not resolve — and a count of
+// problems at the bottom.
 import type { Command } from "commander";
 import type { ApiOutputs } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
 import { ago } from "../output.ts";
 import { resolveTenant } from "../resolve.ts";
 
-type Server = ApiOutputs["servers"]["list"][number];
+type ServerStatus = ApiOutputs["fleet"]["status"][number];
 
 interface StatusOptions {
   tenant?: string;
   tag?: string;
+  problems?: boolean;
+}
+
+function online(s: ServerStatus): string {
+  if (s.revoked) return "revoked";
+  if (!s.enrolled) return "not enrolled";
+  return s.online ? "yes" : "NO";
+}
+
+function drift(s: ServerStatus): string {
+  const parts: string[] = [];
+  if (s.lastDrift) parts.push(`repaired ${ago(s.lastDrift.at)}`);
+  if (s.lastRollback) parts.push(`rolled back ${ago(s.lastRollback.at)}`);
+  return parts.join(", ") || "none";
+}
+
+function problemSummary(servers: readonly ServerStatus[]): string {
+  const enrolled = servers.filter((s) => s.enrolled);
+  const counts = [
+    [enrolled.filter((s) => !s.online).length, "offline"],
+    [enrolled.filter((s) => !s.inSync).length, "not in sync"],
+    [servers.filter((s) => s.unresolved.length > 0).length, "with unresolved FQDNs"],
+    [servers.filter((s) => s.errors.length > 0).length, "reporting errors"],
+    [servers.filter((s) => !s.enrolled && !s.revoked).length, "not enrolled yet"],
+  ] as const;
+  const problems = counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  return `${servers.length} server${servers.length === 1 ? "" : "s"}: ${problems.length ? problems.join(", ") : "all online and in sync"}.`;
 }
 
 async function status(ctx: CommandContext, options: StatusOptions): Promise<void> {
   const api = ctx.api();
   const tenantId = options.tenant ? (await resolveTenant(api, options.tenant)).id : undefined;
-  const servers = await api.servers.list.query({ tenantId, tag: options.tag });
-  ctx.out.table<Server>(servers, [
+  const [servers, tenants] = await Promise.all([
+    api.fleet.status.query({ tenantId, tag: options.tag, problemsOnly: options.problems }),
+    api.tenants.list.query(),
+  ]);
+  const tenantName = new Map(tenants.map((t) => [t.id, t.name]));
+  ctx.out.table<ServerStatus>(servers, [
     { header: "server", value: (s) => s.name },
-    { header: "tenant", value: (s) => s.tenantName },
-    { header: "online", value: (s) => (s.status === "pending" ? "not enrolled" : s.online) },
-    { header: "desired", value: (s) => s.revision },
+    { header: "tenant", value: (s) => tenantName.get(s.tenantId) ?? s.tenantId },
+    { header: "online", value: online },
+    { header: "desired", value: (s) => s.desiredRevision },
     { header: "applied", value: (s) => s.appliedRevision },
-    { header: "in sync", value: (s) => s.appliedRevision === s.revision },
-    { header: "last seen", value: (s) => (s.status === "pending" ? "" : ago(s.lastSeenAt)) },
-  ], "No servers yet: add one with `gatehouse servers add NAME --tenant TENANT`.");
+    { header: "in sync", value: (s) => (s.enrolled ? s.inSync : "") },
+    { header: "drift", value: drift },
+    { header: "unresolved fqdns", value: (s) => s.unresolved.map((u) => u.fqdn).join(",") },
+    { header: "last seen", value: (s) => (s.enrolled ? ago(s.lastSeenAt) : "") },
+  ], options.problems ? "No problems: every agent is online and in sync." : "No servers yet: add one with `gatehouse servers add NAME --tenant TENANT`.");
+  if (servers.length > 0) ctx.out.line(`\n${problemSummary(servers)}`);
 }
 
 export function registerStatusCommand(program: Command): void {
@@ -34,5 +69,6 @@ export function registerStatusCommand(program: Command): void {
     .description("fleet status: online, desired/applied revision, drift, unresolved FQDNs, last seen")
     .option("--tenant <name|id>", "servers of this tenant")
     .option("--tag <group>", "servers in this group")
+    .option("--problems", "only servers that are offline, out of sync, or have unresolved FQDNs or errors")
     .action(withContext(status));
 }
