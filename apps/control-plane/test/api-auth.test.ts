@@ -71,6 +71,12 @@ describe.each(testDatabaseKinds())("authentication on %s", (kind) => {
 
     const me = async () => ((await (await fetch(`${test.plane.url}/trpc/auth.me`, { headers: { cookie: cookie.split(";")[0] ?? "" } })).json()) as { result: { data: unknown } }).result.data;
     expect(await me()).toMatchObject({ email: ADMIN_EMAIL });
+    // A form on another site could POST multipart with the cookie (were SameSite ignored): not signed in.
+    const form = new FormData();
+    form.set("x", "1");
+    const forged = await fetch(`${test.plane.url}/trpc/auth.logout`, { method: "POST", headers: { cookie: cookie.split(";")[0] ?? "" }, body: form });
+    expect(forged.status).toBe(401);
+    expect(await me()).toMatchObject({ email: ADMIN_EMAIL });
     const logout = await fetch(`${test.plane.url}/trpc/auth.logout`, { method: "POST", headers: { cookie: cookie.split(";")[0] ?? "", "content-type": "application/json" }, body: "{}" });
     expect(logout.headers.get("set-cookie")).toMatch(/^gatehouse_session=; .*Max-Age=0/);
     expect(await me()).toBeNull();

@@ -12,7 +12,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { ControlPlaneApp } from "../app.ts";
 import { actorLabel, authenticateBearer, type Actor } from "../auth/authenticate.ts";
 import { clientAddress } from "../http/client-address.ts";
-import { bearerFromHeaders } from "../http/credentials.ts";
+import { cookieAcceptable, presentedSecret } from "../http/credentials.ts";
 import type { MutationContext } from "../services/mutation.ts";
 import { checkAccess, type AccessMode } from "./access.ts";
 import { describeError, toTRPCError } from "./errors.ts";
@@ -30,8 +30,9 @@ export interface ApiContext {
 }
 
 export async function createApiContext(app: ControlPlaneApp, req: IncomingMessage): Promise<ApiContext> {
-  const secret = bearerFromHeaders(req.headers);
-  const actor = secret === null ? null : await authenticateBearer(app.prisma, secret, app.now());
+  const presented = presentedSecret(req.headers);
+  const usable = presented !== null && (presented.from === "authorization" || cookieAcceptable(req.method, req.headers));
+  const actor = usable ? await authenticateBearer(app.prisma, presented.secret, app.now()) : null;
   return {
     app,
     actor,

@@ -4,10 +4,26 @@ import type { IncomingHttpHeaders } from "node:http";
 
 export const SESSION_COOKIE = "gatehouse_session";
 
-export function bearerFromHeaders(headers: IncomingHttpHeaders): string | null {
+export interface PresentedSecret {
+  secret: string;
+  from: "authorization" | "cookie";
+}
+
+export function presentedSecret(headers: IncomingHttpHeaders): PresentedSecret | null {
   const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{16,512})\s*$/i.exec(headers.authorization ?? "");
-  if (match?.[1]) return match[1];
-  return cookieValue(headers.cookie, SESSION_COOKIE);
+  if (match?.[1]) return { secret: match[1], from: "authorization" };
+  const cookie = cookieValue(headers.cookie, SESSION_COOKIE);
+  return cookie === null ? null : { secret: cookie, from: "cookie" };
+}
+
+/**
+ * Cross-site request forgery, second lock (SameSite=Strict is the first): a cookie counts for a
+ * POST only when it carries `content-type: application/json`, which a page on another site
+ * cannot send without a CORS preflight this server never grants. tRPC clients always send it.
+ */
+export function cookieAcceptable(method: string | undefined, headers: IncomingHttpHeaders): boolean {
+  if (method === "GET" || method === "HEAD") return true;
+  return /^application\/json\b/i.test(headers["content-type"] ?? "");
 }
 
 export function cookieValue(header: string | undefined, name: string): string | null {
