@@ -100,6 +100,16 @@ describe.each(testDatabaseKinds())("the allowlist API on %s", (kind) => {
     await test.admin.servers.update.mutate({ serverId: serverA2, tags: ["lax"], mediaOpenToAll: true });
   });
 
+  it("a tenant's custom service is usable in its own entries only; deleting it changes exactly the servers using it", async () => {
+    await test.admin.customServices.create.mutate({ id: "fax", name: "T.38 fax gateway", protocol: "udp", portFrom: 9000, portTo: 9001, tenantId: fleet.tenantA.id });
+    expect(await errorOf(test.admin.entries.add.mutate({ source: "192.0.2.5", services: ["fax"], scope: { kind: "TENANT", tenantId: fleet.tenantB.id } }))).toMatchObject({ code: "BAD_REQUEST", field: "services" });
+    await test.admin.entries.add.mutate({ source: "192.0.2.5", services: ["fax"], scope: { kind: "SERVER", serverId: fleet.serverA1 } });
+    const state = (await test.admin.rulesets.effective.query({ serverId: fleet.serverA1 })).desiredState;
+    expect(state.services).toContainEqual({ id: "fax", name: "T.38 fax gateway", ports: [{ protocol: "udp", from: 9000, to: 9001 }] });
+    expect(await revisionMoves(() => test.admin.customServices.delete.mutate({ customServiceId: "fax" }))).toEqual({ [fleet.serverA1]: 1, [fleet.serverA2]: 0, [fleet.serverB1]: 0 });
+    expect(await sources(fleet.serverA1)).toEqual([]);
+  });
+
   it("the audit log records each change with who, before and after", async () => {
     const entry = await test.admin.entries.add.mutate({ source: "198.51.100.9", services: ["sip"], comment: "office", scope: { kind: "SERVER", serverId: fleet.serverA1 } });
     test.clock.advance(1000);
