@@ -3,5 +3,6 @@
 // extension.ts for the contract and the routing order.
 import type { ControlPlaneExtension } from "./extension.ts";
 import { agentHubExtension } from "./hub/agent-hub-extension.ts";
+import { travelersExtension } from "./travelers/extension.ts";
 
-export const PRODUCTION_EXTENSIONS: readonly ControlPlaneExtension[] = [agentHubExtension()];
+export const PRODUCTION_EXTENSIONS: readonly ControlPlaneExtension[] = [agentHubExtension(), travelersExtension()];

@@ -11,6 +11,7 @@ import { presetsRouter } from "./routers/presets.ts";
 import { rulesetsRouter } from "./routers/rulesets.ts";
 import { serversRouter } from "./routers/servers.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
+import { travelersRouter } from "../travelers/router.ts";
 import { fleetRouter } from "../hub/fleet-status-router.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   presets: presetsRouter,
   rulesets: rulesetsRouter,
   audit: auditRouter,
+  travelers: travelersRouter,
   fleet: fleetRouter,
 });
 
