@@ -1,0 +1,19 @@
+import { ErrorNotice, Loading } from "./components/Notice.tsx";
+import { Layout } from "./components/Layout.tsx";
+import { PageForRoute } from "./pages/PageForRoute.tsx";
+import { SignInPage } from "./pages/SignInPage.tsx";
+import { useRoute } from "./routing/useRoute.ts";
+import { useSession } from "./session/useSession.ts";
+
+export function App() {
+  const session = useSession();
+  const route = useRoute();
+  if (session.isPending) return <Loading what="your session" />;
+  if (session.error) return <main className="page"><ErrorNotice error={session.error} /></main>;
+  if (!session.data) return <SignInPage />;
+  return (
+    <Layout operator={session.data} route={route}>
+      <PageForRoute route={route} operator={session.data} />
+    </Layout>
+  );
+}

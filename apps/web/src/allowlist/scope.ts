@@ -1,0 +1,33 @@
+import type { RouterInputs } from "../api/client.ts";
+
+export type ScopeKind = "FLEET" | "TENANT" | "GROUP" | "SERVER";
+
+/** What the scope controls hold; turned into the API's scope when the form is sent. */
+export interface ScopeDraft {
+  kind: ScopeKind;
+  tenantId: string;
+  group: string;
+  serverId: string;
+}
+
+export type EntryScope = RouterInputs["entries"]["add"]["scope"];
+
+export function scopeOf(draft: ScopeDraft): EntryScope {
+  switch (draft.kind) {
+    case "FLEET":
+      return { kind: "FLEET" };
+    case "TENANT":
+      return { kind: "TENANT", tenantId: draft.tenantId };
+    case "GROUP":
+      return { kind: "GROUP", tenantId: draft.tenantId, group: draft.group };
+    case "SERVER":
+      return { kind: "SERVER", serverId: draft.serverId };
+  }
+}
+
+export const SCOPE_LABELS: Record<ScopeKind, string> = {
+  FLEET: "Whole fleet (every tenant)",
+  TENANT: "One tenant (all its servers)",
+  GROUP: "A server group of a tenant",
+  SERVER: "One server",
+};

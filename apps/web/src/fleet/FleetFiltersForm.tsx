@@ -1,0 +1,60 @@
+import type { FleetFilters, FleetStatusFilter } from "./fleetRow.ts";
+
+const statuses: { value: FleetStatusFilter; label: string }[] = [
+  { value: "all", label: "Any status" },
+  { value: "problems", label: "With problems" },
+  { value: "online", label: "Online" },
+  { value: "offline", label: "Offline" },
+  { value: "pending", label: "Awaiting enrollment" },
+  { value: "behind", label: "Behind desired revision" },
+  { value: "drift", label: "Drift repaired (24 h)" },
+  { value: "unresolved", label: "Unresolved FQDNs" },
+];
+
+interface Props {
+  filters: FleetFilters;
+  onChange: (filters: FleetFilters) => void;
+  tenants: { id: string; name: string }[];
+  tags: string[];
+}
+
+export function FleetFiltersForm({ filters, onChange, tenants, tags }: Props) {
+  return (
+    <form className="filters" role="search" aria-label="Filter servers" onSubmit={(e) => e.preventDefault()}>
+      {tenants.length > 1 && (
+        <div className="field">
+          <label htmlFor="fleet-tenant">Tenant</label>
+          <select id="fleet-tenant" value={filters.tenantId} onChange={(e) => onChange({ ...filters, tenantId: e.target.value })}>
+            <option value="">All tenants</option>
+            {tenants.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="fleet-tag">Tag</label>
+        <select id="fleet-tag" value={filters.tag} onChange={(e) => onChange({ ...filters, tag: e.target.value })}>
+          <option value="">Any tag</option>
+          {tags.map((tag) => (
+            <option key={tag} value={tag}>
+              {tag}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="fleet-status">Status</label>
+        <select id="fleet-status" value={filters.status} onChange={(e) => onChange({ ...filters, status: e.target.value as FleetStatusFilter })}>
+          {statuses.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
+  );
+}

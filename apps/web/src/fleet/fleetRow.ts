@@ -1,0 +1,101 @@
+// One line of the fleet overview, joined from the servers list (tenant, provider, tags) and
+// the agents' status (fleet router). Pages read only this, so the API's shapes are known here.
+
+export interface FleetRow {
+  id: string;
+  name: string;
+  tenantId: string;
+  tenantName: string;
+  provider: string;
+  tags: string[];
+  /** An agent holds a credential for this server (enrolled, not revoked). */
+  enrolled: boolean;
+  revoked: boolean;
+  online: boolean;
+  desiredRevision: number;
+  appliedRevision: number | null;
+  /** When the agent last found and repaired drift (someone changed its rules). */
+  lastDriftAt: string | null;
+  unresolved: { fqdn: string; error: string }[];
+  errors: string[];
+  lastSeenAt: string | null;
+}
+
+export type FleetStatusFilter = "all" | "problems" | "online" | "offline" | "pending" | "behind" | "drift" | "unresolved";
+
+/** Drift repaired within this long counts as recent (shown as a problem and by the filter). */
+export const RECENT_DRIFT_MS = 24 * 3600 * 1000;
+
+export function isBehind(row: FleetRow): boolean {
+  return row.enrolled && row.appliedRevision !== row.desiredRevision;
+}
+
+export function hasRecentDrift(row: FleetRow, now: Date): boolean {
+  return row.lastDriftAt !== null && now.getTime() - new Date(row.lastDriftAt).getTime() < RECENT_DRIFT_MS;
+}
+
+/** What is wrong with an enrolled server, in words; empty when healthy or not enrolled yet. */
+export function problemsOf(row: FleetRow, now: Date): string[] {
+  if (!row.enrolled) return [];
+  const problems: string[] = [];
+  if (!row.online) problems.push("offline");
+  if (isBehind(row)) problems.push("not at desired revision");
+  if (hasRecentDrift(row, now)) problems.push("drift repaired");
+  if (row.unresolved.length > 0) problems.push("unresolved FQDNs");
+  if (row.errors.length > 0) problems.push("agent errors");
+  return problems;
+}
+
+export function matchesStatus(row: FleetRow, status: FleetStatusFilter, now: Date): boolean {
+  switch (status) {
+    case "all":
+      return true;
+    case "problems":
+      return problemsOf(row, now).length > 0;
+    case "online":
+      return row.online;
+    case "offline":
+      return row.enrolled && !row.online;
+    case "pending":
+      return !row.enrolled;
+    case "behind":
+      return isBehind(row);
+    case "drift":
+      return hasRecentDrift(row, now);
+    case "unresolved":
+      return row.unresolved.length > 0;
+  }
+}
+
+export interface FleetFilters {
+  tenantId: string;
+  tag: string;
+  status: FleetStatusFilter;
+}
+
+export function filterFleet(rows: FleetRow[], filters: FleetFilters, now: Date): FleetRow[] {
+  return rows.filter(
+    (row) =>
+      (!filters.tenantId || row.tenantId === filters.tenantId) &&
+      (!filters.tag || row.tags.includes(filters.tag)) &&
+      matchesStatus(row, filters.status, now),
+  );
+}
+
+export interface FleetSummary {
+  servers: number;
+  online: number;
+  offline: number;
+  pending: number;
+  problems: number;
+}
+
+export function summarise(rows: FleetRow[], now: Date): FleetSummary {
+  return {
+    servers: rows.length,
+    online: rows.filter((r) => r.online).length,
+    offline: rows.filter((r) => r.enrolled && !r.online).length,
+    pending: rows.filter((r) => !r.enrolled).length,
+    problems: rows.filter((r) => problemsOf(r, now).length > 0).length,
+  };
+}

@@ -1,0 +1,50 @@
+import { useQuery } from "@tanstack/react-query";
+import { api, type RouterOutputs } from "../api/client.ts";
+import type { FleetRow } from "./fleetRow.ts";
+
+/** How often the overview asks again: agents connect, report and drift in real time. */
+export const FLEET_POLL_MS = 3000;
+
+type ServerView = RouterOutputs["servers"]["list"][number];
+type AgentStatus = RouterOutputs["fleet"]["status"][number];
+
+/**
+ * The API has no data transformer: instants arrive as ISO text even where the router's type
+ * says Date (fleet.status returns Dates that JSON turns into text).
+ */
+function isoOf(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
+}
+
+/** servers.list says who owns a server and where it runs; fleet.status what its agent does. */
+export function fleetRowOf(server: ServerView, agent: AgentStatus | undefined): FleetRow {
+  return {
+    id: server.id,
+    name: server.name,
+    tenantId: server.tenantId,
+    tenantName: server.tenantName,
+    provider: server.provider,
+    tags: server.tags,
+    enrolled: agent?.enrolled ?? server.status === "enrolled",
+    revoked: agent?.revoked ?? server.status === "revoked",
+    online: agent?.online ?? server.online,
+    desiredRevision: agent?.desiredRevision ?? server.revision,
+    appliedRevision: agent?.appliedRevision ?? server.appliedRevision,
+    lastDriftAt: agent?.lastDrift ? isoOf(agent.lastDrift.at) : null,
+    unresolved: agent?.unresolved ?? [],
+    errors: agent?.errors ?? [],
+    lastSeenAt: agent ? isoOf(agent.lastSeenAt) : server.lastSeenAt,
+  };
+}
+
+export function useFleet() {
+  return useQuery({
+    queryKey: ["fleet"],
+    queryFn: async () => {
+      const [servers, agents] = await Promise.all([api.servers.list.query({}), api.fleet.status.query({})]);
+      const byId = new Map(agents.map((a) => [a.serverId, a]));
+      return servers.map((server) => fleetRowOf(server, byId.get(server.id)));
+    },
+    refetchInterval: FLEET_POLL_MS,
+  });
+}

@@ -1,0 +1,40 @@
+// Hash routes (#/servers/<id>) keep the console a set of static files: the control plane
+// serves index.html once and never needs a fallback route for deep links.
+
+export type Route =
+  | { page: "fleet" }
+  | { page: "server"; serverId: string }
+  | { page: "new-server" }
+  | { page: "allowlist" }
+  | { page: "presets" }
+  | { page: "travelers" }
+  | { page: "audit" }
+  | { page: "not-found"; path: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, "").replace(/\?.*$/, "") || "/";
+  const parts = path.split("/").filter(Boolean);
+  const [first, second] = parts;
+  if (parts.length === 0 || (first === "fleet" && parts.length === 1)) return { page: "fleet" };
+  if (first === "servers" && second === "new" && parts.length === 2) return { page: "new-server" };
+  if (first === "servers" && second && parts.length === 2) return { page: "server", serverId: decodeURIComponent(second) };
+  if (parts.length === 1 && (first === "allowlist" || first === "presets" || first === "travelers" || first === "audit")) {
+    return { page: first };
+  }
+  return { page: "not-found", path };
+}
+
+export function hrefFor(route: Route): string {
+  switch (route.page) {
+    case "fleet":
+      return "#/";
+    case "server":
+      return `#/servers/${encodeURIComponent(route.serverId)}`;
+    case "new-server":
+      return "#/servers/new";
+    case "not-found":
+      return `#${route.path}`;
+    default:
+      return `#/${route.page}`;
+  }
+}
