@@ -27,6 +27,8 @@ export interface AsteriskCallOptions {
   rejectOn?: (command: string) => boolean;
   /** Send nothing at all after connecting (an idle or confused peer). */
   silent?: boolean;
+  /** Told of every command as it arrives (benchmarks time the conversation with it). */
+  onCommand?: (command: string) => void;
 }
 
 export interface AsteriskCallRecord {
@@ -110,6 +112,7 @@ function answer(
 ): void {
   if (record.hungUpByCaller || socket.destroyed) return;
   record.commands.push(command);
+  options.onCommand?.(command);
   if (options.hangUpOn?.(command)) return callerHangsUp(socket, record);
   if (options.rejectOn?.(command)) {
     return reply(socket, "520-Invalid command syntax.  Proper usage follows:\n Usage: ...\n520 End of proper usage.");
