@@ -16,7 +16,9 @@ export async function askPassword(prompt = "Password: "): Promise<string> {
   if (!process.stdin.isTTY) {
     throw new CliError("no terminal to ask the password: pipe it with --password-stdin");
   }
-  return read({ prompt, silent: true, replace: "", output: process.stderr });
+  const password = await read({ prompt, silent: true, replace: "", output: process.stderr });
+  process.stderr.write("\n"); // the Enter key was not echoed either
+  return password;
 }
 
 /** The whole of stdin, without the final newline (as `echo secret |` would add). */

@@ -210,6 +210,24 @@ describe("an operator at the terminal", () => {
     expect(again.stderr).toMatch(/^gatehouse: no allow entry matches 198\.51\.100\.7 in that scope/);
   });
 
+  it("is not left to guess when a source is allowed in two scopes: the candidates are listed, and an id picks one", async () => {
+    await gatehouse("allow", "203.0.113.50", "--server", "pbx1");
+    await gatehouse("allow", "203.0.113.50", "--fleet", "--services", "ssh");
+    const ambiguous = await gatehouse("remove", "203.0.113.50");
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toMatch(/^gatehouse: 203\.0\.113\.50 matches 2 entries \([0-9a-f]{8} 203\.0\.113\.50 on (server acme\/pbx1|fleet); [0-9a-f]{8} 203\.0\.113\.50 on (server acme\/pbx1|fleet)\): add --server\/--tenant\/--group\/--fleet, give the entry id, or --all\n$/);
+    expect(await listedEntries("--source", "203.0.113.50")).toHaveLength(2);
+
+    const [fleetEntry] = await listedEntries("--source", "203.0.113.50", "--fleet");
+    const byId = await gatehouse("remove", fleetEntry!.id.slice(0, 8));
+    expect(byId.code).toBe(0);
+    expect(byId.stdout).toMatch(/^Removed 203\.0\.113\.50 \(ssh\) from fleet/);
+    const rest = await gatehouse("remove", "203.0.113.50", "--all", "--json");
+    expect(rest.code).toBe(0);
+    expect((JSON.parse(rest.stdout) as ListedEntry[]).map((e) => e.scope)).toEqual(["SERVER"]);
+    expect(await listedEntries("--source", "203.0.113.50")).toEqual([]);
+  });
+
   it("sees in the fleet's status that the agent applied every change, and which host name it could not resolve", async () => {
     // bob-home.dyndns.example is a documentation name: it resolves nowhere, and the agent says so.
     const row = await eventually("the agent has applied the latest revision", async () => {
@@ -262,8 +280,8 @@ describe("an operator at the terminal", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^AT\s+ACTOR\s+ACTION\s+TARGET\s+DETAIL$/m);
-    expect(result.stdout).toMatch(/entry\.removed\s+allowEntry \S+\s+198\.51\.100\.7$/m);
-    expect(result.stdout).toMatch(/entry\.created\s+allowEntry \S+\s+bob-home\.dyndns\.example$/m);
+    expect(result.stdout).toMatch(/^\S+ \S+\s+admin@example\.net\s+entry\.removed\s+allowEntry [0-9a-f]{8}\s+198\.51\.100\.7$/m);
+    expect(result.stdout).toMatch(/^\S+ \S+\s+admin@example\.net\s+entry\.created\s+allowEntry [0-9a-f]{8}\s+bob-home\.dyndns\.example$/m);
 
     const events = JSON.parse((await gatehouse("audit", "--json", "--action", "server.created")).stdout) as { action: string }[];
     expect(events.map((e) => e.action)).toEqual(["server.created"]);

@@ -1,6 +1,6 @@
 // `gatehouse audit`: who changed what, newest first.
 import type { Command } from "commander";
-import type { ApiInputs, ApiOutputs } from "../api.ts";
+import type { Api, ApiInputs, ApiOutputs } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseDuration } from "../expiry.ts";
@@ -38,14 +38,40 @@ async function audit(ctx: CommandContext, options: AuditOptions): Promise<void> 
   if (options.actor) filter.actor = options.actor;
   if (options.target) filter.targetId = options.target;
   if (options.since) filter.from = sinceInstant(options.since);
-  const { events } = await api.audit.list.query(filter);
+  const [{ events }, names] = await Promise.all([api.audit.list.query(filter), loadNames(api)]);
   ctx.out.table<AuditEvent>(events, [
     { header: "at", value: (e) => shortTime(e.at) },
-    { header: "actor", value: (e) => e.actor },
+    { header: "actor", value: (e) => actorLabel(e.actor, names) },
     { header: "action", value: (e) => e.action },
-    { header: "target", value: (e) => (e.targetType ? `${e.targetType} ${e.targetId ?? ""}`.trim() : "") },
+    { header: "target", value: (e) => targetLabel(e, names) },
     { header: "detail", value: (e) => detail(e) },
   ], "No audit events match.");
+}
+
+/** Emails of operators and names of servers the caller can see, for readable columns. */
+async function loadNames(api: Api): Promise<Map<string, string>> {
+  const [operators, servers] = await Promise.all([
+    api.operators.list.query({}).catch(() => []),
+    api.servers.list.query({}).catch(() => []),
+  ]);
+  return new Map([
+    ...operators.map((o) => [o.id, o.email] as const),
+    ...servers.map((s) => [s.id, `${s.tenantName}/${s.name}`] as const),
+  ]);
+}
+
+/** "operator:<uuid>" -> "ops@example.net", "agent:<serverId>" -> "agent acme/pbx1". */
+function actorLabel(actor: string, names: Map<string, string>): string {
+  const [kind, id] = actor.split(":", 2);
+  const name = id ? names.get(id) : undefined;
+  if (!name) return actor;
+  return kind === "operator" ? name : `${kind} ${name}`;
+}
+
+function targetLabel(event: AuditEvent, names: Map<string, string>): string {
+  if (!event.targetType) return "";
+  if (!event.targetId) return event.targetType;
+  return `${event.targetType} ${names.get(event.targetId) ?? event.targetId.slice(0, 8)}`;
 }
 
 /** The most telling field of the change: the source of an entry, the name of a server... */

@@ -49,6 +49,9 @@ async function status(ctx: CommandContext, options: StatusOptions): Promise<void
     api.tenants.list.query(),
   ]);
   const tenantName = new Map(tenants.map((t) => [t.id, t.name]));
+  const byTenantThenName = (a: ServerStatus, b: ServerStatus) =>
+    (tenantName.get(a.tenantId) ?? "").localeCompare(tenantName.get(b.tenantId) ?? "") || a.name.localeCompare(b.name);
+  servers.sort(byTenantThenName);
   ctx.out.table<ServerStatus>(servers, [
     { header: "server", value: (s) => s.name },
     { header: "tenant", value: (s) => tenantName.get(s.tenantId) ?? s.tenantId },
