@@ -4,6 +4,7 @@
 import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { CliError } from "./errors.ts";
 
 export interface StoredCredentials {
   /** The control plane the token belongs to; it is never sent anywhere else. */
@@ -34,7 +35,12 @@ export async function readCredentials(path: string): Promise<StoredCredentials |
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw err;
   }
-  const parsed: unknown = JSON.parse(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CliError(`${path} is not valid JSON: delete it and run \`gatehouse login\` again`);
+  }
   return isStoredCredentials(parsed) ? parsed : undefined;
 }
 
