@@ -104,6 +104,13 @@ describe.skipIf(!runs)("the operators' web console", () => {
     await saveScreenshot(msp, "fleet-overview");
     mkdirSync(readmeScreenshots, { recursive: true });
     copyFileSync(await saveScreenshot(msp, "fleet-overview"), join(readmeScreenshots, "fleet-overview.png"));
+
+    // Its page shows what the agent reported, down to each host name's answer.
+    await row.getByRole("link", { name: "pbx-nyc-2" }).click();
+    await showsText(msp.getByRole("region", { name: "Last agent report" }), "dry-run");
+    await showsText(msp.getByRole("table", { name: "Host names as the agent resolved them" }), "sip.trunk.acme.example");
+    await saveScreenshot(msp, "server-detail-online");
+    await msp.getByRole("link", { name: "Fleet", exact: true }).click();
   });
 
   it("the fleet overview filters by tenant, tag and status", async () => {
@@ -188,6 +195,10 @@ describe.skipIf(!runs)("the operators' web console", () => {
     await saveScreenshot(msp, "presets");
     const after = await cp.admin.presets.list.query({ tenantId: cp.fleet.acme.id });
     expect(after.find((p) => p.id === preset.id)?.enablements.map((e) => [e.tenantId, e.serverId])).toEqual([[cp.fleet.acme.id, null]]);
+    const acmeServer = await cp.admin.rulesets.effective.query({ serverId: cp.fleet.servers.lax1 });
+    expect(acmeServer.desiredState.entries.map((e) => e.source)).toEqual(expect.arrayContaining(preset.hosts));
+    const bravoServer = await cp.admin.rulesets.effective.query({ serverId: cp.fleet.servers.bravo1 });
+    expect(bravoServer.desiredState.entries.map((e) => e.source)).not.toEqual(expect.arrayContaining(preset.hosts));
   });
 
   it("a traveler is created with a PIN shown once, granted an address, and the grant is revoked", async () => {
@@ -229,9 +240,16 @@ describe.skipIf(!runs)("the operators' web console", () => {
     await saveScreenshot(msp, "audit-log");
   });
 
-  it("a tenant admin sees only their own tenant", async () => {
+  it("a tenant admin, signing in from the keyboard, sees only their own tenant", async () => {
     const bravo = await newPage();
-    await signIn(bravo, BRAVO_ADMIN);
+    // From the keyboard alone: the e-mail field has the focus, Tab moves on, Enter signs in.
+    await bravo.goto(cp.url);
+    await bravo.getByLabel("Email").waitFor();
+    await bravo.keyboard.type(BRAVO_ADMIN.email);
+    await bravo.keyboard.press("Tab");
+    await bravo.keyboard.type(BRAVO_ADMIN.password);
+    await bravo.keyboard.press("Enter");
+    await bravo.getByRole("heading", { name: "Fleet", level: 1 }).waitFor();
     await serverRow(bravo, "pbx-bravo-1").waitFor();
     await hasCount(bravo.getByRole("table", { name: "Servers" }).locator("tbody tr"), 1);
     await hasCount(bravo.getByText("Acme Dental"), 0);

@@ -1,4 +1,5 @@
 import { When } from "../components/When.tsx";
+import { useNames } from "./useNames.ts";
 
 export interface AuditRow {
   id: string;
@@ -10,6 +11,17 @@ export interface AuditRow {
   targetId?: string | null;
   before?: unknown;
   after?: unknown;
+}
+
+/** What the event's own record calls its target (an entry's source, a grant's address), if anything. */
+function recordedName(event: AuditRow): string | null {
+  for (const record of [event.after, event.before]) {
+    if (record && typeof record === "object") {
+      const fields = record as Record<string, unknown>;
+      for (const key of ["source", "address", "name", "email"]) if (typeof fields[key] === "string") return fields[key];
+    }
+  }
+  return null;
 }
 
 function Change({ before, after }: { before: unknown; after: unknown }) {
@@ -34,6 +46,7 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
 }
 
 export function AuditTable({ events, label = "Audit events" }: { events: AuditRow[]; label?: string }) {
+  const names = useNames();
   return (
     <div className="table-wrap stack-on-phone">
       <table className="table" aria-label={label}>
@@ -59,14 +72,14 @@ export function AuditTable({ events, label = "Audit events" }: { events: AuditRo
               <td data-label="When">
                 <When at={event.at} />
               </td>
-              <td data-label="Actor" className="mono small">
-                {event.actor}
+              <td data-label="Actor" title={event.actor}>
+                {names.actor(event.actor)}
               </td>
               <td data-label="Action" className="mono">
                 {event.action}
               </td>
-              <td data-label="Target" className="mono small">
-                {event.targetType ? `${event.targetType} ${event.targetId ?? ""}` : "—"}
+              <td data-label="Target" title={event.targetId ?? undefined}>
+                {event.targetType && recordedName(event) ? `${event.targetType} ${recordedName(event)}` : names.target(event.targetType, event.targetId)}
               </td>
               <td data-label="Change">
                 <Change before={event.before} after={event.after} />

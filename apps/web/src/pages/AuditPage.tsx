@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type RouterInputs } from "../api/client.ts";
 import { AuditTable } from "../audit/AuditTable.tsx";
@@ -42,10 +42,11 @@ export function AuditPage() {
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const field = (key: keyof Draft, label: string, type = "text", placeholder = "") => (
+  const operators = useQuery({ queryKey: ["operators.list"], queryFn: () => api.operators.list.query({}), staleTime: 60_000 });
+  const field = (key: keyof Draft, label: string, type = "text", placeholder = "", list?: string) => (
     <div className="field">
       <label htmlFor={`audit-${key}`}>{label}</label>
-      <input id={`audit-${key}`} type={type} value={draft[key]} placeholder={placeholder} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+      <input id={`audit-${key}`} type={type} value={draft[key]} placeholder={placeholder} list={list} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
     </div>
   );
   return (
@@ -67,11 +68,19 @@ export function AuditPage() {
           </div>
         )}
         {field("action", "Action", "text", "entry. or entry.created")}
-        {field("actor", "Actor", "text", "operator:<id>, system")}
+        {field("actor", "Actor", "text", "operator:<id>, system", "audit-actors")}
+        <datalist id="audit-actors">
+          <option value="system">system</option>
+          {(operators.data ?? []).map((o) => (
+            <option key={o.id} value={`operator:${o.id}`}>
+              {o.name} ({o.email})
+            </option>
+          ))}
+        </datalist>
         {field("targetType", "Target type", "text", "server, allowEntry")}
         {field("from", "From", "datetime-local")}
         {field("to", "Until", "datetime-local")}
-        <div className="row">
+        <div className="row filter-actions">
           <button type="submit" className="button primary">
             Apply filters
           </button>

@@ -7,7 +7,7 @@ import { RecentAudit } from "../audit/RecentAudit.tsx";
 import { ErrorNotice, Loading } from "../components/Notice.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
 import { hrefFor } from "../routing/routes.ts";
-import { AgentReport } from "../servers/AgentReport.tsx";
+import { AgentStatus } from "../servers/AgentStatus.tsx";
 import { EnrollmentPanel } from "../servers/EnrollmentPanel.tsx";
 import { RulesetListing } from "../servers/RulesetListing.tsx";
 import { ServerFacts } from "../servers/ServerFacts.tsx";
@@ -39,7 +39,7 @@ export function ServerDetailPage({ serverId, operator }: { serverId: string; ope
         </section>
         <section className="panel" aria-labelledby="report-heading">
           <h2 id="report-heading">Last agent report</h2>
-          <AgentReport report={s.lastReport} />
+          <AgentStatus serverId={s.id} rawReport={s.lastReport} />
         </section>
       </div>
       {canEdit && (
