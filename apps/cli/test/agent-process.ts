@@ -2,11 +2,10 @@
 // the command `gatehouse servers add` printed, then run it with the dry-run firewall backend,
 // which enforces nothing on this machine but reports like any other.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runGatehouse, type RunResult } from "./run-gatehouse.ts";
+import { temporaryDir } from "./temporary-dirs.ts";
 
 const AGENT_BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "agent", "bin", "gatehouse-agent.mjs");
 
@@ -17,7 +16,7 @@ function closedUdpPort(): number {
 }
 
 export class AgentOnTestHost {
-  readonly stateDir = mkdtempSync(join(tmpdir(), "gatehouse-cli-agent-"));
+  readonly stateDir = temporaryDir("agent");
   private process: ChildProcess | null = null;
 
   private get env(): Record<string, string> {

@@ -2,13 +2,11 @@
 // fresh migrated test database, with a known first MSP admin.
 // The CLI depends on the control plane for types only; its tests import the server's start
 // function straight from its sources (its package exports only the router type).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
 import { loadEnv } from "../../control-plane/src/env.ts";
 import { PRODUCTION_EXTENSIONS } from "../../control-plane/src/extensions.ts";
 import { startControlPlane, type ControlPlane } from "../../control-plane/src/server.ts";
+import { temporaryDir } from "./temporary-dirs.ts";
 
 export const ADMIN_EMAIL = "admin@example.net";
 export const ADMIN_PASSWORD = "correct horse battery staple";
@@ -30,7 +28,7 @@ export async function startTestControlPlane(): Promise<RunningControlPlane> {
       GATEHOUSE_ADMIN_EMAIL: ADMIN_EMAIL,
       GATEHOUSE_ADMIN_PASSWORD: ADMIN_PASSWORD,
       // Mail without SMTP goes to an outbox under DATA_DIR: keep it out of the work tree.
-      DATA_DIR: mkdtempSync(join(tmpdir(), "gatehouse-cli-cp-")),
+      DATA_DIR: temporaryDir("control-plane"),
       // Travelers' grants are public addresses; tests use the documentation ranges.
       ALLOW_DOCUMENTATION_ADDRESSES: "true",
     });

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../src/program.ts";
+import { removeTemporaryDirs } from "./temporary-dirs.ts";
 import { buildGatehouseBundle, freshHome, runGatehouse as runBinary, WORKSPACE_BIN, type RunOptions, type RunResult } from "./run-gatehouse.ts";
 
 let bin: string;
@@ -43,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   other?.server.close();
+  removeTemporaryDirs();
 });
 
 describe("gatehouse, when it cannot do what was asked", () => {

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSource } from "@gatehouse/core";
+import { removeTemporaryDirs } from "./temporary-dirs.ts";
 import { AgentOnTestHost, eventually } from "./agent-process.ts";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestControlPlane, type RunningControlPlane } from "./control-plane-fixture.ts";
 import { buildGatehouseBundle, freshHome, runGatehouse as runBinary, type RunOptions, type RunResult } from "./run-gatehouse.ts";
@@ -59,6 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent.stop();
   await cp?.stop();
+  removeTemporaryDirs();
 });
 
 describe("an operator at the terminal", () => {

@@ -1,11 +1,10 @@
 // Runs the real `gatehouse` binary as a subprocess, the way an operator's shell would,
 // with its own HOME (so logins never touch the real ~/.config) and a chosen environment.
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { temporaryDir } from "./temporary-dirs.ts";
 
 const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** The workspace launcher (`pnpm --filter @gatehouse/cli exec gatehouse`), TypeScript via tsx. */
@@ -17,7 +16,7 @@ export const WORKSPACE_BIN = join(CLI_DIR, "bin", "gatehouse.mjs");
  * fraction of the launcher's time.
  */
 export async function buildGatehouseBundle(): Promise<string> {
-  const outfile = join(mkdtempSync(join(tmpdir(), "gatehouse-cli-bundle-")), "gatehouse.mjs");
+  const outfile = join(temporaryDir("bundle"), "gatehouse.mjs");
   await promisify(execFile)(process.execPath, [join(CLI_DIR, "scripts", "bundle.mjs"), outfile]);
   return outfile;
 }
@@ -36,7 +35,7 @@ export interface RunOptions {
 }
 
 export function freshHome(): string {
-  return mkdtempSync(join(tmpdir(), "gatehouse-cli-home-"));
+  return temporaryDir("home");
 }
 
 export function runGatehouse(args: string[], options: RunOptions = {}): Promise<RunResult> {
