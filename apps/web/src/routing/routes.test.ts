@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { hrefFor, parseRoute, type Route } from "./routes.ts";
+
+describe("console addresses", () => {
+  it("every page's address leads back to that page", () => {
+    const routes: Route[] = [
+      { page: "fleet" },
+      { page: "server", serverId: "9c11daa9-56c6-4915-b243-b168ca5d169c" },
+      { page: "new-server" },
+      { page: "allowlist" },
+      { page: "presets" },
+      { page: "travelers" },
+      { page: "audit" },
+    ];
+    for (const route of routes) expect(parseRoute(hrefFor(route))).toEqual(route);
+  });
+
+  it("an empty address is the fleet, and an unknown one is named as not found", () => {
+    expect(parseRoute("")).toEqual({ page: "fleet" });
+    expect(parseRoute("#/fleet")).toEqual({ page: "fleet" });
+    expect(parseRoute("#/servers/a/b")).toEqual({ page: "not-found", path: "/servers/a/b" });
+  });
+});
