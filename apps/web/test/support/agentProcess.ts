@@ -2,7 +2,7 @@
 // firewall backend: it enrolls with the command the console shows, connects out, and reports
 // like any agent, without touching this machine's firewall.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +17,8 @@ function deadDnsPort(): number {
 }
 
 export class AgentOnTestHost {
-  private readonly env = { ...process.env, GATEHOUSE_STATE_DIR: mkdtempSync(join(tmpdir(), "gatehouse-web-agent-")), GATEHOUSE_LOG_LEVEL: "silent" };
+  private readonly stateDir = mkdtempSync(join(tmpdir(), "gatehouse-web-agent-"));
+  private readonly env = { ...process.env, GATEHOUSE_STATE_DIR: this.stateDir, GATEHOUSE_LOG_LEVEL: "silent" };
   private child: ChildProcess | null = null;
 
   /** Runs the enrollment command as shown in the console, split on spaces (never a shell). */
@@ -31,11 +32,14 @@ export class AgentOnTestHost {
     this.child = spawn(process.execPath, [AGENT_BIN, "run", "--backend", "dry-run", "--dns-server", `127.0.0.1:${deadDnsPort()}`], { env: this.env, stdio: "ignore" });
   }
 
+  /** Stops the agent and removes its state directory. */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(this.stateDir, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@
 // built console from apps/web/dist, and a fleet of two tenants seeded through the API.
 // The web app depends on the control plane for types only; like the CLI's tests, these import
 // the server's start function straight from its sources (its package exports the router type).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTRPCClient, httpLink, type TRPCClient } from "@trpc/client";
@@ -55,6 +55,8 @@ async function seed(admin: Api): Promise<SeededFleet> {
 
 export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
   const database: TestDatabase = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-web-cp-"));
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
   let plane: ControlPlane | undefined;
   try {
     const env = loadEnv({
@@ -64,7 +66,7 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
       GATEHOUSE_ADMIN_EMAIL: MSP_ADMIN.email,
       GATEHOUSE_ADMIN_PASSWORD: MSP_ADMIN.password,
       // Traveler mail goes to an outbox under DATA_DIR: keep it out of the work tree.
-      DATA_DIR: mkdtempSync(join(tmpdir(), "gatehouse-web-cp-")),
+      DATA_DIR: dataDir,
       // Traveler grants must be public addresses; the tests use documentation ranges.
       ALLOW_DOCUMENTATION_ADDRESSES: "true",
     });
@@ -82,11 +84,13 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
       stop: async () => {
         await started.close();
         await database.drop();
+        removeDataDir();
       },
     };
   } catch (error) {
     await plane?.close();
     await database.drop();
+    removeDataDir();
     throw error;
   }
 }
