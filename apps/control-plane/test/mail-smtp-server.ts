@@ -17,8 +17,11 @@ export interface TestSmtpServer {
   url: string;
   port: number;
   received: ReceivedMail[];
-  /** Answer the next `count` messages with a temporary failure. */
-  refuseNext(count: number): void;
+  /**
+   * Answer the next `count` messages with a temporary failure; only those to `recipient` when
+   * given, so mail still in flight from another test cannot use up the refusals.
+   */
+  refuseNext(count: number, recipient?: string): void;
   /** Resolves once `count` messages have arrived in total. */
   waitForMessages(count: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -28,6 +31,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const waiters: Array<{ count: number; resolve: (mail: ReceivedMail[]) => void }> = [];
   let refusals = 0;
+  let refusedRecipient: string | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -36,7 +40,8 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
-        if (refusals > 0) {
+        const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
+        if (refusals > 0 && (refusedRecipient === undefined || recipients.includes(refusedRecipient))) {
           refusals -= 1;
           const error = Object.assign(new Error("mailbox temporarily unavailable"), { responseCode: 451 });
           return callback(error);
@@ -58,8 +63,9 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     url: `smtp://127.0.0.1:${port}`,
     port,
     received,
-    refuseNext(count) {
+    refuseNext(count, recipient) {
       refusals = count;
+      refusedRecipient = recipient;
     },
     waitForMessages(count) {
       if (received.length >= count) return Promise.resolve(received);

@@ -195,7 +195,7 @@ describe("a grant", () => {
 
   it("stands when SMTP is down: the failure is recorded on the grant and audited", async () => {
     const id = await f.traveler({ accountNumber: "700500", email: "fay@road.example" });
-    f.smtp.refuseNext(3);
+    f.smtp.refuseNext(3, "fay@road.example");
     const { grant } = await createGrant(f.ctx, { travelerId: id, address: "203.0.113.50", channel: "IVR", actor: "t" });
     await f.ctx.background.drain();
     const stored = await f.prisma.travelerGrant.findUniqueOrThrow({ where: { id: grant.id } });
@@ -207,7 +207,7 @@ describe("a grant", () => {
 
   it("is mailed after a short SMTP outage", async () => {
     const id = await f.traveler({ accountNumber: "700600", email: "gus@road.example" });
-    f.smtp.refuseNext(2);
+    f.smtp.refuseNext(2, "gus@road.example");
     const { grant } = await createGrant(f.ctx, { travelerId: id, address: "203.0.113.60", channel: "IVR", actor: "t" });
     expect(await mailsTo("gus@road.example", 1)).toHaveLength(1);
     expect((await f.prisma.travelerGrant.findUniqueOrThrow({ where: { id: grant.id } })).mailedAt).not.toBeNull();
