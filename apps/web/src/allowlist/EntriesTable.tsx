@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client.ts";
 import { messageOf } from "../api/errors.ts";
 import { Badge } from "../components/Badge.tsx";
+import { DataTable } from "../components/DataTable.tsx";
 import { Notice } from "../components/Notice.tsx";
 import { ExpiryEditor } from "./ExpiryEditor.tsx";
 import type { EntryView } from "./useEntries.ts";
@@ -37,59 +38,49 @@ export function EntriesTable({ entries, tenantNames, serverNames, canEdit }: Pro
   return (
     <>
       {remove.error && <Notice tone="bad">{messageOf(remove.error)}</Notice>}
-      <div className="table-wrap stack-on-phone">
-        <table className="table" aria-label="Allow entries">
-          <thead>
-            <tr>
-              <th scope="col">Source</th>
-              <th scope="col">Services</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Origin</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Comment</th>
-              {canEdit && <th scope="col"><span className="visually-hidden">Actions</span></th>}
-            </tr>
-          </thead>
-          <tbody>
-            {entries.length === 0 && (
-              <tr>
-                <td className="empty" colSpan={canEdit ? 7 : 6}>
-                  No entries match.
-                </td>
-              </tr>
-            )}
-            {entries.map((entry) => (
-              <tr key={entry.id} data-entry={entry.source}>
-                <td data-label="Source" className="mono">
-                  {entry.source} {entry.kind === "fqdn" && <Badge tone="neutral">FQDN</Badge>}
-                </td>
-                <td data-label="Services">{entry.services.join(", ")}</td>
-                <td data-label="Scope">{scopeText(entry, tenantNames, serverNames)}</td>
-                <td data-label="Origin">{entry.origin.toLowerCase()}</td>
-                <td data-label="Expires">
-                  {entry.expired ? <Badge tone="neutral">expired</Badge> : <ExpiryEditor entryId={entry.id} expiresAt={entry.expiresAt} source={entry.source} canEdit={canEdit} />}
-                </td>
-                <td data-label="Comment">{entry.comment || <span className="muted">—</span>}</td>
-                {canEdit && (
-                  <td data-label="Actions">
-                    <button
-                      type="button"
-                      className="button small danger"
-                      disabled={remove.isPending}
-                      aria-label={`Remove ${entry.source}`}
-                      onClick={() => {
-                        if (window.confirm(`Remove ${entry.source}? Servers in its scope close it on their next sync.`)) remove.mutate(entry.id);
-                      }}
-                    >
-                      Remove
-                    </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Allow entries"
+        rows={entries}
+        rowKey={(entry) => entry.id}
+        rowData={(entry) => ({ entry: entry.source })}
+        empty="No entries match."
+        columns={[
+          {
+            header: "Source",
+            className: "mono",
+            cell: (entry) => (
+              <>
+                {entry.source} {entry.kind === "fqdn" && <Badge tone="neutral">FQDN</Badge>}
+              </>
+            ),
+          },
+          { header: "Services", cell: (entry) => entry.services.join(", ") },
+          { header: "Scope", cell: (entry) => scopeText(entry, tenantNames, serverNames) },
+          { header: "Origin", cell: (entry) => entry.origin.toLowerCase() },
+          {
+            header: "Expires",
+            cell: (entry) => (entry.expired ? <Badge tone="neutral">expired</Badge> : <ExpiryEditor entryId={entry.id} expiresAt={entry.expiresAt} source={entry.source} canEdit={canEdit} />),
+          },
+          { header: "Comment", cell: (entry) => entry.comment || <span className="muted">—</span> },
+          canEdit && {
+            header: "Actions",
+            headerHidden: true,
+            cell: (entry) => (
+              <button
+                type="button"
+                className="button small danger"
+                disabled={remove.isPending}
+                aria-label={`Remove ${entry.source}`}
+                onClick={() => {
+                  if (window.confirm(`Remove ${entry.source}? Servers in its scope close it on their next sync.`)) remove.mutate(entry.id);
+                }}
+              >
+                Remove
+              </button>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

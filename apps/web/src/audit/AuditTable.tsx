@@ -1,3 +1,4 @@
+import { DataTable } from "../components/DataTable.tsx";
 import { When } from "../components/When.tsx";
 import { useNames } from "./useNames.ts";
 
@@ -48,46 +49,22 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
 export function AuditTable({ events, label = "Audit events" }: { events: AuditRow[]; label?: string }) {
   const names = useNames();
   return (
-    <div className="table-wrap stack-on-phone">
-      <table className="table" aria-label={label}>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.length === 0 && (
-            <tr>
-              <td className="empty" colSpan={5}>
-                No events.
-              </td>
-            </tr>
-          )}
-          {events.map((event) => (
-            <tr key={event.id}>
-              <td data-label="When">
-                <When at={event.at} />
-              </td>
-              <td data-label="Actor" title={event.actor}>
-                {names.actor(event.actor)}
-              </td>
-              <td data-label="Action" className="mono">
-                {event.action}
-              </td>
-              <td data-label="Target" title={event.targetId ?? undefined}>
-                {event.targetType && recordedName(event) ? `${event.targetType} ${recordedName(event)}` : names.target(event.targetType, event.targetId)}
-              </td>
-              <td data-label="Change">
-                <Change before={event.before} after={event.after} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label={label}
+      rows={events}
+      rowKey={(event) => event.id}
+      empty="No events."
+      columns={[
+        { header: "When", cell: (event) => <When at={event.at} /> },
+        { header: "Actor", title: (event) => event.actor, cell: (event) => names.actor(event.actor) },
+        { header: "Action", className: "mono", cell: (event) => event.action },
+        {
+          header: "Target",
+          title: (event) => event.targetId ?? undefined,
+          cell: (event) => (event.targetType && recordedName(event) ? `${event.targetType} ${recordedName(event)}` : names.target(event.targetType, event.targetId)),
+        },
+        { header: "Change", cell: (event) => <Change before={event.before} after={event.after} /> },
+      ]}
+    />
   );
 }

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client.ts";
 import { messageOf } from "../api/errors.ts";
 import { Badge } from "../components/Badge.tsx";
+import { DataTable } from "../components/DataTable.tsx";
 import { Notice } from "../components/Notice.tsx";
 import { When } from "../components/When.tsx";
 import type { TravelerView } from "./useTravelers.ts";
@@ -39,74 +40,63 @@ export function TravelersTable({ travelers, serverNames, canEdit, onPinReset }: 
   return (
     <>
       {error && <Notice tone="bad">{messageOf(error)}</Notice>}
-      <div className="table-wrap stack-on-phone">
-        <table className="table" aria-label="Travelers">
-          <thead>
-            <tr>
-              <th scope="col">Traveler</th>
-              <th scope="col">Account</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Services</th>
-              <th scope="col">Grants</th>
-              <th scope="col">State</th>
-              {canEdit && <th scope="col"><span className="visually-hidden">Actions</span></th>}
-            </tr>
-          </thead>
-          <tbody>
-            {travelers.length === 0 && (
-              <tr>
-                <td className="empty" colSpan={canEdit ? 7 : 6}>
-                  No travelers yet.
-                </td>
-              </tr>
-            )}
-            {travelers.map((t) => (
-              <tr key={t.id} data-traveler={t.name}>
-                <td data-label="Traveler">
-                  {t.name}
-                  <div className="small muted">{t.email}</div>
-                </td>
-                <td data-label="Account" className="mono">
-                  {t.accountNumber}
-                </td>
-                <td data-label="Scope">{scopeText(t, serverNames)}</td>
-                <td data-label="Services">{t.services.join(", ")}</td>
-                <td data-label="Grants">
-                  {t.maxActiveGrants} at most, {t.grantLifetimeHours} h each
-                </td>
-                <td data-label="State">
-                  <StateBadge traveler={t} />
-                  {t.lockedUntil && new Date(t.lockedUntil) > new Date() && (
-                    <div className="small muted">
-                      until <When at={t.lockedUntil} />
-                    </div>
-                  )}
-                </td>
-                {canEdit && (
-                  <td data-label="Actions">
-                    <div className="row">
-                      <button type="button" className="button small" disabled={setEnabled.isPending} onClick={() => setEnabled.mutate({ travelerId: t.id, enabled: !t.enabled })} aria-label={`${t.enabled ? "Disable" : "Enable"} ${t.name}`}>
-                        {t.enabled ? "Disable" : "Enable"}
-                      </button>
-                      <button
-                        type="button"
-                        className="button small"
-                        disabled={resetPin.isPending}
-                        onClick={() => {
-                          if (window.confirm(`Give ${t.name} a new PIN? The old one stops working.`)) resetPin.mutate(t);
-                        }}
-                        aria-label={`Reset PIN of ${t.name}`}
-                      >
-                        Reset PIN
-                      </button>
-                    </div>
-                  </td>
+      <DataTable
+        label="Travelers"
+        rows={travelers}
+        rowKey={(t) => t.id}
+        rowData={(t) => ({ traveler: t.name })}
+        empty="No travelers yet."
+        columns={[
+          {
+            header: "Traveler",
+            cell: (t) => (
+              <>
+                {t.name}
+                <div className="small muted">{t.email}</div>
+              </>
+            ),
+          },
+          { header: "Account", className: "mono", cell: (t) => t.accountNumber },
+          { header: "Scope", cell: (t) => scopeText(t, serverNames) },
+          { header: "Services", cell: (t) => t.services.join(", ") },
+          { header: "Grants", cell: (t) => `${t.maxActiveGrants} at most, ${t.grantLifetimeHours} h each` },
+          {
+            header: "State",
+            cell: (t) => (
+              <>
+                <StateBadge traveler={t} />
+                {t.lockedUntil && new Date(t.lockedUntil) > new Date() && (
+                  <div className="small muted">
+                    until <When at={t.lockedUntil} />
+                  </div>
                 )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+              </>
+            ),
+          },
+          canEdit && {
+            header: "Actions",
+            headerHidden: true,
+            cell: (t) => (
+              <div className="row">
+                <button type="button" className="button small" disabled={setEnabled.isPending} onClick={() => setEnabled.mutate({ travelerId: t.id, enabled: !t.enabled })} aria-label={`${t.enabled ? "Disable" : "Enable"} ${t.name}`}>
+                  {t.enabled ? "Disable" : "Enable"}
+                </button>
+                <button
+                  type="button"
+                  className="button small"
+                  disabled={resetPin.isPending}
+                  onClick={() => {
+                    if (window.confirm(`Give ${t.name} a new PIN? The old one stops working.`)) resetPin.mutate(t);
+                  }}
+                  aria-label={`Reset PIN of ${t.name}`}
+                >
+                  Reset PIN
+                </button>
+              </div>
+            ),
+          },
+        ]}
+      />
     </>
   );
 }
