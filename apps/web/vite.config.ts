@@ -1,7 +1,6 @@
 // The console is plain static files in dist/, served by the control plane on the same origin
 // as the tRPC API (/trpc), so no proxy or CORS is involved in production. `vite` (dev) proxies
 // /trpc to a control plane on GATEHOUSE_DEV_API (default http://127.0.0.1:8080).
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 export default defineConfig({
@@ -10,7 +9,6 @@ export default defineConfig({
   // React's automatic JSX runtime via Vite's own (oxc) transform; no React plugin needed
   // (Fast Refresh is the only thing it would add).
   oxc: { jsx: { runtime: "automatic" } },
-  resolve: { alias: { "node:crypto": fileURLToPath(new URL("./src/browser-stubs/node-crypto.ts", import.meta.url)) } },
   build: {
     outDir: "dist",
     emptyOutDir: true,

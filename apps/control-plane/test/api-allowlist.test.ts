@@ -102,6 +102,12 @@ describe.each(testDatabaseKinds())("the allowlist API on %s", (kind) => {
 
   it("a tenant's custom service is usable in its own entries only; deleting it changes exactly the servers using it", async () => {
     await test.admin.customServices.create.mutate({ id: "fax", name: "T.38 fax gateway", protocol: "udp", portFrom: 9000, portTo: 9001, tenantId: fleet.tenantA.id });
+    const choices = async (tenantId: string) => {
+      const { catalogue, custom } = await test.admin.services.catalogue.query({ tenantId });
+      return [...catalogue, ...custom].map((service) => service.id);
+    };
+    expect(await choices(fleet.tenantA.id)).toEqual(expect.arrayContaining(["all", "sip", "rtp", "fax"]));
+    expect(await choices(fleet.tenantB.id)).not.toContain("fax");
     expect(await errorOf(test.admin.entries.add.mutate({ source: "192.0.2.5", services: ["fax"], scope: { kind: "TENANT", tenantId: fleet.tenantB.id } }))).toMatchObject({ code: "BAD_REQUEST", field: "services" });
     await test.admin.entries.add.mutate({ source: "192.0.2.5", services: ["fax"], scope: { kind: "SERVER", serverId: fleet.serverA1 } });
     const state = (await test.admin.rulesets.effective.query({ serverId: fleet.serverA1 })).desiredState;

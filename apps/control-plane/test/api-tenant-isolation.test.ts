@@ -74,6 +74,7 @@ const TABLE: Record<string, Row> = {
     own: (a) => ({ id: "acme-svc", name: "Acme", protocol: "udp", portFrom: 7000, portTo: 7001, tenantId: a.tenantId }),
   },
   "customServices.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
+  "services.catalogue": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "customServices.delete": { type: "mutation", deny: (b) => ({ customServiceId: b.customServiceId }), own: (a) => ({ customServiceId: a.customServiceId }) },
   "presets.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "presets.enable": { type: "mutation", deny: (b) => ({ presetId: "teliax", serverId: b.serverId }), own: (a) => ({ presetId: "teliax", tenantId: a.tenantId }) },

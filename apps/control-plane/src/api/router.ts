@@ -10,6 +10,7 @@ import { operatorsRouter } from "./routers/operators.ts";
 import { presetsRouter } from "./routers/presets.ts";
 import { rulesetsRouter } from "./routers/rulesets.ts";
 import { serversRouter } from "./routers/servers.ts";
+import { servicesRouter } from "./routers/services.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
 import { travelersRouter } from "../travelers/router.ts";
 import { fleetRouter } from "../hub/fleet-status-router.ts";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   servers: serversRouter,
   entries: entriesRouter,
   customServices: customServicesRouter,
+  services: servicesRouter,
   presets: presetsRouter,
   rulesets: rulesetsRouter,
   audit: auditRouter,

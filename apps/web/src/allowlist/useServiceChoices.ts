@@ -1,6 +1,6 @@
-// The services an entry may open: the core catalogue plus the operators' custom services.
+// The services an entry may open: the catalogue plus the operators' custom services, as the
+// control plane lists them (services.catalogue), so the console need not bundle @gatehouse/core.
 import { useQuery } from "@tanstack/react-query";
-import { SERVICE_CATALOGUE } from "@gatehouse/core";
 import { api } from "../api/client.ts";
 
 export interface ServiceChoice {
@@ -12,18 +12,17 @@ function portsText(ports: readonly { protocol: string; from: number; to: number 
   return ports.map((p) => `${p.protocol} ${p.from === p.to ? p.from : `${p.from}-${p.to}`}`).join(", ");
 }
 
-const catalogueChoices: ServiceChoice[] = SERVICE_CATALOGUE.map((s) => ({
-  id: s.id,
-  label: s.ports.length > 0 ? `${s.name} (${portsText(s.ports)})` : s.name,
-}));
-
 export function useServiceChoices(tenantId: string): ServiceChoice[] {
-  const custom = useQuery({
-    queryKey: ["customServices.list", tenantId],
-    queryFn: () => api.customServices.list.query(tenantId ? { tenantId } : {}),
+  const services = useQuery({
+    queryKey: ["services.catalogue", tenantId],
+    queryFn: () => api.services.catalogue.query(tenantId ? { tenantId } : {}),
     staleTime: 30_000,
   });
-  const customChoices = (custom.data ?? []).map((s) => ({
+  const catalogueChoices = (services.data?.catalogue ?? []).map((s) => ({
+    id: s.id,
+    label: s.ports.length > 0 ? `${s.name} (${portsText(s.ports)})` : s.name,
+  }));
+  const customChoices = (services.data?.custom ?? []).map((s) => ({
     id: s.id,
     label: `${s.name} (${portsText([{ protocol: s.protocol, from: s.portFrom, to: s.portTo }])})`,
   }));

@@ -2,7 +2,7 @@
 // catalogue's. Fleet-wide ones (no tenant) are made by MSP admins and seen by everyone.
 import { z } from "zod";
 import { customServiceSchema } from "@gatehouse/core";
-import type { CustomService } from "@gatehouse/db";
+import type { CustomService, PrismaClient } from "@gatehouse/db";
 import { affectedByEntry } from "../../services/entries.ts";
 import { runMutation, type AffectedScope, type Tx } from "../../services/mutation.ts";
 import { idSchema, iso } from "../inputs.ts";
@@ -10,6 +10,15 @@ import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
 
 function customServiceView(row: CustomService) {
   return { id: row.id, name: row.name, protocol: row.protocol, portFrom: row.portFrom, portTo: row.portTo, tenantId: row.tenantId, createdAt: iso(row.createdAt) };
+}
+
+/** Input of a query for the services a tenant may use: its own, or every tenant's for an MSP admin without one. */
+export const visibleToInput = z.object({ tenantId: idSchema.optional() }).default({});
+
+/** Fleet-wide custom services and those of `tenantId` (every tenant's when undefined). */
+export async function visibleCustomServices(prisma: PrismaClient, tenantId: string | undefined) {
+  const where = tenantId === undefined ? {} : { OR: [{ tenantId: null }, { tenantId }] };
+  return (await prisma.customService.findMany({ where, orderBy: { id: "asc" } })).map(customServiceView);
 }
 
 /**
@@ -35,11 +44,7 @@ export const customServicesRouter = createTRPCRouter({
     ),
 
   /** Fleet-wide services and those of the tenant (all tenants' for an MSP admin without filter). */
-  list: readProcedure.input(z.object({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
-    const tenantId = ctx.access.tenantId ?? input.tenantId;
-    const where = tenantId === undefined ? {} : { OR: [{ tenantId: null }, { tenantId }] };
-    return (await ctx.app.prisma.customService.findMany({ where, orderBy: { id: "asc" } })).map(customServiceView);
-  }),
+  list: readProcedure.input(visibleToInput).query(({ ctx, input }) => visibleCustomServices(ctx.app.prisma, ctx.access.tenantId ?? input.tenantId)),
 
   delete: writeProcedure.input(z.object({ customServiceId: idSchema })).mutation(({ ctx, input }) =>
     runMutation(ctx.mutation, "customService.deleted", async (tx) => {
