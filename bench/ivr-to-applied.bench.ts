@@ -72,7 +72,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const db = await createTestDatabase("postgres");
   const stateDir = await mkdtemp(join(tmpdir(), "gh-bench-ivr-"));
   const env = loadEnv({
-    PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", AGI_PORT: "0", AGI_SECRET: SECRET, AGI_ALLOWED_ADDRESSES: "127.0.0.1",
+    PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", AGI_HOST: "127.0.0.1", AGI_PORT: "0", AGI_SECRET: SECRET, AGI_ALLOWED_ADDRESSES: "127.0.0.1",
     ALLOW_DOCUMENTATION_ADDRESSES: "true", GATEHOUSE_ADMIN_EMAIL: "bench@example.net", GATEHOUSE_ADMIN_PASSWORD: "bench password long enough",
     DATA_DIR: stateDir,
   });
@@ -81,7 +81,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     logger: createLogger("silent"),
     print: () => undefined,
     webDistDir: null,
-    extensions: [agentHubExtension(), travelersExtension({ agiHost: "127.0.0.1" })],
+    extensions: [agentHubExtension(), travelersExtension()],
   });
   let agent: AgentRuntime | null = null;
   try {

@@ -52,6 +52,12 @@ export const envSchema = z.object({
   SMTP_URL: optionalText,
   MAIL_FROM: z.string().min(3).default("gatehouse@localhost"),
   TIME_ZONE: z.string().min(1).default("UTC"),
+  /**
+   * FastAGI listen address; unset = every interface of both families (Node listens on "::",
+   * which also takes IPv4, or on 0.0.0.0 where the host has no IPv6). AGI_ALLOWED_ADDRESSES
+   * still decides who may talk; an IPv4 peer seen as ::ffff:a.b.c.d matches its IPv4 entry.
+   */
+  AGI_HOST: optionalText,
   AGI_PORT: port.default(4573),
   AGI_SECRET: optionalText,
   AGI_ALLOWED_ADDRESSES: list.default([]),

@@ -193,6 +193,19 @@ describe("who may speak AGI to the IVR", () => {
     expect(throttle.admit("192.0.2.1 wrong-secret", 61_000)).toBe(3);
   });
 
+  it("listening on every interface (no AGI_HOST), an allowed IPv4 Asterisk still gets through", async () => {
+    const everywhere = await startFastAgiServer({ ...baseOptions(), host: undefined }, services, silentLogger);
+    try {
+      const before = counts();
+      const record = await placeAsteriskCall({ port: everywhere.port, secret: SECRET, keypad: [HANG_UP] });
+      expect(record.commands[0]).toBe("ANSWER");
+      for (let wait = 0; wait < 400 && services.calls.length === before.calls; wait += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(counts()).toMatchObject({ calls: before.calls + 1, refusals: before.refusals });
+    } finally {
+      await everywhere.close();
+    }
+  });
+
   it("refuses to start with a short secret", async () => {
     await expect(
       startFastAgiServer({ ...baseOptions(), secret: "short" }, services, silentLogger),

@@ -27,12 +27,13 @@ beforeAll(async () => {
       MAIL_FROM: "Gatehouse <gatehouse@example.net>",
       AGI_SECRET: SECRET,
       AGI_ALLOWED_ADDRESSES: "127.0.0.1",
+      AGI_HOST: "127.0.0.1",
       AGI_PORT: "0",
       ALLOW_DOCUMENTATION_ADDRESSES: "true",
       TRUSTED_PROXIES: "127.0.0.1",
     },
     extensions: [
-      travelersExtension({ mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined }, agiHost: "127.0.0.1", agiEnvironmentTimeoutMs: 500, agiRefusalAuditWindowMs: 0 }),
+      travelersExtension({ mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined }, agiEnvironmentTimeoutMs: 500, agiRefusalAuditWindowMs: 0 }),
     ],
   });
   test.plane.bus.subscribe((change) => published.push(change));

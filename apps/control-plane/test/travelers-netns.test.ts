@@ -45,8 +45,8 @@ describe.skipIf(!enabled)("a traveler's call opens the PBX's SIP port to them, u
     lab = await NetnsLab.create({ label: "trv", hosts: ["pbx", "traveler", "stranger"] });
     await lab.listenTcp("pbx", [SIP_PORT]);
     test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", {
-      env: { AGI_SECRET: SECRET, AGI_ALLOWED_ADDRESSES: "127.0.0.1", AGI_PORT: "0", ALLOW_DOCUMENTATION_ADDRESSES: "true" },
-      extensions: [agentHubExtension(), travelersExtension({ agiHost: "127.0.0.1", mailRetry: { attempts: 1, firstDelayMs: 1 } })],
+      env: { AGI_SECRET: SECRET, AGI_ALLOWED_ADDRESSES: "127.0.0.1", AGI_HOST: "127.0.0.1", AGI_PORT: "0", ALLOW_DOCUMENTATION_ADDRESSES: "true" },
+      extensions: [agentHubExtension(), travelersExtension({ mailRetry: { attempts: 1, firstDelayMs: 1 } })],
     });
     const tenant = await test.db.prisma.tenant.create({ data: { name: "Road warriors" } });
     const credential = randomBytes(32).toString("base64url");

@@ -33,7 +33,8 @@ export interface FastAgiLogger {
 }
 
 export interface FastAgiServerOptions {
-  host: string;
+  /** The listen address; undefined = every interface, IPv6 and IPv4 (Node's "::", else 0.0.0.0). */
+  host: string | undefined;
   /** 4573 is Asterisk's FastAGI default; 0 picks a free port (tests). */
   port: number;
   /** CIDRs or addresses of the Asterisk servers allowed to connect. */
@@ -50,7 +51,6 @@ export interface FastAgiServerOptions {
 }
 
 export const FASTAGI_DEFAULTS = {
-  host: "0.0.0.0",
   port: 4573,
   promptPrefix: "gatehouse/",
   environmentTimeoutMs: 5_000,
@@ -131,7 +131,7 @@ export async function startFastAgiServer(
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  logger.info({ host: options.host, port }, "FastAGI server listening");
+  logger.info({ host: typeof address === "object" && address ? address.address : options.host, port }, "FastAGI server listening");
 
   return {
     port,

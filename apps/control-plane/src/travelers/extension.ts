@@ -16,8 +16,6 @@ export interface TravelersExtensionOptions {
   /** Tests: their own mailer or a faster retry. */
   mailer?: Mailer;
   mailRetry?: RetryPolicy;
-  /** Tests: the FastAGI server's address (default 0.0.0.0; peers are filtered by AGI_ALLOWED_ADDRESSES). */
-  agiHost?: string;
   /** Tests: wait this long for the AGI environment block. */
   agiEnvironmentTimeoutMs?: number;
   /** Tests: audit every refused AGI connection (0) instead of once a minute per peer and reason. */
@@ -69,7 +67,7 @@ async function startIvr(app: ControlPlaneApp, ctx: TravelersContext, options: Tr
   return startFastAgiServer(
     {
       ...FASTAGI_DEFAULTS,
-      host: options.agiHost ?? FASTAGI_DEFAULTS.host,
+      host: env.AGI_HOST,
       port: env.AGI_PORT,
       allowedPeers: env.AGI_ALLOWED_ADDRESSES,
       secret: env.AGI_SECRET,
