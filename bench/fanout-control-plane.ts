@@ -1,14 +1,14 @@
 // The control plane side of bench/fanout.bench.ts: a bench database with N enrolled servers
-// (credentials written straight into the database, for speed), and the control plane serving
-// them in the child process.
+// (credentials written straight into the database, for speed), and the real control plane
+// serving them in the child process, changed through its real tRPC procedures.
 import { randomBytes, createHash } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createAgentLogger } from "../apps/agent/src/logger.ts";
-import { openDatabase } from "../packages/db/src/index.ts";
 import { createTestDatabase } from "../packages/testkit/src/database.ts";
-import { createAgentRoutes } from "../apps/control-plane/src/hub/agent-routes.ts";
-import type { RevisionEvent } from "../apps/control-plane/src/hub/hub-types.ts";
+import { createCaller } from "../apps/control-plane/src/api/router.ts";
+import type { ApiContext } from "../apps/control-plane/src/api/trpc.ts";
+import { authenticateBearer } from "../apps/control-plane/src/auth/authenticate.ts";
+import { loadEnv } from "../apps/control-plane/src/env.ts";
+import { agentHubExtension } from "../apps/control-plane/src/hub/agent-hub-extension.ts";
+import { startControlPlane } from "../apps/control-plane/src/server.ts";
 
 export interface BenchFleet {
   databaseUrl: string;
@@ -38,40 +38,45 @@ export async function seedBenchFleet(serverUrl: string, n: number): Promise<Benc
 
 export interface BenchControlPlane {
   port: number;
-  /** One change that affects every server; resolves with the new revision. */
-  mutateFleet(): Promise<number>;
+  /**
+   * One operator change through the real API that affects every server (a fleet-wide entry):
+   * the new revision and when its commit was published on the bus (epoch ms, sub-ms precision).
+   */
+  mutateFleet(): Promise<{ revision: number; publishedAt: number }>;
   stop(): Promise<void>;
 }
 
+const ADMIN = { email: "bench@example.net", password: "bench password long enough" };
+
+/** The real control plane (startControlPlane + the agent hub extension) on the bench database. */
 export async function startBenchControlPlane(databaseUrl: string, port: number): Promise<BenchControlPlane> {
-  const { prisma, close } = await openDatabase({ databaseUrl, migrate: false });
-  const listeners = new Set<(e: RevisionEvent) => void>();
-  const routes = createAgentRoutes({
-    prisma,
-    logger: createAgentLogger("warn"),
-    feed: { subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) },
-    loadSnapshot: async (serverId) => {
-      const server = await prisma.server.findFirst({ where: { id: serverId } });
-      if (server === null) return null;
-      const state = { serverId, policy: { mediaOpenToAll: true, lanRanges: server.lanRanges, primaryAdmin: server.primaryAdminSource }, services: [], entries: [] };
-      return { revision: server.revision, hash: sha256(JSON.stringify(state)), state };
-    },
+  const env = loadEnv({
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    GATEHOUSE_ADMIN_EMAIL: ADMIN.email,
+    GATEHOUSE_ADMIN_PASSWORD: ADMIN.password,
   });
-  const http = createServer((req, res) => void (routes.handleRequest(req, res) || res.writeHead(404).end()));
-  http.on("upgrade", (req, socket, head) => void (routes.handleUpgrade(req, socket, head) || socket.destroy()));
-  await new Promise<void>((resolve) => http.listen({ port, host: "127.0.0.1", backlog: 4096 }, resolve));
+  const plane = await startControlPlane(env, { extensions: [agentHubExtension()], webDistDir: null, print: () => undefined });
+  const app = plane.app;
+  const context = (actor: ApiContext["actor"]): ApiContext => ({ app, actor, clientAddress: "127.0.0.1", responseCookies: [], secureCookies: false });
+  const { token } = await createCaller(context(null)).auth.login({ email: ADMIN.email, password: ADMIN.password });
+  const admin = createCaller(context(await authenticateBearer(app.prisma, token, app.now())));
+  let mutations = 0;
+  let publishedAt = 0;
+  app.bus.subscribe(() => {
+    if (publishedAt === 0) publishedAt = performance.timeOrigin + performance.now();
+  });
   return {
-    port: (http.address() as AddressInfo).port,
+    port: plane.port,
     mutateFleet: async () => {
-      const rows = await prisma.$queryRaw<{ id: string; revision: number }[]>`UPDATE "Server" SET revision = revision + 1 RETURNING id, revision`;
-      for (const row of rows) for (const l of listeners) l({ serverId: row.id, revision: row.revision });
-      return Math.max(...rows.map((r) => r.revision));
+      mutations += 1;
+      publishedAt = 0;
+      await admin.entries.add({ source: `198.51.100.${mutations}`, services: ["sip"], scope: { kind: "FLEET" }, comment: "fan-out bench" });
+      const { _max } = await app.prisma.server.aggregate({ _max: { revision: true } });
+      return { revision: _max.revision ?? 0, publishedAt };
     },
-    stop: async () => {
-      await routes.close();
-      http.closeAllConnections();
-      http.close();
-      await close();
-    },
+    stop: () => plane.close(),
   };
 }
