@@ -95,6 +95,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
     };
 
     const sweeper = new ExpirySweeper({ prisma, bus, logger: logger.child({ component: "expiry-sweeper" }), now, intervalMs: env.EXPIRY_SWEEP_INTERVAL_SECONDS * 1000 });
+    sweeper.keepAuthFailuresFor(app.loginPolicy.failureWindowMs);
     closers.push(() => sweeper.close());
 
     const extensions: HttpExtension[] = [];

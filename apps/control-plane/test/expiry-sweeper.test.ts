@@ -7,6 +7,8 @@ import type { RevisionChange } from "../src/bus.ts";
 import { createLogger } from "../src/logger.ts";
 import type { SweptEntry } from "../src/services/expiry-sweeper.ts";
 import { startControlPlane } from "../src/server.ts";
+import type { ControlPlaneExtension } from "../src/extension.ts";
+import { travelersExtension } from "../src/travelers/extension.ts";
 import { revisions, seedFleet, startUnderTest, testEnv, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
 
 const HOUR = 3_600_000;
@@ -132,5 +134,32 @@ describe("the sweeper running on its own", () => {
     } finally {
       await plane.close();
     }
+  });
+});
+
+describe("failed sign-ins and PIN attempts", () => {
+  const MINUTE = 60_000;
+
+  /** Failures 120, 30 and 1 minutes old, one sweep: the ages (in minutes) still stored. */
+  async function agesKeptBySweep(extensions: ControlPlaneExtension[]): Promise<number[]> {
+    const test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { extensions });
+    try {
+      const now = test.clock.now().getTime();
+      const subject = "caller:+15550001234";
+      await test.db.prisma.authFailure.createMany({ data: [120, 30, 1].map((minutes) => ({ subject, createdAt: new Date(now - minutes * MINUTE) })) });
+      await test.plane.sweeper.sweepNow();
+      const kept = await test.db.prisma.authFailure.findMany({ where: { subject }, orderBy: { createdAt: "asc" } });
+      return kept.map((row) => (now - row.createdAt.getTime()) / MINUTE);
+    } finally {
+      await test.stop();
+    }
+  }
+
+  it("are deleted by the sweep once older than the travelers' hour-long caller lockout, and kept while it counts them", async () => {
+    expect(await agesKeptBySweep([travelersExtension()])).toEqual([30, 1]);
+  });
+
+  it("without travelers, are kept only as long as the sign-in window (LOGIN_FAILURE_WINDOW_MINUTES, 15)", async () => {
+    expect(await agesKeptBySweep([])).toEqual([1]);
   });
 });

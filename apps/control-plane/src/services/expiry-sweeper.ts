@@ -6,6 +6,9 @@
 //
 // It wakes at the next expiry (and at least every intervalMs), and re-plans after every
 // published change, since a change may have added an earlier expiry.
+//
+// Each sweep also deletes AuthFailure rows that no lockout counts any more: older than the
+// longest window declared with keepAuthFailuresFor (sign-in, traveler callers).
 import { Prisma, type PrismaClient } from "@gatehouse/db";
 import type { RevisionBus } from "../bus.ts";
 import type { Logger } from "../logger.ts";
@@ -54,6 +57,7 @@ export class ExpirySweeper {
   private replanQueued = false;
   private closed = false;
   private unsubscribe: (() => void) | null = null;
+  private authFailureWindowMs = 0;
 
   constructor(private readonly options: ExpirySweeperOptions) {}
 
@@ -71,6 +75,11 @@ export class ExpirySweeper {
     };
   }
 
+  /** A lockout counts AuthFailure rows younger than `windowMs`: the sweep keeps those. */
+  keepAuthFailuresFor(windowMs: number): void {
+    this.authFailureWindowMs = Math.max(this.authFailureWindowMs, windowMs);
+  }
+
   /** Sweeps everything expired by now (one batch after another); resolves with how many. */
   sweepNow(): Promise<number> {
     const run = this.running.catch(() => 0).then(async () => {
@@ -81,6 +90,7 @@ export class ExpirySweeper {
           total += swept;
           if (swept < (this.options.batchSize ?? 500)) break;
         }
+        await this.pruneAuthFailures();
       } catch (error) {
         this.options.logger.error({ err: error }, "expiry sweep failed; retrying at the next interval");
         throw error;
@@ -131,6 +141,14 @@ export class ExpirySweeper {
       }
     }
     return swept.length;
+  }
+
+  /** Deletes failures older than every lockout window (none are kept when no window is declared). */
+  private async pruneAuthFailures(): Promise<void> {
+    if (this.authFailureWindowMs === 0) return;
+    const before = new Date(this.options.now().getTime() - this.authFailureWindowMs);
+    const { count } = await this.options.prisma.authFailure.deleteMany({ where: { createdAt: { lt: before } } });
+    if (count > 0) this.options.logger.debug({ count }, "old authentication failures deleted");
   }
 
   /** Wakes at the next expiry, or after the interval, whichever comes first. */
