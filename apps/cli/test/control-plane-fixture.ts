@@ -1,11 +1,9 @@
 // A real control plane for the CLI to talk to: started in the test process on port 0, on a
 // fresh migrated test database, with a known first MSP admin.
-// The CLI depends on the control plane for types only; its tests import the server's start
-// function straight from its sources (its package exports only the router type).
+// The CLI depends on the control plane for types only (a dev dependency); its tests start it
+// through its "./server" export.
 import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
-import { loadEnv } from "../../control-plane/src/env.ts";
-import { PRODUCTION_EXTENSIONS } from "../../control-plane/src/extensions.ts";
-import { startControlPlane, type ControlPlane } from "../../control-plane/src/server.ts";
+import { loadEnv, PRODUCTION_EXTENSIONS, startControlPlane, type ControlPlane } from "@gatehouse/control-plane/server";
 import { temporaryDir } from "./temporary-dirs.ts";
 
 export const ADMIN_EMAIL = "admin@example.net";

@@ -1,17 +1,15 @@
 // A real control plane for the browser tests: a fresh migrated test database (PostgreSQL when
 // DATABASE_URL is set, else PGlite), the production extensions (agent hub, travelers), the
 // built console from apps/web/dist, and a fleet of two tenants seeded through the API.
-// The web app depends on the control plane for types only; like the CLI's tests, these import
-// the server's start function straight from its sources (its package exports the router type).
+// The web app depends on the control plane for types only (a dev dependency); like the CLI's
+// tests, these start it through its "./server" export.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTRPCClient, httpLink, type TRPCClient } from "@trpc/client";
 import type { AppRouter } from "@gatehouse/control-plane/router";
 import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
-import { loadEnv } from "../../../control-plane/src/env.ts";
-import { PRODUCTION_EXTENSIONS } from "../../../control-plane/src/extensions.ts";
-import { startControlPlane, type ControlPlane } from "../../../control-plane/src/server.ts";
+import { loadEnv, PRODUCTION_EXTENSIONS, startControlPlane, type ControlPlane } from "@gatehouse/control-plane/server";
 import { distDir } from "./webBuild.ts";
 
 export type Api = TRPCClient<AppRouter>;
