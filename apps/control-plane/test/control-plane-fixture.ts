@@ -1,5 +1,8 @@
 // A real control plane for tests: a fresh migrated database (PostgreSQL or PGlite), the HTTP
 // server on port 0, a movable clock, and typed tRPC clients that sign in over HTTP.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createTRPCClient, httpLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
 import type { DatabaseKind } from "@gatehouse/db";
@@ -55,7 +58,10 @@ export async function startUnderTest(kind: DatabaseKind, options: StartUnderTest
   const db = await createTestDatabase(kind);
   const clock = options.clock ?? new TestClock();
   const printed: string[] = [];
-  const plane = await startControlPlane(testEnv(options.env), {
+  // Each plane gets its own data directory (mail outbox), removed at stop: tests never write
+  // into the working directory's ./data.
+  const dataDir = mkdtempSync(join(tmpdir(), "gh-plane-"));
+  const plane = await startControlPlane(testEnv({ DATA_DIR: dataDir, ...options.env }), {
     prisma: db.prisma,
     now: clock.now,
     logger: createLogger("silent"),
@@ -80,6 +86,7 @@ export async function startUnderTest(kind: DatabaseKind, options: StartUnderTest
     stop: async () => {
       await plane.close();
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
