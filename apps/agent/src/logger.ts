@@ -9,6 +9,7 @@ export function createAgentLogger(level: LevelWithSilent = "info"): Logger {
       level,
       redact: { paths: ["credential", "*.credential", "token", "*.token", "headers.authorization", "*.headers.authorization"], censor: "[redacted]" },
     },
-    pino.destination(2),
+    // Synchronous: a firewall daemon must not lose the lines before a crash.
+    pino.destination({ dest: 2, sync: true }),
   );
 }

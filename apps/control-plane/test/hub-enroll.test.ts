@@ -22,7 +22,7 @@ describe("enrolling an agent with a one-time token", () => {
     const token = randomBytes(32).toString("base64url");
     await db.prisma.server.update({
       where: { id: server.id },
-      data: { agentCredentialHash: null, enrollmentTokenHash: sha256Hex(token), enrollmentExpiresAt: new Date(Date.now() + expiresInMs) },
+      data: { agentCredentialHash: null, enrollmentTokenHash: sha256Hex(token), enrollmentExpiresAt: new Date(hub.test.clock.now().getTime() + expiresInMs) },
     });
     return { serverId: server.id, token };
   };
@@ -80,7 +80,7 @@ describe("enrolling an agent with a one-time token", () => {
     const old = await TestAgentClient.connect(hub.url, server.credential);
     await old.next("state");
     const token = randomBytes(32).toString("base64url");
-    await db.prisma.server.update({ where: { id: server.id }, data: { enrollmentTokenHash: sha256Hex(token), enrollmentExpiresAt: new Date(Date.now() + 60_000) } });
+    await db.prisma.server.update({ where: { id: server.id }, data: { enrollmentTokenHash: sha256Hex(token), enrollmentExpiresAt: new Date(hub.test.clock.now().getTime() + 60_000) } });
     expect((await enroll({ token, hostname: "pbx5", agentVersion: "0.1.0" })).status).toBe(200);
     expect(await old.next("revoked")).toMatchObject({ reason: "this server was enrolled again" });
     await expect(TestAgentClient.connect(hub.url, server.credential)).rejects.toThrow("HTTP 401");

@@ -1,6 +1,7 @@
 // The agent hub as a control-plane extension: agents' WebSocket upgrades at /agent, enrollment
 // and the agent bundle on the control plane's HTTP server; revisions from the RevisionBus;
 // snapshots from loadDesiredState; and the hub published as app.agents for the API.
+import type { ControlPlaneApp } from "../app.ts";
 import type { ControlPlaneExtension } from "../extension.ts";
 import { loadDesiredState } from "../services/desired-state.ts";
 import { createAgentRoutes } from "./agent-routes.ts";
@@ -12,12 +13,24 @@ export interface AgentHubExtensionOptions {
   agentBundleFile?: string;
 }
 
+const hubs = new WeakMap<ControlPlaneApp, { close(): Promise<void> }>();
+
+/**
+ * Closes the hub of a running control plane (every agent connection, with 1001). The control
+ * plane's close() waits for the HTTP server, which waits for upgraded sockets, before it
+ * closes extensions: call this first while agents are connected.
+ */
+export async function closeAgentHub(app: ControlPlaneApp): Promise<void> {
+  await hubs.get(app)?.close();
+}
+
 export function agentHubExtension(options: AgentHubExtensionOptions = {}): ControlPlaneExtension {
   return ({ app }) => {
     const routes = createAgentRoutes({
       prisma: app.prisma,
       feed: app.bus,
       logger: app.logger,
+      now: app.now,
       loadSnapshot: async (serverId) => {
         const loaded = await loadDesiredState(app.prisma, serverId, app.now());
         if (loaded === null || loaded.server.revokedAt !== null) return null;
@@ -26,6 +39,7 @@ export function agentHubExtension(options: AgentHubExtensionOptions = {}): Contr
       ...options,
     });
     app.agents = routes.hub;
+    hubs.set(app, routes);
     return {
       handleRequest: (req, res) => routes.handleRequest(req, res),
       handleUpgrade: (req, socket, head) => routes.handleUpgrade(req, socket, head),

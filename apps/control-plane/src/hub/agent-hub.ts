@@ -23,6 +23,8 @@ export interface AgentHubOptions {
   loadSnapshot: (serverId: string) => Promise<DesiredSnapshot | null>;
   logger: Logger;
   heartbeatIntervalMs?: number;
+  /** The control plane's clock (report and last-seen times). */
+  now?: () => Date;
 }
 
 /** Ids per revocation query (PostgreSQL allows 65,535 bind parameters). */
@@ -43,9 +45,10 @@ export class AgentHub implements ConnectionHost {
   private closed = false;
 
   constructor(private readonly options: AgentHubOptions) {
-    this.seen = new SeenTracker(options.prisma, options.logger);
+    const now = options.now ?? (() => new Date());
+    this.seen = new SeenTracker(options.prisma, options.logger, now);
     this.credentials = new CredentialLookup(options.prisma);
-    this.reports = new ReportWriter(options.prisma, options.logger);
+    this.reports = new ReportWriter(options.prisma, options.logger, now);
     this.unsubscribe = options.feed.subscribe((event) => this.onRevision(event));
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs ?? 15_000);
     this.heartbeat.unref();
@@ -67,6 +70,7 @@ export class AgentHub implements ConnectionHost {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
     clearInterval(this.heartbeat);

@@ -18,6 +18,8 @@ export interface AgentRoutesOptions {
   logger: Logger;
   heartbeatIntervalMs?: number;
   agentBundleFile?: string;
+  /** The control plane's clock (token expiry, report and last-seen times). */
+  now?: () => Date;
 }
 
 export interface AgentRoutes {
@@ -39,7 +41,12 @@ export function createAgentRoutes(options: AgentRoutesOptions): AgentRoutes {
     handleRequest(req, res) {
       const path = pathOf(req);
       if (path === ENROLL_PATH && req.method === "POST") {
-        void handleEnrollRequest(req, res, { prisma: options.prisma, logger, onEnrolled: (serverId) => hub.disconnect(serverId, "this server was enrolled again") });
+        void handleEnrollRequest(req, res, {
+          prisma: options.prisma,
+          logger,
+          onEnrolled: (serverId) => hub.disconnect(serverId, "this server was enrolled again"),
+          ...(options.now ? { now: options.now } : {}),
+        });
         return true;
       }
       if (path === AGENT_BUNDLE_PATH && (req.method === "GET" || req.method === "HEAD")) {

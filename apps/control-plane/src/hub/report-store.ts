@@ -80,13 +80,14 @@ export class ReportWriter {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Resolves once the report is stored (or, if the database failed, queued for a retry). */
   store(server: ReportingServer, report: ReportMessage): Promise<void> {
     return new Promise((resolve) => {
       const previous = this.pending.get(server.id);
-      this.pending.set(server.id, { server, report, receivedAt: new Date(), done: [...(previous?.done ?? []), resolve] });
+      this.pending.set(server.id, { server, report, receivedAt: this.now(), done: [...(previous?.done ?? []), resolve] });
       this.schedule(0);
     });
   }

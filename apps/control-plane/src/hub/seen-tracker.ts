@@ -10,6 +10,7 @@ export class SeenTracker {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
     private readonly intervalMs = 1000,
   ) {}
 
@@ -28,7 +29,7 @@ export class SeenTracker {
     this.pending = new Set();
     for (let i = 0; i < ids.length; i += 10_000) {
       try {
-        await this.prisma.server.updateMany({ where: { id: { in: ids.slice(i, i + 10_000) } }, data: { lastSeenAt: new Date() } });
+        await this.prisma.server.updateMany({ where: { id: { in: ids.slice(i, i + 10_000) } }, data: { lastSeenAt: this.now() } });
       } catch (error) {
         this.logger.warn({ err: error }, "cannot record when agents were last seen");
       }
