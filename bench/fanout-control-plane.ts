@@ -6,6 +6,7 @@ import { createTestDatabase } from "../packages/testkit/src/database.ts";
 import { createCaller } from "../apps/control-plane/src/api/router.ts";
 import type { ApiContext } from "../apps/control-plane/src/api/trpc.ts";
 import { authenticateBearer } from "../apps/control-plane/src/auth/authenticate.ts";
+import type { ControlPlaneApp } from "../apps/control-plane/src/app.ts";
 import { loadEnv } from "../apps/control-plane/src/env.ts";
 import { agentHubExtension } from "../apps/control-plane/src/hub/agent-hub-extension.ts";
 import { startControlPlane } from "../apps/control-plane/src/server.ts";
@@ -48,6 +49,13 @@ export interface BenchControlPlane {
 
 const ADMIN = { email: "bench@example.net", password: "bench password long enough" };
 
+/** The real tRPC procedures, called in-process as the signed-in MSP admin. */
+export async function adminCaller(app: ControlPlaneApp, admin: { email: string; password: string }) {
+  const context = (actor: ApiContext["actor"]): ApiContext => ({ app, actor, clientAddress: "127.0.0.1", responseCookies: [], secureCookies: false });
+  const { token } = await createCaller(context(null)).auth.login(admin);
+  return createCaller(context(await authenticateBearer(app.prisma, token, app.now())));
+}
+
 /** The real control plane (startControlPlane + the agent hub extension) on the bench database. */
 export async function startBenchControlPlane(databaseUrl: string, port: number): Promise<BenchControlPlane> {
   const env = loadEnv({
@@ -60,9 +68,7 @@ export async function startBenchControlPlane(databaseUrl: string, port: number):
   });
   const plane = await startControlPlane(env, { extensions: [agentHubExtension()], webDistDir: null, print: () => undefined });
   const app = plane.app;
-  const context = (actor: ApiContext["actor"]): ApiContext => ({ app, actor, clientAddress: "127.0.0.1", responseCookies: [], secureCookies: false });
-  const { token } = await createCaller(context(null)).auth.login({ email: ADMIN.email, password: ADMIN.password });
-  const admin = createCaller(context(await authenticateBearer(app.prisma, token, app.now())));
+  const admin = await adminCaller(app, ADMIN);
   let mutations = 0;
   let publishedAt = 0;
   app.bus.subscribe(() => {

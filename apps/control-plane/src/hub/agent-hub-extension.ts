@@ -1,6 +1,7 @@
 // The agent hub as a control-plane extension: agents' WebSocket upgrades at /agent, enrollment
 // and the agent bundle on the control plane's HTTP server; revisions from the RevisionBus;
 // snapshots from loadDesiredState; and the hub published as app.agents for the API.
+import type { ReportMessage } from "@gatehouse/protocol";
 import type { ControlPlaneApp } from "../app.ts";
 import type { ControlPlaneExtension } from "../extension.ts";
 import { loadDesiredState } from "../services/desired-state.ts";
@@ -11,6 +12,8 @@ export interface AgentHubExtensionOptions {
   heartbeatIntervalMs?: number;
   /** The agent bundle served at /agent/gatehouse-agent.mjs (default apps/agent/dist). */
   agentBundleFile?: string;
+  /** Told of every report once stored (metrics, benchmarks). */
+  onReport?: (serverId: string, report: ReportMessage) => void;
 }
 
 const hubs = new WeakMap<ControlPlaneApp, { close(): Promise<void> }>();

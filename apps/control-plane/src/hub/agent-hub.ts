@@ -25,6 +25,8 @@ export interface AgentHubOptions {
   heartbeatIntervalMs?: number;
   /** The control plane's clock (report and last-seen times). */
   now?: () => Date;
+  /** Told of every report once stored (metrics, benchmarks). */
+  onReport?: (serverId: string, report: ReportMessage) => void;
 }
 
 /** Ids per revocation query (PostgreSQL allows 65,535 bind parameters). */
@@ -85,8 +87,9 @@ export class AgentHub implements ConnectionHost {
     return this.snapshotLoads.run(() => this.options.loadSnapshot(serverId));
   }
 
-  storeReport(server: ReportingServer, report: ReportMessage): Promise<void> {
-    return this.reports.store(server, report);
+  async storeReport(server: ReportingServer, report: ReportMessage): Promise<void> {
+    await this.reports.store(server, report);
+    this.options.onReport?.(server.id, report);
   }
 
   onProtocolError(serverId: string, error: string): void {

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { PrismaClient } from "@gatehouse/db";
-import { AGENT_WS_PATH, ENROLL_PATH } from "@gatehouse/protocol";
+import { AGENT_WS_PATH, ENROLL_PATH, type ReportMessage } from "@gatehouse/protocol";
 import { AgentHub } from "./agent-hub.ts";
 import { AGENT_BUNDLE_PATH, DEFAULT_AGENT_BUNDLE_FILE, serveAgentBundle } from "./agent-bundle-route.ts";
 import { handleEnrollRequest } from "./enroll-route.ts";
@@ -20,6 +20,8 @@ export interface AgentRoutesOptions {
   agentBundleFile?: string;
   /** The control plane's clock (token expiry, report and last-seen times). */
   now?: () => Date;
+  /** Told of every report once stored (metrics, benchmarks). */
+  onReport?: (serverId: string, report: ReportMessage) => void;
 }
 
 export interface AgentRoutes {
