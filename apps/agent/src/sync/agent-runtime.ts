@@ -4,7 +4,7 @@
 // queue, so a DNS refresh, a drift repair and a new state never interleave.
 import type { Logger } from "pino";
 import type { DesiredState } from "@gatehouse/core";
-import { PROTOCOL_VERSION, type HubMessage, type ReportMessage, type StateMessage } from "@gatehouse/protocol";
+import { PROTOCOL_VERSION, type HelloMessage, type HubMessage, type ReportMessage, type StateMessage } from "@gatehouse/protocol";
 import type { FirewallBackend } from "../firewall/backend.ts";
 import { AnswerBook, type TtlClamp } from "../dns/answer-book.ts";
 import type { FqdnLookup } from "../dns/fqdn-resolver.ts";
@@ -12,10 +12,10 @@ import { loadAppliedRecord, saveAppliedRecord, type AppliedRecord } from "../sta
 import type { AgentConfig, StatePaths } from "../state/state-dir.ts";
 import { saveAgentStatus } from "../state/status-file.ts";
 import { AGENT_VERSION } from "../version.ts";
-import { Backoff, type BackoffOptions } from "./backoff.ts";
+import type { BackoffOptions } from "./backoff.ts";
 import { CommitConfirm, type PendingConfirm } from "./commit-confirm.ts";
 import { Enforcer } from "./enforcer.ts";
-import { CredentialRefusedError, openHubConnection, type HubSession } from "./hub-connection.ts";
+import { HubLink } from "./hub-link.ts";
 import { fqdnsOf, resolveForEnforcement } from "./resolve-state.ts";
 
 export interface AgentRuntimeOptions {
@@ -49,7 +49,6 @@ export class AgentRuntime {
   private readonly enforcer: Enforcer;
   private readonly answers: AnswerBook;
   private readonly confirm: CommitConfirm;
-  private readonly backoff: Backoff;
   private readonly log: Logger;
   private queue: Promise<unknown> = Promise.resolve();
   /** The latest desired state received (or loaded from disk). */
@@ -57,10 +56,9 @@ export class AgentRuntime {
   /** The desired state whose ruleset the backend enforces now. */
   private enforcedDesired: Desired | null = null;
   private confirmed: AppliedRecord | null = null;
-  private session: HubSession | null = null;
+  private readonly link: HubLink;
   private stopping = false;
   private stopReason: StopReason | null = null;
-  private wake: () => void = () => {};
   private resolveStopped: (reason: StopReason) => void = () => {};
   readonly stopped: Promise<StopReason>;
   private fetchRequested = -1;
@@ -79,7 +77,18 @@ export class AgentRuntime {
     this.log = options.logger;
     this.enforcer = new Enforcer(options.backend);
     this.answers = new AnswerBook(options.lookup, options.ttlClamp);
-    this.backoff = new Backoff(options.backoff);
+    this.link = new HubLink({
+      url: options.config.url,
+      credential: options.config.credential,
+      ...(options.ca ? { ca: options.ca } : {}),
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs,
+      backoff: options.backoff,
+      logger: options.logger,
+      hello: () => this.hello(),
+      onMessage: (message) => this.onMessage(message),
+      onChange: () => void this.writeStatus(),
+      onRefused: (message) => void this.stop({ kind: "revoked", message }),
+    });
     this.confirm = new CommitConfirm(options.commitConfirmMs, (pending) => void this.serial(() => this.rollBack(pending)));
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
@@ -89,7 +98,7 @@ export class AgentRuntime {
     await this.serial(() => this.enforceFromDisk());
     this.driftTimer = setInterval(() => void this.serial(() => this.checkDrift()), this.options.driftIntervalMs);
     this.scheduleDns();
-    void this.connectLoop();
+    this.link.start();
   }
 
   /** Stops syncing. The rules stay exactly as they are: exit never flushes. */
@@ -100,8 +109,7 @@ export class AgentRuntime {
     clearInterval(this.driftTimer);
     clearTimeout(this.dnsTimer);
     this.confirm.cancel();
-    this.session?.close();
-    this.wake();
+    this.link.stop();
     await this.queue.catch(() => {});
     await this.writeStatus();
     this.resolveStopped(reason);
@@ -128,54 +136,16 @@ export class AgentRuntime {
 
   // --- the control plane ---------------------------------------------------------------
 
-  private async connectLoop(): Promise<void> {
-    while (!this.stopping) {
-      let heard = false;
-      try {
-        const session = await openHubConnection({
-          url: this.options.config.url,
-          credential: this.options.config.credential,
-          ...(this.options.ca ? { ca: this.options.ca } : {}),
-          heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
-          onMessage: (message) => {
-            heard = true;
-            this.onMessage(message);
-          },
-          onProtocolError: (error) => this.log.warn({ error }, "the control plane sent a message this agent cannot parse"),
-        });
-        await this.onConnected(session);
-        const why = await session.closed;
-        this.session = null;
-        this.log.warn({ why }, "connection to the control plane lost; enforcing the last state meanwhile");
-        await this.writeStatus();
-      } catch (error) {
-        if (error instanceof CredentialRefusedError) {
-          this.log.error(error.message);
-          await this.stop({ kind: "revoked", message: error.message });
-          return;
-        }
-        this.log.warn({ error: (error as Error).message }, "cannot reach the control plane; retrying");
-      }
-      // A session the hub answered worked: the next outage starts from short delays again.
-      if (heard) this.backoff.reset();
-      if (!this.stopping) await this.sleep(this.backoff.next());
-    }
-  }
-
-  private async onConnected(session: HubSession): Promise<void> {
-    if (this.stopping) return session.close();
-    this.session = session;
+  private hello(): HelloMessage {
     this.fetchRequested = -1;
     this.lastContactAt = new Date();
-    this.log.info({ url: this.options.config.url }, "connected to the control plane");
-    session.send({
+    return {
       type: "hello",
       protocolVersion: PROTOCOL_VERSION,
       agentVersion: AGENT_VERSION,
       backend: this.enforcer.backendName,
       ...(this.enforcedDesired ? { appliedRevision: this.enforcedDesired.revision, appliedHash: this.enforcedDesired.hash } : {}),
-    });
-    await this.writeStatus();
+    };
   }
 
   private onMessage(message: HubMessage): void {
@@ -188,7 +158,7 @@ export class AgentRuntime {
         // Coalesced: one fetch per newer revision; the state we get back may be newer still.
         if (message.revision > (this.desired?.revision ?? -1) && message.revision > this.fetchRequested) {
           this.fetchRequested = message.revision;
-          this.session?.send({ type: "fetch", revision: message.revision });
+          this.link.send({ type: "fetch", revision: message.revision });
         }
         return;
       case "ack":
@@ -283,7 +253,7 @@ export class AgentRuntime {
     this.confirmed = { ...previous, rollbackToReport: { fromRevision: pending.revision, reason } };
     await this.reconcile("retry");
     // The link did not carry an ack: start a fresh session, which re-syncs from a snapshot.
-    this.session?.close();
+    this.link.restart();
   }
 
   private async persistConfirmed(): Promise<void> {
@@ -372,9 +342,9 @@ export class AgentRuntime {
   }
 
   private sendReport(): void {
-    if (this.session === null) return;
+    if (!this.link.connected) return;
     const report = this.buildReport();
-    if (!this.session.send(report)) return;
+    if (!this.link.send(report)) return;
     if (report.rolledBack) this.rollbackInFlight = true;
     this.driftToReport = null;
   }
@@ -401,7 +371,7 @@ export class AgentRuntime {
         setSizes: summary?.setSizes ?? {},
         ruleCount: summary?.ruleCount ?? 0,
         unresolved: this.answers.unresolved(desired ? fqdnsOf(desired.state) : []),
-        connected: this.session !== null,
+        connected: this.link.connected,
         lastContactAt: this.lastContactAt?.toISOString() ?? null,
         awaitingConfirmSince: pending ? pending.since.toISOString() : null,
         lastError: this.errors[0] ?? null,
@@ -411,15 +381,5 @@ export class AgentRuntime {
     } catch (error) {
       this.log.warn({ err: error }, "cannot write the status file");
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }
