@@ -2,6 +2,7 @@
 // drive the real binary against a fake API): a real HTTP + WebSocket server on a real port
 // speaking the real protocol, whose behaviour each test controls.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createHash } from "node:crypto";
@@ -28,8 +29,11 @@ export class FakeHub {
     this.state = state;
   }
 
+  /** Set before start() to serve https/wss with this key and certificate. */
+  tls: { key: string; cert: string } | null = null;
+
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? "https" : "http"}://127.0.0.1:${this.port}`;
   }
 
   get hash(): string {
@@ -38,7 +42,8 @@ export class FakeHub {
 
   async start(port = 0): Promise<void> {
     const wss = new WebSocketServer({ noServer: true });
-    const http = createServer((req, res) => this.onHttp(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.onHttp(req, res);
+    const http = this.tls ? createHttpsServer(this.tls, handler) : createServer(handler);
     http.on("upgrade", (req, socket, head) => {
       if (this.refuseWith !== null || req.headers.authorization !== `Bearer ${this.credential}`) {
         this.refusals += 1;
