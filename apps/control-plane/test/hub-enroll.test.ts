@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
 import { ENROLL_PATH } from "@gatehouse/protocol";
 import { sha256Hex } from "../src/hub/credentials.ts";
@@ -84,5 +87,25 @@ describe("enrolling an agent with a one-time token", () => {
     expect((await enroll({ token, hostname: "pbx5", agentVersion: "0.1.0" })).status).toBe(200);
     expect(await old.next("revoked")).toMatchObject({ reason: "this server was enrolled again" });
     await expect(TestAgentClient.connect(hub.url, server.credential)).rejects.toThrow("HTTP 401");
+  });
+
+  it("serves the agent bundle new servers install (cloud-init), or says how to build it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "gatehouse-bundle-"));
+    const bundle = join(dir, "gatehouse-agent.mjs");
+    await writeFile(bundle, "#!/usr/bin/env node\nconsole.log('agent');\n");
+    const withBundle = await startHubUnderTest(testDatabaseKinds()[0] ?? "pglite", { agentBundleFile: bundle });
+    try {
+      const answer = await fetch(`${withBundle.url}/agent/gatehouse-agent.mjs`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("x-content-sha256")).toMatch(/^[0-9a-f]{64}$/);
+      expect(await answer.text()).toContain("console.log('agent')");
+      await rm(bundle);
+      const missing = await fetch(`${withBundle.url}/agent/gatehouse-agent.mjs`);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toContain("pnpm --filter @gatehouse/agent build");
+    } finally {
+      await withBundle.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
