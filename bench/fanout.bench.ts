@@ -120,6 +120,7 @@ class SimulatedAgent {
   changedAt = 0;
   /** When this session was answered (state or ack): the agent is back in sync. */
   syncedAt = 0;
+  syncedBy: "state" | "ack" | null = null;
   private readonly backoff = new Backoff(AGENT_BACKOFF);
   private stopped = false;
 
@@ -140,6 +141,7 @@ class SimulatedAgent {
           onMessage: (message) => {
             if (!answered && (message.type === "state" || message.type === "ack")) {
               answered = true;
+              this.syncedBy = message.type;
               this.syncedAt = performance.now();
               this.backoff.reset();
               this.onSynced(this);
@@ -270,6 +272,7 @@ async function runSize(n: number): Promise<FanoutRow> {
     const upAt = performance.now();
     await waitFor(() => synced >= n, "every agent to reconnect");
     const allBack = Math.max(...agents.map((a) => a.syncedAt));
+    debug(`after the restart: ${agents.filter((a) => a.syncedBy === "ack").length} agents were acked as in sync, ${agents.filter((a) => a.syncedBy === "state").length} got a full state`);
     agents.forEach((a) => a.stop());
     return {
       agents: n,
