@@ -3,7 +3,7 @@
 // (--netns), a DNS server the test runs, and client namespaces probing SIP (TCP 5060) over IPv4
 // and IPv6. Documentation addresses only; the namespaces are created here and deleted after.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -200,6 +200,8 @@ describe.runIf(enabled).each([
     expect(await exited).toBe(0);
     expect(await reachesSip("traveler")).toEqual(BOTH);
     expect(await reachesSip("stranger")).toEqual(NEITHER);
+    const { credential } = JSON.parse(await readFile(join(stateDir, "agent.json"), "utf8")) as { credential: string };
+    expect(agentLog).not.toContain(credential);
     const uninstalled = await runAgentCommand(["--state-dir", stateDir, "uninstall", "--backend", backend, "--netns", pbxNetns]);
     expect(uninstalled, uninstalled.output).toMatchObject({ code: 0 });
     await until("stranger", BOTH);
