@@ -103,6 +103,11 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
       const extension = await factory({ app, sweeper });
       if (extension) extensions.push(extension);
     }
+    // The HTTP server stops accepting first (closer below), then extensions close (the hub ends
+    // its upgraded WebSocket sockets, which server.close() would otherwise wait for forever),
+    // and only then do we wait for the server to be fully closed.
+    let serverClosed: Promise<void> | undefined;
+    closers.push(() => serverClosed);
     closers.push(async () => {
       for (const extension of [...extensions].reverse()) await extension.close?.();
     });
@@ -125,13 +130,10 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
     });
     const port = (server.address() as AddressInfo).port;
     listeningUrl = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    closers.push(() => {
+      serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    });
     if (options.startSweeper !== false) sweeper.start();
     print(`Gatehouse control plane listening on ${listeningUrl} (database: ${describeDatabase(env, database.kind)})`);
 
@@ -154,7 +156,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
   }
 }
 
-/** Closes in reverse order of opening: server, extensions, sweeper, then the database. */
+/** Closes in reverse order of opening: server (stops accepting), extensions, sweeper, then the database. */
 async function closeAll(closers: (() => Promise<void> | void)[], logger: Logger): Promise<void> {
   for (const close of [...closers].reverse()) {
     try {
