@@ -119,7 +119,9 @@ describe("the fleet API (tRPC), scoped to the caller's tenant", () => {
 
     // Revoking the server through the API disconnects its agent at once.
     await admin.servers.revoke.mutate({ serverId: fleet.serverA1 });
-    expect(await agent.next("revoked")).toMatchObject({ reason: "this server was revoked" });
+    // Two paths tell it (the API's disconnect and the hub's credential re-check on the revision
+    // bump); whichever comes first, the agent hears it is revoked and the connection ends.
+    expect((await agent.next("revoked")).reason).toMatch(/revoked/);
     expect(await agent.closed()).toBe(4001);
   });
 });
