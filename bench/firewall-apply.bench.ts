@@ -6,7 +6,10 @@
 //
 // Apply: the backend's apply() (compile + load + read-backs), median of `runs`, on sets of
 // 1,000 / 10,000 / 100,000 IPv4 /32 entries; linear: iptables-restore of one rule per address.
-// Delta: apply() of 500 removals + 500 additions on the 100k list (plus the bare batch command).
+// Delta: apply() of 500 removals + 500 additions on the 10k and 100k lists (plus the bare batch
+// command): with states sharing their address strings; with each state parsed from JSON first,
+// as the agent receives it (new strings: the backend cannot compare by identity); and the first
+// delta after a full apply, which also takes in the members the full apply loaded.
 // Per packet: UDP ping-pong from the client, whose address is the LAST of 100k entries, to a
 // UDP echo on the PBX; every probe uses a new socket (new source port), so each request is a
 // NEW conntrack flow that walks the whole chain. Rounds alternate between the PBXs (no firewall,
@@ -86,16 +89,40 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
+/** The state as the agent holds it after parsing a message: every string a new one. */
+function parsedCopy(state: ResolvedState): ResolvedState {
+  return JSON.parse(JSON.stringify(state)) as ResolvedState;
+}
+
 /** Median time of apply() of the changed list (a delta), putting the list back between runs. */
-async function deltaApply(backend: FirewallBackend, sources: string[], runs: number): Promise<number> {
+async function deltaApply(backend: FirewallBackend, sources: string[], runs: number, parsed: boolean): Promise<number> {
+  const prepare = parsed ? parsedCopy : (state: ResolvedState) => state;
   const times: number[] = [];
   for (let run = 1; run <= runs; run++) {
+    const changed = prepare(stateFor(withChanges(sources, DELTA_CHANGES, run)));
+    const start = performance.now();
+    const summary = await backend.apply(changed);
+    times.push(performance.now() - start);
+    if (summary.mode !== "delta") throw new Error(`expected a delta, got ${summary.mode}`);
+    await backend.apply(prepare(stateFor(sources)));
+  }
+  return median(times);
+}
+
+/**
+ * Median time of the first apply() of the changed list after a full apply: the backend takes in
+ * the members of the full apply then (see AppliedMembers.deferred), once.
+ */
+async function firstDeltaApply(create: () => FirewallBackend, sources: string[], runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const backend = create();
+    await backend.apply(stateFor(sources));
     const changed = stateFor(withChanges(sources, DELTA_CHANGES, run));
     const start = performance.now();
     const summary = await backend.apply(changed);
     times.push(performance.now() - start);
     if (summary.mode !== "delta") throw new Error(`expected a delta, got ${summary.mode}`);
-    await backend.apply(stateFor(sources));
   }
   return median(times);
 }
@@ -228,12 +255,15 @@ export async function main(runs = 3): Promise<void> {
       // A new backend each run: nothing applied before, so every apply() is a full one.
       for (const size of SIZES) times.push(await medianOf(runs, () => create(runner).apply(stateFor(lists.get(size)!))));
       apply.push({ what: kind === "ipset" ? "ipset + iptables, full apply()" : "nftables sets, full apply()", values: times.map(ms) });
-      const backend = create(runner);
       for (const size of DELTA_SIZES) {
         const list = lists.get(size)!;
+        const firstMs = await firstDeltaApply(() => create(runner), list, runs);
+        const backend = create(runner);
         await backend.apply(stateFor(list));
-        const [applyMs, batchMs] = [await deltaApply(backend, list, runs), await deltaCommand(runner, kind, list, runs)];
-        deltas.push({ what: `${kind}, ${size.toLocaleString("en")} entries`, values: [ms(applyMs), ms(batchMs)] });
+        const applyMs = await deltaApply(backend, list, runs, false);
+        const parsedMs = await deltaApply(backend, list, runs, true);
+        const batchMs = await deltaCommand(runner, kind, list, runs);
+        deltas.push({ what: `${kind}, ${size.toLocaleString("en")} entries`, values: [ms(applyMs), ms(parsedMs), ms(firstMs), ms(batchMs)] });
       }
       // The 100k list stays enforced for the per-packet rounds.
     }
@@ -251,8 +281,8 @@ export async function main(runs = 3): Promise<void> {
 
     printTable("Full apply, IPv4 /32 entries (median of runs)", ["", ...SIZES.map((size) => `${size.toLocaleString("en")}`)], apply);
     printTable(
-      `Delta: ${DELTA_CHANGES} changes (500 removed, 500 added). apply() compiles the whole state and diffs it (ipset: also reads both filter tables); the batch is one ipset restore / nft transaction`,
-      ["", "apply() (delta)", "batch alone"],
+      `Delta: ${DELTA_CHANGES} changes (500 removed, 500 added), median of runs. apply() compares the state with the members it kept and loads the changes as one ipset restore / nft transaction ("batch alone"); the first delta after a full apply also takes in the members of that full apply`,
+      ["", "apply() (delta)", "apply(), parsed state", "first after a full", "batch alone"],
       deltas,
     );
     printTable(

@@ -13,7 +13,10 @@ export interface AppliedSummary {
   /** Number of set elements per set name, e.g. { "gh4-sip": 120 }. */
   setSizes: Record<string, number>;
   ruleCount: number;
-  /** sha256 of the compiled ruleset that is now enforced. */
+  /**
+   * sha256 over the enforced rules and a digest of every set's members: equal for equal
+   * rulesets, whether they were loaded whole or reached by deltas.
+   */
   rulesetHash: string;
 }
 

@@ -2,6 +2,6 @@ export type { AppliedSummary, BackendName, BackendOptions, DriftReport, Firewall
 export { CommandError, CommandRunner, type CommandResult, type CommandRunnerOptions, type RunOptions } from "./command-runner.ts";
 export { createBackend, detectBackend, selectBackend, type BackendDetection, type BackendPreference } from "./detect.ts";
 export { DryRunBackend, type DryRunRecord } from "./dry-run-backend.ts";
-export { IptablesBackend } from "./iptables-backend.ts";
+export { IptablesBackend, type IptablesBackendOptions } from "./iptables-backend.ts";
 export { NftablesBackend } from "./nftables-backend.ts";
 export type { FirewallLogger } from "./logger.ts";

@@ -17,6 +17,7 @@ describe.runIf(enabled)("the iptables backend keeps a PBX closed to all but its 
   let backend: IptablesBackend;
   let traveler: string[];
   let stranger: string[];
+  let fullHash: string;
   const inPbx = (command: string, ...args: string[]) => lab.exec("pbx", command, args);
 
   beforeAll(async () => {
@@ -33,6 +34,7 @@ describe.runIf(enabled)("the iptables backend keeps a PBX closed to all but its 
     const summary = await backend.apply(pbxState(traveler));
     expect(summary).toMatchObject({ backend: "iptables", mode: "full" });
     expect(summary.setSizes).toMatchObject({ "gh4-sip": 2, "gh6-sip": 1 });
+    fullHash = summary.rulesetHash;
     expect(await reaches(lab, "traveler", SIP_PORT)).toEqual(BOTH);
     expect(await reaches(lab, "traveler", SSH_PORT)).toEqual(NEITHER);
     expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
@@ -46,6 +48,79 @@ describe.runIf(enabled)("the iptables backend keeps a PBX closed to all but its 
     expect((await backend.apply(pbxState(traveler))).mode).toBe("delta");
     expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
     expect(await reaches(lab, "traveler", SIP_PORT)).toEqual(BOTH);
+  });
+
+  it("reports the same ruleset hash after a round of deltas as after loading the list whole", async () => {
+    await backend.apply(pbxState([...traveler, ...stranger]));
+    const back = await backend.apply(pbxState(traveler));
+    expect(back.mode).toBe("delta");
+    expect(back.rulesetHash).toBe(fullHash);
+  });
+
+  it("replaces everything, not just members, when the rules change too", async () => {
+    expect((await backend.apply(withOtherRules(pbxState([...traveler, ...stranger])))).mode).toBe("full");
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(BOTH);
+    expect((await backend.apply(pbxState(traveler))).mode).toBe("full");
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
+  });
+
+  it("does not list the filter tables again for a delta right after it saw them", async () => {
+    const listings: string[] = [];
+    runner.sabotage = (command, options) => {
+      if (command === "iptables" || command === "ip6tables") listings.push(command);
+      return options;
+    };
+    expect((await backend.apply(pbxState([...traveler, ...stranger]))).mode).toBe("delta");
+    expect((await backend.apply(pbxState(traveler))).mode).toBe("delta");
+    runner.sabotage = null;
+    expect(listings).toEqual([]);
+  });
+
+  it("finds a flushed chain on a delta once it no longer trusts what it saw, and replaces everything", async () => {
+    const wary = new IptablesBackend({ runner, chainsTrustedForMs: 0 });
+    expect((await wary.apply(pbxState(traveler))).mode).toBe("full");
+    expect((await wary.apply(pbxState([...traveler, ...stranger]))).mode).toBe("delta");
+    await inPbx("iptables", "-F", "GATEHOUSE");
+    expect((await wary.apply(pbxState(traveler))).mode).toBe("full");
+    expect(await wary.verify(pbxState(traveler))).toEqual({ intact: true, problems: [] });
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
+    // The suite's backend last applied this same state; its members still match the live sets.
+    expect((await backend.apply(pbxState(traveler))).mode).toBe("delta");
+  });
+
+  it("replaces everything when a set delta fails, and goes on with deltas after", async () => {
+    runner.sabotage = (command, options) => (command === "ipset" && /^(add|del) /.test(options.input ?? "") ? "fail" : options);
+    expect((await backend.apply(pbxState([...traveler, ...stranger]))).mode).toBe("full");
+    runner.sabotage = null;
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(BOTH);
+    expect((await backend.apply(pbxState(traveler))).mode).toBe("delta");
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
+  });
+
+  it("restores the previous members when a failed delta is followed by a full apply that fails half-way", async () => {
+    let ip6Failed = false;
+    runner.sabotage = (command, options) => {
+      if (command === "ipset" && /^(add|del) /.test(options.input ?? "")) return "fail";
+      if (command !== "ip6tables-restore" || ip6Failed) return options;
+      ip6Failed = true;
+      return "fail";
+    };
+    await expect(backend.apply(pbxState([...traveler, ...stranger]))).rejects.toThrow(/sabotaged: ip6tables-restore/);
+    runner.sabotage = null;
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
+    expect(await reaches(lab, "traveler", SIP_PORT)).toEqual(BOTH);
+    expect(await backend.verify(pbxState(traveler))).toEqual({ intact: true, problems: [] });
+    expect((await backend.apply(pbxState(traveler))).mode).toBe("full");
+  });
+
+  it("does not build a delta on sets someone changed by hand: the next apply replaces them", async () => {
+    await inPbx("ipset", "add", "gh4-sip", stranger[0]!);
+    expect((await backend.verify(pbxState(traveler))).problems).toEqual([`set gh4-sip differs: 1 unexpected (${stranger[0]})`]);
+    // One more grant would be a delta, but the live set is not what the delta would start from.
+    expect((await backend.apply(pbxState([...traveler, "203.0.113.77"]))).mode).toBe("full");
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
+    expect((await backend.apply(pbxState(traveler))).mode).toBe("delta");
+    expect(await backend.verify(pbxState(traveler))).toEqual({ intact: true, problems: [] });
   });
 
   it("reports a flushed chain and repairs it with a full apply", async () => {

@@ -7,18 +7,28 @@
 //      first, in one transaction. If it fails after step 1, the previous sets and rules are
 //      re-applied, so what was enforced before stays enforced. Nothing is ever flushed on error.
 //   3. Sets no longer referenced are destroyed (best effort).
-// A delta (same rules, other members) is one `ipset restore` of add/del lines.
+// A delta (same rules, other members) is one `ipset restore` of add/del lines, computed from the
+// members kept since the last apply (AppliedMembers): its cost follows the size of the change,
+// not of the list.
 import {
+  AppliedMembers,
   beforeCommit,
   compileIpsetDelta,
   compileIptables,
+  compileIptablesRules,
   deltaSize,
-  diffSets,
   inputJumpRemoval,
   inputJumpRepair,
+  IPSET_MAXELEM,
+  ipsetDeltaOf,
+  ipsetName,
   IPTABLES_CHAIN,
+  planFirewall,
+  planRules,
+  renderIpsetRestore,
   type IpFamily,
-  type IptablesRuleset,
+  type IptablesRules,
+  type MembersStep,
   type ResolvedState,
 } from "@gatehouse/core";
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
@@ -30,12 +40,35 @@ import { IPTABLES_RESTORE, XTABLES_WAIT, listIpsetNames, readFilterTable, readIp
 
 const FAMILIES: readonly IpFamily[] = [4, 6];
 
-function rulesFor(ruleset: IptablesRuleset, family: IpFamily): string {
-  return family === 4 ? ruleset.iptablesV4 : ruleset.iptablesV6;
+/**
+ * How long a delta trusts chain GATEHOUSE and the INPUT jump without listing both filter tables
+ * again, after an apply or a check saw them intact. Skipping the listing weakens nothing: a
+ * delta never touches rules, someone may flush them a moment after any listing anyway, and the
+ * agent's drift check (verify(), every 30 s by default) finds and repairs that either way. The
+ * listing on a delta only finds such drift sooner; within a burst of deltas (travelers, DNS
+ * answers, expiries) once is enough.
+ */
+const CHAINS_TRUSTED_FOR_MS = 5_000;
+
+export interface IptablesBackendOptions extends BackendOptions {
+  /** Override CHAINS_TRUSTED_FOR_MS (0: every delta lists the filter tables). */
+  chainsTrustedForMs?: number;
 }
 
-function rulesetHash(ruleset: IptablesRuleset): string {
-  return sha256Hex([ruleset.ipsetRestore, ruleset.iptablesV4, ruleset.iptablesV6].join("\n"));
+/** What this backend last applied: the rules, and the members kept up to date by each delta. */
+interface Applied {
+  rules: IptablesRules;
+  members: AppliedMembers;
+}
+
+function rulesFor(rules: IptablesRules, family: IpFamily): string {
+  return family === 4 ? rules.iptablesV4 : rules.iptablesV6;
+}
+
+/** Equal for equal rules and members, however they were applied (full or a chain of deltas). */
+function rulesetHash(applied: Applied): string {
+  const sets = applied.members.summaries().map((set) => [ipsetName(set.group, set.family), set.members, set.digest]);
+  return sha256Hex(JSON.stringify(["iptables", applied.rules.rulesKey, sets]));
 }
 
 /** What is wrong with our chain and jump in one family's filter table. */
@@ -54,14 +87,18 @@ export class IptablesBackend implements FirewallBackend {
   readonly name = "iptables" as const;
   private readonly runner: CommandRunner;
   private readonly logger: FirewallLogger;
-  private applied: IptablesRuleset | null = null;
+  private readonly chainsTrustedForMs: number;
+  private applied: Applied | null = null;
   /** Set by verify() when the live firewall differs: the next apply is a full one. */
   private driftFound = false;
+  /** When an apply or a listing last saw our chains and jumps as applied (performance.now()). */
+  private chainsSeenIntactAt = Number.NEGATIVE_INFINITY;
   private readonly serial = new OneAtATime();
 
-  constructor(options: BackendOptions = {}) {
+  constructor(options: IptablesBackendOptions = {}) {
     this.runner = options.runner ?? new CommandRunner();
     this.logger = options.logger ?? silentLogger;
+    this.chainsTrustedForMs = options.chainsTrustedForMs ?? CHAINS_TRUSTED_FOR_MS;
   }
 
   apply(state: ResolvedState): Promise<AppliedSummary> {
@@ -77,14 +114,20 @@ export class IptablesBackend implements FirewallBackend {
   }
 
   private async applyNow(state: ResolvedState): Promise<AppliedSummary> {
-    const next = compileIptables(state);
+    const plan = planRules(state);
+    const rules = compileIptablesRules(plan);
     const previous = this.applied;
-    if (previous !== null && !this.driftFound && previous.rulesKey === next.rulesKey && (await this.applyDelta(previous, next))) {
-      this.applied = next;
-      return this.summary(next, "delta");
+    if (previous !== null && !this.driftFound && previous.rules.rulesKey === rules.rulesKey) {
+      const step = previous.members.advance(state);
+      if (await this.applyDelta(previous, step)) return this.summary(previous, "delta");
+      previous.members.undo(step);
     }
+    // Refuses what cannot be loaded (an address that is not one, a set over its limit) before any change.
+    const planned = planFirewall(state);
+    const script = renderIpsetRestore(planned.groups);
+    const next: Applied = { rules, members: AppliedMembers.deferred(planned) };
     try {
-      await this.applyFull(next, previous);
+      await this.applyFull(next, script, previous);
     } catch (error) {
       // A partial delta or a failed roll-back may have left sets other than `previous`.
       this.driftFound = true;
@@ -101,6 +144,7 @@ export class IptablesBackend implements FirewallBackend {
     for (const family of FAMILIES) {
       problems.push(...chainProblems(await readFilterTable(this.runner, family), expected.ruleTags[family], family));
     }
+    if (problems.length === 0 && this.applied?.rules.rulesKey === expected.rulesKey) this.chainsSeenIntactAt = performance.now();
     problems.push(...setDriftProblems(expected.sets, await readIpsets(this.runner)));
     if (problems.length > 0) this.driftFound = true;
     return { intact: problems.length === 0, problems };
@@ -118,16 +162,21 @@ export class IptablesBackend implements FirewallBackend {
     this.logger.info({ backend: this.name, where: this.runner.where }, "removed Gatehouse chains and sets");
   }
 
-  /** Returns false when a full apply is needed instead (drifted rules, or the batch failed). */
-  private async applyDelta(previous: IptablesRuleset, next: IptablesRuleset): Promise<boolean> {
-    for (const family of FAMILIES) {
-      const problems = chainProblems(await readFilterTable(this.runner, family), next.ruleTags[family], family);
-      if (problems.length > 0) {
-        this.logger.warn({ backend: this.name, problems }, "live rules drifted; replacing everything");
-        return false;
-      }
-    }
-    const delta = diffSets(previous.sets, next.sets);
+  /**
+   * The step's member changes as one `ipset restore`, while (unless trusted, see
+   * CHAINS_TRUSTED_FOR_MS) both filter tables are listed. Returns false when a full apply is
+   * needed instead: drifted rules, a set over its size limit, or a failed batch. The batch only
+   * adds and removes members, so running it before the listing's verdict is in is harmless:
+   * after drift the full apply replaces everything anyway.
+   */
+  private async applyDelta(previous: Applied, step: MembersStep): Promise<boolean> {
+    if (previous.members.summaries().some((set) => set.members > IPSET_MAXELEM)) return false;
+    const [chainsIntact, batchApplied] = await Promise.all([this.chainsIntact(previous.rules), this.applyBatch(step)]);
+    return chainsIntact && batchApplied;
+  }
+
+  private async applyBatch(step: MembersStep): Promise<boolean> {
+    const delta = ipsetDeltaOf(step.changes);
     const script = compileIpsetDelta(delta);
     if (script === "") return true;
     try {
@@ -140,34 +189,53 @@ export class IptablesBackend implements FirewallBackend {
     }
   }
 
-  private async applyFull(next: IptablesRuleset, previous: IptablesRuleset | null): Promise<void> {
-    await this.destroyTemporarySets();
-    await this.runner.run("ipset", ["restore"], { input: next.ipsetRestore });
+  /** Whether chain GATEHOUSE and the INPUT jump are as applied, in both families. */
+  private async chainsIntact(rules: IptablesRules): Promise<boolean> {
+    if (performance.now() - this.chainsSeenIntactAt < this.chainsTrustedForMs) return true;
     try {
-      for (const family of FAMILIES) await this.applyChain(next, family);
+      const tables = await Promise.all(FAMILIES.map((family) => readFilterTable(this.runner, family)));
+      const problems = FAMILIES.flatMap((family, index) => chainProblems(tables[index]!, rules.ruleTags[family], family));
+      if (problems.length === 0) {
+        this.chainsSeenIntactAt = performance.now();
+        return true;
+      }
+      this.logger.warn({ backend: this.name, problems }, "live rules drifted; replacing everything");
+    } catch (error) {
+      this.logger.warn({ backend: this.name, error: String(error) }, "could not list the live rules; replacing everything");
+    }
+    return false;
+  }
+
+  /** `script` replaces every set with the members of `next`. */
+  private async applyFull(next: Applied, script: string, previous: Applied | null): Promise<void> {
+    const existing = await this.destroyTemporarySets();
+    await this.runner.run("ipset", ["restore"], { input: script });
+    try {
+      for (const family of FAMILIES) await this.applyChain(next.rules, family);
     } catch (error) {
       if (previous !== null) await this.rollBack(previous, error);
       throw error;
     }
-    await this.destroyStaleSets(next);
+    this.chainsSeenIntactAt = performance.now();
+    await this.destroyStaleSets(existing, next.rules);
     this.logger.info({ backend: this.name, where: this.runner.where, hash: rulesetHash(next) }, "applied full ruleset");
   }
 
   /** Our chain plus the INPUT jump repair, one transaction per family. */
-  private async applyChain(ruleset: IptablesRuleset, family: IpFamily): Promise<void> {
+  private async applyChain(rules: IptablesRules, family: IpFamily): Promise<void> {
     const live = await readFilterTable(this.runner, family);
-    await this.restoreRules(family, beforeCommit(rulesFor(ruleset, family), inputJumpRepair(live.inputListing)));
+    await this.restoreRules(family, beforeCommit(rulesFor(rules, family), inputJumpRepair(live.inputListing)));
   }
 
   private async restoreRules(family: IpFamily, input: string): Promise<void> {
     await this.runner.run(IPTABLES_RESTORE[family], [...XTABLES_WAIT, "--noflush"], { input });
   }
 
-  private async rollBack(previous: IptablesRuleset, cause: unknown): Promise<void> {
+  private async rollBack(previous: Applied, cause: unknown): Promise<void> {
     this.logger.warn({ backend: this.name, error: String(cause) }, "apply failed after the sets were swapped; restoring the previous ruleset");
     try {
-      await this.runner.run("ipset", ["restore"], { input: previous.ipsetRestore });
-      for (const family of FAMILIES) await this.applyChain(previous, family);
+      await this.runner.run("ipset", ["restore"], { input: renderIpsetRestore(previous.members.sourceGroups()) });
+      for (const family of FAMILIES) await this.applyChain(previous.rules, family);
     } catch (error) {
       this.logger.warn({ backend: this.name, error: String(error) }, "restoring the previous ruleset failed too");
     }
@@ -176,26 +244,32 @@ export class IptablesBackend implements FirewallBackend {
   /**
    * Temporaries left by an interrupted apply (or made by hand) are never referenced by a rule.
    * One created with other parameters would make `create -exist` fail on every apply after.
+   * Returns the other sets found.
    */
-  private async destroyTemporarySets(): Promise<void> {
-    for (const name of await listIpsetNames(this.runner)) {
+  private async destroyTemporarySets(): Promise<string[]> {
+    const names = await listIpsetNames(this.runner);
+    for (const name of names) {
       if (name.endsWith(".new")) await this.runner.succeeds("ipset", ["destroy", name]);
     }
+    return names.filter((name) => !name.endsWith(".new"));
   }
 
-  /** Sets of services no longer served, and temporaries left by an interrupted apply. */
-  private async destroyStaleSets(next: IptablesRuleset): Promise<void> {
-    const stale = (await listIpsetNames(this.runner)).filter((name) => !(name in next.sets));
-    for (const name of stale) {
+  /**
+   * Sets of services no longer served. From the listing taken before the apply: only this agent
+   * makes Gatehouse sets, and the ones it just made are all in use.
+   */
+  private async destroyStaleSets(existing: string[], rules: IptablesRules): Promise<void> {
+    const inUse = new Set(rules.setNames);
+    for (const name of existing.filter((name) => !inUse.has(name))) {
       if (!(await this.runner.succeeds("ipset", ["destroy", name]))) {
         this.logger.warn({ backend: this.name, set: name }, "could not destroy an unused set (still referenced?)");
       }
     }
   }
 
-  private summary(ruleset: IptablesRuleset, mode: AppliedSummary["mode"]): AppliedSummary {
-    const setSizes = Object.fromEntries(Object.entries(ruleset.sets).map(([name, members]) => [name, members.length]));
-    const ruleCount = ruleset.ruleTags[4].length + ruleset.ruleTags[6].length;
-    return { backend: this.name, mode, setSizes, ruleCount, rulesetHash: rulesetHash(ruleset) };
+  private summary(applied: Applied, mode: AppliedSummary["mode"]): AppliedSummary {
+    const setSizes = Object.fromEntries(applied.members.summaries().map((set) => [ipsetName(set.group, set.family), set.members]));
+    const ruleCount = applied.rules.ruleTags[4].length + applied.rules.ruleTags[6].length;
+    return { backend: this.name, mode, setSizes, ruleCount, rulesetHash: rulesetHash(applied) };
   }
 }

@@ -13,6 +13,7 @@ describe.runIf(enabled)("the nftables backend keeps a PBX closed to all but its 
   let backend: NftablesBackend;
   let traveler: string[];
   let stranger: string[];
+  let fullHash: string;
   const inPbx = (command: string, ...args: string[]) => lab.exec("pbx", command, args);
 
   beforeAll(async () => {
@@ -29,6 +30,7 @@ describe.runIf(enabled)("the nftables backend keeps a PBX closed to all but its 
     const summary = await backend.apply(pbxState(traveler));
     expect(summary).toMatchObject({ backend: "nftables", mode: "full" });
     expect(summary.setSizes).toMatchObject({ "gh4-sip": 1, "gh4-sip.net": 1, "gh6-sip": 1 });
+    fullHash = summary.rulesetHash;
     expect(await reaches(lab, "traveler", SIP_PORT)).toEqual(BOTH);
     expect(await reaches(lab, "traveler", SSH_PORT)).toEqual(NEITHER);
     expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
@@ -42,6 +44,29 @@ describe.runIf(enabled)("the nftables backend keeps a PBX closed to all but its 
     expect((await backend.apply(pbxState(traveler))).mode).toBe("delta");
     expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
     expect(await reaches(lab, "traveler", SIP_PORT)).toEqual(BOTH);
+  });
+
+  it("reports the same ruleset hash after a round of deltas as after loading the list whole", async () => {
+    await backend.apply(pbxState([...traveler, ...stranger]));
+    const back = await backend.apply(pbxState(traveler));
+    expect(back.mode).toBe("delta");
+    expect(back.rulesetHash).toBe(fullHash);
+  });
+
+  it("replaces the table, not just members, when the rules change too", async () => {
+    expect((await backend.apply(withOtherRules(pbxState([...traveler, ...stranger])))).mode).toBe("full");
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(BOTH);
+    expect((await backend.apply(pbxState(traveler))).mode).toBe("full");
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
+  });
+
+  it("does not build a delta on sets someone changed by hand: the next apply replaces the table", async () => {
+    await inPbx("nft", "add", "element", "inet", "gatehouse", "gh4-sip", `{ ${stranger[0]} }`);
+    expect((await backend.verify(pbxState(traveler))).problems).toEqual([`set gh4-sip differs: 1 unexpected (${stranger[0]})`]);
+    expect((await backend.apply(pbxState([...traveler, "203.0.113.77"]))).mode).toBe("full");
+    expect(await reaches(lab, "stranger", SIP_PORT)).toEqual(NEITHER);
+    expect((await backend.apply(pbxState(traveler))).mode).toBe("delta");
+    expect(await backend.verify(pbxState(traveler))).toEqual({ intact: true, problems: [] });
   });
 
   it("replaces the table when a delta cannot apply because a member already vanished", async () => {

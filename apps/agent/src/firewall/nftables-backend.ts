@@ -3,16 +3,26 @@
 // members) is one transaction of element additions and removals; if it fails (an element
 // vanished, the table was deleted) a full replace follows. Listing a chain makes nft read every
 // set element (0.4 s at 100k), so a delta does not re-read the rules first: verify() is what
-// notices drift, and it makes the next apply a full one.
+// notices drift, and it makes the next apply a full one. The delta is computed from the members
+// kept since the last apply (AppliedMembers): its cost follows the size of the change, not of the list.
 import {
+  AppliedMembers,
   compileNftDelta,
+  compileNftRules,
   compileNftRuleset,
   deltaSize,
-  diffSets,
   NFT_CHAIN,
   NFT_FAMILY,
   NFT_TABLE,
-  type NftRuleset,
+  nftDeltaOf,
+  nftHostSetName,
+  nftNetworkSetName,
+  planFirewall,
+  planRules,
+  renderNftScript,
+  type GroupSummary,
+  type MembersStep,
+  type NftRules,
   type ResolvedState,
 } from "@gatehouse/core";
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
@@ -22,11 +32,31 @@ import { sha256Hex, silentLogger, type FirewallLogger } from "./logger.ts";
 import { NO_SUCH_TABLE, readNftTable } from "./nft-live.ts";
 import { ruleDriftProblems, setDriftProblems } from "./set-drift.ts";
 
+/** What this backend last applied: the rules, and the members kept up to date by each delta. */
+interface Applied {
+  rules: NftRules;
+  members: AppliedMembers;
+}
+
+/** Each source group and family is two nft sets: addresses, and networks. */
+function nftSetSizes(set: GroupSummary): Array<[string, number]> {
+  return [
+    [nftHostSetName(set.group, set.family), set.hosts],
+    [nftNetworkSetName(set.group, set.family), set.members - set.hosts],
+  ];
+}
+
+/** Equal for equal rules and members, however they were applied (full or a chain of deltas). */
+function rulesetHash(applied: Applied): string {
+  const sets = applied.members.summaries().map((set) => [nftHostSetName(set.group, set.family), set.members, set.hosts, set.digest]);
+  return sha256Hex(JSON.stringify(["nftables", applied.rules.rulesKey, sets]));
+}
+
 export class NftablesBackend implements FirewallBackend {
   readonly name = "nftables" as const;
   private readonly runner: CommandRunner;
   private readonly logger: FirewallLogger;
-  private applied: NftRuleset | null = null;
+  private applied: Applied | null = null;
   private driftFound = false;
   private readonly serial = new OneAtATime();
 
@@ -48,16 +78,20 @@ export class NftablesBackend implements FirewallBackend {
   }
 
   private async applyNow(state: ResolvedState): Promise<AppliedSummary> {
-    const next = compileNftRuleset(state);
+    const plan = planRules(state);
+    const rules = compileNftRules(plan);
     const previous = this.applied;
-    if (previous !== null && !this.driftFound && previous.rulesKey === next.rulesKey && (await this.applyDelta(previous, next))) {
-      this.applied = next;
-      return this.summary(next, "delta");
+    if (previous !== null && !this.driftFound && previous.rules.rulesKey === rules.rulesKey) {
+      const step = previous.members.advance(state);
+      if (await this.applyDelta(step)) return this.summary(previous, "delta");
+      previous.members.undo(step);
     }
-    await this.runner.run("nft", ["-f", "-"], { input: next.script });
+    const planned = planFirewall(state);
+    await this.runner.run("nft", ["-f", "-"], { input: renderNftScript(rules, planned.groups) });
+    const next: Applied = { rules, members: AppliedMembers.deferred(planned) };
     this.applied = next;
     this.driftFound = false;
-    this.logger.info({ backend: this.name, where: this.runner.where, hash: sha256Hex(next.script) }, "applied full ruleset");
+    this.logger.info({ backend: this.name, where: this.runner.where, hash: rulesetHash(next) }, "applied full ruleset");
     return this.summary(next, "full");
   }
 
@@ -85,9 +119,9 @@ export class NftablesBackend implements FirewallBackend {
     this.logger.info({ backend: this.name, where: this.runner.where }, "removed table inet gatehouse");
   }
 
-  /** Returns false when a full replace is needed instead. */
-  private async applyDelta(previous: NftRuleset, next: NftRuleset): Promise<boolean> {
-    const delta = diffSets(previous.sets, next.sets);
+  /** Returns false when a full replace is needed instead (the transaction failed: nothing changed). */
+  private async applyDelta(step: MembersStep): Promise<boolean> {
+    const delta = nftDeltaOf(step.changes);
     const script = compileNftDelta(delta);
     if (script === "") return true;
     try {
@@ -100,8 +134,8 @@ export class NftablesBackend implements FirewallBackend {
     }
   }
 
-  private summary(ruleset: NftRuleset, mode: AppliedSummary["mode"]): AppliedSummary {
-    const setSizes = Object.fromEntries(Object.entries(ruleset.sets).map(([name, members]) => [name, members.length]));
-    return { backend: this.name, mode, setSizes, ruleCount: ruleset.ruleTags.length, rulesetHash: sha256Hex(ruleset.script) };
+  private summary(applied: Applied, mode: AppliedSummary["mode"]): AppliedSummary {
+    const setSizes = Object.fromEntries(applied.members.summaries().flatMap(nftSetSizes));
+    return { backend: this.name, mode, setSizes, ruleCount: applied.rules.ruleTags.length, rulesetHash: rulesetHash(applied) };
   }
 }

@@ -4,7 +4,7 @@
 // it depends on what else is in INPUT, so the backend adds it (see input-jump.ts).
 import type { PortRange, Protocol, ResolvedState } from "../model.ts";
 import type { Family } from "./members.ts";
-import { EVERYTHING_GROUPS, FAMILIES, planFirewall, type FirewallPlan, type SourceGroup } from "./plan.ts";
+import { EVERYTHING_GROUPS, FAMILIES, planFirewall, type FirewallPlan, type RulesPlan, type SourceGroup } from "./plan.ts";
 import { ruleTag, sha256Hex } from "./rule-tag.ts";
 
 export const IPTABLES_CHAIN = "GATEHOUSE";
@@ -17,16 +17,22 @@ const MULTIPORT_SLOTS = 15;
 /** IPv6 neighbour discovery (RFC 4861): router solicitation/advertisement, neighbour solicitation/advertisement. */
 const NEIGHBOUR_DISCOVERY_TYPES = [133, 134, 135, 136];
 
-export interface IptablesRuleset {
-  ipsetRestore: string;
+/** Everything but the set members: chain GATEHOUSE per family and the sets it matches. */
+export interface IptablesRules {
   iptablesV4: string;
   iptablesV6: string;
-  /** Members per ipset name, e.g. { "gh4-sip": ["198.51.100.7", "203.0.113.0/24"] }. */
-  sets: Record<string, string[]>;
+  /** The ipsets the rules match, one per source group and family. */
+  setNames: string[];
   /** Expected rule tags of chain GATEHOUSE, in order, per family (what verify() compares). */
   ruleTags: Record<Family, string[]>;
   /** Same key = same rules and set names; only set members may differ (a delta suffices). */
   rulesKey: string;
+}
+
+export interface IptablesRuleset extends IptablesRules {
+  ipsetRestore: string;
+  /** Members per ipset name, e.g. { "gh4-sip": ["198.51.100.7", "203.0.113.0/24"] }. */
+  sets: Record<string, string[]>;
 }
 
 export function ipsetName(group: string, family: Family): string {
@@ -77,7 +83,7 @@ interface Rule {
   target: "ACCEPT" | "DROP";
 }
 
-function chainRules(plan: FirewallPlan, family: Family): Rule[] {
+function chainRules(plan: RulesPlan, family: Family): Rule[] {
   const accept = (match: string): Rule => ({ match, target: "ACCEPT" });
   const rules: Rule[] = [accept("-i lo"), accept("-m conntrack --ctstate RELATED,ESTABLISHED")];
   if (family === 6) {
@@ -105,7 +111,7 @@ function chainRules(plan: FirewallPlan, family: Family): Rule[] {
   return rules;
 }
 
-function renderChain(plan: FirewallPlan, family: Family): { text: string; tags: string[] } {
+function renderChain(plan: RulesPlan, family: Family): { text: string; tags: string[] } {
   const tags: string[] = [];
   const lines = chainRules(plan, family).map((rule) => {
     const body = [rule.match, `-j ${rule.target}`].filter(Boolean).join(" ");
@@ -135,7 +141,8 @@ function ipsetFamily(family: Family): string {
   return family === 4 ? "inet" : "inet6";
 }
 
-function renderIpsetRestore(groups: SourceGroup[]): string {
+/** The `ipset restore` input that replaces every set of `groups` by a fully loaded copy. */
+export function renderIpsetRestore(groups: SourceGroup[]): string {
   const lines = [
     "# Gatehouse sets (generated). Load with `ipset restore`. Each live set is replaced by swapping",
     "# in a fully loaded copy, so no live set is ever empty or half loaded; if loading fails before",
@@ -160,19 +167,23 @@ function renderIpsetRestore(groups: SourceGroup[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function compileIptablesPlan(plan: FirewallPlan): IptablesRuleset {
-  const [v4, v6] = FAMILIES.map((family) => renderChain(plan, family)) as [ReturnType<typeof renderChain>, ReturnType<typeof renderChain>];
-  const sets: Record<string, string[]> = {};
-  for (const { group, family, members } of plan.groups) sets[ipsetName(group, family)] = members;
-  const rulesKey = sha256Hex(JSON.stringify([v4.text, v6.text, Object.keys(sets)]));
+/** The rules alone: microseconds, so every apply can tell a member change from a rules change. */
+export function compileIptablesRules(rules: RulesPlan): IptablesRules {
+  const [v4, v6] = FAMILIES.map((family) => renderChain(rules, family)) as [ReturnType<typeof renderChain>, ReturnType<typeof renderChain>];
+  const setNames = rules.groupNames.flatMap((group) => FAMILIES.map((family) => ipsetName(group, family)));
   return {
-    ipsetRestore: renderIpsetRestore(plan.groups),
     iptablesV4: v4.text,
     iptablesV6: v6.text,
-    sets,
+    setNames,
     ruleTags: { 4: v4.tags, 6: v6.tags },
-    rulesKey,
+    rulesKey: sha256Hex(JSON.stringify([v4.text, v6.text, setNames])),
   };
+}
+
+export function compileIptablesPlan(plan: FirewallPlan): IptablesRuleset {
+  const sets: Record<string, string[]> = {};
+  for (const { group, family, members } of plan.groups) sets[ipsetName(group, family)] = members;
+  return { ...compileIptablesRules(plan), ipsetRestore: renderIpsetRestore(plan.groups), sets };
 }
 
 export function compileIptables(state: ResolvedState): IptablesRuleset {

@@ -8,7 +8,7 @@ import ipaddr from "ipaddr.js";
 export type Family = 4 | 6;
 
 /** IPv4 bounds as numbers (fast to sort: 100k members per set), IPv6 bounds as bigints. */
-type Network =
+export type Network =
   | { family: 4; start: number; end: number; prefix: number; text: string }
   | { family: 6; start: bigint; end: bigint; prefix: number; text: string };
 
@@ -65,8 +65,8 @@ function ipv4SortKey(source: string): number {
   const slash = source.indexOf("/");
   const value = ipv4Value(slash < 0 ? source : source.slice(0, slash));
   if (value < 0) return -1;
-  const prefixText = slash < 0 ? "32" : source.slice(slash + 1);
-  const prefix = PREFIX.test(prefixText) ? Number(prefixText) : 0;
+  const prefixText = slash < 0 ? "" : source.slice(slash + 1);
+  const prefix = slash < 0 ? 32 : PREFIX.test(prefixText) ? Number(prefixText) : 0;
   if (prefix < 1 || prefix > 32) return -1;
   const size = 2 ** (32 - prefix);
   return (value - (value % size)) * 64 + prefix;
@@ -99,6 +99,11 @@ function parseIpv6(source: string, addressText: string, prefixText: string | und
 
 /** Parses a canonical address or CIDR (the resolver's output). Throws on anything else. */
 export function parseNetwork(source: string): Network {
+  if (source.indexOf("/") < 0) {
+    // The usual source, a single IPv4 address: a dotted quad ipv4Value accepts is canonical.
+    const value = ipv4Value(source);
+    if (value >= 0) return { family: 4, start: value, end: value, prefix: 32, text: source };
+  }
   const [addressText = "", prefixText, extra] = source.split("/");
   if (extra !== undefined) throw invalid(source);
   return parseIpv4(source, addressText, prefixText) ?? parseIpv6(source, addressText, prefixText);

@@ -8,7 +8,7 @@
 // 1,000-element delta in milliseconds; travelers and trunks are mostly single addresses.
 import type { PortRange, ResolvedState } from "../model.ts";
 import { isHostMember, type Family } from "./members.ts";
-import { EVERYTHING_GROUPS, FAMILIES, planFirewall, type FirewallPlan } from "./plan.ts";
+import { EVERYTHING_GROUPS, FAMILIES, planFirewall, type FirewallPlan, type RulesPlan, type SourceGroup } from "./plan.ts";
 import { ruleTag, sha256Hex } from "./rule-tag.ts";
 
 export const NFT_TABLE = "gatehouse";
@@ -23,14 +23,20 @@ export const NFT_CHAIN = "input";
  */
 export const NFT_PRIORITY = "filter - 10";
 
-export interface NftRuleset {
-  script: string;
-  /** Members per nft set name: hosts in "gh4-sip", networks in "gh4-sip.net". */
-  sets: Record<string, string[]>;
+/** Everything but the set members: the chain's rules and the sets they match. */
+export interface NftRules {
+  /** Rules of chain input, in order, without their tag comments. */
+  chainRules: string[];
   /** Expected rule tags of chain input, in order. */
   ruleTags: string[];
   /** Same key = same rules and set names; only set members may differ (a delta suffices). */
   rulesKey: string;
+}
+
+export interface NftRuleset extends NftRules {
+  script: string;
+  /** Members per nft set name: hosts in "gh4-sip", networks in "gh4-sip.net". */
+  sets: Record<string, string[]>;
 }
 
 export function nftHostSetName(group: string, family: Family): string {
@@ -48,8 +54,8 @@ interface NftSet {
   members: string[];
 }
 
-function nftSets(plan: FirewallPlan): NftSet[] {
-  return plan.groups.flatMap(({ group, family, members }) => [
+function nftSets(groups: SourceGroup[]): NftSet[] {
+  return groups.flatMap(({ group, family, members }) => [
     { name: nftHostSetName(group, family), family, interval: false, members: members.filter(isHostMember) },
     { name: nftNetworkSetName(group, family), family, interval: true, members: members.filter((m) => !isHostMember(m)) },
   ]);
@@ -66,7 +72,7 @@ function sourceMatches(group: string, family: Family): string[] {
   return [`${address} @${nftHostSetName(group, family)}`, `${address} @${nftNetworkSetName(group, family)}`];
 }
 
-function chainRules(plan: FirewallPlan): string[] {
+function chainRules(plan: RulesPlan): string[] {
   const rules = [
     `iif "lo" accept`,
     "ct state established,related accept",
@@ -119,18 +125,24 @@ function renderScript(sets: NftSet[], rules: string[], tags: string[], withMembe
   ].join("\n");
 }
 
+/** The rules alone: microseconds, so every apply can tell a member change from a rules change. */
+export function compileNftRules(plan: RulesPlan): NftRules {
+  const chain = chainRules(plan);
+  const ruleTags = chain.map((rule) => ruleTag("nft", rule));
+  const declared = nftSets(plan.groupNames.flatMap((group) => FAMILIES.map((family) => ({ group, family, members: [] }))));
+  return { chainRules: chain, ruleTags, rulesKey: sha256Hex(renderScript(declared, chain, ruleTags, false)) };
+}
+
+/** The `nft -f` script that replaces the table with `rules` and the members of `groups`. */
+export function renderNftScript(rules: NftRules, groups: SourceGroup[]): string {
+  return renderScript(nftSets(groups), rules.chainRules, rules.ruleTags, true);
+}
+
 export function compileNftPlan(plan: FirewallPlan): NftRuleset {
-  const sets = nftSets(plan);
-  const rules = chainRules(plan);
-  const ruleTags = rules.map((rule) => ruleTag("nft", rule));
+  const rules = compileNftRules(plan);
   const members: Record<string, string[]> = {};
-  for (const set of sets) members[set.name] = set.members;
-  return {
-    script: renderScript(sets, rules, ruleTags, true),
-    sets: members,
-    ruleTags,
-    rulesKey: sha256Hex(renderScript(sets, rules, ruleTags, false)),
-  };
+  for (const set of nftSets(plan.groups)) members[set.name] = set.members;
+  return { ...rules, script: renderNftScript(rules, plan.groups), sets: members };
 }
 
 export function compileNftRuleset(state: ResolvedState): NftRuleset {

@@ -26,12 +26,21 @@ export interface ServicePorts {
   ranges: PortRange[];
 }
 
-export interface FirewallPlan {
-  groups: SourceGroup[];
+/** Everything but the members: what the rules are, and which source groups they match. */
+export interface RulesPlan {
+  /** "lan", "admin", "all", then the ported services' ids, sorted. */
+  groupNames: string[];
   /** Service groups with ports, sorted by service id then protocol. */
   servicePorts: ServicePorts[];
   /** Ports open to every source (RTP when media is open to all); empty otherwise. */
   openToAll: PortRange[];
+}
+
+export interface FirewallPlan extends RulesPlan {
+  /** One per group name and family, in that order. */
+  groups: SourceGroup[];
+  /** The sources each group names, as the state lists them (what AppliedMembers starts from). */
+  sources: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -84,15 +93,23 @@ function sourcesByGroup(state: ResolvedState, groups: string[]): Map<string, str
   return sources;
 }
 
-export function planFirewall(state: ResolvedState): FirewallPlan {
+/** The rules without the members: cheap, and equal for two states that differ only in members. */
+export function planRules(state: ResolvedState): RulesPlan {
   const services = portedServices(state.services);
-  const groupNames = [...EVERYTHING_GROUPS, ...services.map((service) => service.id)];
-  const sources = sourcesByGroup(state, groupNames);
-  const groups = groupNames.flatMap((group) => {
+  const rtp = state.services.find((service) => service.id === "rtp");
+  return {
+    groupNames: [...EVERYTHING_GROUPS, ...services.map((service) => service.id)],
+    servicePorts: services.flatMap(portsByProtocol),
+    openToAll: state.policy.mediaOpenToAll ? sortedRanges(rtp?.ports ?? DEFAULT_MEDIA_PORTS) : [],
+  };
+}
+
+export function planFirewall(state: ResolvedState): FirewallPlan {
+  const rules = planRules(state);
+  const sources = sourcesByGroup(state, rules.groupNames);
+  const groups = rules.groupNames.flatMap((group) => {
     const members = normaliseByFamily(sources.get(group) ?? []);
     return FAMILIES.map((family) => ({ group, family, members: members[family] }));
   });
-  const rtp = state.services.find((service) => service.id === "rtp");
-  const openToAll = state.policy.mediaOpenToAll ? sortedRanges(rtp?.ports ?? DEFAULT_MEDIA_PORTS) : [];
-  return { groups, servicePorts: services.flatMap(portsByProtocol), openToAll };
+  return { ...rules, groups, sources };
 }
