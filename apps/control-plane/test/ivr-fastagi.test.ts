@@ -1,12 +1,13 @@
 // The FastAGI transport on its own, with the travelers service replaced by a recorder: what
 // Asterisk hears and sends, and who may talk to the IVR at all. The same conversations against
 // the real control plane and database are in travelers-ivr.test.ts.
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAgiReply } from "../src/ivr/agi-reply.ts";
 import { startFastAgiServer, type FastAgiRefusal, type FastAgiServer, type FastAgiServices } from "../src/ivr/fastagi-server.ts";
 import { refusalThrottle } from "../src/ivr/refusal-throttle.ts";
 import { normaliseCallerId, type IvrCallSummary } from "../src/ivr/traveler-call.ts";
-import { HANG_UP, placeAsteriskCall, type AsteriskCallOptions, type KeypadEntry } from "./ivr-asterisk.ts";
+import { agiEnvironment, HANG_UP, placeAsteriskCall, type AsteriskCallOptions, type KeypadEntry } from "./ivr-asterisk.ts";
 
 const SECRET = "s3cret-for-the-ivr-tests";
 
@@ -210,6 +211,75 @@ describe("who may speak AGI to the IVR", () => {
     await expect(
       startFastAgiServer({ ...baseOptions(), secret: "short" }, services, silentLogger),
     ).rejects.toThrow(/at least 16/);
+  });
+});
+
+describe("a peer sending a line longer than 8 KiB", () => {
+  /** The environment Asterisk would send, with a 60 KB caller name inside it. */
+  const floodedEnvironment = () =>
+    agiEnvironment({ port: server.port, secret: SECRET, keypad: [] }, 0).replace("agi_calleridname: Traveler", `agi_calleridname: ${"A".repeat(60_000)}`);
+
+  /**
+   * Writes `pieces` one write each over a real TCP connection; resolves with what the IVR sent
+   * back once the connection closes (we hang up ourselves once `enough` says so).
+   */
+  function sendRaw(pieces: string[], enough: (received: string) => boolean = () => false): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ port: server.port, host: "127.0.0.1" });
+      let received = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => {
+        received += chunk;
+        if (enough(received)) socket.end();
+      });
+      socket.on("error", (error: NodeJS.ErrnoException) => (error.code === "ECONNRESET" || error.code === "EPIPE" ? undefined : reject(error)));
+      socket.on("close", () => resolve(received));
+      socket.on("connect", async () => {
+        for (const piece of pieces) {
+          if (socket.destroyed) return;
+          socket.write(piece);
+          await new Promise((next) => setTimeout(next, 2));
+        }
+      });
+    });
+  }
+
+  async function expectRefusedUnprocessed(pieces: string[]): Promise<void> {
+    const before = counts();
+    const received = await sendRaw(pieces);
+    for (let wait = 0; wait < 400 && counts().refusals === before.refusals; wait += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(received).toBe("");
+    expect(services.refusals.at(-1)).toMatchObject({ reason: "line-too-long" });
+    expect(counts()).toEqual({ ...before, refusals: before.refusals + 1 });
+  }
+
+  it("in one write, with the rest of a valid environment around it, is refused before any prompt", async () => {
+    await expectRefusedUnprocessed([floodedEnvironment()]);
+  });
+
+  it("in 1 KB pieces is refused the same way", async () => {
+    const text = floodedEnvironment();
+    const pieces = Array.from({ length: Math.ceil(text.length / 1024) }, (_, index) => text.slice(index * 1024, (index + 1) * 1024));
+    await expectRefusedUnprocessed(pieces);
+  });
+
+  it("without any newline at all is refused", async () => {
+    await expectRefusedUnprocessed(["agi_network: yes\n", "B".repeat(60_000)]);
+  });
+
+  it("as a reply during the call ends the call unverified", async () => {
+    const before = counts();
+    await call({ keypad: [`${"4".repeat(60_000)}#`, "135790#", "12*34*56*78#", "1#"] });
+    expect(services.calls.at(-1)).toMatchObject({ outcome: "technical-problem" });
+    expect(counts()).toMatchObject({ verifications: before.verifications, grants: before.grants });
+  });
+
+  it("a line of exactly 8 KiB is still accepted", async () => {
+    const before = counts();
+    const exact = agiEnvironment({ port: server.port, secret: SECRET, keypad: [] }, 0).replace("agi_calleridname: Traveler", `agi_calleridname: ${"A".repeat(8192 - "agi_calleridname: ".length)}`);
+    const received = await sendRaw([exact], (text) => text.includes("\n"));
+    expect(received.startsWith("ANSWER\n")).toBe(true);
+    expect(counts().refusals).toBe(before.refusals);
   });
 });
 

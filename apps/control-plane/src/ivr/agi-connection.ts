@@ -19,6 +19,14 @@ export class AgiProtocolError extends Error {
   }
 }
 
+/** The peer sent a line longer than the limit; the connection is dropped unprocessed. */
+export class AgiLineTooLong extends AgiProtocolError {
+  constructor(maxLineBytes: number) {
+    super(`AGI line longer than ${maxLineBytes} bytes`);
+    this.name = "AgiLineTooLong";
+  }
+}
+
 export interface AgiConnectionLimits {
   /** Longest line accepted from the peer. */
   maxLineBytes: number;
@@ -35,6 +43,8 @@ export class AgiConnection {
   private readonly lines: string[] = [];
   private waiter: LineWaiter | null = null;
   private hangUp: AgiHangUp | null = null;
+  /** Set once a line was too long: every later read fails with it. */
+  private overlong: AgiLineTooLong | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -101,6 +111,7 @@ export class AgiConnection {
   }
 
   private nextLine(): Promise<string> {
+    if (this.overlong !== null) return Promise.reject(this.overlong);
     const queued = this.lines.shift();
     if (queued !== undefined) return Promise.resolve(queued);
     if (this.hangUp) return Promise.reject(this.hangUp);
@@ -109,18 +120,25 @@ export class AgiConnection {
     });
   }
 
+  /**
+   * Splits what arrived into lines. Every line is measured, complete or not, before any line of
+   * the chunk is delivered: a long line refuses the connection however it arrives (in one read,
+   * over many, or among other lines), and nothing that came with it is processed.
+   */
   private receive(chunk: string): void {
-    this.buffer += chunk;
-    let newline = this.buffer.indexOf("\n");
-    while (newline >= 0) {
-      this.deliver(this.buffer.slice(0, newline).replace(/\r$/, ""));
-      this.buffer = this.buffer.slice(newline + 1);
-      newline = this.buffer.indexOf("\n");
-    }
-    if (Buffer.byteLength(this.buffer) > this.limits.maxLineBytes) {
-      this.fail(new AgiProtocolError("AGI line too long"));
+    if (this.overlong !== null) return;
+    const pieces = (this.buffer + chunk).split("\n");
+    const rest = pieces.pop() ?? "";
+    if ([...pieces, rest].some((line) => Buffer.byteLength(line) > this.limits.maxLineBytes)) {
+      this.overlong = new AgiLineTooLong(this.limits.maxLineBytes);
+      this.buffer = "";
+      this.lines.length = 0;
+      this.fail(this.overlong);
       this.socket.destroy();
+      return;
     }
+    this.buffer = rest;
+    for (const line of pieces) this.deliver(line.replace(/\r$/, ""));
   }
 
   private deliver(line: string): void {

@@ -6,12 +6,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import type { IvrConfig } from "@gatehouse/core";
-import { AgiConnection } from "./agi-connection.ts";
+import { AgiConnection, AgiLineTooLong } from "./agi-connection.ts";
 import { peerAllowlist } from "./peer-allowlist.ts";
 import { refusalThrottle } from "./refusal-throttle.ts";
 import { runTravelerCall, type TravelerIvrServices } from "./traveler-call.ts";
 
-export type AgiRefusalReason = "peer-not-allowed" | "no-environment" | "wrong-secret" | "unknown-script";
+export type AgiRefusalReason = "peer-not-allowed" | "no-environment" | "line-too-long" | "wrong-secret" | "unknown-script";
 
 export interface FastAgiRefusal {
   remoteAddress: string;
@@ -109,8 +109,8 @@ export async function startFastAgiServer(
     let environment: Record<string, string>;
     try {
       environment = await connection.readEnvironment(options.environmentTimeoutMs);
-    } catch {
-      return refuse("no-environment");
+    } catch (error) {
+      return refuse(error instanceof AgiLineTooLong ? "line-too-long" : "no-environment");
     }
     const script = scriptName(environment);
     if (!timingSafeEqual(digest(environment.agi_arg_1 ?? ""), expectedSecret)) {
