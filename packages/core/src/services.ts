@@ -43,21 +43,25 @@ export function isCatalogueServiceId(id: string): boolean {
 const port = z.number().int().min(1).max(65535);
 
 /** An operator-defined service as stored (CustomService row): one protocol, one port range. */
-export const customServiceSchema = z
-  .object({
-    id: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,20}$/, "a service id is 2-21 characters: a lower-case letter, then letters, digits or '-'")
-      .refine((id) => !RESERVED_IDS.has(id), { message: "this service id is taken by the catalogue or the firewall (lan, admin)" }),
-    name: z.string().trim().min(1, "a service needs a name").max(80),
-    protocol: z.enum(["tcp", "udp"]),
-    portFrom: port,
-    portTo: port,
-  })
-  .refine((service) => service.portFrom <= service.portTo, {
-    message: "the first port must not be above the last port",
-    path: ["portTo"],
-  });
+/** The fields of a custom service, for inputs that add their own (an API's tenant id). */
+export const customServiceShape = {
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,20}$/, "a service id is 2-21 characters: a lower-case letter, then letters, digits or '-'")
+    .refine((id) => !RESERVED_IDS.has(id), { message: "this service id is taken by the catalogue or the firewall (lan, admin)" }),
+  name: z.string().trim().min(1, "a service needs a name").max(80),
+  protocol: z.enum(["tcp", "udp"]),
+  portFrom: port,
+  portTo: port,
+};
+
+/** The refinement every custom-service input carries: `.refine(...portRangeInOrder)`. */
+export const portRangeInOrder: [(service: { portFrom: number; portTo: number }) => boolean, { message: string; path: string[] }] = [
+  (service) => service.portFrom <= service.portTo,
+  { message: "the first port must not be above the last port", path: ["portTo"] },
+];
+
+export const customServiceSchema = z.strictObject(customServiceShape).refine(...portRangeInOrder);
 
 export type CustomServiceInput = z.infer<typeof customServiceSchema>;
 

@@ -1,9 +1,12 @@
-// Tenant isolation, decided in one place. Every id in a procedure's raw input is resolved to its
-// owning tenant (tenant-resolvers.ts) before the procedure runs:
+// Tenant isolation, decided in one place. Every id in a procedure's PARSED input (what the
+// procedure will act on; unknown keys never get this far) is resolved to its owning tenant
+// (tenant-resolvers.ts) before the procedure runs:
 // - an id that does not exist, or belongs to another tenant, is NOT_FOUND with the same message
 //   (a tenant's operators cannot probe for other tenants' ids);
 // - fleet-level things (fleet entries, fleet custom services) may be read by everyone, changed
 //   only by an MSP admin;
+// - a change the procedure declares fleet-level (a FLEET scope, a fleet-wide custom service, an
+//   MSP admin account) is FORBIDDEN to a non-MSP-admin, whatever else it names;
 // - a change by a non-MSP-admin must name at least one thing of their own tenant: a change that
 //   names none is fleet-wide, and FORBIDDEN.
 import { GatehouseError } from "@gatehouse/core";
@@ -61,13 +64,20 @@ export function idsInInput(input: unknown): Map<string, Set<string>> {
   return found;
 }
 
-export async function checkAccess(prisma: PrismaClient, actor: Actor, rawInput: unknown, mode: AccessMode): Promise<Access> {
+export interface AccessRequest {
+  mode: AccessMode;
+  /** The procedure says this call acts on the whole fleet. */
+  fleetLevel: boolean;
+}
+
+export async function checkAccess(prisma: PrismaClient, actor: Actor, parsedInput: unknown, { mode, fleetLevel }: AccessRequest): Promise<Access> {
   const isMspAdmin = actor.role === "MSP_ADMIN";
   if (!isMspAdmin && actor.tenantId === null) throw new GatehouseError("FORBIDDEN", "this operator belongs to no tenant; ask an MSP admin");
   if (mode === "write" && actor.role === "VIEWER") throw new GatehouseError("FORBIDDEN", "viewers can look but not change anything");
+  if (mode === "write" && fleetLevel && !isMspAdmin) throw new GatehouseError("FORBIDDEN", "this change is fleet-wide; only an MSP admin can make it");
 
   let namesOwnTenant = false;
-  for (const [key, ids] of idsInInput(rawInput)) {
+  for (const [key, ids] of idsInInput(parsedInput)) {
     const kind = TENANT_OWNED_IDS[key];
     if (kind === undefined) continue;
     const owners = await kind.lookup(prisma, [...ids]);

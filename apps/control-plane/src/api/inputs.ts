@@ -19,7 +19,17 @@ export const groupNameSchema = z
   .trim()
   .regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/i, "a group name is 1-63 letters, digits, '.', '_' or '-'");
 
-export const pageSchema = z.object({
+/**
+ * A procedure's input schema. By convention every object in it is a z.strictObject, so a key
+ * the procedure would ignore is refused instead; test/api-strict-inputs.test.ts proves it for
+ * every procedure of the router.
+ */
+export type StrictInput = z.ZodType;
+
+/** The input of a procedure that takes none: nothing, or an empty object. */
+export const noInput = z.strictObject({}).optional();
+
+export const pageSchema = z.strictObject({
   limit: z.number().int().min(1).max(500).default(100),
   /** The `nextCursor` of the previous page. */
   cursor: z.string().max(200).optional(),

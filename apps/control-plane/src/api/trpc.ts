@@ -1,14 +1,17 @@
 // The tRPC context and the procedure builders every router uses (create-t3-turbo's layout).
-// Authentication, roles and tenant isolation live here, in the builders, once:
-//   publicProcedure     anyone (sign-in)
-//   selfProcedure       any signed-in operator, acting on their own account (tokens, password)
-//   readProcedure       signed in; every id in the input must be of the caller's tenant (or
-//                       fleet-readable); ctx.access.ownTenant() filters lists
-//   writeProcedure      as read, and not a viewer, and a non-MSP-admin's change must stay
-//                       inside their tenant
-//   mspAdminProcedure   MSP admins only
+// Authentication, roles and tenant isolation live here, in the builders, once. Each builder
+// takes the procedure's input schema (a strict object: unknown keys are refused), and access
+// is decided on what that schema parsed, never on the raw request:
+//   publicProcedure(input)          anyone (sign-in)
+//   selfProcedure(input)            any signed-in operator, acting on their own account
+//   readProcedure(input, rule?)     signed in; every id in the input must be of the caller's
+//                                   tenant (or fleet-readable); ctx.access.ownTenant() filters lists
+//   writeProcedure(input, rule?)    as read, and not a viewer; a non-MSP-admin's change must stay
+//                                   inside their tenant, and `rule.fleetLevel` marks fleet-wide acts
+//   mspAdminProcedure(input)        MSP admins only
 import type { IncomingMessage } from "node:http";
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { z } from "zod";
 import type { ControlPlaneApp } from "../app.ts";
 import { actorLabel, authenticateBearer, type Actor } from "../auth/authenticate.ts";
 import { clientAddress } from "../http/client-address.ts";
@@ -16,6 +19,7 @@ import { cookieAcceptable, presentedSecret } from "../http/credentials.ts";
 import type { MutationContext } from "../services/mutation.ts";
 import { checkAccess, type AccessMode } from "./access.ts";
 import { describeError, toTRPCError } from "./errors.ts";
+import type { StrictInput } from "./inputs.ts";
 import { apiMetrics } from "./metrics.ts";
 
 export interface ApiContext {
@@ -74,7 +78,7 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(observed);
+const observedProcedure = t.procedure.use(observed);
 
 const signedIn = t.middleware(({ ctx, next }) => {
   if (ctx.actor === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first (or send an API token as Authorization: Bearer)" });
@@ -83,22 +87,36 @@ const signedIn = t.middleware(({ ctx, next }) => {
   return next({ ctx: { actor, mutation } });
 });
 
-export const selfProcedure = publicProcedure.use(signedIn);
+const signedInProcedure = observedProcedure.use(signedIn);
 
-function tenantAccess(mode: AccessMode) {
-  return t.middleware(async ({ ctx, next, getRawInput }) => {
+/** What a procedure says about its own input beyond the ids it names. */
+export interface AccessRule<TInput> {
+  /** True when this call acts on the whole fleet, whatever else it names: MSP admins only. */
+  fleetLevel?: (input: TInput) => boolean;
+}
+
+/** Decides access on the PARSED input: what the procedure will act on, nothing else. */
+function tenantAccess<TInput>(mode: AccessMode, rule: AccessRule<TInput>) {
+  return t.middleware(async ({ ctx, next, input }) => {
     if (ctx.actor === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
-    const access = await checkAccess(ctx.app.prisma, ctx.actor, await getRawInput(), mode);
+    const fleetLevel = rule.fleetLevel?.(input as TInput) ?? false;
+    const access = await checkAccess(ctx.app.prisma, ctx.actor, input, { mode, fleetLevel });
     return next({ ctx: { access } });
   });
 }
 
-export const readProcedure = selfProcedure.use(tenantAccess("read"));
-export const writeProcedure = selfProcedure.use(tenantAccess("write"));
+const mspAdminOnly = t.middleware(({ ctx, next }) => {
+  if (ctx.actor?.role !== "MSP_ADMIN") throw new TRPCError({ code: "FORBIDDEN", message: "only an MSP admin can do this" });
+  return next();
+});
 
-export const mspAdminProcedure = selfProcedure
-  .use(({ ctx, next }) => {
-    if (ctx.actor.role !== "MSP_ADMIN") throw new TRPCError({ code: "FORBIDDEN", message: "only an MSP admin can do this" });
-    return next();
-  })
-  .use(tenantAccess("write"));
+// Every builder takes the procedure's input schema, so that no procedure exists without one
+// (an input with unknown keys is refused, never ignored) and access runs after parsing.
+export const publicProcedure = <S extends StrictInput>(input: S) => observedProcedure.input(input);
+export const selfProcedure = <S extends StrictInput>(input: S) => signedInProcedure.input(input);
+export const readProcedure = <S extends StrictInput>(input: S, rule: AccessRule<z.output<S>> = {}) =>
+  signedInProcedure.input(input).use(tenantAccess("read", rule));
+export const writeProcedure = <S extends StrictInput>(input: S, rule: AccessRule<z.output<S>> = {}) =>
+  signedInProcedure.input(input).use(tenantAccess("write", rule));
+export const mspAdminProcedure = <S extends StrictInput>(input: S) =>
+  signedInProcedure.use(mspAdminOnly).input(input).use(tenantAccess("write", { fleetLevel: () => true }));

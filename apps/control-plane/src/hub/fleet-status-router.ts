@@ -12,8 +12,7 @@ const NOBODY_ONLINE: ReadonlyMap<string, AgentPresence> = new Map();
 
 export const fleetRouter = createTRPCRouter({
   /** Every server in scope: online, last seen, desired vs applied, drift, unresolved FQDNs. */
-  status: readProcedure
-    .input(
+  status: readProcedure(
       z
         .object({
           tenantId: idSchema.optional(),
@@ -35,7 +34,7 @@ export const fleetRouter = createTRPCRouter({
     }),
 
   /** One server, with each FQDN's last answer and when. */
-  server: readProcedure.input(z.object({ serverId: idSchema })).query(async ({ ctx, input }) => {
+  server: readProcedure(z.strictObject({ serverId: idSchema })).query(async ({ ctx, input }) => {
     const detail = await serverAgentDetail(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, input.serverId);
     if (detail === null) throw new TRPCError({ code: "NOT_FOUND", message: `server ${input.serverId} not found` });
     return detail;

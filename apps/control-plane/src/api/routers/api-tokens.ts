@@ -5,7 +5,7 @@ import { z } from "zod";
 import { GatehouseError } from "@gatehouse/core";
 import { apiTokenDisplayPrefix, newApiToken, sha256Hex } from "../../auth/secrets.ts";
 import { runMutation } from "../../services/mutation.ts";
-import { idSchema, instantSchema, iso, nameSchema } from "../inputs.ts";
+import { idSchema, instantSchema, iso, nameSchema, noInput } from "../inputs.ts";
 import { createTRPCRouter, selfProcedure } from "../trpc.ts";
 
 interface TokenRow {
@@ -25,8 +25,7 @@ function tokenView(row: TokenRow) {
 }
 
 export const apiTokensRouter = createTRPCRouter({
-  create: selfProcedure
-    .input(z.object({ name: nameSchema, expiresAt: instantSchema.optional() }))
+  create: selfProcedure(z.strictObject({ name: nameSchema, expiresAt: instantSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
       const now = ctx.app.now();
       if (input.expiresAt !== undefined && input.expiresAt <= now) {
@@ -43,12 +42,12 @@ export const apiTokensRouter = createTRPCRouter({
       return { ...tokenView(row), token };
     }),
 
-  list: selfProcedure.query(async ({ ctx }) => {
+  list: selfProcedure(noInput).query(async ({ ctx }) => {
     const rows = await ctx.app.prisma.apiToken.findMany({ where: { operatorId: ctx.actor.operatorId }, select: tokenFields, orderBy: { createdAt: "desc" } });
     return rows.map(tokenView);
   }),
 
-  revoke: selfProcedure.input(z.object({ tokenId: idSchema })).mutation(async ({ ctx, input }) => {
+  revoke: selfProcedure(z.strictObject({ tokenId: idSchema })).mutation(async ({ ctx, input }) => {
     const row = await runMutation(ctx.mutation, "apiToken.revoked", async (tx) => {
       const before = await tx.apiToken.findFirst({ where: { id: input.tokenId, operatorId: ctx.actor.operatorId }, select: tokenFields });
       if (before === null) throw new GatehouseError("NOT_FOUND", `API token ${input.tokenId} not found`, { field: "tokenId" });

@@ -18,7 +18,7 @@ const listInput = pageSchema.extend({
 });
 
 export const auditRouter = createTRPCRouter({
-  list: readProcedure.input(listInput.default({ limit: 100 })).query(async ({ ctx, input }) => {
+  list: readProcedure(listInput.default({ limit: 100 })).query(async ({ ctx, input }) => {
     const and: Prisma.AuditEventWhereInput[] = [ctx.access.ownTenant()];
     if (input.tenantId) and.push({ tenantId: input.tenantId });
     if (input.actor) and.push({ actor: input.actor });

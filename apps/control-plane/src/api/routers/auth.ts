@@ -6,7 +6,7 @@ import { login } from "../../auth/login.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH, passwordMatches } from "../../auth/passwords.ts";
 import { clearedSessionCookie, sessionCookie } from "../../http/credentials.ts";
 import { runMutation } from "../../services/mutation.ts";
-import { iso } from "../inputs.ts";
+import { iso, noInput } from "../inputs.ts";
 import { createTRPCRouter, publicProcedure, selfProcedure } from "../trpc.ts";
 
 export const passwordSchema = z
@@ -15,8 +15,7 @@ export const passwordSchema = z
   .max(1024, "a password has at most 1024 characters");
 
 export const authRouter = createTRPCRouter({
-  login: publicProcedure
-    .input(z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }))
+  login: publicProcedure(z.strictObject({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
       const { app } = ctx;
       const result = await login(app.prisma, app.loginPolicy, { ...input, address: ctx.clientAddress }, app.now());
@@ -24,17 +23,16 @@ export const authRouter = createTRPCRouter({
       return { token: result.token, expiresAt: iso(result.expiresAt), operator: await me(ctx.app.prisma, result.operatorId) };
     }),
 
-  logout: selfProcedure.mutation(async ({ ctx }) => {
+  logout: selfProcedure(noInput).mutation(async ({ ctx }) => {
     if (ctx.actor.via.kind === "session") await ctx.app.prisma.session.deleteMany({ where: { id: ctx.actor.via.sessionId } });
     ctx.responseCookies.push(clearedSessionCookie(ctx.secureCookies));
     return { signedOut: true };
   }),
 
   /** The signed-in operator, or null. */
-  me: publicProcedure.query(({ ctx }) => (ctx.actor === null ? null : me(ctx.app.prisma, ctx.actor.operatorId))),
+  me: publicProcedure(noInput).query(({ ctx }) => (ctx.actor === null ? null : me(ctx.app.prisma, ctx.actor.operatorId))),
 
-  changePassword: selfProcedure
-    .input(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema }))
+  changePassword: selfProcedure(z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema }))
     .mutation(async ({ ctx, input }) => {
       const { actor } = ctx;
       const operator = await ctx.app.prisma.operator.findUniqueOrThrow({ where: { id: actor.operatorId }, select: { passwordHash: true } });

@@ -1,7 +1,7 @@
 // Operator-defined services (one protocol, one port or range), usable in entries like the
 // catalogue's. Fleet-wide ones (no tenant) are made by MSP admins and seen by everyone.
 import { z } from "zod";
-import { customServiceSchema } from "@gatehouse/core";
+import { customServiceShape, portRangeInOrder } from "@gatehouse/core";
 import type { CustomService, PrismaClient } from "@gatehouse/db";
 import { affectedByEntry } from "../../services/entries.ts";
 import { runMutation, type AffectedScope, type Tx } from "../../services/mutation.ts";
@@ -13,7 +13,7 @@ function customServiceView(row: CustomService) {
 }
 
 /** Input of a query for the services a tenant may use: its own, or every tenant's for an MSP admin without one. */
-export const visibleToInput = z.object({ tenantId: idSchema.optional() }).default({});
+export const visibleToInput = z.strictObject({ tenantId: idSchema.optional() }).default({});
 
 /** Fleet-wide custom services and those of `tenantId` (every tenant's when undefined). */
 export async function visibleCustomServices(prisma: PrismaClient, tenantId: string | undefined) {
@@ -31,8 +31,7 @@ async function serversUsing(tx: Tx, id: string): Promise<AffectedScope[]> {
 }
 
 export const customServicesRouter = createTRPCRouter({
-  create: writeProcedure
-    .input(z.intersection(customServiceSchema, z.object({ tenantId: idSchema.optional() })))
+  create: writeProcedure(z.strictObject({ ...customServiceShape, tenantId: idSchema.optional() }).refine(...portRangeInOrder), { fleetLevel: (input) => input.tenantId === undefined })
     .mutation(({ ctx, input }) =>
       runMutation(ctx.mutation, "customService.created", async (tx) => {
         const row = await tx.customService.create({
@@ -44,9 +43,9 @@ export const customServicesRouter = createTRPCRouter({
     ),
 
   /** Fleet-wide services and those of the tenant (all tenants' for an MSP admin without filter). */
-  list: readProcedure.input(visibleToInput).query(({ ctx, input }) => visibleCustomServices(ctx.app.prisma, ctx.access.tenantId ?? input.tenantId)),
+  list: readProcedure(visibleToInput).query(({ ctx, input }) => visibleCustomServices(ctx.app.prisma, ctx.access.tenantId ?? input.tenantId)),
 
-  delete: writeProcedure.input(z.object({ customServiceId: idSchema })).mutation(({ ctx, input }) =>
+  delete: writeProcedure(z.strictObject({ customServiceId: idSchema })).mutation(({ ctx, input }) =>
     runMutation(ctx.mutation, "customService.deleted", async (tx) => {
       const row = await tx.customService.delete({ where: { id: input.customServiceId } });
       return { result: { deleted: true }, audit: { tenantId: row.tenantId, targetType: "customService", targetId: row.id, before: customServiceView(row) }, affected: await serversUsing(tx, row.id) };

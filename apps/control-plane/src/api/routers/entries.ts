@@ -11,13 +11,13 @@ import { afterCursor, encodeCursor, groupNameSchema, idSchema, instantSchema, is
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
 
 const scopeSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("FLEET") }),
-  z.object({ kind: z.literal("TENANT"), tenantId: idSchema }),
-  z.object({ kind: z.literal("GROUP"), tenantId: idSchema, group: groupNameSchema }),
-  z.object({ kind: z.literal("SERVER"), serverId: idSchema }),
+  z.strictObject({ kind: z.literal("FLEET") }),
+  z.strictObject({ kind: z.literal("TENANT"), tenantId: idSchema }),
+  z.strictObject({ kind: z.literal("GROUP"), tenantId: idSchema, group: groupNameSchema }),
+  z.strictObject({ kind: z.literal("SERVER"), serverId: idSchema }),
 ]);
 
-const addInput = z.object({
+const addInput = z.strictObject({
   source: z.string().max(300),
   /** Service ids (catalogue or custom); default "all", like Travelin' Man 3's add-ip. */
   services: z.array(z.string().min(1).max(21)).min(1, "choose at least one service").max(30).optional(),
@@ -66,7 +66,7 @@ function target(scope: AddInput["scope"]): EntryTarget {
 }
 
 function addProcedure(kind?: ParsedSource["kind"]) {
-  return writeProcedure.input(addInput).mutation(async ({ ctx, input }) => {
+  return writeProcedure(addInput, { fleetLevel: (input) => input.scope.kind === "FLEET" }).mutation(async ({ ctx, input }) => {
     const source = parseSourceField(input.source, ctx.app.sourceFloors, kind);
     const entry = await addEntry(ctx.mutation, {
       source,
@@ -97,13 +97,12 @@ export const entriesRouter = createTRPCRouter({
   addIp: addProcedure("ip"),
   addFqdn: addProcedure("fqdn"),
 
-  remove: writeProcedure.input(z.object({ entryId: idSchema })).mutation(async ({ ctx, input }) => entryView(await removeEntry(ctx.mutation, input.entryId), ctx.app.now())),
+  remove: writeProcedure(z.strictObject({ entryId: idSchema })).mutation(async ({ ctx, input }) => entryView(await removeEntry(ctx.mutation, input.entryId), ctx.app.now())),
 
-  setExpiry: writeProcedure
-    .input(z.object({ entryId: idSchema, expiresAt: instantSchema.nullable() }))
+  setExpiry: writeProcedure(z.strictObject({ entryId: idSchema, expiresAt: instantSchema.nullable() }))
     .mutation(async ({ ctx, input }) => entryView(await setEntryExpiry(ctx.mutation, input.entryId, input.expiresAt), ctx.app.now())),
 
-  list: readProcedure.input(listInput.default({ limit: 100, includeExpired: false })).query(async ({ ctx, input }) => {
+  list: readProcedure(listInput.default({ limit: 100, includeExpired: false })).query(async ({ ctx, input }) => {
     const { prisma } = ctx.app;
     const now = ctx.app.now();
     const and: Prisma.AllowEntryWhereInput[] = [];

@@ -31,7 +31,7 @@ const createInput = z
   });
 
 export const operatorsRouter = createTRPCRouter({
-  create: writeProcedure.input(createInput).mutation(async ({ ctx, input }) => {
+  create: writeProcedure(createInput, { fleetLevel: (input) => input.role === "MSP_ADMIN" }).mutation(async ({ ctx, input }) => {
     const passwordHash = await hashPassword(input.password);
     return runMutation(ctx.mutation, "operator.created", async (tx) => {
       const created = await tx.operator.create({
@@ -43,14 +43,14 @@ export const operatorsRouter = createTRPCRouter({
     });
   }),
 
-  list: readProcedure.input(z.object({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
+  list: readProcedure(z.strictObject({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
     const where = { ...(input.tenantId ? { tenantId: input.tenantId } : {}), ...ctx.access.ownTenant() };
     const rows = await ctx.app.prisma.operator.findMany({ where, select: operatorFields, orderBy: { email: "asc" } });
     return rows.map(operatorView);
   }),
 
   /** Disabling ends the operator's sessions; their API tokens stop working while disabled. */
-  setDisabled: writeProcedure.input(z.object({ operatorId: idSchema, disabled: z.boolean().default(true) })).mutation(({ ctx, input }) => {
+  setDisabled: writeProcedure(z.strictObject({ operatorId: idSchema, disabled: z.boolean().default(true) })).mutation(({ ctx, input }) => {
     if (input.operatorId === ctx.actor.operatorId) throw new GatehouseError("CONFLICT", "you cannot disable yourself", { field: "operatorId" });
     return runMutation(ctx.mutation, input.disabled ? "operator.disabled" : "operator.enabled", async (tx) => {
       const before = await tx.operator.findUniqueOrThrow({ where: { id: input.operatorId }, select: operatorFields });
@@ -61,7 +61,7 @@ export const operatorsRouter = createTRPCRouter({
   }),
 
   /** Sets a new password (for an operator who forgot theirs) and ends their sessions. */
-  setPassword: writeProcedure.input(z.object({ operatorId: idSchema, password: passwordSchema })).mutation(async ({ ctx, input }) => {
+  setPassword: writeProcedure(z.strictObject({ operatorId: idSchema, password: passwordSchema })).mutation(async ({ ctx, input }) => {
     const passwordHash = await hashPassword(input.password);
     return runMutation(ctx.mutation, "operator.password_set", async (tx) => {
       const operator = await tx.operator.update({ where: { id: input.operatorId }, data: { passwordHash }, select: operatorFields });

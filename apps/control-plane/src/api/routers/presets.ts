@@ -18,7 +18,7 @@ function affectedByEnablement(row: Pick<PresetEnablement, "tenantId" | "serverId
 
 export const presetsRouter = createTRPCRouter({
   /** Every shipped preset, with where it is switched on (within the caller's tenant). */
-  list: readProcedure.input(z.object({ tenantId: idSchema.optional(), serverId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
+  list: readProcedure(z.strictObject({ tenantId: idSchema.optional(), serverId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
     const where = {
       ...(input.tenantId ? { tenantId: input.tenantId } : {}),
       ...(input.serverId ? { OR: [{ serverId: null }, { serverId: input.serverId }] } : {}),
@@ -32,8 +32,7 @@ export const presetsRouter = createTRPCRouter({
     return presets.map((preset) => ({ id: preset.id, name: preset.name, hosts: preset.hosts, services: preset.services, enablements: preset.enables.map(enablementView) }));
   }),
 
-  enable: writeProcedure
-    .input(
+  enable: writeProcedure(
       z
         .object({ presetId: z.string().min(1).max(64), tenantId: idSchema.optional(), serverId: idSchema.optional() })
         .refine((input) => (input.tenantId === undefined) !== (input.serverId === undefined), { message: "give either a tenant or a server", path: ["tenantId"] }),
@@ -52,7 +51,7 @@ export const presetsRouter = createTRPCRouter({
       }),
     ),
 
-  disable: writeProcedure.input(z.object({ presetEnablementId: idSchema })).mutation(({ ctx, input }) =>
+  disable: writeProcedure(z.strictObject({ presetEnablementId: idSchema })).mutation(({ ctx, input }) =>
     runMutation(ctx.mutation, "preset.disabled", async (tx) => {
       const row = await tx.presetEnablement.delete({ where: { id: input.presetEnablementId } });
       return { result: { disabled: true }, audit: { tenantId: row.tenantId, targetType: "presetEnablement", targetId: row.id, before: enablementView(row) }, affected: [affectedByEnablement(row)] };

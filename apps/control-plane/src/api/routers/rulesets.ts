@@ -7,7 +7,7 @@ import { idSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure } from "../trpc.ts";
 
 export const rulesetsRouter = createTRPCRouter({
-  effective: readProcedure.input(z.object({ serverId: idSchema })).query(async ({ ctx, input }) => {
+  effective: readProcedure(z.strictObject({ serverId: idSchema })).query(async ({ ctx, input }) => {
     const loaded = await loadDesiredState(ctx.app.prisma, input.serverId, ctx.app.now());
     if (loaded === null) throw new Error("server vanished after the access check");
     const heading = `# ${loaded.server.name}: desired revision ${loaded.revision}, state ${loaded.hash.slice(0, 12)}${loaded.server.revokedAt ? " (REVOKED: no agent receives this)" : ""}`;

@@ -18,7 +18,7 @@ import {
 import { groupNameSchema, idSchema, iso, nameSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
 
-const settingsSchema = z.object({
+const settingsSchema = z.strictObject({
   provider: z.string().trim().min(1).max(40).optional(),
   region: z.string().trim().max(60).nullable().optional(),
   tags: z.array(groupNameSchema).max(50).optional(),
@@ -69,8 +69,7 @@ function enrollmentView(app: ControlPlaneApp, grant: EnrollmentGrant) {
 }
 
 export const serversRouter = createTRPCRouter({
-  create: writeProcedure
-    .input(settingsSchema.extend({ tenantId: idSchema, name: nameSchema }))
+  create: writeProcedure(settingsSchema.extend({ tenantId: idSchema, name: nameSchema }))
     .mutation(async ({ ctx, input }) => {
       const { tenantId, ...settings } = input;
       const canonical = { ...canonicalSettings(settings, ctx.app.sourceFloors), name: input.name };
@@ -78,8 +77,7 @@ export const serversRouter = createTRPCRouter({
       return { server: serverView(ctx.app, server), enrollment: enrollmentView(ctx.app, enrollment) };
     }),
 
-  list: readProcedure
-    .input(
+  list: readProcedure(
       z
         .object({
           tenantId: idSchema.optional(),
@@ -103,29 +101,28 @@ export const serversRouter = createTRPCRouter({
       return rows.map((row) => serverView(ctx.app, row));
     }),
 
-  get: readProcedure.input(z.object({ serverId: idSchema })).query(async ({ ctx, input }) => {
+  get: readProcedure(z.strictObject({ serverId: idSchema })).query(async ({ ctx, input }) => {
     const row = await ctx.app.prisma.server.findUniqueOrThrow({ where: { id: input.serverId }, select: { ...serverFields, lastReport: true } });
     return { ...serverView(ctx.app, row), lastReport: row.lastReport };
   }),
 
-  update: writeProcedure
-    .input(settingsSchema.extend({ serverId: idSchema, name: nameSchema.optional() }))
+  update: writeProcedure(settingsSchema.extend({ serverId: idSchema, name: nameSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
       const { serverId, ...settings } = input;
       return serverView(ctx.app, await updateServer(ctx.mutation, serverId, canonicalSettings(settings, ctx.app.sourceFloors)));
     }),
 
-  regenerateEnrollment: writeProcedure.input(z.object({ serverId: idSchema })).mutation(async ({ ctx, input }) =>
+  regenerateEnrollment: writeProcedure(z.strictObject({ serverId: idSchema })).mutation(async ({ ctx, input }) =>
     enrollmentView(ctx.app, await regenerateEnrollment(ctx.mutation, input.serverId, ctx.app.enrollmentTtlMs)),
   ),
 
-  revoke: writeProcedure.input(z.object({ serverId: idSchema })).mutation(async ({ ctx, input }) => {
+  revoke: writeProcedure(z.strictObject({ serverId: idSchema })).mutation(async ({ ctx, input }) => {
     const row = await revokeServer(ctx.mutation, input.serverId);
     ctx.app.agents?.disconnect(input.serverId, "this server was revoked");
     return serverView(ctx.app, row);
   }),
 
-  delete: writeProcedure.input(z.object({ serverId: idSchema })).mutation(async ({ ctx, input }) => {
+  delete: writeProcedure(z.strictObject({ serverId: idSchema })).mutation(async ({ ctx, input }) => {
     const result = await deleteServer(ctx.mutation, input.serverId);
     ctx.app.agents?.disconnect(input.serverId, "this server was deleted");
     return result;

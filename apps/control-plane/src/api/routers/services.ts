@@ -7,7 +7,7 @@ import { visibleCustomServices, visibleToInput } from "./custom-services.ts";
 
 export const servicesRouter = createTRPCRouter({
   /** The catalogue, then fleet-wide custom services and the tenant's (all tenants' for an MSP admin without filter). */
-  catalogue: readProcedure.input(visibleToInput).query(async ({ ctx, input }) => ({
+  catalogue: readProcedure(visibleToInput).query(async ({ ctx, input }) => ({
     catalogue: SERVICE_CATALOGUE,
     custom: await visibleCustomServices(ctx.app.prisma, ctx.access.tenantId ?? input.tenantId),
   })),

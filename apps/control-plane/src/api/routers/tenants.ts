@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { GatehouseError } from "@gatehouse/core";
 import { runMutation } from "../../services/mutation.ts";
-import { idSchema, iso, nameSchema } from "../inputs.ts";
+import { idSchema, iso, nameSchema, noInput } from "../inputs.ts";
 import { createTRPCRouter, mspAdminProcedure, readProcedure } from "../trpc.ts";
 
 const tenantFields = { id: true, name: true, createdAt: true, _count: { select: { servers: true, operators: true, travelers: true } } } as const;
@@ -12,19 +12,19 @@ function tenantView(row: { id: string; name: string; createdAt: Date; _count: { 
 }
 
 export const tenantsRouter = createTRPCRouter({
-  create: mspAdminProcedure.input(z.object({ name: nameSchema })).mutation(({ ctx, input }) =>
+  create: mspAdminProcedure(z.strictObject({ name: nameSchema })).mutation(({ ctx, input }) =>
     runMutation(ctx.mutation, "tenant.created", async (tx) => {
       const tenant = tenantView(await tx.tenant.create({ data: { name: input.name, createdAt: ctx.app.now() }, select: tenantFields }));
       return { result: tenant, audit: { tenantId: tenant.id, targetType: "tenant", targetId: tenant.id, after: { name: tenant.name } }, affected: [] };
     }),
   ),
 
-  list: readProcedure.query(async ({ ctx }) => {
+  list: readProcedure(noInput).query(async ({ ctx }) => {
     const where = ctx.access.tenantId === null ? {} : { id: ctx.access.tenantId };
     return (await ctx.app.prisma.tenant.findMany({ where, select: tenantFields, orderBy: { name: "asc" } })).map(tenantView);
   }),
 
-  rename: mspAdminProcedure.input(z.object({ tenantId: idSchema, name: nameSchema })).mutation(({ ctx, input }) =>
+  rename: mspAdminProcedure(z.strictObject({ tenantId: idSchema, name: nameSchema })).mutation(({ ctx, input }) =>
     runMutation(ctx.mutation, "tenant.renamed", async (tx) => {
       const before = await tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: { name: true } });
       const tenant = tenantView(await tx.tenant.update({ where: { id: input.tenantId }, data: { name: input.name }, select: tenantFields }));
@@ -33,7 +33,7 @@ export const tenantsRouter = createTRPCRouter({
   ),
 
   /** Only an empty tenant: servers, operators and travelers must be removed first. */
-  delete: mspAdminProcedure.input(z.object({ tenantId: idSchema })).mutation(({ ctx, input }) =>
+  delete: mspAdminProcedure(z.strictObject({ tenantId: idSchema })).mutation(({ ctx, input }) =>
     runMutation(ctx.mutation, "tenant.deleted", async (tx) => {
       const tenant = tenantView(await tx.tenant.findUniqueOrThrow({ where: { id: input.tenantId }, select: tenantFields }));
       const left = [`${tenant.servers} server(s)`, `${tenant.operators} operator(s)`, `${tenant.travelers} traveler(s)`].filter((text) => !text.startsWith("0 "));
