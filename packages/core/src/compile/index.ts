@@ -13,3 +13,6 @@ export type { GroupChange, GroupSummary, MembersStep } from "./applied-members.t
 export { normaliseMembers, canonicalMember } from "./members.ts";
 export type { Family as IpFamily } from "./members.ts";
 export { RULE_TAG_PATTERN } from "./rule-tag.ts";
+export { revokedFlows, RevokedFlowMatcher } from "./revoked-flows.ts";
+export type { RevokedFlow, KeptNetwork } from "./revoked-flows.ts";
+export type { PortSpan } from "./port-spans.ts";
