@@ -3,6 +3,7 @@ export * from "./ivr/index.ts";
 export * from "./compile/index.ts";
 export * from "./provider-presets.ts";
 export * from "./errors.ts";
+export * from "./lockout.ts";
 export * from "./source.ts";
 export * from "./services.ts";
 export * from "./desired-state.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { WITHHELD_CALLER_ID } from "./caller-id.ts";
 import { advanceIvr, IvrEventError, newIvrCall } from "./machine.ts";
 import { IVR_PROMPT_IDS } from "./prompts.ts";
 import type { IvrAction, IvrConfig, IvrEvent, IvrState } from "./types.ts";
@@ -114,6 +115,16 @@ describe("logging in", () => {
       call.keys("111111");
       call.send({ type: "verification-result", result: { ok: false, reason: "invalid" } });
     }
+    expect(call.actions).toEqual([play("login-incorrect", "goodbye"), { type: "hang-up" }]);
+    expect(call.state.outcome).toBe("login-failed");
+  });
+
+  it("a withheld caller gets one account + PIN round per call: each guess costs a call", () => {
+    const call = new Call();
+    call.send({ type: "call-started", callerId: WITHHELD_CALLER_ID });
+    call.keys("4711");
+    call.keys("111111");
+    call.send({ type: "verification-result", result: { ok: false, reason: "invalid" } });
     expect(call.actions).toEqual([play("login-incorrect", "goodbye"), { type: "hang-up" }]);
     expect(call.state.outcome).toBe("login-failed");
   });

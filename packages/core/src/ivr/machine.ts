@@ -3,6 +3,7 @@
 // goodbye. `advanceIvr(state, event)` returns the next state and the actions to carry out; a
 // transition's actions always end with exactly one action the transport awaits (its result is
 // the next event) or with hang-up.
+import { isWithheldCallerId } from "./caller-id.ts";
 import { DIALED_ADDRESS_ERROR_PROMPT, parseDialedIPv4 } from "./dialed-address.ts";
 import { ADDRESS_REFUSAL_PROMPT, refusalForGrantAddress } from "./grant-address.ts";
 import { spokenExpiry } from "./expiry-speech.ts";
@@ -113,7 +114,8 @@ function onVerification(state: IvrState, result: VerificationOutcome): IvrTransi
   if (result.reason === "caller-blocked") return goodbye(state, "caller-blocked", ["caller-blocked"]);
   if (result.reason === "error") return goodbye(state, "technical-problem", ["technical-problem"]);
   const loginAttempts = state.loginAttempts + 1;
-  if (loginAttempts >= state.config.maxLoginAttempts) {
+  const { maxLoginAttempts, withheldLoginAttempts } = state.config;
+  if (loginAttempts >= (isWithheldCallerId(state.callerId) ? withheldLoginAttempts : maxLoginAttempts)) {
     return goodbye({ ...state, loginAttempts }, "login-failed", ["login-incorrect"]);
   }
   return ask({ ...state, loginAttempts, accountNumber: null }, "account", ["login-incorrect"]);

@@ -8,6 +8,8 @@ export interface IvrConfig {
   maxTries: number;
   /** Account + PIN rounds per call before goodbye. */
   maxLoginAttempts: number;
+  /** The same for a withheld caller ID, which shares no lockout key: each guess costs a call. */
+  withheldLoginAttempts: number;
   /** Addresses entered per call, counting each re-entry after pressing 2. */
   maxAddressEntries: number;
   entryTimeoutMs: number;
@@ -27,6 +29,7 @@ export interface IvrConfig {
 export const DEFAULT_IVR_CONFIG: IvrConfig = {
   maxTries: 3,
   maxLoginAttempts: 3,
+  withheldLoginAttempts: 1,
   maxAddressEntries: 3,
   entryTimeoutMs: 10_000,
   confirmTimeoutMs: 6_000,
@@ -42,7 +45,7 @@ export type VerificationOutcome =
   | { ok: true; travelerId: string }
   /** Unknown account, wrong PIN, locked or disabled account: one answer, no enumeration. */
   | { ok: false; reason: "invalid" }
-  /** The caller ID has too many recent failures. */
+  /** The caller ID has too many recent failures (or withheld callers fail too often right now). */
   | { ok: false; reason: "caller-blocked" }
   | { ok: false; reason: "error" };
 

@@ -1,0 +1,66 @@
+// Lockouts that strangers cannot use (OWASP's "device cookie" idea, applied to sign-ins and
+// traveler PINs alike). Failed guesses are counted under three keys:
+//   pair      one account from one source (address, known-device cookie, caller ID);
+//   account   one account from every source together: the bound on guessing an account;
+//   source    one source across every account (spraying); withheld caller IDs have none.
+// A source that signed in to the account before ("known") is held only by its own pair
+// counter, so strangers' failures elsewhere never keep the right password or PIN out. An
+// unknown source is held by all three. The storage of the counts is the caller's business.
+
+export interface FailureLimit {
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+export interface LockoutPolicy {
+  readonly pair: FailureLimit;
+  readonly account: FailureLimit;
+  readonly source: FailureLimit;
+}
+
+/** Where a guess comes from. */
+export interface GuessSource {
+  /** "address:198.51.100.7", "device:<sha-256>", "caller:15550100000", "web:203.0.113.5", "caller:withheld". */
+  readonly key: string;
+  /** False for withheld caller IDs: every withheld caller shares the key, so it must not lock anyone out. */
+  readonly sharedByStrangers: boolean;
+}
+
+export interface LockoutSubjects {
+  readonly pair: string;
+  readonly account: string;
+  /** null when failures are not counted across accounts for this source. */
+  readonly source: string | null;
+}
+
+export type LockoutCounts = Record<keyof LockoutSubjects, number>;
+
+export type LockoutRefusal = keyof LockoutSubjects;
+
+/** The AuthFailure subjects of a guess at `account` (e.g. an e-mail) in `realm` ("login", "pin"). */
+export function lockoutSubjects(realm: string, account: string, source: GuessSource): LockoutSubjects {
+  return {
+    pair: `${realm}|${account}|${source.key}`,
+    account: `${realm}|${account}`,
+    source: source.sharedByStrangers ? null : `${realm}|*|${source.key}`,
+  };
+}
+
+/** Which limit refuses the guess before it is checked, or null to check it. */
+export function lockoutRefusal(counts: LockoutCounts, knownSource: boolean, policy: LockoutPolicy): LockoutRefusal | null {
+  if (counts.pair >= policy.pair.max) return "pair";
+  if (knownSource) return null;
+  if (counts.account >= policy.account.max) return "account";
+  if (counts.source >= policy.source.max) return "source";
+  return null;
+}
+
+/** The window a refusal lasts at most (for "try again in …"). */
+export function refusalWindowMs(refusal: LockoutRefusal, policy: LockoutPolicy): number {
+  return policy[refusal].windowMs;
+}
+
+/** The longest window any counter looks back (failures older than that can be deleted). */
+export function longestLockoutWindowMs(policy: LockoutPolicy): number {
+  return Math.max(policy.pair.windowMs, policy.account.windowMs, policy.source.windowMs);
+}
