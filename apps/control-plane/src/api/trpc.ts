@@ -15,18 +15,21 @@ import type { z } from "zod";
 import type { ControlPlaneApp } from "../app.ts";
 import { actorLabel, authenticateBearer, type Actor } from "../auth/authenticate.ts";
 import { clientAddress } from "../http/client-address.ts";
-import { cookieAcceptable, presentedSecret } from "../http/credentials.ts";
+import { cookieAcceptable, knownDeviceSecret, presentedSecret } from "../http/credentials.ts";
 import type { MutationContext } from "../services/mutation.ts";
 import { checkAccess, type AccessMode } from "./access.ts";
 import { describeError, toTRPCError } from "./errors.ts";
 import type { StrictInput } from "./inputs.ts";
 import { apiMetrics } from "./metrics.ts";
+import { operatorCallLimit } from "./operator-concurrency.ts";
 
 export interface ApiContext {
   app: ControlPlaneApp;
   actor: Actor | null;
   /** The client's address (X-Forwarded-For only from trusted proxies). */
   clientAddress: string;
+  /** The known-device cookie's secret (sign-in lockouts), null when the browser sent none. */
+  deviceSecret: string | null;
   /** Set-Cookie values for this response (sign-in, sign-out). */
   responseCookies: string[];
   /** Cookies get `Secure` when the public URL is https. */
@@ -41,6 +44,7 @@ export async function createApiContext(app: ControlPlaneApp, req: IncomingMessag
     app,
     actor,
     clientAddress: clientAddress(req, app.isTrustedProxy),
+    deviceSecret: knownDeviceSecret(req.headers),
     responseCookies: [],
     secureCookies: app.publicUrl().startsWith("https:"),
   };
@@ -87,7 +91,10 @@ const signedIn = t.middleware(({ ctx, next }) => {
   return next({ ctx: { actor, mutation } });
 });
 
-const signedInProcedure = observedProcedure.use(signedIn);
+/** Each operator's calls run a few at a time, before their input is parsed (operator-concurrency.ts). */
+const limitedPerOperator = t.middleware(({ ctx, next }) => (ctx.actor === null ? next() : operatorCallLimit(ctx.app).run(ctx.actor.operatorId, () => next())));
+
+const signedInProcedure = observedProcedure.use(signedIn).use(limitedPerOperator);
 
 /** What a procedure says about its own input beyond the ids it names. */
 export interface AccessRule<TInput> {
@@ -119,4 +126,4 @@ export const readProcedure = <S extends StrictInput>(input: S, rule: AccessRule<
 export const writeProcedure = <S extends StrictInput>(input: S, rule: AccessRule<z.output<S>> = {}) =>
   signedInProcedure.input(input).use(tenantAccess("write", rule));
 export const mspAdminProcedure = <S extends StrictInput>(input: S) =>
-  signedInProcedure.use(mspAdminOnly).input(input).use(tenantAccess("write", { fleetLevel: () => true }));
+  signedInProcedure.input(input).use(mspAdminOnly).use(tenantAccess("write", { fleetLevel: () => true }));

@@ -14,7 +14,7 @@ export const fleetRouter = createTRPCRouter({
   /** Every server in scope: online, last seen, desired vs applied, drift, unresolved FQDNs. */
   status: readProcedure(
       z
-        .object({
+        .strictObject({
           tenantId: idSchema.optional(),
           tag: groupNameSchema.optional(),
           /** Only servers that are offline, out of sync, or have unresolved FQDNs or errors. */

@@ -3,7 +3,7 @@
 // no tenant, so a tenant admin can neither create nor name one).
 import { z } from "zod";
 import { GatehouseError } from "@gatehouse/core";
-import type { OperatorRole } from "@gatehouse/db";
+import { Prisma, type OperatorRole } from "@gatehouse/db";
 import { normaliseEmail } from "../../auth/login.ts";
 import { hashPassword } from "../../auth/passwords.ts";
 import { runMutation } from "../../services/mutation.ts";
@@ -18,7 +18,7 @@ function operatorView(row: { id: string; email: string; name: string; role: Oper
 }
 
 const createInput = z
-  .object({
+  .strictObject({
     email: z.email("give a valid e-mail address").max(254).transform(normaliseEmail),
     name: nameSchema,
     password: passwordSchema,
@@ -30,14 +30,28 @@ const createInput = z
     path: ["tenantId"],
   });
 
+/**
+ * Sign-in is by e-mail alone, so an e-mail is unique fleet-wide. Whose it is (an MSP admin's,
+ * another tenant's operator's, or one of the caller's own) is never said: every taken e-mail
+ * gets this same answer, after the same password hashing as a free one.
+ */
+function refuseTakenEmail(error: unknown): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    throw new GatehouseError("CONFLICT", "that e-mail cannot be used; choose another", { field: "email" });
+  }
+  throw error;
+}
+
 export const operatorsRouter = createTRPCRouter({
   create: writeProcedure(createInput, { fleetLevel: (input) => input.role === "MSP_ADMIN" }).mutation(async ({ ctx, input }) => {
     const passwordHash = await hashPassword(input.password);
     return runMutation(ctx.mutation, "operator.created", async (tx) => {
-      const created = await tx.operator.create({
-        data: { email: input.email, name: input.name, role: input.role, tenantId: input.tenantId ?? null, passwordHash, createdAt: ctx.app.now() },
-        select: operatorFields,
-      });
+      const created = await tx.operator
+        .create({
+          data: { email: input.email, name: input.name, role: input.role, tenantId: input.tenantId ?? null, passwordHash, createdAt: ctx.app.now() },
+          select: operatorFields,
+        })
+        .catch(refuseTakenEmail);
       const view = operatorView(created);
       return { result: view, audit: { tenantId: created.tenantId, targetType: "operator", targetId: created.id, after: view }, affected: [] };
     });

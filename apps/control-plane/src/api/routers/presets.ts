@@ -34,7 +34,7 @@ export const presetsRouter = createTRPCRouter({
 
   enable: writeProcedure(
       z
-        .object({ presetId: z.string().min(1).max(64), tenantId: idSchema.optional(), serverId: idSchema.optional() })
+        .strictObject({ presetId: z.string().min(1).max(64), tenantId: idSchema.optional(), serverId: idSchema.optional() })
         .refine((input) => (input.tenantId === undefined) !== (input.serverId === undefined), { message: "give either a tenant or a server", path: ["tenantId"] }),
     )
     .mutation(({ ctx, input }) =>

@@ -79,7 +79,7 @@ export const serversRouter = createTRPCRouter({
 
   list: readProcedure(
       z
-        .object({
+        .strictObject({
           tenantId: idSchema.optional(),
           tag: groupNameSchema.optional(),
           status: z.enum(["pending", "enrolled", "revoked"]).optional(),
