@@ -29,14 +29,16 @@ export interface ProbeOptions {
 export type ProbeResult = "connected" | "refused" | "timeout" | "error";
 
 // Listens on every port given as argv ("tcp"|"udp", then ports), dual-stack; says "ready".
-// A TCP peer gets "hello\n" (probes hang up at once: their resets are ignored); a UDP datagram
-// is echoed back.
+// A TCP peer gets "hello\n" (probes hang up at once: their resets are ignored), or with
+// "tcp-echo" every byte it sends back on a connection kept open; a UDP datagram is echoed back.
 const LISTENER_SCRIPT = `
 const [kind, ...ports] = process.argv.slice(1);
 let pending = ports.length;
 const ready = () => { if (--pending === 0) process.stdout.write("ready\\n"); };
 for (const port of ports.map(Number)) {
-  if (kind === "tcp") {
+  if (kind === "tcp-echo") {
+    require("node:net").createServer((socket) => { socket.on("error", () => {}); socket.pipe(socket); }).listen({ port, host: "::", ipv6Only: false }, ready);
+  } else if (kind === "tcp") {
     require("node:net").createServer((socket) => { socket.on("error", () => {}); socket.end("hello\\n"); }).listen({ port, host: "::", ipv6Only: false }, ready);
   } else {
     const socket = require("node:dgram").createSocket({ type: "udp6", ipv6Only: false });
@@ -147,12 +149,17 @@ export class NetnsLab {
     await this.startListener(hostLabel, "tcp", ports);
   }
 
+  /** Starts a TCP echo on each port in a host (connections stay open); resolves once listening. */
+  async echoTcp(hostLabel: string, ports: number[]): Promise<void> {
+    await this.startListener(hostLabel, "tcp-echo", ports);
+  }
+
   /** Starts a UDP echo on each port in a host; resolves once bound. */
   async echoUdp(hostLabel: string, ports: number[]): Promise<void> {
     await this.startListener(hostLabel, "udp", ports);
   }
 
-  private startListener(hostLabel: string, kind: "tcp" | "udp", ports: number[]): Promise<void> {
+  private startListener(hostLabel: string, kind: "tcp" | "tcp-echo" | "udp", ports: number[]): Promise<void> {
     const args = ["netns", "exec", this.host(hostLabel).netns, process.execPath, "-e", LISTENER_SCRIPT, kind, ...ports.map(String)];
     const child = spawn("ip", args, { stdio: ["ignore", "pipe", "pipe"] });
     this.processes.push(child);

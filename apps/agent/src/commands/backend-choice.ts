@@ -1,7 +1,8 @@
 // How a command gets its firewall backend: chosen by flag, or detected from what the host
 // already uses ("auto"). The real factory lives in ../firewall-choice.ts; tests pass fakes.
 import type { Logger } from "pino";
-import type { FirewallBackend } from "../firewall/backend.ts";
+import type { BackendName, FirewallBackend } from "../firewall/backend.ts";
+import type { FlowCutter } from "../firewall/flow-cutter.ts";
 
 export const BACKEND_CHOICES = ["auto", "iptables", "nftables", "dry-run"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -14,6 +15,9 @@ export interface BackendRequest {
 }
 
 export type BackendFactory = (request: BackendRequest) => Promise<FirewallBackend>;
+
+/** The flow cutter for a chosen backend and namespace; null when none applies (dry run). */
+export type FlowCutterFactory = (request: { backend: BackendName; netns?: string }) => FlowCutter | null;
 
 export function parseBackendChoice(value: string): BackendChoice {
   if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;

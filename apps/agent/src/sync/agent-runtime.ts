@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { DesiredState } from "@gatehouse/core";
 import { PROTOCOL_VERSION, type HelloMessage, type HubMessage, type ReportMessage, type StateMessage } from "@gatehouse/protocol";
 import type { FirewallBackend } from "../firewall/backend.ts";
+import type { FlowCutter } from "../firewall/flow-cutter.ts";
 import { AnswerBook, type TtlClamp } from "../dns/answer-book.ts";
 import type { FqdnLookup } from "../dns/fqdn-resolver.ts";
 import { loadAppliedRecord, saveAppliedRecord, type AppliedRecord } from "../state/applied-record.ts";
@@ -14,7 +15,7 @@ import { saveAgentStatus } from "../state/status-file.ts";
 import { AGENT_VERSION } from "../version.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { CommitConfirm, type PendingConfirm } from "./commit-confirm.ts";
-import { Enforcer } from "./enforcer.ts";
+import { Enforcer, type FlowCutOutcome } from "./enforcer.ts";
 import { HubLink } from "./hub-link.ts";
 import { fqdnsOf, resolveForEnforcement } from "./resolve-state.ts";
 
@@ -35,6 +36,8 @@ export interface AgentRuntimeOptions {
   backoff: BackoffOptions;
   /** The same desired state rolled back this many times is held back until it changes. */
   maxRollbacks?: number;
+  /** Cuts the open flows of sources an apply revoked; without it they stay until idle. */
+  flowCutter?: FlowCutter;
 }
 
 export type StopReason = { kind: "stopped" } | { kind: "revoked"; message: string };
@@ -65,6 +68,9 @@ export class AgentRuntime {
   private errors: string[] = [];
   private applyFailed = false;
   private driftToReport: string[] | null = null;
+  /** Flows cut since the last report that reached the hub. */
+  private flowsCutToReport: number | null = null;
+  private flowCutWarned = false;
   private rollbackInFlight = false;
   private readonly rollbackCounts = new Map<string, number>();
   private dnsSignature = "";
@@ -75,7 +81,7 @@ export class AgentRuntime {
 
   constructor(private readonly options: AgentRuntimeOptions) {
     this.log = options.logger;
-    this.enforcer = new Enforcer(options.backend);
+    this.enforcer = new Enforcer(options.backend, options.flowCutter ?? null);
     this.answers = new AnswerBook(options.lookup, options.ttlClamp);
     this.link = new HubLink({
       url: options.config.url,
@@ -212,8 +218,9 @@ export class AgentRuntime {
     const desired = this.desired;
     if (desired === null) return;
     const { resolved, unresolved } = resolveForEnforcement(desired.state, this.answers.addressMap());
+    let flowCut: FlowCutOutcome | null;
     try {
-      await this.enforcer.enforce(resolved);
+      flowCut = await this.enforcer.enforce(resolved);
     } catch (error) {
       this.applyFailed = true;
       this.errors = [`applying revision ${desired.revision} failed: ${(error as Error).message}; the previous ruleset stays enforced`];
@@ -224,6 +231,7 @@ export class AgentRuntime {
     }
     this.applyFailed = false;
     this.errors = [];
+    if (flowCut) this.noteFlowCut(desired.revision, flowCut);
     this.enforcedDesired = desired;
     const rulesetHash = this.enforcer.enforced?.summary.rulesetHash ?? "";
     if (unresolved.length > 0) this.log.warn({ unresolved }, "FQDNs left out of the ruleset (unresolved); everything else applied");
@@ -240,6 +248,16 @@ export class AgentRuntime {
     this.dnsSignature = this.dnsProblems();
     this.sendReport();
     await this.writeStatus();
+  }
+
+  private noteFlowCut(revision: number, outcome: FlowCutOutcome): void {
+    this.log.info({ revision, revoked: outcome.revoked, flowsCut: outcome.cut }, "cut the open connections the new ruleset no longer allows");
+    this.flowsCutToReport = (this.flowsCutToReport ?? 0) + outcome.cut;
+    if (outcome.warning === null) return;
+    this.errors = [outcome.warning];
+    if (this.flowCutWarned) this.log.debug({ warning: outcome.warning }, "open connections not cut");
+    else this.log.warn({ revision }, `${outcome.warning}; the ruleset stays applied (this warning is logged once)`);
+    this.flowCutWarned = true;
   }
 
   private async rollBack(pending: PendingConfirm): Promise<void> {
@@ -338,6 +356,7 @@ export class AgentRuntime {
     };
     if (rollback) report.rolledBack = rollback;
     if (this.driftToReport) report.drift = { problems: this.driftToReport };
+    if (this.flowsCutToReport !== null) report.flowsCut = this.flowsCutToReport;
     return report;
   }
 
@@ -347,6 +366,7 @@ export class AgentRuntime {
     if (!this.link.send(report)) return;
     if (report.rolledBack) this.rollbackInFlight = true;
     this.driftToReport = null;
+    this.flowsCutToReport = null;
   }
 
   /** Status writes are chained so an older snapshot can never land after a newer one. */

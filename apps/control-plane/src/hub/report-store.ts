@@ -26,12 +26,13 @@ interface Pending {
 const MAX_BATCH = 1_000;
 const RETRY_MS = 1_000;
 
-/** Drift repairs and commit-confirm rollbacks are security-relevant: they are also audited. */
+/** Drift repairs, commit-confirm rollbacks and cut flows are security-relevant: they are also audited. */
 function auditedEvents({ server, report, receivedAt }: Pending): Prisma.AuditEventCreateManyInput[] {
   const base = { at: receivedAt, actor: `agent:${server.id}`, tenantId: server.tenantId, targetType: "server", targetId: server.id };
   return [
     ...(report.drift ? [{ ...base, action: "agent.drift_repaired", after: { problems: report.drift.problems, appliedRevision: report.appliedRevision } }] : []),
     ...(report.rolledBack ? [{ ...base, action: "agent.rolled_back", after: report.rolledBack }] : []),
+    ...(report.flowsCut ? [{ ...base, action: "agent.flows_cut", after: { flowsCut: report.flowsCut, appliedRevision: report.appliedRevision } }] : []),
   ];
 }
 
