@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { endpointInUse } from "./context.ts";
 import { describeFailure } from "./errors.ts";
 import { buildProgram } from "./program.ts";
+import { showControlCharacters } from "./visible-text.ts";
 
 export async function main(argv: string[]): Promise<number> {
   // `gatehouse list | head` closes the pipe early: that is not an error.
@@ -18,7 +19,7 @@ export async function main(argv: string[]): Promise<number> {
     // Commander has already printed its own usage errors; help and --version end here too.
     if (err instanceof CommanderError) return err.exitCode;
     const { message, exitCode } = describeFailure(err, endpointInUse.value);
-    process.stderr.write(`gatehouse: ${message}\n`);
+    process.stderr.write(`gatehouse: ${showControlCharacters(message)}\n`);
     return exitCode;
   }
 }

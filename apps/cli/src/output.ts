@@ -1,6 +1,9 @@
 // What a command prints: aligned columns for people (like `iptables -nL` or `kubectl get`,
-// no box drawing so the output greps and pastes cleanly), or JSON for scripts.
+// no box drawing so the output greps and pastes cleanly), or JSON for scripts. Everything
+// printed passes showControlCharacters (visible-text.ts): server text never reaches the
+// terminal raw.
 import Table from "cli-table3";
+import { showControlCharacters, visibleLines } from "./visible-text.ts";
 
 export interface Column<Row> {
   header: string;
@@ -35,13 +38,15 @@ export function renderTable<Row>(rows: readonly Row[], columns: Column<Row>[]): 
   return table.toString().split("\n").map((l) => l.trimEnd()).join("\n");
 }
 
+/** A cell is one line, escaped before layout so the columns are measured as printed. */
 function cell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined || value === "") return "-";
   if (typeof value === "boolean") return value ? "yes" : "no";
-  return String(value);
+  return showControlCharacters(String(value));
 }
 
-export function createPrinter(json: boolean, write: (text: string) => void = (t) => process.stdout.write(t)): Printer {
+export function createPrinter(json: boolean, writeRaw: (text: string) => void = (t) => process.stdout.write(t)): Printer {
+  const write = (text: string) => writeRaw(visibleLines(text));
   return {
     json,
     data(value) {

@@ -8,7 +8,10 @@ import { shortTime } from "../output.ts";
 import { resolveTenant } from "../resolve.ts";
 
 type AuditEvent = ApiOutputs["audit"]["list"]["events"][number];
-type AuditFilter = Exclude<ApiInputs["audit"]["list"], void | undefined>;
+type AuditFilter = Omit<Exclude<ApiInputs["audit"]["list"], void | undefined>, "limit" | "cursor">;
+
+/** The API answers at most this many events a page (fewer when they are large). */
+const PAGE = 100;
 
 interface AuditOptions {
   tenant?: string;
@@ -32,13 +35,13 @@ async function audit(ctx: CommandContext, options: AuditOptions): Promise<void> 
   const api = ctx.api();
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError(`--limit ${options.limit}: expected 1 to 500`);
-  const filter: AuditFilter = { limit };
+  const filter: AuditFilter = {};
   if (options.tenant) filter.tenantId = (await resolveTenant(api, options.tenant)).id;
   if (options.action) filter.action = options.action;
   if (options.actor) filter.actor = options.actor;
   if (options.target) filter.targetId = options.target;
   if (options.since) filter.from = sinceInstant(options.since);
-  const [{ events }, names] = await Promise.all([api.audit.list.query(filter), loadNames(api)]);
+  const [events, names] = await Promise.all([listEvents(api, filter, limit), loadNames(api)]);
   ctx.out.table<AuditEvent>(events, [
     { header: "at", value: (e) => shortTime(e.at) },
     { header: "actor", value: (e) => actorLabel(e.actor, names) },
@@ -46,6 +49,17 @@ async function audit(ctx: CommandContext, options: AuditOptions): Promise<void> 
     { header: "target", value: (e) => targetLabel(e, names) },
     { header: "detail", value: (e) => detail(e) },
   ], "No audit events match.");
+}
+
+async function listEvents(api: Api, filter: AuditFilter, max: number): Promise<AuditEvent[]> {
+  const events: AuditEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.audit.list.query({ ...filter, limit: Math.min(PAGE, max - events.length), cursor });
+    events.push(...page.events);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && events.length < max);
+  return events;
 }
 
 /** Emails of operators and names of servers the caller can see, for readable columns. */
