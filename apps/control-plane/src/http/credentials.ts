@@ -3,6 +3,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 
 export const SESSION_COOKIE = "gatehouse_session";
+/** Marks a browser an operator signed in from before (auth/login.ts); never an authenticator. */
+export const KNOWN_DEVICE_COOKIE = "gatehouse_device";
 
 export interface PresentedSecret {
   secret: string;
@@ -44,4 +46,14 @@ export function sessionCookie(token: string, maxAgeSeconds: number, secure: bool
 
 export function clearedSessionCookie(secure: boolean): string {
   return sessionCookie("", 0, secure);
+}
+
+/** The known-device secret the browser sent, or null. */
+export function knownDeviceSecret(headers: IncomingHttpHeaders): string | null {
+  return cookieValue(headers.cookie, KNOWN_DEVICE_COOKIE);
+}
+
+/** Long-lived, HttpOnly, SameSite=Strict, sent only to the API (where sign-in happens). */
+export function knownDeviceCookie(secret: string, maxAgeSeconds: number, secure: boolean): string {
+  return [`${KNOWN_DEVICE_COOKIE}=${secret}`, "Path=/trpc", "HttpOnly", "SameSite=Strict", `Max-Age=${maxAgeSeconds}`, ...(secure ? ["Secure"] : [])].join("; ");
 }
