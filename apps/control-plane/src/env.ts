@@ -29,10 +29,12 @@ export const envSchema = z.object({
   GATEHOUSE_ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, "GATEHOUSE_ADMIN_PASSWORD needs at least 12 characters").optional()),
 
   SESSION_TTL_HOURS: positiveInt.default(12),
-  /** Failed sign-ins tolerated per e-mail address, and per client address, within the window. */
+  /** Failed sign-ins tolerated per e-mail from one address or device, and per client address, within the window. */
   LOGIN_MAX_FAILURES_PER_EMAIL: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt.default(15),
+  /** Failed sign-ins tolerated per e-mail within an hour from every unknown address and device together. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(20),
   /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma separated). */
   TRUSTED_PROXIES: list.default([]),
 

@@ -8,12 +8,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
+import { longestLockoutWindowMs } from "@gatehouse/core";
 import { openDatabase, seedProviderPresets, type PrismaClient } from "@gatehouse/db";
 import { collectDefaultMetrics, Counter, Registry } from "prom-client";
 import { appRouter } from "./api/router.ts";
 import { createApiContext } from "./api/trpc.ts";
 import type { ControlPlaneApp } from "./app.ts";
 import { ensureFirstAdmin, type FirstRunResult } from "./auth/first-run.ts";
+import { loginLockoutPolicy } from "./auth/login.ts";
 import { RevisionBus } from "./bus.ts";
 import { publicUrlOf, type Env } from "./env.ts";
 import type { ControlPlaneExtension, HttpExtension } from "./extension.ts";
@@ -87,6 +89,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
         maxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
         maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
         failureWindowMs: env.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
+        maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
         sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
       },
       sourceFloors: { ipv4Floor: env.SOURCE_IPV4_FLOOR, ipv6Floor: env.SOURCE_IPV6_FLOOR },
@@ -95,7 +98,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
     };
 
     const sweeper = new ExpirySweeper({ prisma, bus, logger: logger.child({ component: "expiry-sweeper" }), now, intervalMs: env.EXPIRY_SWEEP_INTERVAL_SECONDS * 1000 });
-    sweeper.keepAuthFailuresFor(app.loginPolicy.failureWindowMs);
+    sweeper.keepAuthFailuresFor(longestLockoutWindowMs(loginLockoutPolicy(app.loginPolicy)));
     closers.push(() => sweeper.close());
 
     const extensions: HttpExtension[] = [];

@@ -159,7 +159,25 @@ describe("failed sign-ins and PIN attempts", () => {
     expect(await agesKeptBySweep([travelersExtension()])).toEqual([30, 1]);
   });
 
-  it("without travelers, are kept only as long as the sign-in window (LOGIN_FAILURE_WINDOW_MINUTES, 15)", async () => {
-    expect(await agesKeptBySweep([])).toEqual([1]);
+  it("without travelers, are kept as long as the sign-in lockout's longest window (an e-mail's hour from every address)", async () => {
+    expect(await agesKeptBySweep([])).toEqual([30, 1]);
+  });
+
+  it("a known sign-in source is forgotten by the sweep once it expires", async () => {
+    const test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite");
+    try {
+      const now = test.clock.now().getTime();
+      await test.db.prisma.knownSignInSource.createMany({
+        data: [
+          { account: "operator:x", source: "address:198.51.100.1", lastSeenAt: new Date(now - 31 * 24 * HOUR), expiresAt: new Date(now - HOUR) },
+          { account: "operator:x", source: "address:198.51.100.2", lastSeenAt: new Date(now), expiresAt: new Date(now + HOUR) },
+        ],
+      });
+      await test.plane.sweeper.sweepNow();
+      const kept = await test.db.prisma.knownSignInSource.findMany({ where: { account: "operator:x" } });
+      expect(kept.map((row) => row.source)).toEqual(["address:198.51.100.2"]);
+    } finally {
+      await test.stop();
+    }
   });
 });

@@ -3,10 +3,11 @@
 // the real control plane and database are in travelers-ivr.test.ts.
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normaliseCallerId, WITHHELD_CALLER_ID } from "@gatehouse/core";
 import { parseAgiReply } from "../src/ivr/agi-reply.ts";
 import { startFastAgiServer, type FastAgiRefusal, type FastAgiServer, type FastAgiServices } from "../src/ivr/fastagi-server.ts";
 import { refusalThrottle } from "../src/ivr/refusal-throttle.ts";
-import { normaliseCallerId, type IvrCallSummary } from "../src/ivr/traveler-call.ts";
+import type { IvrCallSummary } from "../src/ivr/traveler-call.ts";
 import { agiEnvironment, HANG_UP, placeAsteriskCall, type AsteriskCallOptions, type KeypadEntry } from "./ivr-asterisk.ts";
 
 const SECRET = "s3cret-for-the-ivr-tests";
@@ -98,14 +99,14 @@ describe("a traveler's call over FastAGI", () => {
     ]);
     expect(record.spoken).toEqual(["12", "34", "56", "78", "9", "0830"]);
     expect(record.hungUpByIvr).toBe(true);
-    expect(services.grants.at(-1)).toEqual({ travelerId: "t-1", address: "12.34.56.78", callerId: "+15551230000" });
+    expect(services.grants.at(-1)).toEqual({ travelerId: "t-1", address: "12.34.56.78", callerId: "15551230000" });
     expect(services.calls.at(-1)).toMatchObject({ outcome: "granted", address: "12.34.56.78", travelerId: "t-1" });
     expect(counts()).toMatchObject({ grants: before.grants + 1, calls: before.calls + 1 });
   });
 
   it("passes the caller ID on for lockout, and an entry without # still counts", async () => {
     await call({ callerId: "\"Hotel\" <+44 20 7946 0000>", keypad: ["4711", "000000#", HANG_UP] });
-    expect(services.verifications.at(-1)).toEqual({ accountNumber: "4711", pin: "000000", callerId: "+442079460000" });
+    expect(services.verifications.at(-1)).toEqual({ accountNumber: "4711", pin: "000000", callerId: "442079460000" });
   });
 
   it("says goodbye and hangs up after three silent prompts", async () => {
@@ -298,11 +299,11 @@ describe("AGI replies", () => {
     expect(parseAgiReply(line)).toMatchObject(expected);
   });
 
-  it("caller IDs are reduced to digits and a leading +", () => {
-    expect(normaliseCallerId("+1 (555) 123-0000")).toBe("+15551230000");
-    expect(normaliseCallerId("unknown")).toBe("unknown");
-    expect(normaliseCallerId("")).toBe("unknown");
-    expect(normaliseCallerId(undefined)).toBe("unknown");
+  it("caller IDs are reduced to their digits, and withheld when there are none", () => {
+    expect(normaliseCallerId("+1 (555) 123-0000")).toBe("15551230000");
+    expect(normaliseCallerId("unknown")).toBe(WITHHELD_CALLER_ID);
+    expect(normaliseCallerId("")).toBe(WITHHELD_CALLER_ID);
+    expect(normaliseCallerId(undefined)).toBe(WITHHELD_CALLER_ID);
   });
 });
 

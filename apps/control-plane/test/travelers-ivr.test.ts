@@ -3,6 +3,7 @@
 // database, with a real SMTP server receiving the mail. The test client plays Asterisk's side
 // of the AGI protocol byte for byte.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normaliseCallerId } from "@gatehouse/core";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import type { RevisionChange } from "../src/bus.ts";
 import { fastAgiPortOf, travelersExtension } from "../src/travelers/extension.ts";
@@ -103,7 +104,7 @@ interface CallAudit {
 async function callAudit(callerId: string): Promise<CallAudit> {
   const read = async () => {
     const events = await test.db.prisma.auditEvent.findMany({ where: { action: "ivr.call.ended" } });
-    return events.map((event) => event.after as unknown as CallAudit).filter((after) => after.callerId === callerId);
+    return events.map((event) => event.after as unknown as CallAudit).filter((after) => after.callerId === normaliseCallerId(callerId));
   };
   const mine = await eventually(read, (found) => found.length > 0);
   expect(mine).toHaveLength(1);
@@ -166,18 +167,24 @@ describe("a traveler calls the DID", () => {
     expect(await test.db.prisma.auditEvent.count({ where: { action: "traveler.login.failed", targetId: traveler.id } })).toBe(1);
   });
 
-  it("after 5 wrong PINs the account is locked (the right PIN is refused), audited, and the operators alerted", async () => {
+  it("after 20 wrong PINs in an hour the account is shut to unknown callers (not to the phone it was used from), audited, and the operators alerted", async () => {
     const traveler = await newTraveler();
-    for (let call = 0; call < 5; call += 1) {
-      await dial([`${traveler.accountNumber}#`, "111111#", HANG_UP], { callerId: `+1555000020${call}` });
+    const before = await dial([`${traveler.accountNumber}#`, `${PIN}#`, HANG_UP], { callerId: "+15550000298" });
+    expect(before.prompts.at(-1)).toBe("enter-address");
+    // Three wrong PINs per call from seven callers: the 20th locks, the 21st is refused unchecked.
+    for (let call = 0; call < 7; call += 1) {
+      const wrong = [`${traveler.accountNumber}#`, "111111#"];
+      await dial([...wrong, ...wrong, ...wrong], { callerId: `+155500002${call}0` });
     }
     const locked = await dial([`${traveler.accountNumber}#`, `${PIN}#`, HANG_UP], { callerId: "+15550000299" });
     expect(locked.prompts).toContain("login-incorrect");
     expect(locked.prompts).not.toContain("enter-address");
+    const known = await dial([`${traveler.accountNumber}#`, `${PIN}#`, HANG_UP], { callerId: "+1 555 000 0298" });
+    expect(known.prompts.at(-1)).toBe("enter-address");
     expect(await test.db.prisma.auditEvent.count({ where: { action: "traveler.locked", targetId: traveler.id } })).toBe(1);
     const alert = await eventually(async () => smtp.received.find((mail) => mail.subject.includes(`account ${traveler.accountNumber} locked`)), (found) => found !== undefined);
     expect(alert?.to).toEqual(["msp@example.net"]);
-    test.clock.advance(15 * 60_000 + 1);
+    test.clock.advance(60 * 60_000 + 1);
     const afterLock = await dial([`${traveler.accountNumber}#`, `${PIN}#`, HANG_UP], { callerId: "+15550000299" });
     expect(afterLock.prompts.at(-1)).toBe("enter-address");
   });
@@ -193,7 +200,7 @@ describe("a traveler calls the DID", () => {
     expect(refused.prompts.slice(-2)).toEqual(["caller-blocked", "goodbye"]);
     expect(refused.hungUpByIvr).toBe(true);
     expect(await test.db.prisma.auditEvent.count({ where: { action: "traveler.subject.blocked" } })).toBeGreaterThanOrEqual(1);
-    await eventually(async () => smtp.received.some((mail) => mail.subject.includes(`caller ID ${callerId} refused`)), Boolean);
+    await eventually(async () => smtp.received.some((mail) => mail.subject.includes(`caller ID ${normaliseCallerId(callerId)} refused`)), Boolean);
   });
 
   it("three silent prompts end the call with nothing written", async () => {

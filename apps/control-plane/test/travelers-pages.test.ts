@@ -162,14 +162,17 @@ describe("the account + PIN page", () => {
     expect(await f.prisma.travelerGrant.count({ where: { travelerId: id } })).toBe(0);
   });
 
-  it("locks the account after 5 wrong PINs, like the IVR", async () => {
+  it("after 20 wrong PINs in an hour, refuses the right PIN from a new address, like the IVR, but not from one it was used from", async () => {
     await f.traveler({ accountNumber: "810300" });
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      expect((await post(proxied, "/traveler", { account: "810300", pin: "000000" }, `198.51.100.${attempt + 1}`)).status).toBe(401);
+    const account = "810300";
+    expect((await post(proxied, "/traveler", { account, pin: "135790" }, "203.0.113.30")).status).toBe(200);
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      expect((await post(proxied, "/traveler", { account, pin: "000000" }, `198.51.100.${attempt + 1}`)).status).toBe(401);
     }
-    const refused = await post(proxied, "/traveler", { account: "810300", pin: "135790" }, "198.51.100.9");
+    const refused = await post(proxied, "/traveler", { account, pin: "135790" }, "198.51.100.99");
     expect(refused.status).toBe(401);
     expect(refused.text).toContain("not valid");
+    expect((await post(proxied, "/traveler", { account, pin: "135790" }, "203.0.113.30")).status).toBe(200);
     expect(await f.prisma.auditEvent.count({ where: { action: "traveler.locked" } })).toBeGreaterThanOrEqual(1);
   });
 

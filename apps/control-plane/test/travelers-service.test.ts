@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isGatehouseError } from "@gatehouse/core";
 import { createTraveler, deleteTraveler, listTravelers, resetPin, updateTraveler } from "../src/travelers/accounts.ts";
 import { createGrant, revokeGrant } from "../src/travelers/grants.ts";
-import { LOCKOUT_POLICY, verifyTraveler } from "../src/travelers/verification.ts";
+import { callerSource, LOCKOUT_POLICY, verifyTraveler } from "../src/travelers/verification.ts";
 import { revisions, travelersFixture, type TravelersFixture } from "./travelers-fixture.ts";
 
 let f: TravelersFixture;
@@ -51,7 +51,7 @@ describe("traveler accounts", () => {
       scopeGroups: [], scopeServerIds: [], services: ["sip"], grantLifetimeHours: 24, maxActiveGrants: 3, enabled: true,
     });
     expect(generatedPin).toMatch(/^[0-9]{8}$/);
-    const result = await verifyTraveler(f.ctx, { accountNumber: "555002", pin: generatedPin ?? "", subject: "caller:+10000000002" });
+    const result = await verifyTraveler(f.ctx, { accountNumber: "555002", pin: generatedPin ?? "", source: callerSource("10000000002") });
     expect(result.ok && result.traveler.id).toBe(traveler.id);
   });
 
@@ -76,53 +76,59 @@ describe("traveler accounts", () => {
 describe("checking account and PIN", () => {
   it("answers the same for an unknown account and a wrong PIN, and audits both", async () => {
     await f.traveler({ accountNumber: "600100" });
-    const wrongPin = await verifyTraveler(f.ctx, { accountNumber: "600100", pin: "000000", subject: "caller:+10000000100" });
-    const unknown = await verifyTraveler(f.ctx, { accountNumber: "699999", pin: "135790", subject: "caller:+10000000100" });
+    const wrongPin = await verifyTraveler(f.ctx, { accountNumber: "600100", pin: "000000", source: callerSource("10000000100") });
+    const unknown = await verifyTraveler(f.ctx, { accountNumber: "699999", pin: "135790", source: callerSource("10000000100") });
     expect(wrongPin).toEqual({ ok: false, reason: "invalid" });
     expect(unknown).toEqual(wrongPin);
     const failures = await f.prisma.auditEvent.findMany({ where: { action: "traveler.login.failed" }, orderBy: { at: "asc" } });
     expect(failures.slice(-2).map((event) => (event.after as { why: string }).why)).toEqual(["wrong-pin", "unknown-account"]);
   });
 
-  it("locks an account for 15 minutes after 5 wrong PINs, alerts the tenant's and the MSP's admins", async () => {
+  it("after 20 wrong PINs in an hour from strangers, shuts the account to unknown callers (not to one it was used from), and alerts the tenant's and the MSP's admins", async () => {
     const id = await f.traveler({ accountNumber: "600200", name: "Di Lock" });
-    for (let attempt = 0; attempt < LOCKOUT_POLICY.accountFailures; attempt += 1) {
-      await verifyTraveler(f.ctx, { accountNumber: "600200", pin: "111111", subject: `caller:+1000000020${attempt}` });
+    const accountNumber = "600200";
+    expect((await verifyTraveler(f.ctx, { accountNumber, pin: "135790", source: callerSource("19999999998") })).ok).toBe(true);
+    for (let attempt = 0; attempt < LOCKOUT_POLICY.account.max; attempt += 1) {
+      await verifyTraveler(f.ctx, { accountNumber, pin: "111111", source: callerSource(`100000002${String(attempt).padStart(2, "0")}`) });
     }
     const locked = await f.prisma.traveler.findUniqueOrThrow({ where: { id } });
-    expect(locked.lockedUntil).toEqual(new Date(f.clock.now.getTime() + minutes(15)));
-    expect(await verifyTraveler(f.ctx, { accountNumber: "600200", pin: "135790", subject: "caller:+19999999999" })).toEqual({ ok: false, reason: "invalid" });
+    expect(locked.lockedUntil).toEqual(new Date(f.clock.now.getTime() + minutes(60)));
+    expect(await verifyTraveler(f.ctx, { accountNumber, pin: "135790", source: callerSource("19999999999") })).toEqual({ ok: false, reason: "invalid" });
+    expect((await verifyTraveler(f.ctx, { accountNumber, pin: "135790", source: callerSource("19999999998") })).ok).toBe(true);
     expect(await f.prisma.auditEvent.count({ where: { action: "traveler.locked", targetId: id } })).toBe(1);
-    const [alert] = (await mailsTo("admin@acme.example", 1)).filter((mail) => mail.subject.includes("600200"));
+    const [alert] = (await mailsTo("admin@acme.example", 1)).filter((mail) => mail.subject.includes(accountNumber));
     expect(alert?.to.sort()).toEqual(["admin@acme.example", "noc@msp.example"]);
     expect(alert?.text).toContain("Di Lock");
-    advance(minutes(15) + 1);
-    const after = await verifyTraveler(f.ctx, { accountNumber: "600200", pin: "135790", subject: "caller:+19999999999" });
+    advance(minutes(60) + 1);
+    const after = await verifyTraveler(f.ctx, { accountNumber, pin: "135790", source: callerSource("19999999999") });
     expect(after.ok).toBe(true);
   });
 
   it("refuses a caller ID with 10 failures in an hour, even with the right PIN, until the hour has passed", async () => {
     await f.traveler({ accountNumber: "600300" });
-    const subject = "caller:+10000000300";
-    for (let attempt = 0; attempt < LOCKOUT_POLICY.subjectFailures; attempt += 1) {
-      await verifyTraveler(f.ctx, { accountNumber: `6999${attempt}`, pin: "111111", subject });
+    const source = callerSource("10000000300");
+    for (let attempt = 0; attempt < LOCKOUT_POLICY.source.max; attempt += 1) {
+      await verifyTraveler(f.ctx, { accountNumber: `6999${attempt}`, pin: "111111", source });
     }
-    expect(await verifyTraveler(f.ctx, { accountNumber: "600300", pin: "135790", subject })).toEqual({ ok: false, reason: "subject-blocked" });
+    expect(await verifyTraveler(f.ctx, { accountNumber: "600300", pin: "135790", source })).toEqual({ ok: false, reason: "subject-blocked" });
     expect(await f.prisma.auditEvent.count({ where: { action: "traveler.subject.blocked" } })).toBe(1);
-    const alerts = (await mailsTo("noc@msp.example", 1)).filter((mail) => mail.subject.includes("+10000000300"));
+    const alerts = (await mailsTo("noc@msp.example", 1)).filter((mail) => mail.subject.includes("10000000300"));
     expect(alerts).toHaveLength(1);
-    expect((await verifyTraveler(f.ctx, { accountNumber: "600300", pin: "135790", subject: "caller:+10000000301" })).ok).toBe(true);
+    expect((await verifyTraveler(f.ctx, { accountNumber: "600300", pin: "135790", source: callerSource("10000000301") })).ok).toBe(true);
     advance(minutes(61));
-    expect((await verifyTraveler(f.ctx, { accountNumber: "600300", pin: "135790", subject })).ok).toBe(true);
+    expect((await verifyTraveler(f.ctx, { accountNumber: "600300", pin: "135790", source })).ok).toBe(true);
   });
 
   it("a disabled traveler cannot log in, and an operator's PIN reset lifts a lock", async () => {
     const id = await f.traveler({ accountNumber: "600400", enabled: false });
-    expect((await verifyTraveler(f.ctx, { accountNumber: "600400", pin: "135790", subject: "caller:+1400" })).ok).toBe(false);
+    expect((await verifyTraveler(f.ctx, { accountNumber: "600400", pin: "135790", source: callerSource("1400") })).ok).toBe(false);
     await updateTraveler(f.ctx, "operator:test", id, { enabled: true });
-    await f.prisma.traveler.update({ where: { id }, data: { lockedUntil: new Date(f.clock.now.getTime() + minutes(10)) } });
+    for (let attempt = 0; attempt < LOCKOUT_POLICY.account.max; attempt += 1) {
+      await verifyTraveler(f.ctx, { accountNumber: "600400", pin: "111111", source: callerSource(`14${String(attempt).padStart(2, "0")}`) });
+    }
+    expect((await verifyTraveler(f.ctx, { accountNumber: "600400", pin: "135790", source: callerSource("1400") })).ok).toBe(false);
     const { generatedPin } = await resetPin(f.ctx, "operator:test", id, undefined);
-    expect((await verifyTraveler(f.ctx, { accountNumber: "600400", pin: generatedPin ?? "", subject: "caller:+1400" })).ok).toBe(true);
+    expect((await verifyTraveler(f.ctx, { accountNumber: "600400", pin: generatedPin ?? "", source: callerSource("1400") })).ok).toBe(true);
     const reset = await f.prisma.auditEvent.findFirstOrThrow({ where: { action: "traveler.pin.reset", targetId: id } });
     expect(JSON.stringify(reset)).not.toContain(generatedPin ?? "none");
   });

@@ -5,6 +5,7 @@
 import {
   advanceIvr,
   newIvrCall,
+  normaliseCallerId,
   type GrantOutcome,
   type IvrAction,
   type IvrConfig,
@@ -86,12 +87,6 @@ export async function runTravelerCall(
   };
   await services.recordCall(summary);
   return summary;
-}
-
-/** Caller IDs are spoofable and free text: keep digits and a leading +, else "unknown". */
-export function normaliseCallerId(raw: string | undefined): string {
-  const cleaned = (raw ?? "").replace(/[^0-9+]/g, "").replace(/(?!^)\+/g, "");
-  return /^\+?[0-9]{1,32}$/.test(cleaned) ? cleaned : "unknown";
 }
 
 class ActionPerformer {

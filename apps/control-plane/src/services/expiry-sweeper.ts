@@ -7,8 +7,9 @@
 // It wakes at the next expiry (and at least every intervalMs), and re-plans after every
 // published change, since a change may have added an earlier expiry.
 //
-// Each sweep also deletes AuthFailure rows that no lockout counts any more: older than the
-// longest window declared with keepAuthFailuresFor (sign-in, traveler callers).
+// Each sweep also deletes AuthFailure rows that no lockout counts any more (older than the
+// longest window declared with keepAuthFailuresFor: sign-in, traveler PINs) and the known
+// sign-in sources past their expiry.
 import { Prisma, type PrismaClient } from "@gatehouse/db";
 import type { RevisionBus } from "../bus.ts";
 import type { Logger } from "../logger.ts";
@@ -143,12 +144,19 @@ export class ExpirySweeper {
     return swept.length;
   }
 
-  /** Deletes failures older than every lockout window (none are kept when no window is declared). */
+  /**
+   * Deletes failures older than every lockout window (none are kept when no window is declared),
+   * and the known sign-in sources nobody signed in from for their whole lifetime.
+   */
   private async pruneAuthFailures(): Promise<void> {
+    const { prisma, logger } = this.options;
+    const now = this.options.now();
+    const forgotten = await prisma.knownSignInSource.deleteMany({ where: { expiresAt: { lte: now } } });
+    if (forgotten.count > 0) logger.debug({ count: forgotten.count }, "expired known sign-in sources forgotten");
     if (this.authFailureWindowMs === 0) return;
-    const before = new Date(this.options.now().getTime() - this.authFailureWindowMs);
-    const { count } = await this.options.prisma.authFailure.deleteMany({ where: { createdAt: { lt: before } } });
-    if (count > 0) this.options.logger.debug({ count }, "old authentication failures deleted");
+    const before = new Date(now.getTime() - this.authFailureWindowMs);
+    const { count } = await prisma.authFailure.deleteMany({ where: { createdAt: { lt: before } } });
+    if (count > 0) logger.debug({ count }, "old authentication failures deleted");
   }
 
   /** Wakes at the next expiry, or after the interval, whichever comes first. */

@@ -6,6 +6,7 @@ import { Prisma, type Traveler } from "@gatehouse/db";
 import type { TravelersContext, Tx } from "./context.ts";
 import { endGrant } from "./grants.ts";
 import { generatePin, hashPin } from "./pin.ts";
+import { forgetPinFailures } from "./verification.ts";
 
 /** A traveler as the API shows it: everything but the PIN hash. */
 export type TravelerView = Omit<Traveler, "pinHash">;
@@ -85,6 +86,7 @@ export async function resetPin(
   const pinHash = await hashPin(pin ?? generatedPin ?? "");
   await ctx.mutate({ actor, action: "traveler.pin.reset", tenantId: existing.tenantId, targetType: "traveler" }, async (tx) => {
     await tx.traveler.update({ where: { id: travelerId }, data: { pinHash, failedPinCount: 0, lockedUntil: null } });
+    await forgetPinFailures(tx, existing.accountNumber);
     return { value: null, serverIds: [], targetId: travelerId, after: { generated: generatedPin !== null } };
   });
   return { generatedPin };

@@ -1,7 +1,8 @@
 // Travelers plug into the control plane as one extension: the travelers service (for the API
 // router), the traveler pages on the HTTP server, the FastAGI server for the IVR (when
 // AGI_SECRET is set), and grant expiry in the sweeper (which keeps failed PIN attempts as long
-// as the caller lockout counts them).
+// as the lockouts count them).
+import { longestLockoutWindowMs } from "@gatehouse/core";
 import type { ControlPlaneApp } from "../app.ts";
 import type { ControlPlaneExtension } from "../extension.ts";
 import { clientAddress } from "../http/client-address.ts";
@@ -10,7 +11,7 @@ import type { Mailer, RetryPolicy } from "../mail/index.ts";
 import type { TravelersContext } from "./context.ts";
 import { grantExpiryHooks } from "./grant-expiry.ts";
 import { travelerIvrServices } from "./ivr-services.ts";
-import { LOCKOUT_POLICY } from "./verification.ts";
+import { LOCKOUT_POLICY, WITHHELD_CALLERS_LIMIT } from "./verification.ts";
 import { TRAVELER_PAGE_PATHS, travelerPages } from "./pages.ts";
 import { registerTravelers, travelersContextFor } from "./registry.ts";
 
@@ -35,7 +36,7 @@ export function travelersExtension(options: TravelersExtensionOptions = {}): Con
     const ctx = travelersContextFor(app, options);
     registerTravelers(app, ctx);
     const removeExpiryHooks = sweeper.addHooks(grantExpiryHooks);
-    sweeper.keepAuthFailuresFor(LOCKOUT_POLICY.subjectWindowMs);
+    sweeper.keepAuthFailuresFor(Math.max(longestLockoutWindowMs(LOCKOUT_POLICY), WITHHELD_CALLERS_LIMIT.windowMs));
     ctx.logger.info({ mail: ctx.mailer.destination }, "travelers enabled");
 
     const agi = await startIvr(app, ctx, options);

@@ -1,16 +1,16 @@
 // The travelers service as the IVR's transport sees it (FastAgiServices): verification with the
-// caller ID as lockout subject, grants of channel IVR, links, and the audit of calls and of
+// normalised caller ID as lockout source, grants of channel IVR, links, and the audit of calls and of
 // refused AGI connections.
 import type { FastAgiServices } from "../ivr/index.ts";
 import { audit, type TravelersContext } from "./context.ts";
 import { createGrant } from "./grants.ts";
 import { requestLink } from "./links.ts";
-import { verifyTraveler } from "./verification.ts";
+import { callerSource, verifyTraveler } from "./verification.ts";
 
 export function travelerIvrServices(ctx: TravelersContext): FastAgiServices {
   return {
     async verify({ accountNumber, pin, callerId }) {
-      const result = await verifyTraveler(ctx, { accountNumber, pin, subject: `caller:${callerId}` });
+      const result = await verifyTraveler(ctx, { accountNumber, pin, source: callerSource(callerId) });
       if (result.ok) return { ok: true, travelerId: result.traveler.id };
       return { ok: false, reason: result.reason === "subject-blocked" ? "caller-blocked" : "invalid" };
     },

@@ -71,7 +71,8 @@ export function lockoutAlertMail(to: string[], alert: LockoutAlert, timeZone: st
       subject: `Gatehouse alert: traveler account ${alert.accountNumber} locked`,
       text: [
         `The traveler account ${alert.accountNumber} (${alert.travelerName}) was locked`,
-        `after repeated wrong PINs, until ${formatInstant(alert.until, timeZone)}.`,
+        `after repeated wrong PINs, until ${formatInstant(alert.until, timeZone)}, to every`,
+        "phone and address it was not used from before (those still get in).",
         `The last attempt came from ${describeSubject(alert.lastSubject)}.`,
         "",
         "If the traveler forgot the PIN, reset it; otherwise someone may be",

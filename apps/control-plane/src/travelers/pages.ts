@@ -2,7 +2,7 @@
 //   GET  /traveler/link?token=…  shows the address the browser comes from and a button;
 //   POST /traveler/link          grants it (the token travels in the POST body; single use).
 //   GET  /traveler               account + PIN form; POST /traveler checks them (lockouts as the
-//                                IVR, with the browser's address as subject) and lists grants;
+//                                IVR, with the browser's address as source) and lists grants;
 //   POST /traveler/grants        allow this address, renew or end a grant (signed page session).
 // A GET never changes anything, so mail scanners that open links cannot use them up.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -14,7 +14,7 @@ import { inspectLink, LINK_PATH, redeemLink } from "./links.ts";
 import { formatInstant } from "./mail-content.ts";
 import { html, page, PAGE_HEADERS, type Html } from "./page-html.ts";
 import { pageSessions, type PageSessions } from "./page-session.ts";
-import { isSubjectBlocked, verifyTraveler } from "./verification.ts";
+import { verifyTraveler, webSource } from "./verification.ts";
 
 export const SELF_SERVICE_PATH = "/traveler";
 export const GRANT_ACTIONS_PATH = "/traveler/grants";
@@ -97,9 +97,7 @@ export function travelerPages(ctx: TravelersContext, options: TravelerPagesOptio
   }
 
   async function login(form: URLSearchParams, address: string): Promise<Reply> {
-    const subject = `web:${address}`;
-    if (await isSubjectBlocked(ctx, subject)) return blocked(address);
-    const result = await verifyTraveler(ctx, { accountNumber: form.get("account") ?? "", pin: form.get("pin") ?? "", subject });
+    const result = await verifyTraveler(ctx, { accountNumber: form.get("account") ?? "", pin: form.get("pin") ?? "", source: webSource(address) });
     if (!result.ok) {
       return result.reason === "subject-blocked" ? blocked(address) : loginForm(address, "That account number and PIN are not valid.", 401);
     }

@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { GatehouseError } from "@gatehouse/core";
 import type { PrismaClient } from "@gatehouse/db";
-import { login } from "../../auth/login.ts";
+import { KNOWN_DEVICE_TTL_MS, login } from "../../auth/login.ts";
 import { hashPassword, MIN_PASSWORD_LENGTH, passwordMatches } from "../../auth/passwords.ts";
-import { clearedSessionCookie, sessionCookie } from "../../http/credentials.ts";
+import { clearedSessionCookie, knownDeviceCookie, sessionCookie } from "../../http/credentials.ts";
 import { runMutation } from "../../services/mutation.ts";
 import { iso, noInput } from "../inputs.ts";
 import { createTRPCRouter, publicProcedure, selfProcedure } from "../trpc.ts";
@@ -18,8 +18,9 @@ export const authRouter = createTRPCRouter({
   login: publicProcedure(z.strictObject({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
       const { app } = ctx;
-      const result = await login(app.prisma, app.loginPolicy, { ...input, address: ctx.clientAddress }, app.now());
+      const result = await login(app.prisma, app.loginPolicy, { ...input, address: ctx.clientAddress, deviceSecret: ctx.deviceSecret }, app.now());
       ctx.responseCookies.push(sessionCookie(result.token, Math.floor(app.loginPolicy.sessionTtlMs / 1000), ctx.secureCookies));
+      ctx.responseCookies.push(knownDeviceCookie(result.deviceSecret, KNOWN_DEVICE_TTL_MS / 1000, ctx.secureCookies));
       return { token: result.token, expiresAt: iso(result.expiresAt), operator: await me(ctx.app.prisma, result.operatorId) };
     }),
 
