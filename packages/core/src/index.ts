@@ -5,6 +5,8 @@ export * from "./provider-presets.ts";
 export * from "./errors.ts";
 export * from "./lockout.ts";
 export * from "./source.ts";
+export * from "./source-rules.ts";
+export * from "./address-class.ts";
 export * from "./services.ts";
 export * from "./desired-state.ts";
 export * from "./resolve.ts";

@@ -7,6 +7,9 @@ import { GatehouseError } from "./errors.ts";
 import { parseSource } from "./source.ts";
 
 const SEED = 20_241_124;
+/** Written out here rather than imported, so the test checks address-class.ts, not itself. */
+const NEVER_PEER_IPV4 = ["0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4"].map((cidr) => ipaddr.IPv4.parseCIDR(cidr));
+const NEVER_PEER_IPV6 = ["::/96", "100::/64", "ff00::/8"].map((cidr) => ipaddr.IPv6.parseCIDR(cidr));
 const CANONICAL_SHAPE = /^[0-9a-f.:/]+$|^[a-z0-9.-]+$/;
 
 const HOSTILE_FRAGMENTS = [
@@ -70,33 +73,50 @@ describe("whatever is typed as a source", () => {
     );
   });
 
-  it("as a dotted-quad address is accepted as written (except the unspecified address)", () => {
+  it("as a dotted-quad address is accepted as written, unless it can never be a remote peer", () => {
     fc.assert(
       fc.property(fc.ipV4(), (address) => {
-        fc.pre(address !== "0.0.0.0");
+        fc.pre(!NEVER_PEER_IPV4.some((range) => ipaddr.IPv4.parse(address).match(range)));
         expect(parseSource(address)).toEqual({ kind: "ip", family: 4, canonical: address, network: address, prefix: 32 });
       }),
       { seed: SEED, numRuns: 2_000 },
     );
   });
 
-  it("as an IPv6 address becomes its RFC 5952 form, unless it is mapped IPv4 or unspecified", () => {
+  it("as a dotted-quad address that can never be a remote peer is refused with the reason", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...NEVER_PEER_IPV4), fc.integer({ min: 0, max: 2 ** 32 - 1 }), ([network, prefix], bits) => {
+        const inside = ipaddr.fromByteArray(network.toByteArray().map((byte, index) => {
+          const keep = Math.max(0, Math.min(8, prefix - index * 8));
+          const mask = (0xff << (8 - keep)) & 0xff;
+          return (byte & mask) | (((bits >>> (24 - index * 8)) & 0xff) & ~mask & 0xff);
+        })).toString();
+        expect(() => parseSource(inside)).toThrow(/; (it|no) /);
+      }),
+      { seed: SEED, numRuns: 2_000 },
+    );
+  });
+
+  it("as an IPv6 address becomes its RFC 5952 form, unless it is mapped IPv4 or can never be a remote peer", () => {
     fc.assert(
       fc.property(fc.ipV6(), (address) => {
         const expected = ipaddr.IPv6.parse(address);
-        fc.pre(!expected.isIPv4MappedAddress() && expected.range() !== "unspecified");
+        fc.pre(!expected.isIPv4MappedAddress() && !NEVER_PEER_IPV6.some((range) => expected.match(range)));
         expect(parseSource(address).canonical).toBe(expected.toRFC5952String());
       }),
       { seed: SEED, numRuns: 2_000 },
     );
   });
 
-  it("as a CIDR within the floors becomes the network that contains the address", () => {
+  it("as a CIDR within the floors is accepted in network form and refused with host bits set, naming the network", () => {
     fc.assert(
       fc.property(fc.ipV4(), fc.integer({ min: 8, max: 31 }), (address, prefix) => {
-        const parsed = parseSource(`${address}/${prefix}`);
-        expect(parsed.canonical).toBe(`${ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`).toString()}/${prefix}`);
-        expect(ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parseCIDR(parsed.canonical))).toBe(true);
+        const network = ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`).toString();
+        fc.pre(!NEVER_PEER_IPV4.some((range) => ipaddr.IPv4.parse(network).match(range)));
+        expect(parseSource(`${network}/${prefix}`).canonical).toBe(`${network}/${prefix}`);
+        if (network !== address) {
+          expect(() => parseSource(`${address}/${prefix}`)).toThrow(`${address}/${prefix} has host bits set; did you mean ${network}/${prefix}?`);
+        }
       }),
       { seed: SEED, numRuns: 2_000 },
     );

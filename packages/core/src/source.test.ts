@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatehouseError } from "./errors.ts";
-import { isPublicUnicastIPv4, parseSource, sourceSchema, sourceSchemaWith } from "./source.ts";
+import { parseConfiguredRange, parseIpSource, parseObservedAddress, parseSource, sourceSchema, sourceSchemaWith } from "./source.ts";
 
 function refusal(text: string, options?: Parameters<typeof parseSource>[1]): string {
   try {
@@ -28,16 +28,24 @@ describe("an operator allows an IPv4 address or range", () => {
     expect(canonical("198.51.100.7/32")).toBe("198.51.100.7");
   });
 
-  it("gets a range with host bits set stored as its network", () => {
-    expect(parseSource("10.1.2.3/8")).toEqual({
+  it("gets a range back as its network", () => {
+    expect(parseSource("10.0.0.0/8")).toEqual({
       kind: "ip",
       family: 4,
       canonical: "10.0.0.0/8",
       network: "10.0.0.0",
       prefix: 8,
     });
-    expect(canonical("203.0.113.77/24")).toBe("203.0.113.0/24");
     expect(canonical("203.0.113.0/24")).toBe("203.0.113.0/24");
+  });
+
+  it.each([
+    ["1.2.3.4/8", "1.2.3.4/8 has host bits set; did you mean 1.0.0.0/8?"],
+    ["10.1.2.3/8", "10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?"],
+    ["203.0.113.77/24", "203.0.113.77/24 has host bits set; did you mean 203.0.113.0/24?"],
+    ["2001:db8:abcd:12::99/64", "2001:db8:abcd:12::99/64 has host bits set; did you mean 2001:db8:abcd:12::/64?"],
+  ])("is not silently widened: %s is refused naming the network form", (text, message) => {
+    expect(refusal(text)).toBe(message);
   });
 
   it("may paste it with surrounding whitespace", () => {
@@ -55,6 +63,11 @@ describe("an operator allows an IPv4 address or range", () => {
     ["3325256711", "3325256711 is not an IPv4 address: it has 1 part, not 4"],
     ["198.51.100.7:5060", "198.51.100.7:5060 looks like an address with a port: give the address only (the services set the ports)"],
     ["0.0.0.0", "0.0.0.0 is the unspecified address, which no packet comes from; it is not a source"],
+    ["010.010.010.010", "010.010.010.010 is not an IPv4 address: octet 1 (010) has a leading zero, which some tools read as octal"],
+    ["134744072", "134744072 is not an IPv4 address: it has 1 part, not 4"],
+    ["8.8.8", "8.8.8 is not an IPv4 address: it has 3 parts, not 4"],
+    ["0x08080808", "0x08080808 is not an IPv4 address: it is written in hex; write four decimal numbers, like 198.51.100.7"],
+    ["0x7f.1", "0x7f.1 is not an IPv4 address: it is written in hex; write four decimal numbers, like 198.51.100.7"],
   ])("is told exactly why %s is refused", (text, message) => {
     expect(refusal(text)).toBe(message);
   });
@@ -83,8 +96,8 @@ describe("over-broad ranges never open a server to the Internet", () => {
   });
 
   it("accepts ranges right at the default floors", () => {
-    expect(canonical("10.20.30.40/8")).toBe("10.0.0.0/8");
-    expect(canonical("2001:db8:ffff::/32")).toBe("2001:db8::/32");
+    expect(canonical("10.0.0.0/8")).toBe("10.0.0.0/8");
+    expect(canonical("2001:db8::/32")).toBe("2001:db8::/32");
   });
 
   it("applies a stricter floor when one is configured, naming it", () => {
@@ -98,7 +111,7 @@ describe("over-broad ranges never open a server to the Internet", () => {
   });
 
   it("still refuses /0 with the loosest floor", () => {
-    expect(canonical("10.0.0.0/1", { ipv4Floor: 1 })).toBe("0.0.0.0/1");
+    expect(canonical("0.0.0.0/1", { ipv4Floor: 1 })).toBe("0.0.0.0/1");
     expect(refusal("0.0.0.0/0", { ipv4Floor: 1 })).toMatch(/would allow every IPv4 address/);
   });
 
@@ -115,10 +128,10 @@ describe("an operator allows an IPv6 address or range", () => {
     ["2001:0db8:0000:0000:0001:0000:0000:0001", "2001:db8::1:0:0:1"],
     ["2001:db8:0:0:1:0:0:0", "2001:db8:0:0:1::"],
     ["2001:db8::1/128", "2001:db8::1"],
-    ["2001:db8:abcd:12::99/64", "2001:db8:abcd:12::/64"],
+    ["2001:db8:abcd:12::/64", "2001:db8:abcd:12::/64"],
     ["2001:db8::/33", "2001:db8::/33"],
     ["64:ff9b::192.0.2.33", "64:ff9b::c000:221"],
-    ["::1", "::1"],
+    ["fd12:3456::/48", "fd12:3456::/48"],
   ])("writes %s as %s (RFC 5952)", (text, expected) => {
     expect(canonical(text)).toBe(expected);
     expect(parseSource(text)).toMatchObject({ kind: "ip", family: 6 });
@@ -229,7 +242,7 @@ describe("hostile input never gets through", () => {
 
 describe("the source field of a form or API call", () => {
   it("outputs the parsed source", () => {
-    expect(sourceSchema.parse(" 10.1.2.3/8 ")).toEqual(parseSource("10.0.0.0/8"));
+    expect(sourceSchema.parse(" 10.0.0.0/8 ")).toEqual(parseSource("10.0.0.0/8"));
   });
 
   it("reports parseSource's message as the issue", () => {
@@ -252,34 +265,80 @@ describe("the source field of a form or API call", () => {
   });
 });
 
-describe("a traveler's address must be public unicast", () => {
-  it("accepts a public address", () => {
-    expect(isPublicUnicastIPv4("8.8.8.8")).toEqual({ ok: true });
+describe("a source that can never be a remote peer is refused with the reason", () => {
+  it.each([
+    ["127.0.0.1", "127.0.0.1 is a loopback address; it can never reach the server from outside"],
+    ["127.0.0.0/8", "127.0.0.0/8 is a loopback range; it can never reach the server from outside"],
+    ["::1", "::1 is a loopback address; it can never reach the server from outside"],
+    ["224.0.0.1", "224.0.0.1 is a multicast address; it is only ever a destination, never the source of a packet"],
+    ["239.0.0.0/8", "239.0.0.0/8 is a multicast range; it is only ever a destination, never the source of a packet"],
+    ["ff02::1", "ff02::1 is a multicast address; it is only ever a destination, never the source of a packet"],
+    ["255.255.255.255", "255.255.255.255 is the broadcast address; it is only ever a destination, never the source of a packet"],
+    ["0.0.0.0/8", '0.0.0.0/8 is a "this network" range (0.0.0.0/8); no packet from outside comes from it'],
+    ["0.1.2.3", '0.1.2.3 is a "this network" address (0.0.0.0/8); no packet from outside comes from it'],
+    ["240.1.2.3", "240.1.2.3 is an address reserved for future use (240.0.0.0/4); no host has one"],
+    ["250.0.0.0/8", "250.0.0.0/8 is a range reserved for future use (240.0.0.0/4); no host has one"],
+    ["::1.2.3.4", "::1.2.3.4 is a deprecated IPv4-compatible IPv6 address (::/96); no host uses one: for the IPv4 address write 1.2.3.4"],
+    ["::102:304", "::102:304 is a deprecated IPv4-compatible IPv6 address (::/96); no host uses one: for the IPv4 address write 1.2.3.4"],
+    ["100::7", "100::7 is a discard-only IPv6 address (100::/64); packets for it are dropped and none come from it"],
+  ])("%s", (text, message) => {
+    expect(refusal(text)).toBe(message);
   });
 
   it.each([
-    ["10.1.2.3", "10.1.2.3 is a private address (RFC 1918), not reachable from the Internet"],
-    ["192.168.1.10", "192.168.1.10 is a private address (RFC 1918), not reachable from the Internet"],
-    ["127.0.0.1", "127.0.0.1 is a loopback address (127.0.0.0/8)"],
-    ["169.254.10.1", "169.254.10.1 is a link-local address (169.254.0.0/16)"],
-    ["224.0.0.5", "224.0.0.5 is a multicast address"],
-    ["255.255.255.255", "255.255.255.255 is the broadcast address"],
-    ["100.64.7.7", "100.64.7.7 is a carrier-grade NAT address (100.64.0.0/10), shared by many subscribers"],
-    ["0.0.0.0", "0.0.0.0 is in 0.0.0.0/8 (this network), which no caller comes from"],
-    ["198.18.3.4", "198.18.3.4 is a benchmarking address (198.18.0.0/15)"],
-    ["198.51.100.7", "198.51.100.7 is a documentation address (RFC 5737)"],
-    ["240.1.2.3", "240.1.2.3 is in a reserved range"],
-    ["192.0.0.9", "192.0.0.9 is in a reserved range"],
-    ["010.1.1.1", "010.1.1.1 is not an IPv4 address: octet 1 (010) has a leading zero, which some tools read as octal"],
-    ["2001:db8::1", "2001:db8::1 is not an IPv4 address: it has 1 part, not 4"],
-  ])("refuses %s", (address, reason) => {
-    expect(isPublicUnicastIPv4(address)).toEqual({ ok: false, reason });
+    ["10.0.0.0/8", "a private LAN"],
+    ["192.168.1.20", "a private host"],
+    ["fd00:1234::/32", "a unique local range"],
+    ["169.254.0.0/16", "link-local"],
+    ["fe80::/64", "IPv6 link-local"],
+    ["100.64.0.0/10", "carrier-grade NAT (a VPN such as Tailscale)"],
+    ["198.51.100.7", "a documentation address (labs, tests)"],
+    ["198.18.0.0/15", "a benchmarking lab"],
+    ["2002:c000:204::1", "a 6to4 host"],
+    ["223.255.255.254", "the last public address below multicast"],
+  ])("still accepts %s (%s)", (text) => {
+    expect(parseSource(text).kind).toBe("ip");
   });
 
-  it("lets documentation and private addresses through only when a test asks", () => {
-    expect(isPublicUnicastIPv4("203.0.113.5", { allowDocumentation: true })).toEqual({ ok: true });
-    expect(isPublicUnicastIPv4("10.0.0.5", { allowPrivate: true })).toEqual({ ok: true });
-    expect(isPublicUnicastIPv4("10.0.0.5", { allowDocumentation: true }).ok).toBe(false);
-    expect(isPublicUnicastIPv4("127.0.0.1", { allowPrivate: true, allowDocumentation: true }).ok).toBe(false);
+  it("refuses an IPv4-mapped address in favour of its IPv4 form, for every use", () => {
+    expect(refusal("::ffff:1.2.3.4")).toBe("::ffff:1.2.3.4 is an IPv4-mapped IPv6 address: use the IPv4 form 1.2.3.4");
+    expect(() => parseIpSource("::ffff:1.2.3.4")).toThrow("use the IPv4 form 1.2.3.4");
+    expect(() => parseConfiguredRange("::ffff:127.0.0.1")).toThrow("use the IPv4 form 127.0.0.1");
+  });
+});
+
+describe("an address field that takes no host name", () => {
+  it("says so for a name", () => {
+    expect(() => parseIpSource("pbx.example.com")).toThrow("pbx.example.com is not an IP address or CIDR");
+    expect(parseIpSource(" 198.51.100.0/24 ").canonical).toBe("198.51.100.0/24");
+  });
+});
+
+describe("configured ranges of our own machines (AGI_ALLOWED_ADDRESSES, TRUSTED_PROXIES)", () => {
+  it("take loopback, strictly written", () => {
+    expect(parseConfiguredRange("127.0.0.1").canonical).toBe("127.0.0.1");
+    expect(parseConfiguredRange("::1").canonical).toBe("::1");
+    expect(parseConfiguredRange("10.0.0.0/8").canonical).toBe("10.0.0.0/8");
+  });
+
+  it.each([
+    ["010.0.0.1", "010.0.0.1 is not an IPv4 address: octet 1 (010) has a leading zero, which some tools read as octal"],
+    ["10.0.0.1/8", "10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?"],
+    ["0.0.0.0/0", "0.0.0.0/0 would allow every IPv4 address; allowing the whole Internet is refused"],
+    ["proxy.example.com", "proxy.example.com is not an IP address or CIDR"],
+  ])("refuse %s", (text, message) => {
+    expect(() => parseConfiguredRange(text)).toThrow(message);
+  });
+});
+
+describe("an address a machine reports (an X-Forwarded-For hop)", () => {
+  it("is read strictly, with a dual-stack socket's mapped form as IPv4", () => {
+    expect(parseObservedAddress("::ffff:203.0.113.9").canonical).toBe("203.0.113.9");
+    expect(parseObservedAddress("2001:DB8::1").canonical).toBe("2001:db8::1");
+    expect(parseObservedAddress("127.0.0.1").canonical).toBe("127.0.0.1");
+  });
+
+  it.each([["010.010.010.010"], ["0x08080808"], ["134744072"], ["8.8.8"], ["203.0.113.0/24"], ["unknown"], ["::ffff:1.2.3.0/120"]])("refuses %s", (text) => {
+    expect(() => parseObservedAddress(text)).toThrow(GatehouseError);
   });
 });

@@ -1,15 +1,19 @@
-// The one parser for allowlist sources (IPv4/IPv6 address, CIDR, host name). Every source an
-// operator, a provider preset or a traveler gives passes through here before it is stored, and
-// only its canonical form ever reaches a firewall. ipaddr.js does the address math; the gate in
+// The one parser for allowlist sources (IPv4/IPv6 address, CIDR, host name). Every address an
+// operator, a provider preset or a traveler gives passes through here before it is stored (each
+// use adds its own rules in source-rules.ts), and only its canonical form ever reaches a firewall. ipaddr.js does the address math; the gate in
 // front of it is hand-written because ipaddr.js is lenient where we must not be: it accepts
 // `010.1.1.1`, `0x7f.1`, three-part IPv4 and zone ids, and reads `::1.2.3.4` as `::ffff:1.2.3.4`.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { ADDRESS_CLASSES, classifyRange, describeRange, type IpRange } from "./address-class.ts";
 import { GatehouseError } from "./errors.ts";
 
-export type ParsedSource =
-  | { kind: "ip"; family: 4 | 6; canonical: string; network: string; prefix: number }
-  | { kind: "fqdn"; canonical: string };
+export interface ParsedIp extends IpRange {
+  kind: "ip";
+  canonical: string;
+}
+
+export type ParsedSource = ParsedIp | { kind: "fqdn"; canonical: string };
 
 export interface SourceFloors {
   /** Broadest IPv4 prefix accepted (default 8: a /8 is 16 million addresses). */
@@ -169,7 +173,44 @@ function checkFloorOption(name: string, value: number, bits: number): number {
   return value;
 }
 
-function parseIp(text: string, floors: Required<SourceFloors>): ParsedSource {
+/** How strictly an IP text is read, by who gives it. */
+interface IpReading {
+  floors: Required<SourceFloors>;
+  /** Allowlist sources: refuse what can never be a remote peer (loopback, multicast, …). */
+  remotePeersOnly: boolean;
+  /** "refuse" for what a person typed; "read-as-ipv4" for what a dual-stack socket reports. */
+  mapped: "refuse" | "read-as-ipv4";
+}
+
+function refuseMapped(text: string, network: ipaddr.IPv6, prefix: number): never {
+  // An ip6tables/nft ip6 rule never sees IPv4 traffic, so a mapped source would silently
+  // match nothing: the operator meant the IPv4 address.
+  const ipv4 = network.toIPv4Address().toString();
+  return refuse(`${text} is an IPv4-mapped IPv6 address: use the IPv4 form ${prefix === 128 ? ipv4 : `${ipv4}/${prefix - 96}`}`);
+}
+
+/** `1.2.3.4/8` names 1.0.0.0/8 but looks like one host: say so rather than widen it silently. */
+function refuseHostBits(text: string, address: ipaddr.IPv4 | ipaddr.IPv6, network: string, prefix: number): void {
+  if (formatAddress(address) !== network) refuse(`${text} has host bits set; did you mean ${network}/${prefix}?`);
+}
+
+function refuseNeverPeer(text: string, range: IpRange): void {
+  if (range.network === (range.family === 4 ? "0.0.0.0" : "::") && range.prefix === (range.family === 4 ? 32 : 128)) {
+    refuse(`${text} is the unspecified address, which no packet comes from; it is not a source`);
+  }
+  const addressClass = classifyRange(range);
+  const because = ADDRESS_CLASSES[addressClass].neverPeerBecause;
+  if (because === undefined) return;
+  const ipv4Hint = addressClass === "ipv4-compatible" && range.prefix === 128 ? `: for the IPv4 address write ${embeddedIPv4(range.network)}` : "";
+  refuse(`${describeRange(text, range, addressClass)}; ${because}${ipv4Hint}`);
+}
+
+/** The last 32 bits of an IPv6 address as a dotted quad (`::102:304` → 1.2.3.4). */
+function embeddedIPv4(ipv6: string): string {
+  return ipaddr.IPv6.parse(ipv6).toByteArray().slice(12).join(".");
+}
+
+function parseIp(text: string, reading: IpReading): ParsedIp {
   const slash = text.indexOf("/");
   if (slash !== text.lastIndexOf("/")) refuse(`${text} has more than one '/'`);
   if (text.split(":").length === 2) {
@@ -177,21 +218,18 @@ function parseIp(text: string, floors: Required<SourceFloors>): ParsedSource {
   }
   const addressText = slash === -1 ? text : text.slice(0, slash);
   const address = addressText.includes(":") ? parseIPv6(addressText) : parseIPv4(addressText);
-  const family = address instanceof ipaddr.IPv6 ? 6 : 4;
-  const bits = family === 4 ? 32 : 128;
+  const bits = address instanceof ipaddr.IPv6 ? 128 : 32;
   const prefix = slash === -1 ? bits : parsePrefix(text, text.slice(slash + 1), bits);
   const networkAddress = networkOf(address, prefix);
   if (networkAddress instanceof ipaddr.IPv6 && networkAddress.isIPv4MappedAddress()) {
-    // An ip6tables/nft ip6 rule never sees IPv4 traffic, so a mapped source would silently
-    // match nothing: the operator meant the IPv4 address.
-    const ipv4 = networkAddress.toIPv4Address().toString();
-    refuse(`${text} is an IPv4-mapped IPv6 address: use the IPv4 form ${prefix === bits ? ipv4 : `${ipv4}/${prefix - 96}`}`);
+    if (reading.mapped === "refuse" || prefix !== 128) refuseMapped(text, networkAddress, prefix);
+    return parseIp(networkAddress.toIPv4Address().toString(), reading);
   }
-  checkFloor(text, family, prefix, family === 4 ? floors.ipv4Floor : floors.ipv6Floor);
+  const family = bits === 32 ? 4 : 6;
+  checkFloor(text, family, prefix, family === 4 ? reading.floors.ipv4Floor : reading.floors.ipv6Floor);
   const network = formatAddress(networkAddress);
-  if (prefix === bits && networkAddress.toByteArray().every((byte) => byte === 0)) {
-    refuse(`${text} is the unspecified address, which no packet comes from; it is not a source`);
-  }
+  refuseHostBits(text, address, network, prefix);
+  if (reading.remotePeersOnly) refuseNeverPeer(text, { family, network, prefix });
   const canonical = prefix === bits ? network : `${network}/${prefix}`;
   return { kind: "ip", family, canonical, network, prefix };
 }
@@ -217,22 +255,70 @@ function parseFqdn(text: string): ParsedSource {
   return { kind: "fqdn", canonical: name };
 }
 
-/**
- * Parses one source as typed by a person (surrounding whitespace is trimmed) into its canonical
- * form. Throws GatehouseError("BAD_INPUT") with a message saying exactly what is wrong.
- */
-export function parseSource(text: string, options: SourceFloors = {}): ParsedSource {
+function readingFor(options: SourceFloors, rest: Omit<IpReading, "floors">): IpReading {
   const floors = {
     ipv4Floor: checkFloorOption("ipv4Floor", options.ipv4Floor ?? DEFAULT_IPV4_FLOOR, 32),
     ipv6Floor: checkFloorOption("ipv6Floor", options.ipv6Floor ?? DEFAULT_IPV6_FLOOR, 128),
   };
+  return { floors, ...rest };
+}
+
+/** Trimmed, gated text and whether it looks like an address (else it is read as a host name). */
+function prepare(text: string): { text: string; looksLikeIp: boolean } {
   if (typeof text !== "string") refuse("source must be text");
   const trimmed = text.trim();
   gate(trimmed);
   const beforePrefix = trimmed.split("/")[0] ?? "";
   if (beforePrefix === "") refuse(`${trimmed} has no address before the '/'`);
-  if (beforePrefix.includes(":") || /^[0-9.]+$/.test(beforePrefix)) return parseIp(trimmed, floors);
-  return parseFqdn(trimmed);
+  refuseHexIPv4(trimmed, beforePrefix);
+  return { text: trimmed, looksLikeIp: beforePrefix.includes(":") || /^[0-9.]+$/.test(beforePrefix) };
+}
+
+/** `0x08080808` or `0x7f.1`: IPv4 in a notation some tools read and a person never means. */
+function refuseHexIPv4(text: string, beforePrefix: string): void {
+  const parts = beforePrefix.split(".");
+  if (parts.some((part) => /^0x/i.test(part)) && parts.every((part) => /^(0x[0-9a-f]*|\d+)$/i.test(part))) {
+    refuse(`${text} is not an IPv4 address: it is written in hex; write four decimal numbers, like 198.51.100.7`);
+  }
+}
+
+/**
+ * Parses one allowlist source as typed by a person (surrounding whitespace is trimmed) into its
+ * canonical form: an address, a CIDR (host bits clear) or a host name. A source that can never
+ * be a remote peer is refused. Throws GatehouseError("BAD_INPUT") saying exactly what is wrong.
+ */
+export function parseSource(text: string, options: SourceFloors = {}): ParsedSource {
+  const reading = readingFor(options, { remotePeersOnly: true, mapped: "refuse" });
+  const prepared = prepare(text);
+  return prepared.looksLikeIp ? parseIp(prepared.text, reading) : parseFqdn(prepared.text);
+}
+
+/** parseSource for a field that takes an address or CIDR only, never a host name. */
+export function parseIpSource(text: string, options: SourceFloors = {}): ParsedIp {
+  const reading = readingFor(options, { remotePeersOnly: true, mapped: "refuse" });
+  const prepared = prepare(text);
+  if (!prepared.looksLikeIp) refuse(`${prepared.text} is not an IP address or CIDR`);
+  return parseIp(prepared.text, reading);
+}
+
+/**
+ * An address or CIDR naming machines of our own in configuration (the Asterisk boxes that may
+ * speak FastAGI, reverse proxies): the same strict syntax, but loopback is fine there.
+ */
+export function parseConfiguredRange(text: string): ParsedIp {
+  const prepared = prepare(text);
+  if (!prepared.looksLikeIp) refuse(`${prepared.text} is not an IP address or CIDR`);
+  return parseIp(prepared.text, readingFor({}, { remotePeersOnly: false, mapped: "refuse" }));
+}
+
+/**
+ * An address a machine reports for a peer (an X-Forwarded-For hop): strict syntax, no prefix,
+ * and `::ffff:a.b.c.d` (a dual-stack socket's view of an IPv4 peer) read as a.b.c.d.
+ */
+export function parseObservedAddress(text: string): ParsedIp {
+  const prepared = prepare(text);
+  if (!prepared.looksLikeIp || prepared.text.includes("/")) refuse(`${prepared.text} is not an IP address`);
+  return parseIp(prepared.text, readingFor({}, { remotePeersOnly: false, mapped: "read-as-ipv4" }));
 }
 
 /** A zod schema for a source field: outputs the ParsedSource, or an issue with parseSource's message. */
@@ -249,46 +335,3 @@ export function sourceSchemaWith(options: SourceFloors = {}) {
 }
 
 export const sourceSchema = sourceSchemaWith();
-
-// --- Public unicast (the traveler's address) ----------------------------------------------------
-
-export interface PublicUnicastOptions {
-  /** Tests only: let 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24 through. */
-  allowDocumentation?: boolean;
-  /** Tests only: let RFC 1918 ranges through. */
-  allowPrivate?: boolean;
-}
-
-const DOCUMENTATION_RANGES = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map((cidr) =>
-  ipaddr.IPv4.parseCIDR(cidr),
-);
-const BENCHMARKING_RANGE = ipaddr.IPv4.parseCIDR("198.18.0.0/15");
-
-const RANGE_REASONS: Record<string, string> = {
-  unspecified: "is in 0.0.0.0/8 (this network), which no caller comes from",
-  broadcast: "is the broadcast address",
-  multicast: "is a multicast address",
-  linkLocal: "is a link-local address (169.254.0.0/16)",
-  loopback: "is a loopback address (127.0.0.0/8)",
-  carrierGradeNat: "is a carrier-grade NAT address (100.64.0.0/10), shared by many subscribers",
-  private: "is a private address (RFC 1918), not reachable from the Internet",
-  as112: "is an AS112 DNS sink address, not a caller's address",
-  amt: "is an AMT relay anycast address, not a caller's address",
-};
-
-/** Whether an IPv4 address (dotted quad) may be granted to a caller: public unicast only. */
-export function isPublicUnicastIPv4(
-  address: string,
-  options: PublicUnicastOptions = {},
-): { ok: true } | { ok: false; reason: string } {
-  const parsed = parseIPv4Octets(address);
-  if (!parsed.ok) return { ok: false, reason: `${address} is not an IPv4 address: ${parsed.reason}` };
-  const ip = new ipaddr.IPv4(parsed.octets);
-  if (DOCUMENTATION_RANGES.some((range) => ip.match(range))) {
-    return options.allowDocumentation ? { ok: true } : { ok: false, reason: `${address} is a documentation address (RFC 5737)` };
-  }
-  if (ip.match(BENCHMARKING_RANGE)) return { ok: false, reason: `${address} is a benchmarking address (198.18.0.0/15)` };
-  const range = ip.range();
-  if (range === "unicast" || (range === "private" && options.allowPrivate)) return { ok: true };
-  return { ok: false, reason: `${address} ${RANGE_REASONS[range] ?? "is in a reserved range"}` };
-}

@@ -1,7 +1,7 @@
 // Servers: creation with a one-time enrollment token, settings that change what the agent
 // enforces, revocation and deletion. Plain functions over a MutationContext; the router checks
 // access and shapes input and output.
-import { GatehouseError, parseSource, type SourceFloors } from "@gatehouse/core";
+import { GatehouseError, parseAdminSource, parseLanRange, type SourceFloors } from "@gatehouse/core";
 import type { Prisma } from "@gatehouse/db";
 import { newSecret, sha256Hex } from "../auth/secrets.ts";
 import { runMutation, type MutationContext } from "./mutation.ts";
@@ -40,26 +40,29 @@ export interface ServerSettings {
   mediaOpenToAll?: boolean;
 }
 
-/** Canonical forms of the settings that reach the firewall; refuses what the parser refuses. */
+/**
+ * Canonical forms of the settings that reach the firewall, each by its use's rules: the admin
+ * source is public (core's parseAdminSource), LAN ranges are local networks (parseLanRange).
+ */
 export function canonicalSettings(settings: ServerSettings, floors: SourceFloors): ServerSettings {
   const out: ServerSettings = { ...settings };
-  if (settings.primaryAdminSource) out.primaryAdminSource = parseField("primaryAdminSource", settings.primaryAdminSource, floors).canonical;
+  if (settings.primaryAdminSource) {
+    const admin = settings.primaryAdminSource;
+    out.primaryAdminSource = onField("primaryAdminSource", () => parseAdminSource(admin, floors).canonical);
+  }
   if (settings.lanRanges) {
-    out.lanRanges = [...new Set(settings.lanRanges.map((range, index) => {
-      const parsed = parseField(`lanRanges.${index}`, range, floors);
-      if (parsed.kind !== "ip") throw new GatehouseError("BAD_INPUT", `${range} is a host name; LAN ranges are addresses or CIDRs`, { field: `lanRanges.${index}` });
-      return parsed.canonical;
-    }))];
+    out.lanRanges = [...new Set(settings.lanRanges.map((range, index) => onField(`lanRanges.${index}`, () => parseLanRange(range).canonical)))];
   }
   if (settings.tags) out.tags = [...new Set(settings.tags)].sort();
   return out;
 }
 
-function parseField(field: string, text: string, floors: SourceFloors) {
+/** Runs a parser, attaching the field it read to its error. */
+function onField<T>(field: string, parse: () => T): T {
   try {
-    return parseSource(text, floors);
+    return parse();
   } catch (error) {
-    if (error instanceof GatehouseError) throw new GatehouseError(error.code, error.message, { field });
+    if (error instanceof GatehouseError) throw new GatehouseError(error.code, error.message, { ...error.details, field });
     throw error;
   }
 }

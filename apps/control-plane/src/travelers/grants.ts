@@ -2,8 +2,7 @@
 // covers, until it expires. Created, replaced, revoked and expired each in ONE mutation (the
 // entries, the grant, the audit event and the revision bumps commit together); the
 // confirmation mail is sent after commit, and an SMTP outage never takes the grant back.
-import ipaddr from "ipaddr.js";
-import { ADDRESS_REFUSAL_TEXT, GatehouseError, refusalForGrantAddress } from "@gatehouse/core";
+import { GatehouseError, parseGrantAddress } from "@gatehouse/core";
 import type { TravelerGrant } from "@gatehouse/db";
 import { deliverWithRetry } from "../mail/index.ts";
 import { audit, type MutationWork, type TravelersContext, type Tx } from "./context.ts";
@@ -19,14 +18,9 @@ export interface CreatedGrant {
   replacedGrantIds: string[];
 }
 
-/** The canonical form of a grantable address, or a BAD_INPUT error saying why not. */
+/** The canonical form of a grantable address, or a BAD_INPUT error saying why not (core's parseGrantAddress). */
 export function grantableAddress(address: string, allowDocumentationAddresses: boolean): string {
-  if (!ipaddr.isValid(address)) throw new GatehouseError("BAD_INPUT", `${address} is not an IP address`);
-  const parsed = ipaddr.process(address);
-  const canonical = parsed.toString();
-  const refusal = refusalForGrantAddress(canonical, { allowDocumentationAddresses });
-  if (refusal) throw new GatehouseError("BAD_INPUT", `${canonical} is ${ADDRESS_REFUSAL_TEXT[refusal]}`, { refusal });
-  return canonical;
+  return parseGrantAddress(address, { allowDocumentationAddresses });
 }
 
 export async function createGrant(

@@ -6,8 +6,7 @@
 //   POST /traveler/grants        allow this address, renew or end a grant (signed page session).
 // A GET never changes anything, so mail scanners that open links cannot use them up.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import ipaddr from "ipaddr.js";
-import { ADDRESS_REFUSAL_TEXT, isGatehouseError, refusalForGrantAddress, type AddressRefusal } from "@gatehouse/core";
+import { grantAddressProblem, isGatehouseError } from "@gatehouse/core";
 import type { TravelersContext } from "./context.ts";
 import { createGrant, revokeGrant } from "./grants.ts";
 import { inspectLink, LINK_PATH, redeemLink } from "./links.ts";
@@ -52,8 +51,9 @@ export function travelerPages(ctx: TravelersContext, options: TravelerPagesOptio
     },
   };
 
-  function refusalFor(address: string): AddressRefusal | null {
-    return ipaddr.isValid(address) ? refusalForGrantAddress(address, ctx) : "reserved";
+  /** Why the browser's address cannot be granted, by the same rules as every grant; null if it can. */
+  function refusalFor(address: string): string | null {
+    return grantAddressProblem(address, ctx);
   }
 
   async function showLink(token: string, address: string): Promise<Reply> {
@@ -62,7 +62,7 @@ export function travelerPages(ctx: TravelersContext, options: TravelerPagesOptio
     const refusal = refusalFor(address);
     const intro = html`<p>Hello ${link.travelerName}. Your device connects from</p><p class="address">${address}</p>`;
     if (refusal) {
-      return { status: 200, title: "This address cannot be allowed", body: html`${intro}<p class="problem">It is ${ADDRESS_REFUSAL_TEXT[refusal]}. Open the link on a device that reaches the Internet directly (mobile data, hotel Wi-Fi).</p>` };
+      return { status: 200, title: "This address cannot be allowed", body: html`${intro}<p class="problem">${refusal}. Open the link on a device that reaches the Internet directly (mobile data, hotel Wi-Fi).</p>` };
     }
     return {
       status: 200,
@@ -144,7 +144,7 @@ export function travelerPages(ctx: TravelersContext, options: TravelerPagesOptio
     const here = grants.some((grant) => grant.address === address)
       ? html``
       : refusal
-        ? html`<p>This device (${address}) cannot be allowed: it is ${ADDRESS_REFUSAL_TEXT[refusal]}.</p>`
+        ? html`<p>This device cannot be allowed: ${refusal}.</p>`
         : html`<p>${button("allow", `Allow this device (${address})`)}</p>`;
     return {
       status: 200,
