@@ -1,8 +1,19 @@
 // The control plane's one typed configuration. main.ts parses process.env with loadEnv; tests
 // build an Env with loadEnv({...}) and pass it to startControlPlane, so nothing reads
 // process.env at import time and no test has to mock it.
+//
+// Every rule about the configuration lives here, the ones between variables included, so a
+// mistake stops the process before it touches the database or the filesystem (no migration,
+// no first admin, no DATA_DIR). docs/operations.md has the same rules as a table.
 import { z } from "zod";
 import { DEFAULT_IPV4_FLOOR, DEFAULT_IPV6_FLOOR } from "@gatehouse/core";
+import { trustedProxies } from "./http/client-address.ts";
+import { peerAllowlist } from "./ivr/peer-allowlist.ts";
+
+/** The FastAGI secret's and the metrics token's least length. */
+export const MIN_SHARED_SECRET_LENGTH = 16;
+/** Node's timers overflow past 2^31-1 ms (~24.8 days) and then fire at once, in a loop. */
+const MAX_SWEEP_INTERVAL_SECONDS = 86_400;
 
 /** Empty strings (as docker-compose passes unset `${X:-}`) count as unset. */
 const optionalText = z.preprocess((value) => (value === "" ? undefined : value), z.string().optional());
@@ -13,20 +24,46 @@ const list = z.preprocess(
   z.array(z.string()),
 );
 const flag = z.preprocess((value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value) : value), z.boolean());
+const urlWith = (protocol: RegExp, message: string) => optionalText.pipe(z.url({ protocol, message }).optional());
+const sharedSecret = optionalText.pipe(
+  z.string().min(MIN_SHARED_SECRET_LENGTH, `needs at least ${MIN_SHARED_SECRET_LENGTH} characters (e.g. openssl rand -hex 24)`).optional(),
+);
 
-export const envSchema = z.object({
+/** A comma-separated list of addresses/CIDRs, each accepted by the same code that later uses it. */
+function addressList(accepts: (items: readonly string[]) => unknown) {
+  return list.superRefine((items, ctx) => {
+    for (const item of items) {
+      try {
+        accepts([item]);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `${item} is not an IP address or CIDR (e.g. 192.0.2.10 or 2001:db8::/64)` });
+      }
+    }
+  });
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const fields = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default("127.0.0.1"),
   /** postgresql://… ; unset = embedded PGlite in DATA_DIR. */
-  DATABASE_URL: optionalText,
+  DATABASE_URL: urlWith(/^postgres(ql)?$/, "must be a postgresql:// URL"),
   DATA_DIR: z.string().min(1).default("./data"),
   /** Where operators and agents reach this control plane (links, enrollment commands). */
-  PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  PUBLIC_URL: urlWith(/^https?$/, "must be an http:// or https:// URL"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
   /** First run only: the msp-admin to create when no operator exists. */
   GATEHOUSE_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
-  GATEHOUSE_ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, "GATEHOUSE_ADMIN_PASSWORD needs at least 12 characters").optional()),
+  GATEHOUSE_ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, "needs at least 12 characters").optional()),
 
   SESSION_TTL_HOURS: positiveInt.default(12),
   /** Failed sign-ins tolerated per e-mail from one address or device, and per client address, within the window. */
@@ -36,24 +73,24 @@ export const envSchema = z.object({
   /** Failed sign-ins tolerated per e-mail within an hour from every unknown address and device together. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(20),
   /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma separated). */
-  TRUSTED_PROXIES: list.default([]),
+  TRUSTED_PROXIES: addressList(trustedProxies).default([]),
 
   /** Broadest prefixes an allow entry may have (see parseSource). */
   SOURCE_IPV4_FLOOR: z.coerce.number().int().min(0).max(32).default(DEFAULT_IPV4_FLOOR),
   SOURCE_IPV6_FLOOR: z.coerce.number().int().min(0).max(128).default(DEFAULT_IPV6_FLOOR),
   ENROLLMENT_TTL_HOURS: positiveInt.default(24),
   /** The expiry sweeper also looks at least this often (it wakes at the next expiry anyway). */
-  EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt.default(60),
+  EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt.max(MAX_SWEEP_INTERVAL_SECONDS, `at most ${MAX_SWEEP_INTERVAL_SECONDS} (a day)`).default(60),
 
-  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
-  METRICS_TOKEN: optionalText,
+  /** GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset, /metrics is served on loopback only. */
+  METRICS_TOKEN: sharedSecret,
   /** Static files of the web console; default apps/web/dist when it exists. */
   WEB_DIST_DIR: optionalText,
 
   // Used by the mail, IVR and traveler parts.
-  SMTP_URL: optionalText,
+  SMTP_URL: urlWith(/^smtps?$/, "must be an smtp:// or smtps:// URL"),
   MAIL_FROM: z.string().min(3).default("gatehouse@localhost"),
-  TIME_ZONE: z.string().min(1).default("UTC"),
+  TIME_ZONE: z.string().min(1).refine(isTimeZone, "is not an IANA time zone (e.g. UTC, Europe/Berlin)").default("UTC"),
   /**
    * FastAGI listen address; unset = every interface of both families (Node listens on "::",
    * which also takes IPv4, or on 0.0.0.0 where the host has no IPv6). AGI_ALLOWED_ADDRESSES
@@ -61,11 +98,29 @@ export const envSchema = z.object({
    */
   AGI_HOST: optionalText,
   AGI_PORT: port.default(4573),
-  AGI_SECRET: optionalText,
-  AGI_ALLOWED_ADDRESSES: list.default([]),
+  /** Turns the traveler IVR on; the dialplan passes it as the first AGI argument. */
+  AGI_SECRET: sharedSecret,
+  AGI_ALLOWED_ADDRESSES: addressList(peerAllowlist).default([]),
   /** Tests only: documentation address ranges may be granted to travelers. */
   ALLOW_DOCUMENTATION_ADDRESSES: flag.default(false),
 });
+
+type Fields = z.infer<typeof fields>;
+
+/** Rules between variables; each issue names the variable to change. */
+function crossFieldRules(env: Fields, ctx: z.RefinementCtx): void {
+  if (env.AGI_SECRET !== undefined && env.AGI_ALLOWED_ADDRESSES.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["AGI_ALLOWED_ADDRESSES"], message: "is empty while AGI_SECRET turns the IVR on: every FastAGI call would be refused; list your Asterisk's addresses" });
+  }
+  if (env.AGI_SECRET === undefined && env.AGI_ALLOWED_ADDRESSES.length > 0) {
+    ctx.addIssue({ code: "custom", path: ["AGI_SECRET"], message: "is unset while AGI_ALLOWED_ADDRESSES is set: the IVR would stay off; set AGI_SECRET (or unset AGI_ALLOWED_ADDRESSES)" });
+  }
+  if (env.AGI_SECRET !== undefined && env.AGI_PORT !== 0 && env.AGI_PORT === env.PORT) {
+    ctx.addIssue({ code: "custom", path: ["AGI_PORT"], message: `is PORT's port too (${env.PORT}): FastAGI and HTTP need a port each` });
+  }
+}
+
+export const envSchema = fields.superRefine(crossFieldRules);
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -3,7 +3,11 @@ import { loadEnv } from "./env.ts";
 import { PRODUCTION_EXTENSIONS } from "./extensions.ts";
 import { startControlPlane } from "./server.ts";
 
+/** Everything the process creates (database files, outbox mail) is for its own user only. */
+const PRIVATE_UMASK = 0o077;
+
 async function main(): Promise<void> {
+  process.umask(PRIVATE_UMASK);
   const env = loadEnv(process.env);
   const plane = await startControlPlane(env, { extensions: PRODUCTION_EXTENSIONS });
   const stop = (signal: NodeJS.Signals): void => {

@@ -2,7 +2,6 @@
 // expiry sweeper, and one HTTP server carrying the tRPC API (/trpc), /healthz, /metrics, the
 // extensions (agent hub, traveler link page) and the web console. Tests start it on port 0
 // with their own database and clock.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,7 +19,10 @@ import { RevisionBus } from "./bus.ts";
 import { publicUrlOf, type Env } from "./env.ts";
 import type { ControlPlaneExtension, HttpExtension } from "./extension.ts";
 import { trustedProxies } from "./http/client-address.ts";
-import { SECURITY_HEADERS, serveStatic } from "./http/static-files.ts";
+import { decideMetricsRequest, metricsAccess, type MetricsAccess } from "./http/metrics-access.ts";
+import { applyHeaders, baselineHeaders } from "./http/security-headers.ts";
+import { serveStatic } from "./http/static-files.ts";
+import { makeDataDirPrivate, octalMode, type DataDirReport } from "./data-dir.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ExpirySweeper } from "./services/expiry-sweeper.ts";
 
@@ -59,9 +61,13 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const now = options.now ?? (() => new Date());
   const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
+  const dataDir = env.DATA_DIR.includes("://") ? null : env.DATA_DIR;
+  if (dataDir !== null) reportDataDir(await makeDataDirPrivate(dataDir), logger);
   const database = options.prisma
     ? { prisma: options.prisma, kind: "external" as const, close: async () => undefined }
     : await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, logger: { info: (message) => logger.info(message) } });
+  // A new PGlite cluster is unpacked from an image whose files are 0666 (umask does not apply).
+  if (dataDir !== null && database.kind === "pglite") await makeDataDirPrivate(dataDir);
   const { prisma } = database;
   const closers: (() => Promise<void> | void)[] = [() => database.close()];
   try {
@@ -116,7 +122,9 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
     });
 
     const webDir = options.webDistDir === undefined ? (env.WEB_DIST_DIR ?? (existsSync(DEFAULT_WEB_DIST) ? DEFAULT_WEB_DIST : null)) : options.webDistDir;
+    const headers = baselineHeaders(env);
     const server = createServer((req, res) => {
+      applyHeaders(res, headers);
       void route(app, extensions, webDir, req, res).catch((error: unknown) => {
         logger.error({ err: error, url: req.url }, "request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
@@ -138,6 +146,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
       server.closeAllConnections();
     });
     if (options.startSweeper !== false) sweeper.start();
+    reportMetricsAccess(metricsAccess(env), logger);
     print(`Gatehouse control plane listening on ${listeningUrl} (database: ${describeDatabase(env, database.kind)})`);
 
     let closing: Promise<void> | null = null;
@@ -170,6 +179,14 @@ async function closeAll(closers: (() => Promise<void> | void)[], logger: Logger)
   }
 }
 
+function reportDataDir(report: DataDirReport, logger: Logger): void {
+  if (report.tightened === 0) return;
+  logger.warn(
+    { path: report.path, oldMode: report.oldMode === null ? null : octalMode(report.oldMode), tightened: report.tightened },
+    "DATA_DIR was open to other users: made it private (directories 0700, files 0600)",
+  );
+}
+
 function describeDatabase(env: Env, kind: ControlPlaneApp["databaseKind"]): string {
   if (kind === "external") return "provided by the caller";
   if (kind === "pglite") return `pglite at ${env.DATA_DIR}`;
@@ -188,7 +205,7 @@ async function route(app: ControlPlaneApp, extensions: readonly HttpExtension[],
   if (path === "/metrics") return serveMetrics(app, req, res);
   for (const extension of extensions) if (await extension.handleRequest?.(req, res)) return;
   if (webDir !== null && (await serveStatic(webDir, req, res))) return;
-  res.writeHead(404, { ...SECURITY_HEADERS, "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+  res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
 }
 
 function serveApi(app: ControlPlaneApp, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -216,16 +233,20 @@ async function serveHealth(app: ControlPlaneApp, res: ServerResponse): Promise<v
 }
 
 async function serveMetrics(app: ControlPlaneApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const token = app.env.METRICS_TOKEN;
-  if (token !== undefined && !sameSecret(req.headers.authorization ?? "", `Bearer ${token}`)) {
+  const decision = decideMetricsRequest(metricsAccess(app.env), req);
+  if (decision === "not-found") {
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" }));
+    return;
+  }
+  if (decision === "unauthorized") {
     res.writeHead(401, { "www-authenticate": "Bearer" }).end();
     return;
   }
   res.writeHead(200, { "content-type": app.metrics.contentType }).end(await app.metrics.metrics());
 }
 
-/** Constant-time comparison (of digests, so lengths never differ). */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+function reportMetricsAccess(access: MetricsAccess, logger: Logger): void {
+  if (access.kind === "off") logger.warn({ why: access.why }, "metrics are off: /metrics answers 404 until METRICS_TOKEN is set");
+  else if (access.kind === "loopback") logger.info("metrics at /metrics, for this host only (loopback, no METRICS_TOKEN)");
+  else logger.info("metrics at /metrics, with Authorization: Bearer <METRICS_TOKEN>");
 }

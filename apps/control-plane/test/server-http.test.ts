@@ -38,7 +38,7 @@ describe("the control plane's HTTP server", () => {
         echo.close();
       },
     };
-    plane = await startControlPlane(testEnv({ METRICS_TOKEN: "metrics-secret" }), {
+    plane = await startControlPlane(testEnv({ METRICS_TOKEN: "metrics-secret-for-tests" }), {
       prisma: db.prisma,
       logger: createLogger("silent"),
       print: () => undefined,
@@ -73,7 +73,7 @@ describe("the control plane's HTTP server", () => {
   it("serves Prometheus metrics to holders of the metrics token", async () => {
     await fetch(`${plane.url}/trpc/auth.me`);
     expect((await fetch(`${plane.url}/metrics`)).status).toBe(401);
-    const response = await fetch(`${plane.url}/metrics`, { headers: { authorization: "Bearer metrics-secret" } });
+    const response = await fetch(`${plane.url}/metrics`, { headers: { authorization: "Bearer metrics-secret-for-tests" } });
     const text = await response.text();
     expect(text).toContain('gatehouse_api_calls_total{path="auth.me",type="query",code="OK"} 1');
     expect(text).toContain("gatehouse_revisions_published_total");

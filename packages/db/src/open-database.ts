@@ -37,7 +37,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   }
 
   const dataDir = options.dataDir ?? "./data";
-  if (!dataDir.includes("://")) await mkdir(dataDir, { recursive: true });
+  if (!dataDir.includes("://")) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const database = await useEmbeddedDatabase(await PGlite.create(dataDir), options);
   options.logger?.info(`using embedded PGlite database in ${dataDir}`);
   return database;

@@ -49,6 +49,37 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
   }
 }
 
+export interface EmptyPostgresDatabase {
+  url: string;
+  /** The tables in its public schema (none until something migrates it). */
+  tableNames(): Promise<string[]>;
+  drop(): Promise<void>;
+}
+
+/** A new PostgreSQL database left empty (not migrated): for what must happen before migrating. */
+export async function createEmptyPostgresDatabase(): Promise<EmptyPostgresDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error("an empty postgres test database needs DATABASE_URL");
+  const name = `gh_test_${randomBytes(6).toString("hex")}`;
+  await onServer(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    tableNames: async () => {
+      const client = new pg.Client({ connectionString: url.href });
+      await client.connect();
+      try {
+        const result = await client.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+        return result.rows.map((row) => row.table_name);
+      } finally {
+        await client.end();
+      }
+    },
+    drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
 /** `name` is generated above, never user input, so it is safe to put in the statement. */
 async function onServer(serverUrl: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });

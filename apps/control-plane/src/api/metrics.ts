@@ -1,19 +1,35 @@
 // Prometheus metrics of the API, one set per registry (a process may run several control
 // planes in tests, each with its own registry).
+//
+// Labels come from closed sets only: `path` is a procedure of the router (tRPC runs the
+// middleware for resolved procedures only), `type` is query/mutation, `code` a tRPC code.
+// Nothing the caller sent (e-mail, address, ids) ever becomes a label. Refused credentials and
+// lockouts (UNAUTHORIZED, TOO_MANY_REQUESTS) are counted by code alone, without the procedure:
+// an operator still sees a guessing wave, a metrics reader cannot tell which sign-in (operator,
+// password change) is being guessed at or has just locked.
 import { Counter, Histogram, type Registry } from "prom-client";
 
+export type ApiCallLabels = { path: string; type: string; code: string };
+
 export interface ApiMetrics {
-  calls: Counter<"path" | "type" | "code">;
+  calls: { inc(labels: ApiCallLabels): void };
   duration: Histogram<"path" | "type">;
 }
+
+/** The codes a sign-in (or a call without a valid credential) is refused with. */
+const CREDENTIAL_REFUSALS: ReadonlySet<string> = new Set(["UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
 
 const byRegistry = new WeakMap<Registry, ApiMetrics>();
 
 export function apiMetrics(registry: Registry): ApiMetrics {
   let metrics = byRegistry.get(registry);
   if (metrics === undefined) {
+    const calls = new Counter({ name: "gatehouse_api_calls_total", help: "tRPC procedure calls by outcome (credential refusals excepted)", labelNames: ["path", "type", "code"], registers: [registry] });
+    const refusals = new Counter({ name: "gatehouse_api_credential_refusals_total", help: "Calls refused for a missing or wrong credential, or a lockout, by code", labelNames: ["code"], registers: [registry] });
     metrics = {
-      calls: new Counter({ name: "gatehouse_api_calls_total", help: "tRPC procedure calls by outcome", labelNames: ["path", "type", "code"], registers: [registry] }),
+      calls: {
+        inc: (labels) => (CREDENTIAL_REFUSALS.has(labels.code) ? refusals.inc({ code: labels.code }) : calls.inc(labels)),
+      },
       duration: new Histogram({
         name: "gatehouse_api_call_seconds",
         help: "tRPC procedure duration",
