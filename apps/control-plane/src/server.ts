@@ -61,7 +61,8 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const now = options.now ?? (() => new Date());
   const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
-  const dataDir = env.DATA_DIR.includes("://") ? null : env.DATA_DIR;
+  // Our own database lives in DATA_DIR (with the outbox); a caller's (tests) lives elsewhere.
+  const dataDir = options.prisma || env.DATA_DIR.includes("://") ? null : env.DATA_DIR;
   if (dataDir !== null) reportDataDir(await makeDataDirPrivate(dataDir), logger);
   const database = options.prisma
     ? { prisma: options.prisma, kind: "external" as const, close: async () => undefined }
