@@ -12,7 +12,7 @@ import { createGrant, revokeGrant } from "./grants.ts";
 import { inspectLink, LINK_PATH, redeemLink } from "./links.ts";
 import { formatInstant } from "./mail-content.ts";
 import { html, page, PAGE_HEADERS, type Html } from "./page-html.ts";
-import { pageSessions, type PageSessions } from "./page-session.ts";
+import { openPageSession, pageSessions, type PageSessions, type SessionTraveler } from "./page-session.ts";
 import { verifyTraveler, webSource } from "./verification.ts";
 
 export const SELF_SERVICE_PATH = "/traveler";
@@ -101,41 +101,43 @@ export function travelerPages(ctx: TravelersContext, options: TravelerPagesOptio
     if (!result.ok) {
       return result.reason === "subject-blocked" ? blocked(address) : loginForm(address, "That account number and PIN are not valid.", 401);
     }
-    return grantsPage(result.traveler.id, address, null);
+    return grantsPage(result.traveler, address, null);
   }
 
   async function act(form: URLSearchParams, address: string): Promise<Reply> {
-    const travelerId = sessions.read(form.get("session") ?? "", ctx.now());
-    if (!travelerId) return loginForm(address, "Your session has ended. Enter your account number and PIN again.", 401);
+    const session = await openPageSession(ctx, sessions, form.get("session") ?? "");
+    if (!session) return loginForm(address, "Your session has ended. Enter your account number and PIN again.", 401);
+    const travelerId = session.id;
     const actor = `traveler:${travelerId}`;
     try {
       const action = form.get("action");
       if (action === "allow") {
         await createGrant(ctx, { travelerId, address, channel: "LINK", actor });
-        return grantsPage(travelerId, address, `${address} is allowed.`);
+        return grantsPage(session, address, `${address} is allowed.`);
       }
       const grant = await ctx.prisma.travelerGrant.findFirst({ where: { id: form.get("grant") ?? "", travelerId, revokedAt: null, expiresAt: { gt: ctx.now() } } });
-      if (!grant) return grantsPage(travelerId, address, "That grant has already ended.");
+      if (!grant) return grantsPage(session, address, "That grant has already ended.");
       if (action === "renew") {
         await createGrant(ctx, { travelerId, address: grant.address, channel: "LINK", actor });
-        return grantsPage(travelerId, address, `${grant.address} is renewed.`);
+        return grantsPage(session, address, `${grant.address} is renewed.`);
       }
       if (action === "end") {
         await revokeGrant(ctx, { grantId: grant.id, actor });
-        return grantsPage(travelerId, address, `${grant.address} is no longer allowed.`);
+        return grantsPage(session, address, `${grant.address} is no longer allowed.`);
       }
       return problem(400, "Unknown action", "Go back and choose an action.");
     } catch (error) {
       if (isGatehouseError(error, "BAD_INPUT") || isGatehouseError(error, "FORBIDDEN") || isGatehouseError(error, "CONFLICT")) {
-        return grantsPage(travelerId, address, error.message);
+        return grantsPage(session, address, error.message);
       }
       throw error;
     }
   }
 
-  async function grantsPage(travelerId: string, address: string, notice: string | null): Promise<Reply> {
+  async function grantsPage(traveler: SessionTraveler, address: string, notice: string | null): Promise<Reply> {
     const now = ctx.now();
-    const session = sessions.issue(travelerId, now);
+    const travelerId = traveler.id;
+    const session = sessions.issue(traveler, now);
     const grants = await ctx.prisma.travelerGrant.findMany({ where: { travelerId, revokedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "asc" } });
     const button = (action: string, label: string, grantId = "") =>
       html`<form method="post" action="${GRANT_ACTIONS_PATH}" style="display:inline"><input type="hidden" name="session" value="${session}"><input type="hidden" name="action" value="${action}"><input type="hidden" name="grant" value="${grantId}"><button type="submit">${label}</button></form>`;
