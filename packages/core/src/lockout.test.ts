@@ -24,9 +24,9 @@ describe("lockouts strangers cannot use", () => {
     expect(lockoutRefusal(counts(0, 0, 10), true, policy)).toBeNull();
   });
 
-  it("a withheld caller ID is counted per account, never across accounts", () => {
+  it("a withheld caller ID is counted only under its account: strangers who share it cannot lock each other out", () => {
     const withheld = lockoutSubjects("pin", "4711", { key: "caller:withheld", sharedByStrangers: true });
-    expect(withheld).toEqual({ pair: "pin|4711|caller:withheld", account: "pin|4711", source: null });
+    expect(withheld).toEqual({ pair: null, account: "pin|4711", source: null });
     const caller = lockoutSubjects("pin", "4711", { key: "caller:15550100000", sharedByStrangers: false });
     expect(caller.source).toBe("pin|*|caller:15550100000");
   });

@@ -2,7 +2,10 @@
 // traveler PINs alike). Failed guesses are counted under three keys:
 //   pair      one account from one source (address, known-device cookie, caller ID);
 //   account   one account from every source together: the bound on guessing an account;
-//   source    one source across every account (spraying); withheld caller IDs have none.
+//   source    one source across every account (spraying).
+// A withheld caller ID is one key shared by every stranger who withholds theirs, so it has
+// neither a pair nor a source counter (either would let strangers lock each other out): only
+// the account counter holds it, and the caller adds its own limits (fewer tries per call).
 // A source that signed in to the account before ("known") is held only by its own pair
 // counter, so strangers' failures elsewhere never keep the right password or PIN out. An
 // unknown source is held by all three. The storage of the counts is the caller's business.
@@ -27,7 +30,8 @@ export interface GuessSource {
 }
 
 export interface LockoutSubjects {
-  readonly pair: string;
+  /** null for a source strangers share (it would lock them out of each other's accounts). */
+  readonly pair: string | null;
   readonly account: string;
   /** null when failures are not counted across accounts for this source. */
   readonly source: string | null;
@@ -37,11 +41,16 @@ export type LockoutCounts = Record<keyof LockoutSubjects, number>;
 
 export type LockoutRefusal = keyof LockoutSubjects;
 
-/** The AuthFailure subjects of a guess at `account` (e.g. an e-mail) in `realm` ("login", "pin"). */
+/** The subject counting every failure at `account` (e.g. an e-mail) in `realm` ("login", "pin"). */
+export function accountSubject(realm: string, account: string): string {
+  return `${realm}|${account}`;
+}
+
+/** The AuthFailure subjects of a guess at `account` in `realm`; the pair subjects start with accountSubject + "|". */
 export function lockoutSubjects(realm: string, account: string, source: GuessSource): LockoutSubjects {
   return {
-    pair: `${realm}|${account}|${source.key}`,
-    account: `${realm}|${account}`,
+    pair: source.sharedByStrangers ? null : `${accountSubject(realm, account)}|${source.key}`,
+    account: accountSubject(realm, account),
     source: source.sharedByStrangers ? null : `${realm}|*|${source.key}`,
   };
 }

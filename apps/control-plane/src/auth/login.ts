@@ -100,7 +100,7 @@ export async function login(prisma: PrismaClient, policy: LoginPolicy, attempt: 
   const deviceSecret = known === device && attempt.deviceSecret ? attempt.deviceSecret : newSecret();
   await prisma.$transaction([
     prisma.session.create({ data: { operatorId: operator.id, tokenHash: sha256Hex(token), createdAt: now, expiresAt } }),
-    prisma.authFailure.deleteMany({ where: { subject: subjects.pair } }),
+    prisma.authFailure.deleteMany({ where: { subject: { in: subjects.pair === null ? [] : [subjects.pair] } } }),
     rememberSource(prisma, account, address, KNOWN_ADDRESS_TTL_MS, now),
     rememberSource(prisma, account, `device:${sha256Hex(deviceSecret)}`, KNOWN_DEVICE_TTL_MS, now),
     prisma.session.deleteMany({ where: { operatorId: operator.id, expiresAt: { lte: now } } }),

@@ -3,8 +3,9 @@
 // caller ID or web address (5 in 15 minutes), per account from every unknown source (20 in an
 // hour: a 6-digit PIN cannot be guessed faster), and per caller ID or address across accounts
 // (10 in an hour). A caller ID or address that verified this traveler before is held only by its
-// own failures. Withheld caller IDs share one key, so they are never known and never counted
-// across accounts; instead all withheld callers together may fail 30 times a minute.
+// own failures. Withheld caller IDs share one key, so they are never known and counted only
+// under the account they tried (20 an hour, like every unknown source); instead, all withheld
+// callers together may fail 30 times a minute, and the IVR gives them one try per call.
 // Unknown account, wrong PIN, refused, locked and disabled accounts all get the same answer, so
 // nothing tells whether an account exists.
 import { accountSubject, isWithheldCallerId, lockoutSubjects, type FailureLimit, type GuessSource, type LockoutPolicy, type LockoutRefusal, type LockoutSubjects } from "@gatehouse/core";
@@ -64,8 +65,10 @@ export async function verifyTraveler(ctx: TravelersContext, attempt: Verificatio
   const matches = await pinMatches(traveler?.pinHash ?? null, attempt.pin);
   if (traveler && traveler.enabled && matches) {
     await ctx.prisma.$transaction(async (tx) => {
-      await tx.authFailure.deleteMany({ where: { subject: subjects.pair } });
-      if (!source.sharedByStrangers) await rememberSource(tx, `traveler:${traveler.id}`, source.key, KNOWN_TRAVELER_SOURCE_TTL_MS, now);
+      if (subjects.pair !== null) {
+        await tx.authFailure.deleteMany({ where: { subject: subjects.pair } });
+        await rememberSource(tx, `traveler:${traveler.id}`, source.key, KNOWN_TRAVELER_SOURCE_TTL_MS, now);
+      }
       await audit(tx, { actor: `traveler:${traveler.id}`, action: "traveler.login", tenantId: traveler.tenantId, targetType: "traveler", targetId: traveler.id, after: { via: source.key, knownSource: known } }, now);
     });
     return { ok: true, traveler };
