@@ -90,8 +90,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     const server = await db.prisma.server.create({
       data: { tenantId: tenant.id, name: "pbx-bench", primaryAdminSource: "198.51.100.1", agentCredentialHash: createHash("sha256").update(credential).digest("hex") },
     });
-    await createTraveler(travelersOf(plane.app), "system", {
-      tenantId: tenant.id, accountNumber: "4711", pin: PIN, name: "Bench traveler", email: "bench@road.example",
+    const { traveler } = await createTraveler(travelersOf(plane.app), "system", {
+      tenantId: tenant.id, pin: PIN, name: "Bench traveler", email: "bench@road.example",
       scopeGroups: [], scopeServerIds: [], services: ["sip", "rtp"], grantLifetimeHours: 1, maxActiveGrants: 50, enabled: true,
     });
 
@@ -120,7 +120,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       let committedAt = 0;
       await placeAsteriskCall({
         port: agiPort, secret: SECRET, callerId: "+15550001000",
-        keypad: ["4711#", `${PIN}#`, `203*0*113*${(call % 250) + 1}#`, "1#"],
+        keypad: [`${traveler.accountNumber}#`, `${PIN}#`, `203*0*113*${(call % 250) + 1}#`, "1#"],
         onCommand: (command) => {
           if (command.startsWith("GET DATA gatehouse/confirm-or-reenter")) pressedAt = performance.now();
           if (command.includes("granted-until") && committedAt === 0) committedAt = performance.now();

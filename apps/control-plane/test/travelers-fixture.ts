@@ -28,8 +28,10 @@ export interface TravelersFixture {
   tenantId: string;
   otherTenantId: string;
   servers: { sales1: string; sales2: string; support: string; otherTenant: string };
-  /** Create a traveler of the tenant with PIN 135790 unless told otherwise. */
+  /** Create a traveler of the tenant with PIN 135790 unless told otherwise; resolves its id. */
   traveler(overrides?: Partial<NewTraveler>): Promise<string>;
+  /** The account number the control plane drew for a traveler. */
+  accountOf(travelerId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -73,7 +75,6 @@ export async function travelersFixture(): Promise<TravelersFixture> {
       { email: "admin@other.example", name: "Other admin", passwordHash: "x", role: "TENANT_ADMIN", tenantId: other.id },
     ],
   });
-  let accounts = 1000;
   return {
     db,
     prisma,
@@ -87,10 +88,8 @@ export async function travelersFixture(): Promise<TravelersFixture> {
     otherTenantId: other.id,
     servers,
     async traveler(overrides = {}) {
-      accounts += 1;
       const { traveler } = await createTraveler(ctx, "operator:test", {
         tenantId: tenant.id,
-        accountNumber: String(accounts),
         pin: "135790",
         name: "Ann Road",
         email: "ann@road.example",
@@ -103,6 +102,9 @@ export async function travelersFixture(): Promise<TravelersFixture> {
         ...overrides,
       });
       return traveler.id;
+    },
+    async accountOf(travelerId) {
+      return (await prisma.traveler.findUniqueOrThrow({ where: { id: travelerId } })).accountNumber;
     },
     async close() {
       await sweeper.close();

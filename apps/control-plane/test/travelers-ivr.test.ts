@@ -46,19 +46,17 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-let accounts = 4700;
+let travelers = 0;
 async function newTraveler(overrides: { email?: string; scopeGroups?: string[]; grantLifetimeHours?: number } = {}) {
-  accounts += 1;
-  const accountNumber = String(accounts);
+  travelers += 1;
   const { traveler } = await test.admin.travelers.create.mutate({
     tenantId: fleet.tenantA.id,
-    accountNumber,
     pin: PIN,
-    name: `Traveler ${accountNumber}`,
-    email: overrides.email ?? `t${accountNumber}@road.example`,
+    name: `Traveler ${travelers}`,
+    email: overrides.email ?? `t${travelers}@road.example`,
     ...overrides,
   });
-  return { id: traveler.id, accountNumber };
+  return { id: traveler.id, accountNumber: traveler.accountNumber };
 }
 
 let callers = 0;

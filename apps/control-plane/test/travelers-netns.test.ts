@@ -32,6 +32,7 @@ describe.skipIf(!enabled)("a traveler's call opens the PBX's SIP port to them, u
   let agent: AgentRuntime;
   let stateDir: string;
   let serverId: string;
+  let accountNumber: string;
 
   const applied = async () => (await test.db.prisma.server.findUniqueOrThrow({ where: { id: serverId } })).appliedRevision ?? 0;
   const revision = async () => (await test.db.prisma.server.findUniqueOrThrow({ where: { id: serverId } })).revision;
@@ -54,7 +55,8 @@ describe.skipIf(!enabled)("a traveler's call opens the PBX's SIP port to them, u
       data: { tenantId: tenant.id, name: "pbx-ns", primaryAdminSource: "198.51.100.1", agentCredentialHash: createHash("sha256").update(credential).digest("hex") },
     });
     serverId = server.id;
-    await test.admin.travelers.create.mutate({ tenantId: tenant.id, accountNumber: "4711", pin: "135790", name: "Ann Road", email: "ann@road.example", services: ["sip"], grantLifetimeHours: 1 });
+    const { traveler: ann } = await test.admin.travelers.create.mutate({ tenantId: tenant.id, pin: "135790", name: "Ann Road", email: "ann@road.example", services: ["sip"], grantLifetimeHours: 1 });
+    accountNumber = ann.accountNumber;
 
     stateDir = await mkdtemp(join(tmpdir(), "gh-travelers-netns-"));
     const paths = statePaths(stateDir);
@@ -91,7 +93,7 @@ describe.skipIf(!enabled)("a traveler's call opens the PBX's SIP port to them, u
     const call = await placeAsteriskCall({
       port: fastAgiPortOf(test.plane.app) ?? 0,
       secret: SECRET,
-      keypad: ["4711#", "135790#", `${traveler.replaceAll(".", "*")}#`, "1#"],
+      keypad: [`${accountNumber}#`, "135790#", `${traveler.replaceAll(".", "*")}#`, "1#"],
     });
     expect(call.prompts).toContain("granted-until");
     await agentCaughtUp();

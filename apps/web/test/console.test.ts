@@ -207,15 +207,17 @@ describe.skipIf(!runs)("the operators' web console", () => {
     await msp.getByRole("heading", { name: "New traveler" }).waitFor();
     await msp.getByLabel("Name", { exact: true }).fill("Sam Sales");
     await msp.getByLabel("Email").fill("sam@acme.example");
-    await msp.getByLabel("Account number").fill("4711");
+    await hasCount(msp.getByLabel("Account number"), 0);
     await msp.getByRole("button", { name: "Create traveler" }).click();
     const pin = (await msp.getByLabel("PIN for Sam Sales").textContent()) ?? "";
     expect(pin).toMatch(/^\d{6,}$/);
+    const account = (await msp.getByLabel("Account number of Sam Sales").textContent()) ?? "";
+    expect(account).toMatch(/^[1-9]\d{7}$/);
     await msp.locator('tr[data-traveler="Sam Sales"]').waitFor();
     await msp.getByRole("button", { name: "Done" }).click();
     await hasCount(msp.getByLabel("PIN for Sam Sales"), 0);
 
-    await msp.getByLabel("Traveler", { exact: true }).selectOption({ label: "Sam Sales (4711)" });
+    await msp.getByLabel("Traveler", { exact: true }).selectOption({ label: `Sam Sales (${account})` });
     await msp.getByLabel("Public IP address").fill("203.0.113.50");
     await msp.getByRole("button", { name: "Grant", exact: true }).click();
     const grant = msp.getByRole("table", { name: "Active grants" }).locator('tr[data-grant="203.0.113.50"]');

@@ -43,7 +43,6 @@ function splitList(text: string | undefined): string[] | undefined {
 
 interface AddOptions {
   tenant: string;
-  account: string;
   email: string;
   groups?: string;
   servers?: string;
@@ -63,7 +62,6 @@ async function addTraveler(ctx: CommandContext, name: string, options: AddOption
     tenantId: tenant.id,
     name,
     email: options.email,
-    accountNumber: options.account,
     pin,
     scopeGroups: splitList(options.groups),
     scopeServerIds: serverIds,
@@ -106,7 +104,7 @@ async function listTravelers(ctx: CommandContext, options: { tenant?: string }):
     { header: "scope", value: (t) => [...t.scopeGroups.map((g) => `group ${g}`), ...(t.scopeServerIds.length ? [`${t.scopeServerIds.length} server(s)`] : [])].join(", ") || "whole tenant" },
     { header: "services", value: (t) => t.services.join(",") },
     { header: "active grants", value: (t) => grants.filter((g) => g.travelerId === t.id).length },
-  ], "No travelers yet: add one with `gatehouse traveler add NAME --tenant T --account N --email E`.");
+  ], "No travelers yet: add one with `gatehouse traveler add NAME --tenant T --email E`.");
 }
 
 function grantColumns(travelers: readonly Traveler[]) {
@@ -160,9 +158,8 @@ export function registerTravelerCommands(program: Command): void {
 
   traveler
     .command("add <name>")
-    .description("create a traveler account; prints a generated PIN once")
+    .description("create a traveler account; prints the account number Gatehouse assigns, and a generated PIN once")
     .requiredOption("--tenant <name|id>", "the tenant whose servers they may open")
-    .requiredOption("--account <digits>", "account number typed into the IVR (unique fleet-wide)")
     .requiredOption("--email <email>", "where grant confirmations are mailed")
     .option("--groups <groups>", "limit to these server groups (default: the whole tenant)")
     .option("--servers <names>", "limit to these servers (names or ids, comma-separated)")
@@ -170,7 +167,7 @@ export function registerTravelerCommands(program: Command): void {
     .option("--grant-lifetime <duration>", "how long a grant lasts: 12h, 7d, 2w (default: 7d)")
     .option("--max-grants <n>", "active grants at once (default: 3)")
     .option("--pin-stdin", "read the PIN from standard input instead of generating one")
-    .addHelpText("after", "\nExample:\n  gatehouse traveler add 'Bob Smith' --tenant acme --account 4711 --email bob@example.net --grant-lifetime 3d")
+    .addHelpText("after", "\nExample:\n  gatehouse traveler add 'Bob Smith' --tenant acme --email bob@example.net --grant-lifetime 3d")
     .action(withContext(addTraveler));
 
   traveler

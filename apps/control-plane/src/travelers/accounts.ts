@@ -5,14 +5,16 @@ import { GatehouseError, lookupServices, customServiceDefinition, type CustomSer
 import { Prisma, type Traveler } from "@gatehouse/db";
 import type { TravelersContext, Tx } from "./context.ts";
 import { endGrant } from "./grants.ts";
+import { drawAccountNumber } from "./account-number.ts";
+import { endTravelerAccess } from "./access-end.ts";
 import { generatePin, hashPin } from "./pin.ts";
 import { forgetPinFailures } from "./verification.ts";
 
-/** A traveler as the API shows it: everything but the PIN hash. */
-export type TravelerView = Omit<Traveler, "pinHash">;
+/** A traveler as the API shows it: everything but the PIN hash and the page sessions' version. */
+export type TravelerView = Omit<Traveler, "pinHash" | "credentialVersion">;
 
 export function travelerView(traveler: Traveler): TravelerView {
-  const { pinHash: _hidden, ...view } = traveler;
+  const { pinHash: _hidden, credentialVersion: _version, ...view } = traveler;
   return view;
 }
 
@@ -29,32 +31,39 @@ export interface TravelerSettings {
 
 export interface NewTraveler extends TravelerSettings {
   tenantId: string;
-  accountNumber: string;
   /** Omitted: a PIN is generated and returned once. */
   pin?: string;
 }
 
+/** Draws before giving up; two collisions in a row are already a one-in-billions event. */
+const ACCOUNT_NUMBER_DRAWS = 5;
+
+/** Create a traveler with an account number the control plane draws (retried if it is taken). */
 export async function createTraveler(
   ctx: TravelersContext,
   actor: string,
   input: NewTraveler,
+  drawNumber: () => string = drawAccountNumber,
 ): Promise<{ traveler: TravelerView; generatedPin: string | null }> {
   const generatedPin = input.pin ? null : generatePin();
   const pinHash = await hashPin(input.pin ?? generatedPin ?? "");
   const { pin: _pin, ...fields } = input;
-  const traveler = await ctx.mutate(
-    { actor, action: "traveler.created", tenantId: input.tenantId, targetType: "traveler" },
-    async (tx) => {
-      await checkSettings(tx, input.tenantId, input);
-      try {
-        const created = await tx.traveler.create({ data: { ...fields, pinHash, createdAt: ctx.now() } });
-        return { value: travelerView(created), serverIds: [], targetId: created.id, after: auditView(created) };
-      } catch (error) {
-        throw uniqueAccountError(error, input.accountNumber);
-      }
-    },
-  );
-  return { traveler, generatedPin };
+  for (let draw = 1; ; draw += 1) {
+    try {
+      const traveler = await ctx.mutate(
+        { actor, action: "traveler.created", tenantId: input.tenantId, targetType: "traveler" },
+        async (tx) => {
+          await checkSettings(tx, input.tenantId, input);
+          const created = await tx.traveler.create({ data: { ...fields, accountNumber: drawNumber(), pinHash, createdAt: ctx.now() } });
+          return { value: travelerView(created), serverIds: [], targetId: created.id, after: auditView(created) };
+        },
+      );
+      return { traveler, generatedPin };
+    } catch (error) {
+      if (!isTakenAccountNumber(error)) throw error;
+      if (draw >= ACCOUNT_NUMBER_DRAWS) throw new GatehouseError("CONFLICT", "no free account number was found; try again");
+    }
+  }
 }
 
 export async function updateTraveler(
@@ -68,13 +77,16 @@ export async function updateTraveler(
     const before = await tx.traveler.findUniqueOrThrow({ where: { id: travelerId } });
     const merged = { ...before, ...patch };
     await checkSettings(tx, before.tenantId, merged);
-    const serverIds = patch.enabled === false ? await endActiveGrants(tx, travelerId, ctx.now()) : [];
+    const disabling = patch.enabled === false;
+    const serverIds = disabling ? await endActiveGrants(tx, travelerId, ctx.now()) : [];
+    const ended = disabling ? await endTravelerAccess(tx, travelerId) : null;
     const updated = await tx.traveler.update({ where: { id: travelerId }, data: patch });
-    return { value: travelerView(updated), serverIds, targetId: travelerId, before: auditView(before), after: auditView(updated) };
+    const after = { ...auditView(updated), ...ended };
+    return { value: travelerView(updated), serverIds, targetId: travelerId, before: auditView(before), after };
   });
 }
 
-/** Set the PIN (or generate one, returned once); clears any lockout. */
+/** Set the PIN (or generate one, returned once); clears any lockout, ends page sessions and unused links. */
 export async function resetPin(
   ctx: TravelersContext,
   actor: string,
@@ -87,7 +99,8 @@ export async function resetPin(
   await ctx.mutate({ actor, action: "traveler.pin.reset", tenantId: existing.tenantId, targetType: "traveler" }, async (tx) => {
     await tx.traveler.update({ where: { id: travelerId }, data: { pinHash, failedPinCount: 0, lockedUntil: null } });
     await forgetPinFailures(tx, existing.accountNumber);
-    return { value: null, serverIds: [], targetId: travelerId, after: { generated: generatedPin !== null } };
+    const ended = await endTravelerAccess(tx, travelerId);
+    return { value: null, serverIds: [], targetId: travelerId, after: { generated: generatedPin !== null, ...ended } };
   });
   return { generatedPin };
 }
@@ -134,15 +147,12 @@ async function findTraveler(ctx: TravelersContext, travelerId: string): Promise<
   return traveler;
 }
 
-function uniqueAccountError(error: unknown, accountNumber: string): unknown {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    return new GatehouseError("CONFLICT", `account number ${accountNumber} is taken`);
-  }
-  return error;
+function isTakenAccountNumber(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
-/** What the audit trail keeps of a traveler: no PIN hash, no lockout counters. */
-function auditView(traveler: Traveler): Prisma.InputJsonValue {
-  const { pinHash: _hash, failedPinCount: _count, lockedUntil: _until, createdAt, ...rest } = traveler;
+/** What the audit trail keeps of a traveler: no PIN hash, no lockout counters, no credential version. */
+function auditView(traveler: Traveler): Prisma.InputJsonObject {
+  const { pinHash: _hash, failedPinCount: _count, lockedUntil: _until, credentialVersion: _version, createdAt, ...rest } = traveler;
   return { ...rest, createdAt: createdAt.toISOString() };
 }

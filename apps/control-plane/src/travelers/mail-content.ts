@@ -64,7 +64,8 @@ export type LockoutAlert =
   | { kind: "account-locked"; travelerName: string; accountNumber: string; until: Date; lastSubject: string }
   | { kind: "caller-blocked"; subject: string; failures: number; travelerName: string | null };
 
-export function lockoutAlertMail(to: string[], alert: LockoutAlert, timeZone: string): MailMessage {
+/** One recipient per alert mail: nobody sees who else was told. */
+export function lockoutAlertMail(to: string, alert: LockoutAlert, timeZone: string): MailMessage {
   if (alert.kind === "account-locked") {
     return {
       to,

@@ -1,13 +1,21 @@
 // After account + PIN on the traveler page, the traveler gets a few minutes to renew or end
 // their grants without typing the PIN again. The session is a signed token carried in each
 // form's POST body (never a cookie, so no other site can make the browser use it), signed with
-// a key that lives only in this process: a restart simply asks for the PIN again.
+// a key that lives only in this process: a restart simply asks for the PIN again. The token
+// names the traveler's credential version; a PIN reset or disabling moves that on (see
+// access-end.ts), so `openPageSession` refuses every session issued before it at once.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { TravelersContext } from "./context.ts";
+
+export interface SessionTraveler {
+  id: string;
+  credentialVersion: number;
+}
 
 export interface PageSessions {
-  issue(travelerId: string, now: Date): string;
-  /** The traveler id, or null for a forged, altered or expired token. */
-  read(token: string, now: Date): string | null;
+  issue(traveler: SessionTraveler, now: Date): string;
+  /** What the token claims, or null for a forged, altered or expired token. */
+  read(token: string, now: Date): SessionTraveler | null;
 }
 
 export const PAGE_SESSION_TTL_MS = 10 * 60_000;
@@ -15,8 +23,9 @@ export const PAGE_SESSION_TTL_MS = 10 * 60_000;
 export function pageSessions(key: Buffer = randomBytes(32), ttlMs = PAGE_SESSION_TTL_MS): PageSessions {
   const sign = (payload: string) => createHmac("sha256", key).update(payload).digest();
   return {
-    issue(travelerId, now) {
-      const payload = Buffer.from(JSON.stringify({ t: travelerId, e: now.getTime() + ttlMs })).toString("base64url");
+    issue(traveler, now) {
+      const claim = { t: traveler.id, v: traveler.credentialVersion, e: now.getTime() + ttlMs };
+      const payload = Buffer.from(JSON.stringify(claim)).toString("base64url");
       return `${payload}.${sign(payload).toString("base64url")}`;
     },
     read(token, now) {
@@ -26,11 +35,20 @@ export function pageSessions(key: Buffer = randomBytes(32), ttlMs = PAGE_SESSION
       const given = Buffer.from(signature, "base64url");
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
       try {
-        const { t, e } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { t?: unknown; e?: unknown };
-        return typeof t === "string" && typeof e === "number" && e > now.getTime() ? t : null;
+        const { t, v, e } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { t?: unknown; v?: unknown; e?: unknown };
+        const valid = typeof t === "string" && Number.isInteger(v) && typeof e === "number" && e > now.getTime();
+        return valid ? { id: t, credentialVersion: v as number } : null;
       } catch {
         return null;
       }
     },
   };
+}
+
+/** The session's traveler if the token is valid and still current: enabled, same credential version. */
+export async function openPageSession(ctx: TravelersContext, sessions: PageSessions, token: string): Promise<SessionTraveler | null> {
+  const claim = sessions.read(token, ctx.now());
+  if (!claim) return null;
+  const traveler = await ctx.prisma.traveler.findUnique({ where: { id: claim.id }, select: { enabled: true, credentialVersion: true } });
+  return traveler?.enabled && traveler.credentialVersion === claim.credentialVersion ? claim : null;
 }

@@ -11,10 +11,9 @@ import { createGrant, revokeGrant } from "./grants.ts";
 import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from "./pin.ts";
 import { travelersOf } from "./registry.ts";
 
-const accountNumberSchema = z.string().regex(/^[0-9]{1,16}$/, "an account number is 1 to 16 digits");
 const pinSchema = z.string().regex(new RegExp(`^[0-9]{${PIN_MIN_DIGITS},${PIN_MAX_DIGITS}}$`), `a PIN is ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits`);
 
-const settingsSchema = z.object({
+const settingsSchema = z.strictObject({
   name: nameSchema,
   email: z.email(),
   /** Empty groups and servers = the whole tenant. */
@@ -47,48 +46,45 @@ function grantOutput(grant: TravelerGrant, now: Date) {
 }
 
 export const travelersRouter = createTRPCRouter({
-  list: readProcedure.input(z.object({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
+  list: readProcedure(z.strictObject({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
     const tenantIds = input.tenantId ? [input.tenantId] : ctx.access.tenantId ? [ctx.access.tenantId] : null;
     return (await listTravelers(travelersOf(ctx.app), tenantIds)).map(travelerOutput);
   }),
 
-  get: readProcedure.input(z.object({ travelerId: idSchema })).query(async ({ ctx, input }) => {
+  get: readProcedure(z.strictObject({ travelerId: idSchema })).query(async ({ ctx, input }) => {
     return travelerOutput(travelerView(await ctx.app.prisma.traveler.findUniqueOrThrow({ where: { id: input.travelerId } })));
   }),
 
-  /** Without a PIN, one is generated and returned once in `generatedPin`. */
-  create: writeProcedure
-    .input(settingsSchema.extend({ tenantId: idSchema, accountNumber: accountNumberSchema, pin: pinSchema.optional() }))
+  /** The account number is drawn by the control plane; without a PIN, one is generated and returned once in `generatedPin`. */
+  create: writeProcedure(settingsSchema.extend({ tenantId: idSchema, pin: pinSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
       const { traveler, generatedPin } = await createTraveler(travelersOf(ctx.app), ctx.mutation.actor, input);
       return { traveler: travelerOutput(traveler), generatedPin };
     }),
 
   /** Scope, services and lifetime apply to the next grant; disabling ends the current ones. */
-  update: writeProcedure
-    .input(settingsSchema.partial().extend({ travelerId: idSchema }))
+  update: writeProcedure(settingsSchema.partial().extend({ travelerId: idSchema }))
     .mutation(async ({ ctx, input }) => {
       const { travelerId, ...patch } = input;
       const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
       return travelerOutput(await updateTraveler(travelersOf(ctx.app), ctx.mutation.actor, travelerId, defined));
     }),
 
-  setEnabled: writeProcedure.input(z.object({ travelerId: idSchema, enabled: z.boolean() })).mutation(async ({ ctx, input }) =>
+  setEnabled: writeProcedure(z.strictObject({ travelerId: idSchema, enabled: z.boolean() })).mutation(async ({ ctx, input }) =>
     travelerOutput(await updateTraveler(travelersOf(ctx.app), ctx.mutation.actor, input.travelerId, { enabled: input.enabled })),
   ),
 
   /** Sets the given PIN, or generates one (returned once); lifts a lockout. */
-  resetPin: writeProcedure.input(z.object({ travelerId: idSchema, pin: pinSchema.optional() })).mutation(async ({ ctx, input }) =>
+  resetPin: writeProcedure(z.strictObject({ travelerId: idSchema, pin: pinSchema.optional() })).mutation(async ({ ctx, input }) =>
     resetPin(travelersOf(ctx.app), ctx.mutation.actor, input.travelerId, input.pin),
   ),
 
-  delete: writeProcedure.input(z.object({ travelerId: idSchema })).mutation(async ({ ctx, input }) => {
+  delete: writeProcedure(z.strictObject({ travelerId: idSchema })).mutation(async ({ ctx, input }) => {
     await deleteTraveler(travelersOf(ctx.app), ctx.mutation.actor, input.travelerId);
     return { deleted: true };
   }),
 
-  grants: readProcedure
-    .input(z.object({ travelerId: idSchema.optional(), tenantId: idSchema.optional(), activeOnly: z.boolean().default(true) }).default({ activeOnly: true }))
+  grants: readProcedure(z.strictObject({ travelerId: idSchema.optional(), tenantId: idSchema.optional(), activeOnly: z.boolean().default(true) }).default({ activeOnly: true }))
     .query(async ({ ctx, input }) => {
       const now = ctx.app.now();
       const tenantId = input.tenantId ?? ctx.access.tenantId ?? undefined;
@@ -105,13 +101,13 @@ export const travelersRouter = createTRPCRouter({
     }),
 
   /** An operator allows an address for a traveler (channel OPERATOR), as if they had called. */
-  grant: writeProcedure.input(z.object({ travelerId: idSchema, address: z.string().min(2).max(64) })).mutation(async ({ ctx, input }) => {
+  grant: writeProcedure(z.strictObject({ travelerId: idSchema, address: z.string().min(2).max(64) })).mutation(async ({ ctx, input }) => {
     const travelers = travelersOf(ctx.app);
     const { grant } = await createGrant(travelers, { travelerId: input.travelerId, address: input.address, channel: "OPERATOR", actor: ctx.mutation.actor });
     return grantOutput(grant, ctx.app.now());
   }),
 
-  revokeGrant: writeProcedure.input(z.object({ grantId: idSchema })).mutation(async ({ ctx, input }) =>
+  revokeGrant: writeProcedure(z.strictObject({ grantId: idSchema })).mutation(async ({ ctx, input }) =>
     grantOutput(await revokeGrant(travelersOf(ctx.app), { grantId: input.grantId, actor: ctx.mutation.actor }), ctx.app.now()),
   ),
 });

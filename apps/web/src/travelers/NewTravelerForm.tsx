@@ -20,7 +20,7 @@ export function NewTravelerForm({ tenantId, onCreated }: { tenantId: string; onC
   const choices = useServiceChoices(tenantId).filter((c) => c.id !== "all");
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
-  const [accountNumber, setAccountNumber] = useState("");
+  const [added, setAdded] = useState<{ name: string; accountNumber: string } | null>(null);
   const [pin, setPin] = useState("");
   const [groups, setGroups] = useState("");
   const [serverIds, setServerIds] = useState<string[]>([]);
@@ -33,7 +33,6 @@ export function NewTravelerForm({ tenantId, onCreated }: { tenantId: string; onC
         tenantId,
         name,
         email,
-        accountNumber,
         ...(pin ? { pin } : {}),
         scopeGroups: splitGroups(groups),
         scopeServerIds: serverIds,
@@ -43,15 +42,15 @@ export function NewTravelerForm({ tenantId, onCreated }: { tenantId: string; onC
       }),
     onSuccess: async (created) => {
       onCreated(created.traveler.name, created.generatedPin);
+      setAdded({ name: created.traveler.name, accountNumber: created.traveler.accountNumber });
       setName("");
       setEmail("");
-      setAccountNumber("");
       setPin("");
       await queryClient.invalidateQueries();
     },
   });
   const errors = fieldErrorsOf(create.error);
-  const fields = ["name", "email", "accountNumber", "pin", "scopeGroups", "scopeServerIds", "services", "grantLifetimeHours", "maxActiveGrants"];
+  const fields = ["name", "email", "pin", "scopeGroups", "scopeServerIds", "services", "grantLifetimeHours", "maxActiveGrants"];
   const unplaced = create.error && !fields.some((f) => errors[f]) ? messageOf(create.error) : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -61,6 +60,11 @@ export function NewTravelerForm({ tenantId, onCreated }: { tenantId: string; onC
   return (
     <form className="form" onSubmit={submit} aria-label="New traveler">
       {unplaced && <Notice tone="bad">{unplaced}</Notice>}
+      {added && (
+        <Notice tone="ok">
+          {added.name}&apos;s account number is <span className="mono" aria-label={`Account number of ${added.name}`}>{added.accountNumber}</span>: they type it on the phone.
+        </Notice>
+      )}
       <div className="form-row">
         <Field id="traveler-name" label="Name" error={errors.name}>
           <input {...describedBy("traveler-name", errors.name)} type="text" required value={name} onChange={(e) => setName(e.target.value)} />
@@ -70,9 +74,6 @@ export function NewTravelerForm({ tenantId, onCreated }: { tenantId: string; onC
         </Field>
       </div>
       <div className="form-row">
-        <Field id="traveler-account" label="Account number" hint="Digits the traveler types on the phone." error={errors.accountNumber}>
-          <input {...describedBy("traveler-account", errors.accountNumber, true)} type="text" inputMode="numeric" required value={accountNumber} onChange={(e) => setAccountNumber(e.target.value)} />
-        </Field>
         <Field id="traveler-pin" label="PIN (optional)" hint="Leave empty to generate one, shown once." error={errors.pin}>
           <input {...describedBy("traveler-pin", errors.pin, true)} type="password" inputMode="numeric" autoComplete="new-password" value={pin} onChange={(e) => setPin(e.target.value)} />
         </Field>
