@@ -20,6 +20,7 @@ import { publicUrlOf, type Env } from "./env.ts";
 import type { ControlPlaneExtension, HttpExtension } from "./extension.ts";
 import { trustedProxies } from "./http/client-address.ts";
 import { decideMetricsRequest, metricsAccess, type MetricsAccess } from "./http/metrics-access.ts";
+import { API_REQUEST_LIMITS } from "./http/request-limits.ts";
 import { applyHeaders, baselineHeaders } from "./http/security-headers.ts";
 import { serveStatic } from "./http/static-files.ts";
 import { makeDataDirPrivate, octalMode, type DataDirReport } from "./data-dir.ts";
@@ -216,6 +217,7 @@ function serveApi(app: ControlPlaneApp, req: IncomingMessage, res: ServerRespons
     res,
     path,
     maxBodySize: MAX_API_BODY_BYTES,
+    ...API_REQUEST_LIMITS,
     createContext: ({ req: request }) => createApiContext(app, request),
     responseMeta: ({ ctx }) => ({
       headers: { "cache-control": "no-store", ...(ctx && ctx.responseCookies.length > 0 ? { "set-cookie": ctx.responseCookies } : {}) },
