@@ -164,13 +164,17 @@ export interface IpRange {
  * (parseSource refuses them in favour of the IPv4 form).
  */
 export function classifyRange(range: IpRange): AddressClass {
-  const network = ipaddr.parse(range.network);
-  const blocks = range.family === 4 ? IPV4_BLOCKS : IPV6_BLOCKS;
+  return classifyNetwork(ipaddr.parse(range.network), range.prefix);
+}
+
+/** classifyRange for a network address ipaddr.js has already parsed. */
+export function classifyNetwork(network: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): AddressClass {
+  const blocks = network.kind() === "ipv4" ? IPV4_BLOCKS : IPV6_BLOCKS;
   let found: Block | undefined;
   for (const candidate of blocks) {
     const [blockNetwork, blockPrefix] = candidate;
-    if (blockPrefix > range.prefix || !network.match(blockNetwork, blockPrefix)) continue;
-    if (found === undefined || blockPrefix > found[1]) found = candidate;
+    if (blockPrefix > prefix || (found !== undefined && blockPrefix <= found[1])) continue;
+    if (network.match(blockNetwork, blockPrefix)) found = candidate;
   }
   return found?.[2] ?? "public";
 }

@@ -5,7 +5,7 @@
 // `010.1.1.1`, `0x7f.1`, three-part IPv4 and zone ids, and reads `::1.2.3.4` as `::ffff:1.2.3.4`.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { ADDRESS_CLASSES, classifyRange, describeRange, type IpRange } from "./address-class.ts";
+import { ADDRESS_CLASSES, classifyNetwork, describeRange, type IpRange } from "./address-class.ts";
 import { GatehouseError } from "./errors.ts";
 
 export interface ParsedIp extends IpRange {
@@ -194,11 +194,11 @@ function refuseHostBits(text: string, address: ipaddr.IPv4 | ipaddr.IPv6, networ
   if (formatAddress(address) !== network) refuse(`${text} has host bits set; did you mean ${network}/${prefix}?`);
 }
 
-function refuseNeverPeer(text: string, range: IpRange): void {
+function refuseNeverPeer(text: string, range: IpRange, networkAddress: ipaddr.IPv4 | ipaddr.IPv6): void {
   if (range.network === (range.family === 4 ? "0.0.0.0" : "::") && range.prefix === (range.family === 4 ? 32 : 128)) {
     refuse(`${text} is the unspecified address, which no packet comes from; it is not a source`);
   }
-  const addressClass = classifyRange(range);
+  const addressClass = classifyNetwork(networkAddress, range.prefix);
   const because = ADDRESS_CLASSES[addressClass].neverPeerBecause;
   if (because === undefined) return;
   const ipv4Hint = addressClass === "ipv4-compatible" && range.prefix === 128 ? `: for the IPv4 address write ${embeddedIPv4(range.network)}` : "";
@@ -228,8 +228,8 @@ function parseIp(text: string, reading: IpReading): ParsedIp {
   const family = bits === 32 ? 4 : 6;
   checkFloor(text, family, prefix, family === 4 ? reading.floors.ipv4Floor : reading.floors.ipv6Floor);
   const network = formatAddress(networkAddress);
-  refuseHostBits(text, address, network, prefix);
-  if (reading.remotePeersOnly) refuseNeverPeer(text, { family, network, prefix });
+  if (prefix !== bits) refuseHostBits(text, address, network, prefix);
+  if (reading.remotePeersOnly) refuseNeverPeer(text, { family, network, prefix }, networkAddress);
   const canonical = prefix === bits ? network : `${network}/${prefix}`;
   return { kind: "ip", family, canonical, network, prefix };
 }
