@@ -5,7 +5,7 @@ import { EXIT_CONFIG, EXIT_ENROLL_REFUSED, EXIT_FAILURE, EXIT_OK } from "./exit-
 import type { AgentEnv } from "./env.ts";
 import { createAgentLogger } from "./logger.ts";
 import { ConfigError } from "./state/state-dir.ts";
-import { parseBackendChoice, type BackendFactory, type FlowCutterFactory } from "./commands/backend-choice.ts";
+import { parseBackendChoice, type BackendFactory, type CutFlowCounterFactory } from "./commands/backend-choice.ts";
 import { checkConfigCommand } from "./commands/check-config-command.ts";
 import { enrollCommand } from "./commands/enroll-command.ts";
 import type { Output } from "./commands/output.ts";
@@ -18,8 +18,8 @@ import { AGENT_VERSION } from "./version.ts";
 export interface CliDeps {
   env: AgentEnv;
   createBackend: BackendFactory;
-  /** Cuts open flows of revoked sources after an apply (conntrack); tests may leave it out. */
-  createFlowCutter?: FlowCutterFactory;
+  /** Counts the open flows an apply cut (conntrack); tests may leave it out. */
+  createCutFlowCounter?: CutFlowCounterFactory;
   out: Output;
   /** Resolves when `run` should stop (SIGTERM/SIGINT). */
   stopSignal: Promise<void>;
@@ -85,7 +85,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
           backoffBaseMs: o.backoffBaseMs,
           backoffCapMs: o.backoffCapMs,
         },
-        { createBackend: deps.createBackend, ...(deps.createFlowCutter ? { createFlowCutter: deps.createFlowCutter } : {}), logger, stopSignal: deps.stopSignal },
+        { createBackend: deps.createBackend, ...(deps.createCutFlowCounter ? { createCutFlowCounter: deps.createCutFlowCounter } : {}), logger, stopSignal: deps.stopSignal },
       );
     });
 

@@ -138,7 +138,7 @@ describe.runIf(enabled).each([
     await untilStillTalking(colleagueCalls);
     // One removal per family: two applies, two flows (UDP and TCP) cut by each.
     await eventually("the cut flows are reported", async () => (await flowsCutAudited()).reduce((sum, count) => sum + count, 0) >= calls.length, 10_000);
-    expect(agentLog).toContain("cut the open connections the new ruleset no longer allows");
+    expect(agentLog).toContain("the new ruleset cut the open connections of sources that lost access");
 
     expect((await admin.fleet.server.query({ serverId })).online).toBe(true);
     await allowSip(phone.ipv4);

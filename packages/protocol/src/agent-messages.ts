@@ -49,7 +49,7 @@ export const reportSchema = z.object({
   rolledBack: z.object({ fromRevision: revisionSchema, reason: z.string().max(1024) }).optional(),
   /** Set when the live firewall had drifted and was repaired. */
   drift: z.object({ problems: z.array(z.string().max(1024)).max(100) }).optional(),
-  /** Open flows (conntrack entries) of revoked sources cut since the previous report. */
+  /** Open flows (conntrack entries) of revoked sources that applies cut since the previous report. */
   flowsCut: z.number().int().min(0).optional(),
   agentVersion: z.string().max(64),
   backend: backendSchema,

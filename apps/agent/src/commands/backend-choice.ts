@@ -2,7 +2,7 @@
 // already uses ("auto"). The real factory lives in ../firewall-choice.ts; tests pass fakes.
 import type { Logger } from "pino";
 import type { BackendName, FirewallBackend } from "../firewall/backend.ts";
-import type { FlowCutter } from "../firewall/flow-cutter.ts";
+import type { CutFlowCounter } from "../firewall/cut-flow-counter.ts";
 
 export const BACKEND_CHOICES = ["auto", "iptables", "nftables", "dry-run"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -16,8 +16,8 @@ export interface BackendRequest {
 
 export type BackendFactory = (request: BackendRequest) => Promise<FirewallBackend>;
 
-/** The flow cutter for a chosen backend and namespace; null when none applies (dry run). */
-export type FlowCutterFactory = (request: { backend: BackendName; netns?: string }) => FlowCutter | null;
+/** What counts the flows an apply cut, for a backend and namespace; null for a dry run. */
+export type CutFlowCounterFactory = (request: { backend: BackendName; netns?: string }) => CutFlowCounter | null;
 
 export function parseBackendChoice(value: string): BackendChoice {
   if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;

@@ -5,7 +5,7 @@ import { EXIT_OK, EXIT_REVOKED } from "../exit-codes.ts";
 import { FqdnResolver } from "../dns/fqdn-resolver.ts";
 import { AgentRuntime } from "../sync/agent-runtime.ts";
 import { loadAgentConfig, statePaths } from "../state/state-dir.ts";
-import type { BackendChoice, BackendFactory, FlowCutterFactory } from "./backend-choice.ts";
+import type { BackendChoice, BackendFactory, CutFlowCounterFactory } from "./backend-choice.ts";
 import { readCa } from "./output.ts";
 
 export interface RunCommandOptions {
@@ -36,8 +36,8 @@ export const RUN_DEFAULTS = {
 
 export interface RunDeps {
   createBackend: BackendFactory;
-  /** Without it, open flows of revoked sources are not cut (tests with fake backends). */
-  createFlowCutter?: FlowCutterFactory;
+  /** Without it, the flows an apply cuts are not counted (tests with fake backends). */
+  createCutFlowCounter?: CutFlowCounterFactory;
   logger: Logger;
   /** Resolves when the process is asked to stop (SIGTERM/SIGINT in production). */
   stopSignal: Promise<void>;
@@ -48,13 +48,13 @@ export async function runCommand(options: RunCommandOptions, deps: RunDeps): Pro
   const config = await loadAgentConfig(paths);
   const ca = options.ca ? await readCa(options.ca) : undefined;
   const backend = await deps.createBackend({ choice: options.backend, logger: deps.logger, ...(options.netns ? { netns: options.netns } : {}) });
-  const flowCutter = deps.createFlowCutter?.({ backend: backend.name, ...(options.netns ? { netns: options.netns } : {}) }) ?? null;
+  const cutFlowCounter = deps.createCutFlowCounter?.({ backend: backend.name, ...(options.netns ? { netns: options.netns } : {}) }) ?? null;
   deps.logger.info({ backend: backend.name, serverId: config.serverId, url: config.url }, "gatehouse agent starting");
   const runtime = new AgentRuntime({
     config,
     paths,
     backend,
-    ...(flowCutter ? { flowCutter } : {}),
+    ...(cutFlowCounter ? { cutFlowCounter } : {}),
     lookup: new FqdnResolver(options.dnsServers.length > 0 ? { servers: options.dnsServers } : {}),
     logger: deps.logger,
     ...(ca ? { ca } : {}),

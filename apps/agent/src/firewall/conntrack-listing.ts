@@ -64,9 +64,3 @@ export function parseLocalAddresses(stdout: string): Set<string> {
   }
   return addresses;
 }
-
-/** "3 flow entries have been deleted." -> 3 (0 when conntrack says nothing countable). */
-export function deletedCount(stderr: string): number {
-  const match = /(\d+) flow entries have been deleted/.exec(stderr);
-  return match ? Number(match[1]) : 0;
-}

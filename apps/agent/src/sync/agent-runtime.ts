@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { DesiredState } from "@gatehouse/core";
 import { PROTOCOL_VERSION, type HelloMessage, type HubMessage, type ReportMessage, type StateMessage } from "@gatehouse/protocol";
 import type { FirewallBackend } from "../firewall/backend.ts";
-import type { FlowCutter } from "../firewall/flow-cutter.ts";
+import type { CutFlowCounter } from "../firewall/cut-flow-counter.ts";
 import { AnswerBook, type TtlClamp } from "../dns/answer-book.ts";
 import type { FqdnLookup } from "../dns/fqdn-resolver.ts";
 import { loadAppliedRecord, saveAppliedRecord, type AppliedRecord } from "../state/applied-record.ts";
@@ -36,8 +36,8 @@ export interface AgentRuntimeOptions {
   backoff: BackoffOptions;
   /** The same desired state rolled back this many times is held back until it changes. */
   maxRollbacks?: number;
-  /** Cuts the open flows of sources an apply revoked; without it they stay until idle. */
-  flowCutter?: FlowCutter;
+  /** Counts the open flows an apply cut (for the log and the report); without it they are not counted. */
+  cutFlowCounter?: CutFlowCounter;
 }
 
 export type StopReason = { kind: "stopped" } | { kind: "revoked"; message: string };
@@ -81,7 +81,7 @@ export class AgentRuntime {
 
   constructor(private readonly options: AgentRuntimeOptions) {
     this.log = options.logger;
-    this.enforcer = new Enforcer(options.backend, options.flowCutter ?? null);
+    this.enforcer = new Enforcer(options.backend, options.cutFlowCounter ?? null);
     this.answers = new AnswerBook(options.lookup, options.ttlClamp);
     this.link = new HubLink({
       url: options.config.url,
@@ -251,12 +251,12 @@ export class AgentRuntime {
   }
 
   private noteFlowCut(revision: number, outcome: FlowCutOutcome): void {
-    this.log.info({ revision, revoked: outcome.revoked, flowsCut: outcome.cut }, "cut the open connections the new ruleset no longer allows");
+    this.log.info({ revision, revoked: outcome.revoked, flowsCut: outcome.cut }, "the new ruleset cut the open connections of sources that lost access");
     this.flowsCutToReport = (this.flowsCutToReport ?? 0) + outcome.cut;
     if (outcome.warning === null) return;
     this.errors = [outcome.warning];
-    if (this.flowCutWarned) this.log.debug({ warning: outcome.warning }, "open connections not cut");
-    else this.log.warn({ revision }, `${outcome.warning}; the ruleset stays applied (this warning is logged once)`);
+    if (this.flowCutWarned) this.log.debug({ warning: outcome.warning }, "cut connections not counted");
+    else this.log.warn({ revision }, `${outcome.warning}; the ruleset is applied and cuts them all the same (this warning is logged once)`);
     this.flowCutWarned = true;
   }
 

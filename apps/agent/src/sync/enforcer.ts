@@ -1,10 +1,11 @@
 // Keeps one ruleset enforced through the backend and repairs drift. It never removes rules:
 // a failed apply leaves what was enforced before in place (the backend's promise), and
-// there is no code path from here to backend.uninstall(). After an apply commits, the open
-// flows of sources that lost access are cut (see firewall/flow-cutter.ts).
+// there is no code path from here to backend.uninstall(). An apply that takes access away cuts
+// the open flows of the sources that lost it (the rulesets re-check a peer's every packet);
+// afterwards it counts them (see firewall/cut-flow-counter.ts).
 import { revokedFlows, type ResolvedState, type RevokedFlow } from "@gatehouse/core";
 import type { AppliedSummary, FirewallBackend } from "../firewall/backend.ts";
-import type { FlowCutResult, FlowCutter } from "../firewall/flow-cutter.ts";
+import type { CutFlowCounter, FlowCutResult } from "../firewall/cut-flow-counter.ts";
 
 export interface Enforced {
   resolved: ResolvedState;
@@ -21,7 +22,7 @@ export class Enforcer {
 
   constructor(
     private readonly backend: FirewallBackend,
-    private readonly flowCutter: FlowCutter | null = null,
+    private readonly cutFlowCounter: CutFlowCounter | null = null,
   ) {}
 
   get backendName(): FirewallBackend["name"] {
@@ -34,14 +35,14 @@ export class Enforcer {
 
   /**
    * Applies `resolved` atomically; throws (leaving the previous ruleset) when the backend fails.
-   * Then cuts the flows it revoked; null when nothing was revoked (or nothing enforced before).
+   * Then counts the open flows it cut; null when nothing was revoked (or nothing enforced before).
    */
   async enforce(resolved: ResolvedState): Promise<FlowCutOutcome | null> {
     const previous = this.current?.resolved ?? null;
     const summary = await this.backend.apply(resolved);
     this.current = { resolved, summary };
-    if (previous === null || this.flowCutter === null) return null;
-    return this.cutRevoked(previous, resolved, this.flowCutter);
+    if (previous === null || this.cutFlowCounter === null) return null;
+    return this.countCut(previous, resolved, this.cutFlowCounter);
   }
 
   /** Re-applies the enforced ruleset when the live firewall differs; returns what was wrong. */
@@ -53,7 +54,7 @@ export class Enforcer {
     return report.problems.length > 0 ? report.problems : ["the live firewall differed from the enforced ruleset"];
   }
 
-  private async cutRevoked(previous: ResolvedState, next: ResolvedState, cutter: FlowCutter): Promise<FlowCutOutcome | null> {
+  private async countCut(previous: ResolvedState, next: ResolvedState, counter: CutFlowCounter): Promise<FlowCutOutcome | null> {
     let revoked: RevokedFlow[];
     try {
       revoked = revokedFlows(previous, next);
@@ -61,7 +62,7 @@ export class Enforcer {
       return { revoked: 0, cut: 0, warning: `cannot tell which open connections lost access: ${(error as Error).message}` };
     }
     if (revoked.length === 0) return null;
-    const result = await cutter.cut(revoked).catch((error: unknown) => ({ cut: 0, warning: `cutting open connections failed: ${(error as Error).message}` }));
+    const result = await counter.count(revoked).catch((error: unknown) => ({ cut: 0, warning: `counting the cut connections failed: ${(error as Error).message}` }));
     return { revoked: revoked.length, ...result };
   }
 }

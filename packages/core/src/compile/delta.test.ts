@@ -93,11 +93,11 @@ describe("set members", () => {
 });
 
 describe("an empty allowlist", () => {
-  it("still drops the public and keeps loopback, established, LAN and admin", () => {
+  it("still drops the public and keeps loopback, replies to our own connections, LAN and admin", () => {
     const ruleset = compileIptables(goldenStates.empty!);
     for (const rules of [ruleset.iptablesV4, ruleset.iptablesV6]) {
       expect(rules).toMatch(/-i lo .*-j ACCEPT/);
-      expect(rules).toMatch(/--ctstate RELATED,ESTABLISHED .*-j ACCEPT/);
+      expect(rules).toMatch(/--ctstate ESTABLISHED --ctdir REPLY .*-j ACCEPT/);
       expect(rules).toMatch(/gh[46]-lan src .*-j ACCEPT/);
       expect(rules).toMatch(/gh[46]-admin src .*-j ACCEPT/);
       expect(rules.trim().split("\n").at(-2)).toMatch(/-j DROP$/);

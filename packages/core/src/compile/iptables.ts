@@ -85,7 +85,10 @@ interface Rule {
 
 function chainRules(plan: RulesPlan, family: Family): Rule[] {
   const accept = (match: string): Rule => ({ match, target: "ACCEPT" });
-  const rules: Rule[] = [accept("-i lo"), accept("-m conntrack --ctstate RELATED,ESTABLISHED")];
+  // Established traffic is accepted only in the reply direction (answers to connections this host
+  // opened, e.g. the agent's link to the control plane). Packets a peer sends in a flow it opened
+  // meet the allow rules again, so removing a source from a set cuts its open flows at once.
+  const rules: Rule[] = [accept("-i lo"), accept("-m conntrack --ctstate ESTABLISHED --ctdir REPLY"), accept("-m conntrack --ctstate RELATED")];
   if (family === 6) {
     // Without neighbour discovery IPv6 stops working at all; hop limit 255 proves it is on-link.
     for (const type of NEIGHBOUR_DISCOVERY_TYPES) {

@@ -75,7 +75,9 @@ function sourceMatches(group: string, family: Family): string[] {
 function chainRules(plan: RulesPlan): string[] {
   const rules = [
     `iif "lo" accept`,
-    "ct state established,related accept",
+    // Reply direction only: a peer's own flow meets the allow rules with every packet (iptables.ts).
+    "ct state established ct direction reply accept",
+    "ct state related accept",
     // Without neighbour discovery IPv6 stops working at all; hop limit 255 proves it is on-link.
     "icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } ip6 hoplimit 255 accept",
   ];
