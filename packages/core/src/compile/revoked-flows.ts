@@ -1,8 +1,8 @@
-// Which open flows a new state no longer allows. The rulesets accept `ct state established`
-// first, so a flow that began while its source was allowed outlives the source's removal for as
-// long as it keeps talking (a SIP phone's keep-alives, RTP). After each apply the agent deletes
-// the conntrack entries of exactly these flows: a source, a protocol and the destination ports
-// it could reach under the previous state and cannot under the new one.
+// Which open flows a new state no longer allows: a source, a protocol and the destination ports
+// it could reach under the previous state and cannot under the new one. The rulesets cut these
+// flows themselves (established traffic is accepted only in the reply direction, so a peer's own
+// flow meets the allow rules with every packet); the agent uses this to count the flows an apply
+// cut, matching each open conntrack entry with RevokedFlowMatcher.
 //
 // A flow is identified by what the rules look at: its original source address, protocol and
 // destination port. It is revoked when the previous state allowed that and the new one does not;
