@@ -153,8 +153,47 @@ function flowsOf(family: Family, lost: Grant, allowed: AllowedAfter): RevokedFlo
   }));
 }
 
+/**
+ * The same question on smaller states, when only allow entries changed (the usual apply): before
+ * keeps the services each address lost, after what can still cover them (the same address, any
+ * network, the policy). Null when nothing was lost. Relies on canonical addresses, which
+ * ResolvedState carries (the resolver's output).
+ */
+function narrowedToLosses(before: ResolvedState, after: ResolvedState): { before: ResolvedState; after: ResolvedState } | null {
+  const sameRules = JSON.stringify([before.policy, before.services]) === JSON.stringify([after.policy, after.services]);
+  if (!sameRules) return { before, after };
+  const lost: ResolvedState["allow"] = [];
+  // Both lists come sorted by address (the resolver sorts them): a merge walk finds every address
+  // with string comparisons. Only for a list out of order is a Map built.
+  let byAddress: Map<string, readonly string[]> | null = null;
+  const sorted = after.allow.every((allow, i) => i === 0 || after.allow[i - 1]!.address < allow.address);
+  const servicesAfter = (address: string): readonly string[] | undefined => {
+    if (sorted) return undefined;
+    byAddress ??= new Map(after.allow.map((allow) => [allow.address, allow.services]));
+    return byAddress.get(address);
+  };
+  let j = 0;
+  for (const allow of before.allow) {
+    while (j < after.allow.length && after.allow[j]!.address < allow.address) j++;
+    const still = after.allow[j]?.address === allow.address ? after.allow[j]!.services : servicesAfter(allow.address);
+    if (still !== undefined && (still.includes("all") || allow.services.every((service) => still.includes(service)))) continue;
+    lost.push({ address: allow.address, services: still === undefined ? allow.services : allow.services.filter((service) => !still.includes(service)) });
+  }
+  if (lost.length === 0) return null;
+  // A lost network may contain any address the new state allows; a lost address only networks.
+  if (lost.some((allow) => allow.address.includes("/"))) return { before: { ...before, allow: lost }, after };
+  const lostAddresses = new Set(lost.map((allow) => allow.address));
+  const covering = after.allow.filter((allow) => allow.address.includes("/") || lostAddresses.has(allow.address));
+  return { before: { ...before, allow: lost }, after: { ...after, allow: covering } };
+}
+
 /** The flows `before` allowed and `after` does not (TCP and UDP, both families). */
 export function revokedFlows(before: ResolvedState, after: ResolvedState): RevokedFlow[] {
+  const narrowed = narrowedToLosses(before, after);
+  return narrowed === null ? [] : exactRevokedFlows(narrowed.before, narrowed.after);
+}
+
+function exactRevokedFlows(before: ResolvedState, after: ResolvedState): RevokedFlow[] {
   const grantsBefore = grantsOf(before);
   const grantsAfter = grantsOf(after);
   const flows: RevokedFlow[] = [];
