@@ -51,7 +51,7 @@ const ADMIN = { email: "bench@example.net", password: "bench password long enoug
 
 /** The real tRPC procedures, called in-process as the signed-in MSP admin. */
 export async function adminCaller(app: ControlPlaneApp, admin: { email: string; password: string }) {
-  const context = (actor: ApiContext["actor"]): ApiContext => ({ app, actor, clientAddress: "127.0.0.1", responseCookies: [], secureCookies: false });
+  const context = (actor: ApiContext["actor"]): ApiContext => ({ app, actor, clientAddress: "127.0.0.1", deviceSecret: null, responseCookies: [], secureCookies: false });
   const { token } = await createCaller(context(null)).auth.login(admin);
   return createCaller(context(await authenticateBearer(app.prisma, token, app.now())));
 }
