@@ -10,3 +10,4 @@ export * from "./address-class.ts";
 export * from "./services.ts";
 export * from "./desired-state.ts";
 export * from "./resolve.ts";
+export * from "./confirm-fallback.ts";
