@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
@@ -17,23 +16,12 @@ import { agentHubExtension, closeAgentHub } from "../../control-plane/src/hub/ag
 import { startUnderTest, testEnv, type Api, type PlaneUnderTest } from "../../control-plane/test/control-plane-fixture.ts";
 import { TestDnsServer } from "./dns-server.ts";
 import { eventually } from "./agent-fixture.ts";
+import { AGENT_BIN, runAgentCommand } from "./agent-process.ts";
 
 const enabled = requireCapability("agent e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
-const AGENT_BIN = fileURLToPath(new URL("../bin/gatehouse-agent.mjs", import.meta.url));
 const SIP = 5060;
 const BOTH = { ipv4: true, ipv6: true };
 const NEITHER = { ipv4: false, ipv6: false };
-
-/** Runs the agent CLI to completion; resolves with its exit code and output. */
-function runAgentCommand(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [AGENT_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GATEHOUSE_LOG_LEVEL: "warn" } });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("exit", (code) => resolve({ code, output }));
-  });
-}
 
 describe.runIf(enabled).each([
   { backend: "iptables", label: "ei", flush: [["iptables", "-F"], ["ip6tables", "-F"]] },

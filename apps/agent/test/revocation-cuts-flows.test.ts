@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
@@ -18,25 +17,15 @@ import { agentHubExtension } from "../../control-plane/src/hub/agent-hub-extensi
 import { travelersExtension } from "../../control-plane/src/travelers/extension.ts";
 import { startUnderTest, type Api, type PlaneUnderTest } from "../../control-plane/test/control-plane-fixture.ts";
 import { eventually } from "./agent-fixture.ts";
+import { AGENT_BIN, runAgentCommand } from "./agent-process.ts";
 
 const enabled = requireCapability("flow cutting e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft", "conntrack"]));
-const AGENT_BIN = fileURLToPath(new URL("../bin/gatehouse-agent.mjs", import.meta.url));
 const SIP = 5060;
 const INTERVAL_MS = 200;
 /** Three keep-alives in a row unanswered: the flow is cut (an open one answers every one). */
 const SILENCE_MS = 3 * INTERVAL_MS;
 /** The promise: cut within 1 s of the agent applying the removal. */
 const CUT_DEADLINE_MS = 1_000 + SILENCE_MS;
-
-function runAgentCommand(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [AGENT_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GATEHOUSE_LOG_LEVEL: "warn" } });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("exit", (code) => resolve({ code, output }));
-  });
-}
 
 describe.runIf(enabled).each([
   { backend: "iptables", label: "ci" },
