@@ -64,7 +64,8 @@ describe("from typed text to firewall rules", () => {
           return parsed.success && !SERVICE_CATALOGUE.some((c) => c.id === parsed.data.id) ? [customServiceDefinition(parsed.data)] : [];
         });
         const serviceIds = [...SERVICE_CATALOGUE.map((service) => service.id), ...custom.map((service) => service.id)];
-        const allowed = new Set<string>();
+        // The compilers' own constant: IPv6 control traffic from / DHCPv6 replies to link-local addresses.
+        const allowed = new Set<string>(["fe80::/10"]);
         const entries: ScopedEntry[] = [];
         for (const [text, picks, scope] of s.typed) {
           const parsed = accepted(text);

@@ -17,15 +17,21 @@ import {
   compileIptables,
   compileIptablesRules,
   deltaSize,
+  FORWARD_JUMP,
+  INPUT_JUMP,
   inputJumpRemoval,
   inputJumpRepair,
+  jumpRemoval,
+  jumpRepair,
   IPSET_MAXELEM,
   ipsetDeltaOf,
   ipsetName,
   IPTABLES_CHAIN,
+  IPTABLES_FORWARD_CHAIN,
   planFirewall,
   planRules,
   renderIpsetRestore,
+  type HookJump,
   type IpFamily,
   type IptablesRules,
   type MembersStep,
@@ -36,7 +42,7 @@ import { CommandRunner } from "./command-runner.ts";
 import { OneAtATime } from "./one-at-a-time.ts";
 import { sha256Hex, silentLogger, type FirewallLogger } from "./logger.ts";
 import { setDriftProblems, ruleDriftProblems } from "./set-drift.ts";
-import { IPTABLES_RESTORE, XTABLES_WAIT, listIpsetNames, readFilterTable, readIpsets, type FilterTableState } from "./iptables-live.ts";
+import { IPTABLES_RESTORE, XTABLES_WAIT, listIpsetNames, readFilterTable, readIpsets, type FilterTableState, type OwnChainState } from "./iptables-live.ts";
 
 const FAMILIES: readonly IpFamily[] = [4, 6];
 
@@ -71,16 +77,24 @@ function rulesetHash(applied: Applied): string {
   return sha256Hex(JSON.stringify(["iptables", applied.rules.rulesKey, sets]));
 }
 
-/** What is wrong with our chain and jump in one family's filter table. */
-function chainProblems(live: FilterTableState, expectedTags: string[], family: IpFamily): string[] {
-  const label = `(IPv${family})`;
-  if (!live.chainExists) return [`chain ${IPTABLES_CHAIN} is missing ${label}`];
-  const problems = ruleDriftProblems(`${IPTABLES_CHAIN} ${label}`, expectedTags, live.ruleTags);
-  const jump = live.inputJump;
-  if (!jump.present) problems.push(`jump to ${IPTABLES_CHAIN} is missing from INPUT ${label}`);
-  else if (!jump.first) problems.push(`jump to ${IPTABLES_CHAIN} is not first in INPUT ${label}`);
-  else if (jump.copies > 1) problems.push(`INPUT has ${jump.copies} jumps to ${IPTABLES_CHAIN} ${label}`);
+/** What is wrong with one of our chains and the jump to it from its built-in chain. */
+function ownChainProblems(live: OwnChainState, expectedTags: string[], { hook, target }: HookJump, label: string): string[] {
+  if (!live.chainExists) return [`chain ${target} is missing ${label}`];
+  const problems = ruleDriftProblems(`${target} ${label}`, expectedTags, live.ruleTags);
+  const jump = live.jump;
+  if (!jump.present) problems.push(`jump to ${target} is missing from ${hook} ${label}`);
+  else if (!jump.first) problems.push(`jump to ${target} is not first in ${hook} ${label}`);
+  else if (jump.copies > 1) problems.push(`${hook} has ${jump.copies} jumps to ${target} ${label}`);
   return problems;
+}
+
+/** What is wrong with our chains and jumps (INPUT and FORWARD) in one family's filter table. */
+function chainProblems(live: FilterTableState, rules: IptablesRules, family: IpFamily): string[] {
+  const label = `(IPv${family})`;
+  return [
+    ...ownChainProblems(live, rules.ruleTags[family], INPUT_JUMP, label),
+    ...ownChainProblems(live.forward, rules.forwardRuleTags[family], FORWARD_JUMP, label),
+  ];
 }
 
 export class IptablesBackend implements FirewallBackend {
@@ -142,7 +156,7 @@ export class IptablesBackend implements FirewallBackend {
     const expected = compileIptables(state);
     const problems: string[] = [];
     for (const family of FAMILIES) {
-      problems.push(...chainProblems(await readFilterTable(this.runner, family), expected.ruleTags[family], family));
+      problems.push(...chainProblems(await readFilterTable(this.runner, family), expected, family));
     }
     if (problems.length === 0 && this.applied?.rules.rulesKey === expected.rulesKey) this.chainsSeenIntactAt = performance.now();
     problems.push(...setDriftProblems(expected.sets, await readIpsets(this.runner)));
@@ -153,8 +167,9 @@ export class IptablesBackend implements FirewallBackend {
   private async uninstallNow(): Promise<void> {
     for (const family of FAMILIES) {
       const live = await readFilterTable(this.runner, family);
-      const lines = inputJumpRemoval(live.inputListing);
+      const lines = [...inputJumpRemoval(live.inputListing), ...jumpRemoval(live.forward.hookListing, FORWARD_JUMP)];
       if (live.chainExists) lines.push(`-F ${IPTABLES_CHAIN}`, `-X ${IPTABLES_CHAIN}`);
+      if (live.forward.chainExists) lines.push(`-F ${IPTABLES_FORWARD_CHAIN}`, `-X ${IPTABLES_FORWARD_CHAIN}`);
       if (lines.length > 0) await this.restoreRules(family, ["*filter", ...lines, "COMMIT", ""].join("\n"));
     }
     for (const name of await listIpsetNames(this.runner)) await this.runner.run("ipset", ["destroy", name]);
@@ -194,7 +209,7 @@ export class IptablesBackend implements FirewallBackend {
     if (performance.now() - this.chainsSeenIntactAt < this.chainsTrustedForMs) return true;
     try {
       const tables = await Promise.all(FAMILIES.map((family) => readFilterTable(this.runner, family)));
-      const problems = FAMILIES.flatMap((family, index) => chainProblems(tables[index]!, rules.ruleTags[family], family));
+      const problems = FAMILIES.flatMap((family, index) => chainProblems(tables[index]!, rules, family));
       if (problems.length === 0) {
         this.chainsSeenIntactAt = performance.now();
         return true;
@@ -221,10 +236,11 @@ export class IptablesBackend implements FirewallBackend {
     this.logger.info({ backend: this.name, where: this.runner.where, hash: rulesetHash(next) }, "applied full ruleset");
   }
 
-  /** Our chain plus the INPUT jump repair, one transaction per family. */
+  /** Our chains plus the INPUT and FORWARD jump repairs, one transaction per family. */
   private async applyChain(rules: IptablesRules, family: IpFamily): Promise<void> {
     const live = await readFilterTable(this.runner, family);
-    await this.restoreRules(family, beforeCommit(rulesFor(rules, family), inputJumpRepair(live.inputListing)));
+    const jumps = [...inputJumpRepair(live.inputListing), ...jumpRepair(live.forward.hookListing, FORWARD_JUMP)];
+    await this.restoreRules(family, beforeCommit(rulesFor(rules, family), jumps));
   }
 
   private async restoreRules(family: IpFamily, input: string): Promise<void> {
@@ -269,7 +285,7 @@ export class IptablesBackend implements FirewallBackend {
 
   private summary(applied: Applied, mode: AppliedSummary["mode"]): AppliedSummary {
     const setSizes = Object.fromEntries(applied.members.summaries().map((set) => [ipsetName(set.group, set.family), set.members]));
-    const ruleCount = applied.rules.ruleTags[4].length + applied.rules.ruleTags[6].length;
+    const ruleCount = FAMILIES.reduce((count, family) => count + applied.rules.ruleTags[family].length + applied.rules.forwardRuleTags[family].length, 0);
     return { backend: this.name, mode, setSizes, ruleCount, rulesetHash: rulesetHash(applied) };
   }
 }

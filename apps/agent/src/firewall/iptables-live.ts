@@ -1,5 +1,14 @@
 // Reads back what iptables and ipset enforce right now, for drift checks.
-import { IPTABLES_CHAIN, RULE_TAG_PATTERN, inspectInputJump, isGatehouseIpset, type InputJumpState, type IpFamily } from "@gatehouse/core";
+import {
+  FORWARD_JUMP,
+  INPUT_JUMP,
+  RULE_TAG_PATTERN,
+  inspectJump,
+  isGatehouseIpset,
+  type HookJump,
+  type InputJumpState,
+  type IpFamily,
+} from "@gatehouse/core";
 import type { CommandRunner } from "./command-runner.ts";
 
 export const IPTABLES = { 4: "iptables", 6: "ip6tables" } as const satisfies Record<IpFamily, string>;
@@ -7,25 +16,40 @@ export const IPTABLES_RESTORE = { 4: "iptables-restore", 6: "ip6tables-restore" 
 /** Wait for the xtables lock (iptables-legacy) instead of failing when fail2ban holds it. */
 export const XTABLES_WAIT = ["-w", "10"];
 
-export interface FilterTableState {
+/** One of our chains and the jump to it from its built-in chain. */
+export interface OwnChainState {
   chainExists: boolean;
   /** Tag of each rule in our chain, null for a rule we did not write. */
   ruleTags: Array<string | null>;
+  jump: InputJumpState;
+  /** `-A INPUT` (or `-A FORWARD`) lines as listed, for repairing the jump. */
+  hookListing: string;
+}
+
+export interface FilterTableState extends OwnChainState {
   inputJump: InputJumpState;
   /** `-A INPUT` lines as listed, for repairing the jump. */
   inputListing: string;
+  /** Chain GATEHOUSE-FWD (connections to DNAT-published ports), jumped to from FORWARD. */
+  forward: OwnChainState;
+}
+
+function ownChain(lines: string[], jump: HookJump): OwnChainState {
+  const chainLines = lines.filter((line) => line.startsWith(`-A ${jump.target} `));
+  const hookListing = lines.filter((line) => line.startsWith(`-A ${jump.hook} `)).join("\n");
+  return {
+    chainExists: lines.includes(`-N ${jump.target}`),
+    ruleTags: chainLines.map((line) => RULE_TAG_PATTERN.exec(line)?.[0] ?? null),
+    jump: inspectJump(hookListing, jump),
+    hookListing,
+  };
 }
 
 export function parseFilterTable(listing: string): FilterTableState {
   const lines = listing.split("\n").map((line) => line.trim());
-  const chainLines = lines.filter((line) => line.startsWith(`-A ${IPTABLES_CHAIN} `));
-  const inputListing = lines.filter((line) => line.startsWith("-A INPUT ")).join("\n");
-  return {
-    chainExists: lines.includes(`-N ${IPTABLES_CHAIN}`),
-    ruleTags: chainLines.map((line) => RULE_TAG_PATTERN.exec(line)?.[0] ?? null),
-    inputJump: inspectInputJump(inputListing),
-    inputListing,
-  };
+  const input = ownChain(lines, INPUT_JUMP);
+  const forward = ownChain(lines, FORWARD_JUMP);
+  return { ...input, inputJump: input.jump, inputListing: input.hookListing, forward };
 }
 
 export async function readFilterTable(runner: CommandRunner, family: IpFamily): Promise<FilterTableState> {

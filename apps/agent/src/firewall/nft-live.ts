@@ -1,18 +1,23 @@
 // Reads back table inet gatehouse (`nft -j list table`), for drift checks.
-import { NFT_CHAIN, NFT_FAMILY, NFT_TABLE, RULE_TAG_PATTERN } from "@gatehouse/core";
+import { NFT_CHAIN, NFT_FAMILY, NFT_FORWARD_CHAIN, NFT_TABLE, RULE_TAG_PATTERN } from "@gatehouse/core";
 import { CommandError, type CommandRunner } from "./command-runner.ts";
 
 /** How nft says the table is not there. */
 export const NO_SUCH_TABLE = /No such file or directory/;
 
-/** Our base chain's hook, as nft reports it (priority "filter - 10" is -10). */
-const EXPECTED_HOOK = { type: "filter", hook: "input", prio: -10, policy: "drop" } as const;
+/** Our base chains' hooks, as nft reports them (priority "filter - 10" is -10). */
+const EXPECTED_HOOKS = {
+  [NFT_CHAIN]: { type: "filter", hook: "input", prio: -10, policy: "drop" },
+  [NFT_FORWARD_CHAIN]: { type: "filter", hook: "forward", prio: -10, policy: "accept" },
+} as const;
 
 export interface NftTableState {
   tableExists: boolean;
-  /** Problems with the base chain itself (missing, other hook/priority/policy). */
+  /** Problems with the base chains themselves (missing, other hook/priority/policy). */
   chainProblems: string[];
   ruleTags: Array<string | null>;
+  /** Tags of chain forward's rules. */
+  forwardRuleTags: Array<string | null>;
   sets: Map<string, string[]>;
 }
 
@@ -35,28 +40,31 @@ export function parseNftTable(json: string): NftTableState {
   const parsed: unknown = JSON.parse(json);
   const items = isObject(parsed) && Array.isArray(parsed.nftables) ? parsed.nftables : [];
   const sets = new Map<string, string[]>();
-  const ruleTags: Array<string | null> = [];
-  let chain: JsonObject | undefined;
+  const tags = new Map<string, Array<string | null>>([[NFT_CHAIN, []], [NFT_FORWARD_CHAIN, []]]);
+  const chains = new Map<string, JsonObject>();
   for (const item of items) {
     if (!isObject(item)) continue;
     if (isObject(item.set)) {
       const elements = Array.isArray(item.set.elem) ? item.set.elem : [];
       sets.set(String(item.set.name), elements.map(elementText));
     }
-    if (isObject(item.chain) && item.chain.name === NFT_CHAIN) chain = item.chain;
-    if (isObject(item.rule) && item.rule.chain === NFT_CHAIN) {
+    if (isObject(item.chain)) chains.set(String(item.chain.name), item.chain);
+    if (isObject(item.rule)) {
       const comment = typeof item.rule.comment === "string" ? item.rule.comment : "";
-      ruleTags.push(RULE_TAG_PATTERN.exec(comment)?.[0] ?? null);
+      tags.get(String(item.rule.chain))?.push(RULE_TAG_PATTERN.exec(comment)?.[0] ?? null);
     }
   }
   const chainProblems: string[] = [];
-  if (chain === undefined) chainProblems.push(`chain ${NFT_CHAIN} is missing from table ${NFT_FAMILY} ${NFT_TABLE}`);
-  else {
-    for (const [key, value] of Object.entries(EXPECTED_HOOK)) {
-      if (chain[key] !== value) chainProblems.push(`chain ${NFT_CHAIN} has ${key} ${String(chain[key])}, expected ${value}`);
+  for (const [name, expected] of Object.entries(EXPECTED_HOOKS)) {
+    const chain = chains.get(name);
+    if (chain === undefined) chainProblems.push(`chain ${name} is missing from table ${NFT_FAMILY} ${NFT_TABLE}`);
+    else {
+      for (const [key, value] of Object.entries(expected)) {
+        if (chain[key] !== value) chainProblems.push(`chain ${name} has ${key} ${String(chain[key])}, expected ${value}`);
+      }
     }
   }
-  return { tableExists: true, chainProblems, ruleTags, sets };
+  return { tableExists: true, chainProblems, ruleTags: tags.get(NFT_CHAIN) ?? [], forwardRuleTags: tags.get(NFT_FORWARD_CHAIN) ?? [], sets };
 }
 
 export async function readNftTable(runner: CommandRunner): Promise<NftTableState> {
@@ -65,7 +73,7 @@ export async function readNftTable(runner: CommandRunner): Promise<NftTableState
     return parseNftTable(stdout);
   } catch (error) {
     if (error instanceof CommandError && NO_SUCH_TABLE.test(error.stderr)) {
-      return { tableExists: false, chainProblems: [], ruleTags: [], sets: new Map() };
+      return { tableExists: false, chainProblems: [], ruleTags: [], forwardRuleTags: [], sets: new Map() };
     }
     throw error;
   }

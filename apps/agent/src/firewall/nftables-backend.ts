@@ -13,6 +13,7 @@ import {
   deltaSize,
   NFT_CHAIN,
   NFT_FAMILY,
+  NFT_FORWARD_CHAIN,
   NFT_TABLE,
   nftDeltaOf,
   nftHostSetName,
@@ -102,6 +103,7 @@ export class NftablesBackend implements FirewallBackend {
       ? [
           ...live.chainProblems,
           ...ruleDriftProblems(`${NFT_CHAIN} of table ${NFT_FAMILY} ${NFT_TABLE}`, expected.ruleTags, live.ruleTags),
+          ...ruleDriftProblems(`${NFT_FORWARD_CHAIN} of table ${NFT_FAMILY} ${NFT_TABLE}`, expected.forwardRuleTags, live.forwardRuleTags),
           ...setDriftProblems(expected.sets, live.sets),
         ]
       : [`table ${NFT_FAMILY} ${NFT_TABLE} is missing`];
@@ -136,6 +138,6 @@ export class NftablesBackend implements FirewallBackend {
 
   private summary(applied: Applied, mode: AppliedSummary["mode"]): AppliedSummary {
     const setSizes = Object.fromEntries(applied.members.summaries().flatMap(nftSetSizes));
-    return { backend: this.name, mode, setSizes, ruleCount: applied.rules.ruleTags.length, rulesetHash: rulesetHash(applied) };
+    return { backend: this.name, mode, setSizes, ruleCount: applied.rules.ruleTags.length + applied.rules.forwardRuleTags.length, rulesetHash: rulesetHash(applied) };
   }
 }

@@ -1,11 +1,12 @@
-export { compileIptables, compileIptablesPlan, compileIptablesRules, renderIpsetRestore, ipsetName, temporaryIpsetName, isGatehouseIpset, IPTABLES_CHAIN, IPSET_MAXELEM } from "./iptables.ts";
+export { compileIptables, compileIptablesPlan, compileIptablesRules, renderIpsetRestore, ipsetName, temporaryIpsetName, isGatehouseIpset, IPTABLES_CHAIN, IPTABLES_FORWARD_CHAIN, IPSET_MAXELEM } from "./iptables.ts";
 export type { IptablesRules, IptablesRuleset } from "./iptables.ts";
-export { compileNft, compileNftRuleset, compileNftPlan, compileNftRules, renderNftScript, nftHostSetName, nftNetworkSetName, NFT_TABLE, NFT_FAMILY, NFT_CHAIN, NFT_PRIORITY } from "./nft.ts";
+export { compileNft, compileNftRuleset, compileNftPlan, compileNftRules, renderNftScript, nftHostSetName, nftNetworkSetName, NFT_TABLE, NFT_FAMILY, NFT_CHAIN, NFT_FORWARD_CHAIN, NFT_PRIORITY } from "./nft.ts";
 export type { NftRules, NftRuleset } from "./nft.ts";
 export { diffSets, deltaSize, compileIpsetDelta, compileNftDelta, ipsetDeltaOf, nftDeltaOf } from "./delta.ts";
 export type { SetChange, SetDelta } from "./delta.ts";
-export { inspectInputJump, inputJumpRepair, inputJumpRemoval, beforeCommit } from "./input-jump.ts";
-export type { InputJumpState } from "./input-jump.ts";
+export { inspectInputJump, inputJumpRepair, inputJumpRemoval, inspectJump, jumpRepair, jumpRemoval, beforeCommit, INPUT_JUMP, FORWARD_JUMP } from "./input-jump.ts";
+export { ICMPV6_ACCEPTED, DHCPV6_REPLY } from "./ipv6-control.ts";
+export type { InputJumpState, HookJump } from "./input-jump.ts";
 export { planFirewall, planRules, UnusableServiceIdError } from "./plan.ts";
 export type { FirewallPlan, RulesPlan, SourceGroup, ServicePorts } from "./plan.ts";
 export { AppliedMembers } from "./applied-members.ts";

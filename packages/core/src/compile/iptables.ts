@@ -1,23 +1,21 @@
 // The iptables + ipset rendering of a FirewallPlan: an `ipset restore` script that replaces every
 // set by swapping in a fully loaded copy, and one `iptables-restore --noflush` input per family
-// that rewrites chain GATEHOUSE in a single transaction. The jump from INPUT is not part of it:
-// it depends on what else is in INPUT, so the backend adds it (see input-jump.ts).
-import type { PortRange, Protocol, ResolvedState } from "../model.ts";
+// that rewrites chains GATEHOUSE and GATEHOUSE-FWD (iptables-chains.ts) in a single transaction.
+// The jumps from INPUT and FORWARD are not part of it: they depend on what else is in those
+// chains, so the backend adds them (see input-jump.ts).
+import type { ResolvedState } from "../model.ts";
+import { forwardChainRules, inputChainRules, ipsetName, IPTABLES_CHAIN, IPTABLES_FORWARD_CHAIN, type Rule } from "./iptables-chains.ts";
 import type { Family } from "./members.ts";
-import { EVERYTHING_GROUPS, FAMILIES, planFirewall, type FirewallPlan, type RulesPlan, type SourceGroup } from "./plan.ts";
+import { FAMILIES, planFirewall, type FirewallPlan, type RulesPlan, type SourceGroup } from "./plan.ts";
 import { ruleTag, sha256Hex } from "./rule-tag.ts";
 
-export const IPTABLES_CHAIN = "GATEHOUSE";
+export { ipsetName, IPTABLES_CHAIN, IPTABLES_FORWARD_CHAIN };
+
 /** Fixed, so `create -exist` always matches the live set (ipset compares maxelem, not hashsize). */
 export const IPSET_MAXELEM = 1_048_576;
 /** ipset names are at most 31 characters: "gh4-" + a 21-character service id + ".new" fits. */
 const TEMPORARY_SUFFIX = ".new";
-/** `-m multiport` takes at most 15 ports, a range counting as two. */
-const MULTIPORT_SLOTS = 15;
-/** IPv6 neighbour discovery (RFC 4861): router solicitation/advertisement, neighbour solicitation/advertisement. */
-const NEIGHBOUR_DISCOVERY_TYPES = [133, 134, 135, 136];
 
-/** Everything but the set members: chain GATEHOUSE per family and the sets it matches. */
 export interface IptablesRules {
   iptablesV4: string;
   iptablesV6: string;
@@ -25,6 +23,8 @@ export interface IptablesRules {
   setNames: string[];
   /** Expected rule tags of chain GATEHOUSE, in order, per family (what verify() compares). */
   ruleTags: Record<Family, string[]>;
+  /** Expected rule tags of chain GATEHOUSE-FWD, in order, per family. */
+  forwardRuleTags: Record<Family, string[]>;
   /** Same key = same rules and set names; only set members may differ (a delta suffices). */
   rulesKey: string;
 }
@@ -33,10 +33,6 @@ export interface IptablesRuleset extends IptablesRules {
   ipsetRestore: string;
   /** Members per ipset name, e.g. { "gh4-sip": ["198.51.100.7", "203.0.113.0/24"] }. */
   sets: Record<string, string[]>;
-}
-
-export function ipsetName(group: string, family: Family): string {
-  return `gh${family}-${group}`;
 }
 
 export function temporaryIpsetName(name: string): string {
@@ -48,90 +44,32 @@ export function isGatehouseIpset(name: string): boolean {
   return /^gh[46]-[a-z0-9_-]+(\.new)?$/.test(name);
 }
 
-function formatPortRange(range: PortRange, separator: string): string {
-  return range.from === range.to ? `${range.from}` : `${range.from}${separator}${range.to}`;
-}
-
-function multiportChunks(ranges: PortRange[]): PortRange[][] {
-  const chunks: PortRange[][] = [];
-  let current: PortRange[] = [];
-  let used = 0;
-  for (const range of ranges) {
-    const slots = range.from === range.to ? 1 : 2;
-    if (used + slots > MULTIPORT_SLOTS) {
-      chunks.push(current);
-      current = [];
-      used = 0;
-    }
-    current.push(range);
-    used += slots;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
-
-function portMatches(protocol: Protocol, ranges: PortRange[]): string[] {
-  return multiportChunks(ranges).map((chunk) => {
-    const [only] = chunk;
-    if (chunk.length === 1 && only) return `-m ${protocol} --dport ${formatPortRange(only, ":")}`;
-    return `-m multiport --dports ${chunk.map((range) => formatPortRange(range, ":")).join(",")}`;
-  });
-}
-
-interface Rule {
-  match: string;
-  target: "ACCEPT" | "DROP";
-}
-
-function chainRules(plan: RulesPlan, family: Family): Rule[] {
-  const accept = (match: string): Rule => ({ match, target: "ACCEPT" });
-  // Established traffic is accepted only in the reply direction (answers to connections this host
-  // opened, e.g. the agent's link to the control plane). Packets a peer sends in a flow it opened
-  // meet the allow rules again, so removing a source from a set cuts its open flows at once.
-  const rules: Rule[] = [accept("-i lo"), accept("-m conntrack --ctstate ESTABLISHED --ctdir REPLY"), accept("-m conntrack --ctstate RELATED")];
-  if (family === 6) {
-    // Without neighbour discovery IPv6 stops working at all; hop limit 255 proves it is on-link.
-    for (const type of NEIGHBOUR_DISCOVERY_TYPES) {
-      rules.push(accept(`-p ipv6-icmp -m icmp6 --icmpv6-type ${type} -m hl --hl-eq 255`));
-    }
-  }
-  // ICMP echo is answered only for LAN, admin and "all" sources (their rules accept everything);
-  // the public and per-service sources get silence, as in Travelin' Man 3. ICMP errors about our
-  // own connections (fragmentation needed, unreachable) are RELATED and accepted above.
-  for (const group of EVERYTHING_GROUPS) {
-    rules.push(accept(`-m set --match-set ${ipsetName(group, family)} src`));
-  }
-  for (const ports of plan.servicePorts) {
-    for (const portMatch of portMatches(ports.protocol, ports.ranges)) {
-      rules.push(accept(`-p ${ports.protocol} -m set --match-set ${ipsetName(ports.group, family)} src ${portMatch}`));
-    }
-  }
-  for (const protocol of ["tcp", "udp"] as const) {
-    const ranges = plan.openToAll.filter((range) => range.protocol === protocol);
-    for (const portMatch of portMatches(protocol, ranges)) rules.push(accept(`-p ${protocol} ${portMatch}`));
-  }
-  rules.push({ match: "", target: "DROP" });
-  return rules;
-}
-
-function renderChain(plan: RulesPlan, family: Family): { text: string; tags: string[] } {
+function renderRules(chain: string, scope: string, rules: Rule[]): { lines: string[]; tags: string[] } {
   const tags: string[] = [];
-  const lines = chainRules(plan, family).map((rule) => {
+  const lines = rules.map((rule) => {
     const body = [rule.match, `-j ${rule.target}`].filter(Boolean).join(" ");
-    const tag = ruleTag(`iptables${family}`, body);
+    const tag = ruleTag(scope, body);
     tags.push(tag);
-    return ["-A", IPTABLES_CHAIN, rule.match, "-m comment --comment", tag, "-j", rule.target].filter(Boolean).join(" ");
+    return ["-A", chain, rule.match, "-m comment --comment", tag, "-j", rule.target].filter(Boolean).join(" ");
   });
+  return { lines, tags };
+}
+
+function renderChains(plan: RulesPlan, family: Family): { text: string; tags: string[]; forwardTags: string[] } {
+  const input = renderRules(IPTABLES_CHAIN, `iptables${family}`, inputChainRules(plan, family));
+  const forward = renderRules(IPTABLES_FORWARD_CHAIN, `iptables${family}-forward`, forwardChainRules(plan, family));
   const tool = family === 4 ? "iptables-restore" : "ip6tables-restore";
   const text = [
-    `# Gatehouse IPv${family} rules (generated). Load with \`${tool} --noflush\`: only chain ${IPTABLES_CHAIN} changes.`,
+    `# Gatehouse IPv${family} rules (generated). Load with \`${tool} --noflush\`: only chains ${IPTABLES_CHAIN} and ${IPTABLES_FORWARD_CHAIN} change.`,
     "*filter",
     `:${IPTABLES_CHAIN} - [0:0]`,
-    ...lines,
+    `:${IPTABLES_FORWARD_CHAIN} - [0:0]`,
+    ...input.lines,
+    ...forward.lines,
     "COMMIT",
     "",
   ].join("\n");
-  return { text, tags };
+  return { text, tags: input.tags, forwardTags: forward.tags };
 }
 
 function hashSizeFor(count: number): number {
@@ -172,13 +110,14 @@ export function renderIpsetRestore(groups: SourceGroup[]): string {
 
 /** The rules alone: microseconds, so every apply can tell a member change from a rules change. */
 export function compileIptablesRules(rules: RulesPlan): IptablesRules {
-  const [v4, v6] = FAMILIES.map((family) => renderChain(rules, family)) as [ReturnType<typeof renderChain>, ReturnType<typeof renderChain>];
+  const [v4, v6] = FAMILIES.map((family) => renderChains(rules, family)) as [ReturnType<typeof renderChains>, ReturnType<typeof renderChains>];
   const setNames = rules.groupNames.flatMap((group) => FAMILIES.map((family) => ipsetName(group, family)));
   return {
     iptablesV4: v4.text,
     iptablesV6: v6.text,
     setNames,
     ruleTags: { 4: v4.tags, 6: v6.tags },
+    forwardRuleTags: { 4: v4.forwardTags, 6: v6.forwardTags },
     rulesKey: sha256Hex(JSON.stringify([v4.text, v6.text, setNames])),
   };
 }
