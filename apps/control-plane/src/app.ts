@@ -9,6 +9,7 @@ import type { Logger } from "./logger.ts";
 import type { LoginPolicy } from "./auth/login.ts";
 import type { TrustedProxies } from "./http/client-address.ts";
 import type { AgentPresence } from "./hub/hub-types.ts";
+import type { AgentDownloadChecksums } from "./hub/agent-bundle-route.ts";
 
 /** What the agent hub tells the rest of the control plane, once it is attached. */
 export interface AgentDirectory {
@@ -36,4 +37,6 @@ export interface ControlPlaneApp {
   isTrustedProxy: TrustedProxies;
   /** Set by the agent hub extension when it attaches; absent = no hub in this process. */
   agents?: AgentDirectory;
+  /** Set by the agent hub extension: the checksums of the files a new PBX downloads. */
+  agentDownloads?: () => Promise<AgentDownloadChecksums>;
 }

@@ -1,5 +1,5 @@
-// The agent hub as a control-plane extension: agents' WebSocket upgrades at /agent, enrollment
-// and the agent bundle on the control plane's HTTP server; revisions from the RevisionBus;
+// The agent hub as a control-plane extension: agents' WebSocket upgrades at /agent, enrollment,
+// the agent bundle and its unit on the control plane's HTTP server; revisions from the RevisionBus;
 // snapshots from loadDesiredState; and the hub published as app.agents for the API.
 import type { ReportMessage } from "@gatehouse/protocol";
 import type { ControlPlaneApp } from "../app.ts";
@@ -12,6 +12,8 @@ export interface AgentHubExtensionOptions {
   heartbeatIntervalMs?: number;
   /** The agent bundle served at /agent/gatehouse-agent.mjs (default apps/agent/dist). */
   agentBundleFile?: string;
+  /** The systemd unit served at /agent/gatehouse-agent.service (default infra/systemd). */
+  agentUnitFile?: string;
   /** Told of every report once stored (metrics, benchmarks). */
   onReport?: (serverId: string, report: ReportMessage) => void;
 }
@@ -42,6 +44,7 @@ export function agentHubExtension(options: AgentHubExtensionOptions = {}): Contr
       ...options,
     });
     app.agents = routes.hub;
+    app.agentDownloads = () => routes.downloadChecksums();
     hubs.set(app, routes);
     return {
       handleRequest: (req, res) => routes.handleRequest(req, res),

@@ -1,5 +1,6 @@
 // Everything agents reach on the control plane's HTTP server: the WebSocket hub (upgrade at
-// /agent), enrollment (POST /agent/enroll) and the agent bundle (GET /agent/gatehouse-agent.mjs).
+// /agent), enrollment (POST /agent/enroll), the agent bundle and its systemd unit
+// (GET /agent/gatehouse-agent.mjs, /agent/gatehouse-agent.service).
 // The control plane's startup hands requests and upgrades here first; false = not ours.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -7,7 +8,16 @@ import type { Logger } from "pino";
 import type { PrismaClient } from "@gatehouse/db";
 import { AGENT_WS_PATH, ENROLL_PATH, type ReportMessage } from "@gatehouse/protocol";
 import { AgentHub } from "./agent-hub.ts";
-import { AGENT_BUNDLE_PATH, DEFAULT_AGENT_BUNDLE_FILE, serveAgentBundle } from "./agent-bundle-route.ts";
+import {
+  AGENT_BUNDLE_PATH,
+  AGENT_UNIT_PATH,
+  agentDownloadChecksums,
+  DEFAULT_AGENT_BUNDLE_FILE,
+  DEFAULT_AGENT_UNIT_FILE,
+  serveAgentBundle,
+  serveAgentUnit,
+  type AgentDownloadChecksums,
+} from "./agent-bundle-route.ts";
 import { handleEnrollRequest } from "./enroll-route.ts";
 import type { DesiredSnapshot, RevisionFeed } from "./hub-types.ts";
 
@@ -18,6 +28,7 @@ export interface AgentRoutesOptions {
   logger: Logger;
   heartbeatIntervalMs?: number;
   agentBundleFile?: string;
+  agentUnitFile?: string;
   /** The control plane's clock (token expiry, report and last-seen times). */
   now?: () => Date;
   /** Told of every report once stored (metrics, benchmarks). */
@@ -28,6 +39,8 @@ export interface AgentRoutes {
   hub: AgentHub;
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** The SHA-256 of the bundle and unit served, for the printed install command. */
+  downloadChecksums(): Promise<AgentDownloadChecksums>;
   close(): Promise<void>;
 }
 
@@ -38,6 +51,7 @@ function pathOf(req: IncomingMessage): string {
 export function createAgentRoutes(options: AgentRoutesOptions): AgentRoutes {
   const logger = options.logger.child({ component: "agent-hub" });
   const hub = new AgentHub({ ...options, logger });
+  const files = { bundle: options.agentBundleFile ?? DEFAULT_AGENT_BUNDLE_FILE, unit: options.agentUnitFile ?? DEFAULT_AGENT_UNIT_FILE };
   return {
     hub,
     handleRequest(req, res) {
@@ -51,8 +65,13 @@ export function createAgentRoutes(options: AgentRoutesOptions): AgentRoutes {
         });
         return true;
       }
-      if (path === AGENT_BUNDLE_PATH && (req.method === "GET" || req.method === "HEAD")) {
-        void serveAgentBundle(res, options.agentBundleFile ?? DEFAULT_AGENT_BUNDLE_FILE);
+      const download = req.method === "GET" || req.method === "HEAD";
+      if (path === AGENT_BUNDLE_PATH && download) {
+        void serveAgentBundle(res, files.bundle);
+        return true;
+      }
+      if (path === AGENT_UNIT_PATH && download) {
+        void serveAgentUnit(res, files.unit);
         return true;
       }
       return false;
@@ -62,6 +81,7 @@ export function createAgentRoutes(options: AgentRoutesOptions): AgentRoutes {
       hub.handleUpgrade(req, socket, head);
       return true;
     },
+    downloadChecksums: () => agentDownloadChecksums(files),
     close: () => hub.close(),
   };
 }

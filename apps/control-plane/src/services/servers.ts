@@ -120,14 +120,31 @@ function reread(ctx: MutationContext, serverId: string): Promise<ServerRow> {
   return ctx.prisma.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
 }
 
-/** A new one-time token (the old one stops working); for a lost token or a reinstalled host. */
-export async function regenerateEnrollment(ctx: MutationContext, serverId: string, ttlMs: number): Promise<EnrollmentGrant> {
+/**
+ * A new one-time token (the old one stops working): for a lost token, a reinstalled host, or a
+ * revoked server enrolled again. A revoked server becomes pending: its old credential stays
+ * cleared, so only an agent that trades the new token can sync it again.
+ */
+export async function regenerateEnrollment(ctx: MutationContext, serverId: string, ttlMs: number): Promise<EnrollmentGrant & { reenrollment: boolean }> {
   const enrollment = newEnrollment(ctx, ttlMs);
   return runMutation(ctx, "server.enrollment_regenerated", async (tx) => {
-    const server = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: { tenantId: true, revokedAt: true } });
-    if (server.revokedAt !== null) throw new GatehouseError("CONFLICT", "this server is revoked; create a new server instead");
-    await tx.server.update({ where: { id: serverId }, data: { enrollmentTokenHash: enrollment.tokenHash, enrollmentExpiresAt: enrollment.expiresAt } });
-    return { result: { token: enrollment.token, expiresAt: enrollment.expiresAt }, audit: { tenantId: server.tenantId, targetType: "server", targetId: serverId, after: { enrollmentExpiresAt: enrollment.expiresAt } }, affected: [] };
+    const server = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: { tenantId: true, revokedAt: true, agentCredentialHash: true } });
+    await tx.server.update({
+      where: { id: serverId },
+      data: { enrollmentTokenHash: enrollment.tokenHash, enrollmentExpiresAt: enrollment.expiresAt, revokedAt: null },
+    });
+    const wasRevoked = server.revokedAt !== null;
+    return {
+      result: { token: enrollment.token, expiresAt: enrollment.expiresAt, reenrollment: wasRevoked || server.agentCredentialHash !== null },
+      audit: {
+        tenantId: server.tenantId,
+        targetType: "server",
+        targetId: serverId,
+        ...(wasRevoked ? { before: { revokedAt: server.revokedAt } } : {}),
+        after: { enrollmentExpiresAt: enrollment.expiresAt, ...(wasRevoked ? { revokedAt: null } : {}) },
+      },
+      affected: [],
+    };
   });
 }
 

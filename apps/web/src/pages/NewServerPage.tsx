@@ -13,7 +13,7 @@ export function NewServerPage({ operator }: { operator: Operator }) {
       {created ? (
         <section className="panel stack" aria-label="Server created">
           <h2>{created.server.name} created</h2>
-          <EnrollmentCommand command={created.enrollment.command} expiresAt={created.enrollment.expiresAt} />
+          <EnrollmentCommand install={created.enrollment.install} command={created.enrollment.command} expiresAt={created.enrollment.expiresAt} notes={created.enrollment.notes} />
           <div className="row">
             <a className="button primary" href={hrefFor({ page: "server", serverId: created.server.id })}>
               Open {created.server.name}

@@ -20,7 +20,7 @@ export function EnrollmentPanel({ serverId, status }: { serverId: string; status
           : "An agent is enrolled. A new token lets a reinstalled host enroll again."}
       </p>
       {regenerate.data ? (
-        <EnrollmentCommand command={regenerate.data.command} expiresAt={regenerate.data.expiresAt} />
+        <EnrollmentCommand install={regenerate.data.install} command={regenerate.data.command} expiresAt={regenerate.data.expiresAt} notes={regenerate.data.notes} />
       ) : (
         <button type="button" className="button" onClick={() => regenerate.mutate()} disabled={regenerate.isPending}>
           {status === "pending" ? "Create enrollment command" : "Create a new enrollment token"}

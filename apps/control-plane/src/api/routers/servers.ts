@@ -1,6 +1,7 @@
 // PBX servers. create returns the server and its one-time enrollment token (valid
-// ENROLLMENT_TTL_HOURS, 24 h by default; only its hash is stored) with the command to run on the
-// host. Settings that reach the firewall are parsed by the one source parser.
+// ENROLLMENT_TTL_HOURS, 24 h by default; only its hash is stored) with the complete install to
+// run on the host (hub/install-command.ts). Settings that reach the firewall are parsed by the
+// one source parser.
 import { z } from "zod";
 import type { Prisma } from "@gatehouse/db";
 import type { ControlPlaneApp } from "../../app.ts";
@@ -15,6 +16,7 @@ import {
   type EnrollmentGrant,
   type ServerRow,
 } from "../../services/servers.ts";
+import { enrollCommand, installCommand } from "../../hub/install-command.ts";
 import { groupNameSchema, idSchema, iso, nameSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
 
@@ -59,12 +61,36 @@ export function serverView(app: ControlPlaneApp, row: ServerRow) {
   };
 }
 
-function enrollmentView(app: ControlPlaneApp, grant: EnrollmentGrant) {
+const LOOPBACK_HOST = /^(localhost|127(\.\d+){3}|\[::1\])$/i;
+
+/** What the operator should know before pasting the install on another host. */
+function installNotes(url: string, installable: boolean): string[] {
+  const notes: string[] = [];
+  if (LOOPBACK_HOST.test(new URL(url).hostname)) {
+    notes.push(`${url} is this control plane's loopback address: agents on other hosts cannot reach it. Set HOST=0.0.0.0 (or a proxy in front) and PUBLIC_URL to the address agents use (docs/operations.md).`);
+  }
+  if (!installable) notes.push("the agent bundle is not built on this control plane (`pnpm --filter @gatehouse/agent build`): install gatehouse-agent by hand (docs/agent.md), then run the enroll command.");
+  return notes;
+}
+
+/**
+ * The one-time token with the commands that use it: `install` (download, verify, install the
+ * unit, enroll, start; null when the bundle was not built) and `command` (enroll only, for a
+ * host that already has the agent, and for scripts).
+ */
+async function enrollmentView(app: ControlPlaneApp, grant: EnrollmentGrant, force = false) {
   const url = app.publicUrl();
   return {
+  const sums = (await app.agentDownloads?.()) ?? { bundleSha256: null, unitSha256: null };
+  const { bundleSha256, unitSha256 } = sums;
+  const install = bundleSha256 && unitSha256 ? installCommand({ url, token: grant.token, bundleSha256, unitSha256, force }) : null;
     token: grant.token,
     expiresAt: iso(grant.expiresAt),
-    command: `gatehouse-agent enroll --url ${url} --token ${grant.token}`,
+    command: enrollCommand(url, grant.token, force),
+    install,
+    agentBundleSha256: bundleSha256,
+    agentUnitSha256: unitSha256,
+    notes: installNotes(url, install !== null),
   };
 }
 
@@ -74,7 +100,7 @@ export const serversRouter = createTRPCRouter({
       const { tenantId, ...settings } = input;
       const canonical = { ...canonicalSettings(settings, ctx.app.sourceFloors), name: input.name };
       const { server, enrollment } = await createServer(ctx.mutation, tenantId, canonical, ctx.app.enrollmentTtlMs);
-      return { server: serverView(ctx.app, server), enrollment: enrollmentView(ctx.app, enrollment) };
+      return { server: serverView(ctx.app, server), enrollment: await enrollmentView(ctx.app, enrollment) };
     }),
 
   list: readProcedure(
@@ -112,9 +138,11 @@ export const serversRouter = createTRPCRouter({
       return serverView(ctx.app, await updateServer(ctx.mutation, serverId, canonicalSettings(settings, ctx.app.sourceFloors)));
     }),
 
-  regenerateEnrollment: writeProcedure(z.strictObject({ serverId: idSchema })).mutation(async ({ ctx, input }) =>
-    enrollmentView(ctx.app, await regenerateEnrollment(ctx.mutation, input.serverId, ctx.app.enrollmentTtlMs)),
-  ),
+  /** Also for a revoked server: it becomes pending, and only the new token enrolls it again. */
+  regenerateEnrollment: writeProcedure(z.strictObject({ serverId: idSchema })).mutation(async ({ ctx, input }) => {
+    const grant = await regenerateEnrollment(ctx.mutation, input.serverId, ctx.app.enrollmentTtlMs);
+    return enrollmentView(ctx.app, grant, grant.reenrollment);
+  }),
 
   revoke: writeProcedure(z.strictObject({ serverId: idSchema })).mutation(async ({ ctx, input }) => {
     const row = await revokeServer(ctx.mutation, input.serverId);
