@@ -80,10 +80,10 @@ function installNotes(url: string, installable: boolean): string[] {
  */
 async function enrollmentView(app: ControlPlaneApp, grant: EnrollmentGrant, force = false) {
   const url = app.publicUrl();
-  return {
   const sums = (await app.agentDownloads?.()) ?? { bundleSha256: null, unitSha256: null };
   const { bundleSha256, unitSha256 } = sums;
   const install = bundleSha256 && unitSha256 ? installCommand({ url, token: grant.token, bundleSha256, unitSha256, force }) : null;
+  return {
     token: grant.token,
     expiresAt: iso(grant.expiresAt),
     command: enrollCommand(url, grant.token, force),
