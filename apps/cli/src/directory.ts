@@ -1,6 +1,7 @@
 // Names for the ids the API returns: tenants and servers the caller can see, fetched once per
 // command, so tables say "server acme/pbx1" rather than a uuid.
 import type { Api } from "./api.ts";
+import { allServers, allTenants } from "./lists.ts";
 
 export interface Directory {
   tenantName(id: string | null): string;
@@ -8,7 +9,7 @@ export interface Directory {
 }
 
 export async function loadDirectory(api: Api): Promise<Directory> {
-  const [tenants, servers] = await Promise.all([api.tenants.list.query(), api.servers.list.query({})]);
+  const [tenants, servers] = await Promise.all([allTenants(api), allServers(api)]);
   const tenantNames = new Map(tenants.map((t) => [t.id, t.name]));
   const serverLabels = new Map(servers.map((s) => [s.id, `${s.tenantName}/${s.name}`]));
   return {

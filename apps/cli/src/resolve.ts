@@ -2,6 +2,7 @@
 // list calls the operator may already make, so a tenant admin resolves only what they see.
 import type { Api } from "./api.ts";
 import { CliError } from "./errors.ts";
+import { allServers, allTenants } from "./lists.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,7 +23,7 @@ export interface NamedServer {
 }
 
 export async function resolveTenant(api: Api, nameOrId: string): Promise<NamedTenant> {
-  const tenants: NamedTenant[] = await api.tenants.list.query();
+  const tenants: NamedTenant[] = await allTenants(api);
   const found = tenants.find((t) => t.id === nameOrId) ?? tenants.find((t) => t.name === nameOrId)
     ?? tenants.find((t) => t.name.toLowerCase() === nameOrId.toLowerCase());
   if (!found) {
@@ -35,7 +36,7 @@ export async function resolveTenant(api: Api, nameOrId: string): Promise<NamedTe
  * A server by id, by name, or by TENANT/NAME when the same name is used in several tenants.
  */
 export async function resolveServer(api: Api, nameOrId: string): Promise<NamedServer> {
-  const servers: NamedServer[] = await api.servers.list.query({});
+  const servers: NamedServer[] = await allServers(api);
   const byId = servers.find((s) => s.id === nameOrId);
   if (byId) return byId;
   let candidates = servers.filter((s) => s.name === nameOrId);

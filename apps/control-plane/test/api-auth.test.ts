@@ -104,7 +104,7 @@ describe.each(testDatabaseKinds())("authentication on %s", (kind) => {
     expect(JSON.stringify(await test.admin.apiTokens.list.query())).not.toContain(created.token.slice(3));
 
     const script = test.client(created.token);
-    expect((await script.tenants.list.query()).map((t) => t.name)).toContain("Acme");
+    expect((await script.tenants.list.query()).tenants.map((t) => t.name)).toContain("Acme");
     test.clock.advance(3 * HOUR);
     expect((await errorOf(script.tenants.list.query())).code).toBe("UNAUTHORIZED");
 

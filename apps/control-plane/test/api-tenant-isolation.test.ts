@@ -161,7 +161,7 @@ describe.each(testDatabaseKinds())("tenant isolation on %s", (kind) => {
     expect(await revisions(test)).toEqual(before.revisions);
     expect(await test.db.prisma.auditEvent.count()).toBe(before.audit);
     // Reading their own tenant works.
-    expect((await acmeViewer.servers.list.query({})).map((server) => server.name)).toEqual(["pbx-a1", "pbx-a2"]);
+    expect((await acmeViewer.servers.list.query({})).servers.map((server) => server.name)).toEqual(["pbx-a1", "pbx-a2"]);
   });
 
   it("a tenant admin changes their own tenant (the same procedures, on their own ids)", async () => {

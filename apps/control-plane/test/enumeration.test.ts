@@ -71,7 +71,7 @@ describe("a tenant admin cannot tell whose an e-mail address is", () => {
   });
 
   it("sees no other tenant's or MSP admin's address in the operators list or the audit log", async () => {
-    const listed = await acmeAdmin.operators.list.query({});
+    const { operators: listed } = await acmeAdmin.operators.list.query({});
     expect(listed.map((operator) => operator.email).sort()).toEqual([ACME_ADMIN, ACME_VIEWER]);
     const audit = JSON.stringify(await acmeAdmin.audit.list.query({ limit: 100 }));
     expect(audit).toContain(ACME_VIEWER);

@@ -44,7 +44,7 @@ describe("the fleet's agent status, as operators see it", () => {
     await db.prisma.server.update({ where: { id: online.id }, data: { revision: 2 } });
 
     const presence = hub.agents.onlineServers();
-    const rows = await fleetStatus(db.prisma, presence, { tenantId: online.tenantId });
+    const { servers: rows } = await fleetStatus(db.prisma, presence, { tenantId: online.tenantId }, { limit: 100 });
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(byName["pbx-online"]).toMatchObject({
       online: true,
@@ -70,7 +70,7 @@ describe("the fleet's agent status, as operators see it", () => {
     agent.close();
     await eventually("the agent is offline", () => !hub.agents.onlineServers().has(online.id));
     await eventually("its last-seen time is recorded", async () => (await db.prisma.server.findUniqueOrThrow({ where: { id: online.id } })).lastSeenAt !== null);
-    const after = await fleetStatus(db.prisma, hub.agents.onlineServers(), { id: online.id });
+    const { servers: after } = await fleetStatus(db.prisma, hub.agents.onlineServers(), { id: online.id }, { limit: 100 });
     expect(after[0]).toMatchObject({ online: false, lastSeenAt: expect.any(String) });
     expect(silent.id).not.toBe(online.id);
   });
@@ -105,14 +105,14 @@ describe("the fleet API (tRPC), scoped to the caller's tenant", () => {
     expect(next.state.entries).toContainEqual({ source: "198.51.100.77", kind: "ip", services: ["sip"] });
     expect(entry.source).toBe("198.51.100.77");
 
-    const rows = await admin.fleet.status.query({ tenantId: fleet.tenantA.id });
+    const { servers: rows } = await admin.fleet.status.query({ tenantId: fleet.tenantA.id });
     const a1 = rows.find((r) => r.serverId === fleet.serverA1);
     expect(a1).toMatchObject({ online: true, appliedRevision: state.revision, desiredRevision: state.revision + 1, inSync: false, backend: "nftables" });
-    expect((await admin.fleet.status.query({ tenantId: fleet.tenantA.id, problemsOnly: true })).map((r) => r.name).sort()).toEqual(["pbx-a1", "pbx-a2"]);
+    expect((await admin.fleet.status.query({ tenantId: fleet.tenantA.id, problemsOnly: true })).servers.map((r) => r.name).sort()).toEqual(["pbx-a1", "pbx-a2"]);
 
     await admin.operators.create.mutate({ email: "bravo@example.net", name: "Bravo admin", password: "a long enough password", role: "TENANT_ADMIN", tenantId: fleet.tenantB.id });
     const bravo = await hub.test.signIn("bravo@example.net", "a long enough password");
-    expect((await bravo.fleet.status.query()).map((r) => r.name)).toEqual(["pbx-b1"]);
+    expect((await bravo.fleet.status.query()).servers.map((r) => r.name)).toEqual(["pbx-b1"]);
     expect((await errorOf(bravo.fleet.server.query({ serverId: fleet.serverA1 }))).code).toBe("NOT_FOUND");
     expect((await errorOf(bravo.fleet.status.query({ tenantId: fleet.tenantA.id }))).code).toBe("NOT_FOUND");
     expect((await bravo.fleet.server.query({ serverId: fleet.serverB1 })).online).toBe(false);

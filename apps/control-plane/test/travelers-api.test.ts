@@ -43,7 +43,7 @@ describe("operators manage travelers", () => {
     expect(created.traveler).toMatchObject({ services: ["sip", "rtp", "iax2", "webrtc"], grantLifetimeHours: 168, maxActiveGrants: 3, enabled: true, scopeGroups: ["nyc"] });
     expect(JSON.stringify(created.traveler)).not.toContain("pinHash");
     const id = created.traveler.id;
-    expect((await acmeAdmin.travelers.list.query({})).map((traveler) => traveler.id)).toEqual([id]);
+    expect((await acmeAdmin.travelers.list.query({})).travelers.map((traveler) => traveler.id)).toEqual([id]);
     expect(JSON.stringify(await acmeAdmin.travelers.get.query({ travelerId: id }))).not.toContain("argon2");
 
     const updated = await acmeAdmin.travelers.update.mutate({ travelerId: id, grantLifetimeHours: 24, services: ["sip", "rtp"] });
@@ -64,11 +64,11 @@ describe("operators manage travelers", () => {
     expect(grant).toMatchObject({ address: "203.0.113.30", channel: "OPERATOR", status: "active" });
     expect((await revisions(test))[fleet.serverA2]).toBe((before[fleet.serverA2] ?? 0) + 1);
     expect((await revisions(test))[fleet.serverA1]).toBe(before[fleet.serverA1]);
-    expect((await acmeAdmin.travelers.grants.query({ travelerId: traveler.id })).map((row) => row.id)).toEqual([grant.id]);
+    expect((await acmeAdmin.travelers.grants.query({ travelerId: traveler.id })).grants.map((row) => row.id)).toEqual([grant.id]);
     const revoked = await acmeAdmin.travelers.revokeGrant.mutate({ grantId: grant.id });
     expect(revoked.status).toBe("revoked");
-    expect(await acmeAdmin.travelers.grants.query({ travelerId: traveler.id })).toEqual([]);
-    expect((await acmeAdmin.travelers.grants.query({ travelerId: traveler.id, activeOnly: false })).map((row) => row.status)).toEqual(["revoked"]);
+    expect((await acmeAdmin.travelers.grants.query({ travelerId: traveler.id })).grants).toEqual([]);
+    expect((await acmeAdmin.travelers.grants.query({ travelerId: traveler.id, activeOnly: false })).grants.map((row) => row.status)).toEqual(["revoked"]);
     expect((await errorOf(acmeAdmin.travelers.revokeGrant.mutate({ grantId: grant.id }))).code).toBe("CONFLICT");
   });
 
@@ -128,7 +128,7 @@ describe("tenant isolation for travelers", () => {
   });
 
   it("a viewer reads but changes nothing", async () => {
-    expect(await acmeViewer.travelers.list.query({})).toBeInstanceOf(Array);
+    expect((await acmeViewer.travelers.list.query({})).travelers).toBeInstanceOf(Array);
     const error = await errorOf(acmeViewer.travelers.create.mutate({ tenantId: fleet.tenantA.id, name: "Vi", email: "vi@acme.example" }));
     expect(error.code).toBe("FORBIDDEN");
   });

@@ -329,7 +329,7 @@ describe("grants expire by themselves", () => {
     expect(await test.db.prisma.allowEntry.count({ where: { travelerGrantId: grant.id } })).toBe(0);
     expect((await revisions(test))[fleet.serverA1]).toBeGreaterThan(before[fleet.serverA1] ?? 0);
     expect(await test.db.prisma.auditEvent.count({ where: { action: "traveler.grant.expired", targetId: grant.id } })).toBe(1);
-    const listed = await test.admin.travelers.grants.query({ travelerId: traveler.id, activeOnly: false });
+    const { grants: listed } = await test.admin.travelers.grants.query({ travelerId: traveler.id, activeOnly: false });
     expect(listed.map((row) => row.status)).toEqual(["expired"]);
   });
 });

@@ -41,8 +41,8 @@ describe("traveler accounts", () => {
     expect(stored.pinHash).not.toContain("246813");
     const audit = await f.prisma.auditEvent.findFirstOrThrow({ where: { action: "traveler.created", targetId: traveler.id } });
     expect(JSON.stringify(audit)).not.toContain(stored.pinHash);
-    expect((await listTravelers(f.ctx, [f.tenantId])).map((view) => view.id)).toContain(traveler.id);
-    expect(await listTravelers(f.ctx, [f.otherTenantId])).toEqual([]);
+    expect((await listTravelers(f.ctx, [f.tenantId])).travelers.map((view) => view.id)).toContain(traveler.id);
+    expect((await listTravelers(f.ctx, [f.otherTenantId])).travelers).toEqual([]);
   });
 
   it("generates a PIN when none is given, returned once, which then works", async () => {

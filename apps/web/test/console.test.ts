@@ -226,7 +226,7 @@ describe.skipIf(!runs)("the operators' web console", () => {
 
     await grant.getByRole("button", { name: "Revoke 203.0.113.50 of Sam Sales" }).click();
     await hasCount(grant, 0);
-    const grants = await cp.admin.travelers.grants.query({ tenantId: cp.fleet.acme.id, activeOnly: false });
+    const { grants } = await cp.admin.travelers.grants.query({ tenantId: cp.fleet.acme.id, activeOnly: false });
     expect(grants.map((g) => [g.address, g.status])).toEqual([["203.0.113.50", "revoked"]]);
   });
 

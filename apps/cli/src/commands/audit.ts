@@ -5,6 +5,7 @@ import { withContext, type CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseDuration } from "../expiry.ts";
 import { shortTime } from "../output.ts";
+import { allOperators, allServers } from "../lists.ts";
 import { resolveTenant } from "../resolve.ts";
 
 type AuditEvent = ApiOutputs["audit"]["list"]["events"][number];
@@ -65,8 +66,8 @@ async function listEvents(api: Api, filter: AuditFilter, max: number): Promise<A
 /** Emails of operators and names of servers the caller can see, for readable columns. */
 async function loadNames(api: Api): Promise<Map<string, string>> {
   const [operators, servers] = await Promise.all([
-    api.operators.list.query({}).catch(() => []),
-    api.servers.list.query({}).catch(() => []),
+    allOperators(api).catch(() => []),
+    allServers(api).catch(() => []),
   ]);
   return new Map([
     ...operators.map((o) => [o.id, o.email] as const),

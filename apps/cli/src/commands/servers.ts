@@ -3,10 +3,10 @@
 import { Command, Option } from "commander";
 import type { ApiOutputs } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
+import { allServers, type Server } from "../lists.ts";
 import { ago, shortTime } from "../output.ts";
 import { resolveServer, resolveTenant } from "../resolve.ts";
 
-type Server = ApiOutputs["servers"]["list"][number];
 type Enrollment = ApiOutputs["servers"]["create"]["enrollment"];
 
 interface AddOptions {
@@ -52,7 +52,7 @@ interface ListOptions {
 async function listServers(ctx: CommandContext, options: ListOptions): Promise<void> {
   const api = ctx.api();
   const tenantId = options.tenant ? (await resolveTenant(api, options.tenant)).id : undefined;
-  const servers = await api.servers.list.query({ tenantId, tag: options.tag, status: options.status });
+  const servers = await allServers(api, { tenantId, tag: options.tag, status: options.status });
   ctx.out.table<Server>(servers, [
     { header: "name", value: (s) => s.name },
     { header: "tenant", value: (s) => s.tenantName },

@@ -2,12 +2,10 @@
 // revision they should, which drifted, which host names did not resolve — and a count of
 // problems at the bottom.
 import type { Command } from "commander";
-import type { ApiOutputs } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
+import { allServerStatus, allTenants, type ServerStatus } from "../lists.ts";
 import { ago } from "../output.ts";
 import { resolveTenant } from "../resolve.ts";
-
-type ServerStatus = ApiOutputs["fleet"]["status"][number];
 
 interface StatusOptions {
   tenant?: string;
@@ -45,8 +43,8 @@ async function status(ctx: CommandContext, options: StatusOptions): Promise<void
   const api = ctx.api();
   const tenantId = options.tenant ? (await resolveTenant(api, options.tenant)).id : undefined;
   const [servers, tenants] = await Promise.all([
-    api.fleet.status.query({ tenantId, tag: options.tag, problemsOnly: options.problems }),
-    api.tenants.list.query(),
+    allServerStatus(api, { tenantId, tag: options.tag, problemsOnly: options.problems }),
+    allTenants(api),
   ]);
   const tenantName = new Map(tenants.map((t) => [t.id, t.name]));
   const byTenantThenName = (a: ServerStatus, b: ServerStatus) =>

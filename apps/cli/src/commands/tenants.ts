@@ -1,6 +1,7 @@
 // `gatehouse tenants add|list`: the MSP's customers.
 import type { Command } from "commander";
 import { withContext, type CommandContext } from "../context.ts";
+import { allTenants } from "../lists.ts";
 import { shortTime } from "../output.ts";
 
 async function addTenant(ctx: CommandContext, name: string): Promise<void> {
@@ -9,7 +10,7 @@ async function addTenant(ctx: CommandContext, name: string): Promise<void> {
 }
 
 async function listTenants(ctx: CommandContext): Promise<void> {
-  const tenants = await ctx.api().tenants.list.query();
+  const tenants = await allTenants(ctx.api());
   ctx.out.table(tenants, [
     { header: "name", value: (t) => t.name },
     { header: "servers", value: (t) => t.servers },

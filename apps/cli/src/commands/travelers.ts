@@ -2,21 +2,19 @@
 // that let people on the road allow their own address by phone. A PIN is never taken as an
 // argument (shell history, `ps`): it is generated and shown once, or read with --pin-stdin.
 import type { Command } from "commander";
-import type { Api, ApiOutputs } from "../api.ts";
+import type { Api } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseDuration } from "../expiry.ts";
+import { allGrants, allTenants, allTravelers, type Grant, type Traveler } from "../lists.ts";
 import { shortTime } from "../output.ts";
 import { readStdin } from "../prompt.ts";
 import { resolveServer, resolveTenant } from "../resolve.ts";
 import { parseServices } from "./allow.ts";
 
-type Traveler = ApiOutputs["travelers"]["list"][number];
-type Grant = ApiOutputs["travelers"]["grants"][number];
-
 /** By account number, id or email address. */
 async function resolveTraveler(api: Api, key: string): Promise<Traveler> {
-  const travelers = await api.travelers.list.query({});
+  const travelers = await allTravelers(api);
   const found = travelers.find((t) => t.accountNumber === key || t.id === key || t.email.toLowerCase() === key.toLowerCase());
   if (!found) throw new CliError(`no traveler with account number, id or email ${key} (see \`gatehouse traveler list\`)`);
   return found;
@@ -88,9 +86,9 @@ async function listTravelers(ctx: CommandContext, options: { tenant?: string }):
   const api = ctx.api();
   const tenantId = options.tenant ? (await resolveTenant(api, options.tenant)).id : undefined;
   const [travelers, tenants, grants] = await Promise.all([
-    api.travelers.list.query({ tenantId }),
-    api.tenants.list.query(),
-    api.travelers.grants.query({ tenantId, activeOnly: true }),
+    allTravelers(api, { tenantId }),
+    allTenants(api),
+    allGrants(api, { tenantId, activeOnly: true }),
   ]);
   const tenantName = new Map(tenants.map((t) => [t.id, t.name]));
   const now = Date.now();
@@ -124,8 +122,8 @@ async function listGrants(ctx: CommandContext, key: string | undefined, options:
   const api = ctx.api();
   const traveler = key ? await resolveTraveler(api, key) : undefined;
   const [grants, travelers] = await Promise.all([
-    api.travelers.grants.query({ travelerId: traveler?.id, activeOnly: !options.all }),
-    api.travelers.list.query({}),
+    allGrants(api, { travelerId: traveler?.id, activeOnly: !options.all }),
+    allTravelers(api),
   ]);
   ctx.out.table(grants, grantColumns(travelers), options.all ? "No grants." : "No active grants.");
 }
@@ -140,7 +138,7 @@ async function grant(ctx: CommandContext, key: string, address: string): Promise
 async function revoke(ctx: CommandContext, key: string, address: string | undefined): Promise<void> {
   const api = ctx.api();
   const traveler = await resolveTraveler(api, key);
-  const active = await api.travelers.grants.query({ travelerId: traveler.id, activeOnly: true });
+  const active = await allGrants(api, { travelerId: traveler.id, activeOnly: true });
   const chosen = address === undefined ? active : active.filter((g) => g.address === address || g.id.startsWith(address.toLowerCase()));
   if (chosen.length === 0) {
     throw new CliError(`${traveler.name} has no active grant${address ? ` for ${address}` : ""} (see \`gatehouse traveler grants ${traveler.accountNumber}\`)`);

@@ -4,23 +4,28 @@ import { z } from "zod";
 import { TRPCError } from "@trpc/server";
 import type { Prisma } from "@gatehouse/db";
 import { groupNameSchema, idSchema } from "../api/inputs.ts";
+import { LIST_PAGE_DEFAULT, listPageSchema } from "../api/list-page.ts";
 import { createTRPCRouter, readProcedure } from "../api/trpc.ts";
 import type { AgentPresence } from "./hub-types.ts";
-import { fleetStatus, serverAgentDetail } from "./fleet-status.ts";
+import { fleetStatus, serverAgentDetail, type FleetServerStatus } from "./fleet-status.ts";
 
 const NOBODY_ONLINE: ReadonlyMap<string, AgentPresence> = new Map();
 
+function hasProblem(row: FleetServerStatus): boolean {
+  return !row.online || !row.inSync || row.unresolved.length > 0 || row.errors.length > 0;
+}
+
 export const fleetRouter = createTRPCRouter({
-  /** Every server in scope: online, last seen, desired vs applied, drift, unresolved FQDNs. */
+  /** A page of the servers in scope, by name: online, last seen, desired vs applied, drift, unresolved FQDNs. */
   status: readProcedure(
-      z
-        .strictObject({
+      listPageSchema
+        .extend({
           tenantId: idSchema.optional(),
           tag: groupNameSchema.optional(),
           /** Only servers that are offline, out of sync, or have unresolved FQDNs or errors. */
           problemsOnly: z.boolean().optional(),
         })
-        .default({}),
+        .default(LIST_PAGE_DEFAULT),
     )
     .query(async ({ ctx, input }) => {
       const where: Prisma.ServerWhereInput = {
@@ -28,9 +33,10 @@ export const fleetRouter = createTRPCRouter({
         ...ctx.access.ownTenant(),
         ...(input.tag ? { tags: { has: input.tag } } : {}),
       };
-      const rows = await fleetStatus(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, where);
-      if (!input.problemsOnly) return rows;
-      return rows.filter((r) => !r.online || !r.inSync || r.unresolved.length > 0 || r.errors.length > 0);
+      const { servers, nextCursor } = await fleetStatus(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, where, input);
+      // Problems are judged on the page (presence is in memory, drift a comparison of two
+      // columns), so a page of problems may hold fewer rows than the limit, even none.
+      return { servers: input.problemsOnly ? servers.filter(hasProblem) : servers, nextCursor };
     }),
 
   /** One server, with each FQDN's last answer and when. */

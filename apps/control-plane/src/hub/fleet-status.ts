@@ -4,6 +4,7 @@
 import type { Prisma, PrismaClient } from "@gatehouse/db";
 import { reportSchema } from "@gatehouse/protocol";
 import { z } from "zod";
+import { afterKeyCursor, encodeKeyCursor, keyOrder, pageOf } from "../api/list-page.ts";
 import type { AgentPresence } from "./hub-types.ts";
 
 const storedReportSchema = reportSchema.omit({ type: true }).extend({ receivedAt: z.string() });
@@ -106,11 +107,22 @@ function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, 
   };
 }
 
-/** Every server matching `where` (the caller's tenant scope), by name. */
-export async function fleetStatus(prisma: PrismaClient, presence: ReadonlyMap<string, AgentPresence>, where: Prisma.ServerWhereInput): Promise<FleetServerStatus[]> {
-  const rows = await prisma.server.findMany({ where, select: serverFields, orderBy: [{ tenantId: "asc" }, { name: "asc" }] });
-  const events = await lastAgentEvents(prisma, rows.map((r) => r.id));
-  return rows.map((row) => toStatus(row, presence, events));
+/** A page of the servers matching `where` (the caller's tenant scope), by name. */
+export async function fleetStatus(
+  prisma: PrismaClient,
+  presence: ReadonlyMap<string, AgentPresence>,
+  where: Prisma.ServerWhereInput,
+  { limit, cursor }: { limit: number; cursor?: string | undefined },
+): Promise<{ servers: FleetServerStatus[]; nextCursor: string | null }> {
+  const rows = await prisma.server.findMany({
+    where: { AND: [where, afterKeyCursor<Prisma.ServerWhereInput>("name", cursor)] },
+    select: serverFields,
+    orderBy: keyOrder("name"),
+    take: limit + 1,
+  });
+  const { page, nextCursor } = pageOf(rows, limit, (last) => encodeKeyCursor(last.name, last.id));
+  const events = await lastAgentEvents(prisma, page.map((r) => r.id));
+  return { servers: page.map((row) => toStatus(row, presence, events)), nextCursor };
 }
 
 /** One server with each FQDN's last answer; null when it does not exist. */

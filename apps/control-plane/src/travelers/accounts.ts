@@ -3,6 +3,7 @@
 // system generated, returned once to the operator who asked for it.
 import { GatehouseError, lookupServices, customServiceDefinition, type CustomServiceInput } from "@gatehouse/core";
 import { Prisma, type Traveler } from "@gatehouse/db";
+import { afterKeyCursor, encodeKeyCursor, keyOrder, LIST_PAGE_MAX, pageOf } from "../api/list-page.ts";
 import type { TravelersContext, Tx } from "./context.ts";
 import { endGrant } from "./grants.ts";
 import { drawAccountNumber } from "./account-number.ts";
@@ -115,12 +116,19 @@ export async function deleteTraveler(ctx: TravelersContext, actor: string, trave
   });
 }
 
-export async function listTravelers(ctx: TravelersContext, tenantIds: string[] | null): Promise<TravelerView[]> {
-  const travelers = await ctx.prisma.traveler.findMany({
-    where: tenantIds ? { tenantId: { in: tenantIds } } : {},
-    orderBy: [{ tenantId: "asc" }, { name: "asc" }],
+/** A page of travelers by name (keyset paging, list-page.ts); every tenant's when `tenantIds` is null. */
+export async function listTravelers(
+  ctx: TravelersContext,
+  tenantIds: string[] | null,
+  { limit, cursor }: { limit: number; cursor?: string | undefined } = { limit: LIST_PAGE_MAX },
+): Promise<{ travelers: TravelerView[]; nextCursor: string | null }> {
+  const rows = await ctx.prisma.traveler.findMany({
+    where: { AND: [tenantIds ? { tenantId: { in: tenantIds } } : {}, afterKeyCursor<Prisma.TravelerWhereInput>("name", cursor)] },
+    orderBy: keyOrder("name"),
+    take: limit + 1,
   });
-  return travelers.map(travelerView);
+  const { page, nextCursor } = pageOf(rows, limit, (last) => encodeKeyCursor(last.name, last.id));
+  return { travelers: page.map(travelerView), nextCursor };
 }
 
 async function endActiveGrants(tx: Tx, travelerId: string, now: Date): Promise<string[]> {

@@ -3,9 +3,10 @@
 // tenant in trpc.ts), call the travelers service, return plain JSON (instants as ISO text).
 import { z } from "zod";
 import { serviceIdsSchema } from "@gatehouse/core";
-import type { TravelerGrant } from "@gatehouse/db";
+import type { Prisma, TravelerGrant } from "@gatehouse/db";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../api/trpc.ts";
-import { groupNameSchema, idSchema, iso, nameSchema } from "../api/inputs.ts";
+import { afterCursor, encodeCursor, groupNameSchema, idSchema, iso, nameSchema } from "../api/inputs.ts";
+import { LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../api/list-page.ts";
 import { createTraveler, deleteTraveler, listTravelers, resetPin, travelerView, updateTraveler, type TravelerView } from "./accounts.ts";
 import { createGrant, revokeGrant } from "./grants.ts";
 import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from "./pin.ts";
@@ -46,9 +47,11 @@ function grantOutput(grant: TravelerGrant, now: Date) {
 }
 
 export const travelersRouter = createTRPCRouter({
-  list: readProcedure(z.strictObject({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
+  /** A page of travelers by name (at most LIST_PAGE_MAX); follow `nextCursor` for the rest. */
+  list: readProcedure(listPageSchema.extend({ tenantId: idSchema.optional() }).default(LIST_PAGE_DEFAULT)).query(async ({ ctx, input }) => {
     const tenantIds = input.tenantId ? [input.tenantId] : ctx.access.tenantId ? [ctx.access.tenantId] : null;
-    return (await listTravelers(travelersOf(ctx.app), tenantIds)).map(travelerOutput);
+    const { travelers, nextCursor } = await listTravelers(travelersOf(ctx.app), tenantIds, input);
+    return { travelers: travelers.map(travelerOutput), nextCursor };
   }),
 
   get: readProcedure(z.strictObject({ travelerId: idSchema })).query(async ({ ctx, input }) => {
@@ -84,20 +87,26 @@ export const travelersRouter = createTRPCRouter({
     return { deleted: true };
   }),
 
-  grants: readProcedure(z.strictObject({ travelerId: idSchema.optional(), tenantId: idSchema.optional(), activeOnly: z.boolean().default(true) }).default({ activeOnly: true }))
+  /** A page of grants, newest first (at most LIST_PAGE_MAX); follow `nextCursor` for the rest. */
+  grants: readProcedure(
+      listPageSchema
+        .extend({ travelerId: idSchema.optional(), tenantId: idSchema.optional(), activeOnly: z.boolean().default(true) })
+        .default({ ...LIST_PAGE_DEFAULT, activeOnly: true }),
+    )
     .query(async ({ ctx, input }) => {
       const now = ctx.app.now();
       const tenantId = input.tenantId ?? ctx.access.tenantId ?? undefined;
-      const grants = await ctx.app.prisma.travelerGrant.findMany({
-        where: {
-          ...(input.travelerId ? { travelerId: input.travelerId } : {}),
-          ...(tenantId ? { traveler: { tenantId } } : {}),
-          ...(input.activeOnly ? { revokedAt: null, expiresAt: { gt: now } } : {}),
-        },
-        orderBy: { createdAt: "desc" },
-        take: 500,
-      });
-      return grants.map((grant) => grantOutput(grant, now));
+      const where: Prisma.TravelerGrantWhereInput = {
+        AND: [
+          input.travelerId ? { travelerId: input.travelerId } : {},
+          tenantId ? { traveler: { tenantId } } : {},
+          input.activeOnly ? { revokedAt: null, expiresAt: { gt: now } } : {},
+          afterCursor("createdAt", input.cursor) as Prisma.TravelerGrantWhereInput,
+        ],
+      };
+      const rows = await ctx.app.prisma.travelerGrant.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit + 1 });
+      const { page, nextCursor } = pageOf(rows, input.limit, (last) => encodeCursor(last.createdAt, last.id));
+      return { grants: page.map((grant) => grantOutput(grant, now)), nextCursor };
     }),
 
   /** An operator allows an address for a traveler (channel OPERATOR), as if they had called. */

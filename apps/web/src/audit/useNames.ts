@@ -1,7 +1,7 @@
 // Audit events name people and things by id ("operator:<uuid>", target "server" <uuid>); the
 // log reads better with names. Ids the operator cannot see (other tenants') stay as ids.
 import { useQuery } from "@tanstack/react-query";
-import { api } from "../api/client.ts";
+import { allOperators, allServers, allTenants, allTravelers } from "../api/pages.ts";
 
 export interface Names {
   actor(actor: string): string;
@@ -12,10 +12,10 @@ const shortId = (id: string) => id.slice(0, 8);
 
 export function useNames(): Names {
   const options = { staleTime: 60_000 };
-  const operators = useQuery({ queryKey: ["operators.list"], queryFn: () => api.operators.list.query({}), ...options });
-  const servers = useQuery({ queryKey: ["servers.list", ""], queryFn: () => api.servers.list.query({}), ...options });
-  const travelers = useQuery({ queryKey: ["travelers.list", ""], queryFn: () => api.travelers.list.query({}), ...options });
-  const tenants = useQuery({ queryKey: ["tenants.list"], queryFn: () => api.tenants.list.query(), ...options });
+  const operators = useQuery({ queryKey: ["operators.list"], queryFn: () => allOperators(), ...options });
+  const servers = useQuery({ queryKey: ["servers.list", ""], queryFn: () => allServers(), ...options });
+  const travelers = useQuery({ queryKey: ["travelers.list", ""], queryFn: () => allTravelers(), ...options });
+  const tenants = useQuery({ queryKey: ["tenants.list"], queryFn: () => allTenants(), ...options });
   const byKind: Record<string, Map<string, string>> = {
     operator: new Map((operators.data ?? []).map((o) => [o.id, o.name || o.email])),
     server: new Map((servers.data ?? []).map((s) => [s.id, s.name])),

@@ -1,12 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, type RouterOutputs } from "../api/client.ts";
+import { allAgentStatus, allServers, type AgentStatus, type ServerView } from "../api/pages.ts";
 import type { FleetRow } from "./fleetRow.ts";
 
 /** How often the overview asks again: agents connect, report and drift in real time. */
 export const FLEET_POLL_MS = 3000;
 
-type ServerView = RouterOutputs["servers"]["list"][number];
-type AgentStatus = RouterOutputs["fleet"]["status"][number];
 
 /**
  * The API has no data transformer: instants arrive as ISO text even where the router's type
@@ -41,7 +39,7 @@ export function useFleet() {
   return useQuery({
     queryKey: ["fleet"],
     queryFn: async () => {
-      const [servers, agents] = await Promise.all([api.servers.list.query({}), api.fleet.status.query({})]);
+      const [servers, agents] = await Promise.all([allServers(), allAgentStatus()]);
       const byId = new Map(agents.map((a) => [a.serverId, a]));
       return servers.map((server) => fleetRowOf(server, byId.get(server.id)));
     },

@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type RouterInputs } from "../api/client.ts";
+import { allOperators } from "../api/pages.ts";
 import { AuditTable } from "../audit/AuditTable.tsx";
 import { ErrorNotice, Loading } from "../components/Notice.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
@@ -42,7 +43,7 @@ export function AuditPage() {
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const operators = useQuery({ queryKey: ["operators.list"], queryFn: () => api.operators.list.query({}), staleTime: 60_000 });
+  const operators = useQuery({ queryKey: ["operators.list"], queryFn: () => allOperators(), staleTime: 60_000 });
   const field = (key: keyof Draft, label: string, type = "text", placeholder = "", list?: string) => (
     <div className="field">
       <label htmlFor={`audit-${key}`}>{label}</label>

@@ -67,6 +67,7 @@ export function PresetRow({ preset, tenantId, tenantName, servers, canEdit }: Pr
             </li>
           ))}
         </ul>
+        {preset.moreEnablements && <p className="small muted">and more servers (the first {preset.enablements.length} are shown)</p>}
         {canEdit && available.length > 0 && (
           <form
             className="row"

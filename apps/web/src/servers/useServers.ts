@@ -1,10 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { api } from "../api/client.ts";
+import { allServers } from "../api/pages.ts";
 
 export function useServers(tenantId = "") {
   return useQuery({
     queryKey: ["servers.list", tenantId],
-    queryFn: () => api.servers.list.query(tenantId ? { tenantId } : {}),
+    queryFn: () => allServers(tenantId ? { tenantId } : {}),
     staleTime: 10_000,
   });
 }

@@ -1,13 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, type RouterOutputs } from "../api/client.ts";
+import { allGrants, allTravelers } from "../api/pages.ts";
 
-export type TravelerView = RouterOutputs["travelers"]["list"][number];
-export type GrantView = RouterOutputs["travelers"]["grants"][number];
+export type { GrantView, TravelerView } from "../api/pages.ts";
 
 export function useTravelers(tenantId: string) {
   return useQuery({
     queryKey: ["travelers.list", tenantId],
-    queryFn: () => api.travelers.list.query(tenantId ? { tenantId } : {}),
+    queryFn: () => allTravelers(tenantId ? { tenantId } : {}),
     enabled: tenantId !== "",
   });
 }
@@ -16,7 +15,7 @@ export function useTravelers(tenantId: string) {
 export function useActiveGrants(tenantId: string) {
   return useQuery({
     queryKey: ["travelers.grants", tenantId],
-    queryFn: () => api.travelers.grants.query({ tenantId, activeOnly: true }),
+    queryFn: () => allGrants({ tenantId, activeOnly: true }),
     enabled: tenantId !== "",
     refetchInterval: 10_000,
   });

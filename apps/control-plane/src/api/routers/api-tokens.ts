@@ -5,7 +5,9 @@ import { z } from "zod";
 import { GatehouseError } from "@gatehouse/core";
 import { apiTokenDisplayPrefix, newApiToken, sha256Hex } from "../../auth/secrets.ts";
 import { runMutation } from "../../services/mutation.ts";
-import { idSchema, instantSchema, iso, nameSchema, noInput } from "../inputs.ts";
+import type { Prisma } from "@gatehouse/db";
+import { afterCursor, encodeCursor, idSchema, instantSchema, iso, nameSchema } from "../inputs.ts";
+import { LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../list-page.ts";
 import { createTRPCRouter, selfProcedure } from "../trpc.ts";
 
 interface TokenRow {
@@ -42,9 +44,12 @@ export const apiTokensRouter = createTRPCRouter({
       return { ...tokenView(row), token };
     }),
 
-  list: selfProcedure(noInput).query(async ({ ctx }) => {
-    const rows = await ctx.app.prisma.apiToken.findMany({ where: { operatorId: ctx.actor.operatorId }, select: tokenFields, orderBy: { createdAt: "desc" } });
-    return rows.map(tokenView);
+  /** A page of the caller's own tokens, newest first (at most LIST_PAGE_MAX); follow `nextCursor`. */
+  list: selfProcedure(listPageSchema.default(LIST_PAGE_DEFAULT)).query(async ({ ctx, input }) => {
+    const where: Prisma.ApiTokenWhereInput = { operatorId: ctx.actor.operatorId, ...(afterCursor("createdAt", input.cursor) as Prisma.ApiTokenWhereInput) };
+    const rows = await ctx.app.prisma.apiToken.findMany({ where, select: tokenFields, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit + 1 });
+    const { page, nextCursor } = pageOf(rows, input.limit, (last) => encodeCursor(last.createdAt, last.id));
+    return { tokens: page.map(tokenView), nextCursor };
   }),
 
   revoke: selfProcedure(z.strictObject({ tokenId: idSchema })).mutation(async ({ ctx, input }) => {

@@ -8,6 +8,7 @@ import { normaliseEmail } from "../../auth/login.ts";
 import { hashPassword } from "../../auth/passwords.ts";
 import { runMutation } from "../../services/mutation.ts";
 import { idSchema, iso, nameSchema } from "../inputs.ts";
+import { afterKeyCursor, encodeKeyCursor, keyOrder, LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../list-page.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
 import { passwordSchema } from "./auth.ts";
 
@@ -57,10 +58,12 @@ export const operatorsRouter = createTRPCRouter({
     });
   }),
 
-  list: readProcedure(z.strictObject({ tenantId: idSchema.optional() }).default({})).query(async ({ ctx, input }) => {
-    const where = { ...(input.tenantId ? { tenantId: input.tenantId } : {}), ...ctx.access.ownTenant() };
-    const rows = await ctx.app.prisma.operator.findMany({ where, select: operatorFields, orderBy: { email: "asc" } });
-    return rows.map(operatorView);
+  /** A page of operators by e-mail (at most LIST_PAGE_MAX); follow `nextCursor` for the rest. */
+  list: readProcedure(listPageSchema.extend({ tenantId: idSchema.optional() }).default(LIST_PAGE_DEFAULT)).query(async ({ ctx, input }) => {
+    const where: Prisma.OperatorWhereInput = { ...(input.tenantId ? { tenantId: input.tenantId } : {}), ...ctx.access.ownTenant(), ...afterKeyCursor<Prisma.OperatorWhereInput>("email", input.cursor) };
+    const rows = await ctx.app.prisma.operator.findMany({ where, select: operatorFields, orderBy: keyOrder("email"), take: input.limit + 1 });
+    const { page, nextCursor } = pageOf(rows, input.limit, (last) => encodeKeyCursor(last.email, last.id));
+    return { operators: page.map(operatorView), nextCursor };
   }),
 
   /** Disabling ends the operator's sessions; their API tokens stop working while disabled. */

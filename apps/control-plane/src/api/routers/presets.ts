@@ -8,6 +8,13 @@ import { runMutation, type AffectedScope } from "../../services/mutation.ts";
 import { idSchema, iso } from "../inputs.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
 
+/**
+ * The presets are the shipped catalogue (a dozen or so); where each is switched on grows with
+ * the servers, so one answer carries at most this many enablements per preset, and says when
+ * there are more (filter by tenant or server to see them).
+ */
+export const PRESET_ENABLEMENTS_MAX = 500;
+
 function enablementView(row: PresetEnablement) {
   return { id: row.id, presetId: row.presetId, tenantId: row.tenantId, serverId: row.serverId, createdAt: iso(row.createdAt) };
 }
@@ -28,8 +35,18 @@ export const presetsRouter = createTRPCRouter({
       const server = await ctx.app.prisma.server.findUniqueOrThrow({ where: { id: input.serverId }, select: { tenantId: true } });
       where.tenantId = server.tenantId;
     }
-    const presets = await ctx.app.prisma.providerPreset.findMany({ orderBy: { name: "asc" }, include: { enables: { where, orderBy: { createdAt: "asc" } } } });
-    return presets.map((preset) => ({ id: preset.id, name: preset.name, hosts: preset.hosts, services: preset.services, enablements: preset.enables.map(enablementView) }));
+    const presets = await ctx.app.prisma.providerPreset.findMany({
+      orderBy: { name: "asc" },
+      include: { enables: { where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: PRESET_ENABLEMENTS_MAX + 1 } },
+    });
+    return presets.map((preset) => ({
+      id: preset.id,
+      name: preset.name,
+      hosts: preset.hosts,
+      services: preset.services,
+      enablements: preset.enables.slice(0, PRESET_ENABLEMENTS_MAX).map(enablementView),
+      moreEnablements: preset.enables.length > PRESET_ENABLEMENTS_MAX,
+    }));
   }),
 
   enable: writeProcedure(

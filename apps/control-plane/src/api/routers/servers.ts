@@ -18,6 +18,7 @@ import {
 } from "../../services/servers.ts";
 import { enrollCommand, installCommand } from "../../hub/install-command.ts";
 import { groupNameSchema, idSchema, iso, nameSchema } from "../inputs.ts";
+import { afterKeyCursor, encodeKeyCursor, keyOrder, LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../list-page.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
 
 const settingsSchema = z.strictObject({
@@ -103,28 +104,30 @@ export const serversRouter = createTRPCRouter({
       return { server: serverView(ctx.app, server), enrollment: await enrollmentView(ctx.app, enrollment) };
     }),
 
+  /** A page of servers by name (at most LIST_PAGE_MAX); follow `nextCursor` for the rest. */
   list: readProcedure(
-      z
-        .strictObject({
+      listPageSchema
+        .extend({
           tenantId: idSchema.optional(),
           tag: groupNameSchema.optional(),
           status: z.enum(["pending", "enrolled", "revoked"]).optional(),
           name: z.string().max(100).optional(),
         })
-        .default({}),
+        .default(LIST_PAGE_DEFAULT),
     )
     .query(async ({ ctx, input }) => {
       const where: Prisma.ServerWhereInput = {
         ...(input.tenantId ? { tenantId: input.tenantId } : {}),
         ...ctx.access.ownTenant(),
         ...(input.tag ? { tags: { has: input.tag } } : {}),
-        ...(input.name ? { name: { contains: input.name, mode: "insensitive" } } : {}),
         ...(input.status === "revoked" ? { revokedAt: { not: null } } : {}),
         ...(input.status === "enrolled" ? { revokedAt: null, agentCredentialHash: { not: null } } : {}),
         ...(input.status === "pending" ? { revokedAt: null, agentCredentialHash: null } : {}),
+        AND: [input.name ? { name: { contains: input.name, mode: "insensitive" } } : {}, afterKeyCursor<Prisma.ServerWhereInput>("name", input.cursor)],
       };
-      const rows = await ctx.app.prisma.server.findMany({ where, select: serverFields, orderBy: [{ tenant: { name: "asc" } }, { name: "asc" }] });
-      return rows.map((row) => serverView(ctx.app, row));
+      const rows = await ctx.app.prisma.server.findMany({ where, select: serverFields, orderBy: keyOrder("name"), take: input.limit + 1 });
+      const { page, nextCursor } = pageOf(rows, input.limit, (last) => encodeKeyCursor(last.name, last.id));
+      return { servers: page.map((row) => serverView(ctx.app, row)), nextCursor };
     }),
 
   get: readProcedure(z.strictObject({ serverId: idSchema })).query(async ({ ctx, input }) => {

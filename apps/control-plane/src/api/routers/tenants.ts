@@ -2,7 +2,9 @@
 import { z } from "zod";
 import { GatehouseError } from "@gatehouse/core";
 import { runMutation } from "../../services/mutation.ts";
-import { idSchema, iso, nameSchema, noInput } from "../inputs.ts";
+import type { Prisma } from "@gatehouse/db";
+import { idSchema, iso, nameSchema } from "../inputs.ts";
+import { afterKeyCursor, encodeKeyCursor, keyOrder, LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../list-page.ts";
 import { createTRPCRouter, mspAdminProcedure, readProcedure } from "../trpc.ts";
 
 const tenantFields = { id: true, name: true, createdAt: true, _count: { select: { servers: true, operators: true, travelers: true } } } as const;
@@ -19,9 +21,13 @@ export const tenantsRouter = createTRPCRouter({
     }),
   ),
 
-  list: readProcedure(noInput).query(async ({ ctx }) => {
-    const where = ctx.access.tenantId === null ? {} : { id: ctx.access.tenantId };
-    return (await ctx.app.prisma.tenant.findMany({ where, select: tenantFields, orderBy: { name: "asc" } })).map(tenantView);
+  /** A page of the tenants the caller sees, by name (at most LIST_PAGE_MAX); follow `nextCursor`. */
+  list: readProcedure(listPageSchema.default(LIST_PAGE_DEFAULT)).query(async ({ ctx, input }) => {
+    const own: Prisma.TenantWhereInput = ctx.access.tenantId === null ? {} : { id: ctx.access.tenantId };
+    const where: Prisma.TenantWhereInput = { AND: [own, afterKeyCursor<Prisma.TenantWhereInput>("name", input.cursor)] };
+    const rows = await ctx.app.prisma.tenant.findMany({ where, select: tenantFields, orderBy: keyOrder("name"), take: input.limit + 1 });
+    const { page, nextCursor } = pageOf(rows, input.limit, (last) => encodeKeyCursor(last.name, last.id));
+    return { tenants: page.map(tenantView), nextCursor };
   }),
 
   rename: mspAdminProcedure(z.strictObject({ tenantId: idSchema, name: nameSchema })).mutation(({ ctx, input }) =>

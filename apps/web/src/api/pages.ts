@@ -1,0 +1,47 @@
+// The API's lists come a page at a time (at most 100 rows, then `nextCursor`). The console's
+// tables show a whole list, so a hook loads the pages one after another, up to LIST_MAX_PAGES
+// (5,000 rows: past that a table is no use without the filters the pages offer).
+import { api, type RouterInputs, type RouterOutputs } from "./client.ts";
+
+export const LIST_MAX_PAGES = 50;
+
+interface Paged {
+  nextCursor: string | null;
+}
+
+type Filter<T> = Omit<Exclude<T, void | undefined>, "limit" | "cursor">;
+
+/** The rows of up to LIST_MAX_PAGES pages: `fetch` asks for the page after `cursor`, `rows` picks its rows. */
+export async function allPages<P extends Paged, T>(fetch: (cursor: string | undefined) => Promise<P>, rows: (page: P) => T[]): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  for (let pages = 0; pages < LIST_MAX_PAGES; pages += 1) {
+    const page = await fetch(cursor);
+    all.push(...rows(page));
+    if (page.nextCursor === null) break;
+    cursor = page.nextCursor;
+  }
+  return all;
+}
+
+export type TenantView = RouterOutputs["tenants"]["list"]["tenants"][number];
+export type ServerView = RouterOutputs["servers"]["list"]["servers"][number];
+export type OperatorView = RouterOutputs["operators"]["list"]["operators"][number];
+export type TravelerView = RouterOutputs["travelers"]["list"]["travelers"][number];
+export type GrantView = RouterOutputs["travelers"]["grants"]["grants"][number];
+export type AgentStatus = RouterOutputs["fleet"]["status"]["servers"][number];
+
+export const allTenants = (): Promise<TenantView[]> => allPages((cursor) => api.tenants.list.query({ cursor }), (page) => page.tenants);
+
+export const allServers = (filter: Filter<RouterInputs["servers"]["list"]> = {}): Promise<ServerView[]> =>
+  allPages((cursor) => api.servers.list.query({ ...filter, cursor }), (page) => page.servers);
+
+export const allOperators = (): Promise<OperatorView[]> => allPages((cursor) => api.operators.list.query({ cursor }), (page) => page.operators);
+
+export const allTravelers = (filter: Filter<RouterInputs["travelers"]["list"]> = {}): Promise<TravelerView[]> =>
+  allPages((cursor) => api.travelers.list.query({ ...filter, cursor }), (page) => page.travelers);
+
+export const allGrants = (filter: Filter<RouterInputs["travelers"]["grants"]> = {}): Promise<GrantView[]> =>
+  allPages((cursor) => api.travelers.grants.query({ ...filter, cursor }), (page) => page.grants);
+
+export const allAgentStatus = (): Promise<AgentStatus[]> => allPages((cursor) => api.fleet.status.query({ cursor }), (page) => page.servers);
