@@ -230,6 +230,19 @@ describe("an operator at the terminal", () => {
     expect(await listedEntries("--source", "203.0.113.50")).toEqual([]);
   });
 
+  it("removes a source written as they typed it, not as it is stored: PBX.Example.COM. (trailing dot) and 2001:DB8:0:0::7", async () => {
+    await gatehouse("add-fqdn", "pbx.example.com", "--server", "pbx1");
+    await gatehouse("add-ip", "2001:db8::7", "--server", "pbx1");
+    const fqdn = await gatehouse("remove", "PBX.Example.COM.", "--server", "pbx1");
+    expect(fqdn.stderr).toBe("");
+    expect(fqdn.stdout).toMatch(/^Removed pbx\.example\.com \(all\) from server acme\/pbx1/);
+    const ip = await gatehouse("remove", "2001:DB8:0:0::7", "--server", "pbx1");
+    expect(ip.stderr).toBe("");
+    expect(ip.stdout).toMatch(/^Removed 2001:db8::7 \(all\) from server acme\/pbx1/);
+    expect((await listedEntries("--source", "pbx.example.com")).map((e) => e.source)).toEqual([]);
+    expect(await listedEntries("--source", "2001:db8::7")).toEqual([]);
+  });
+
   it("sees in the fleet's status that the agent applied every change, and which host name it could not resolve", async () => {
     // bob-home.dyndns.example is a documentation name: it resolves nowhere, and the agent says so.
     const row = await eventually("the agent has applied the latest revision", async () => {

@@ -6,7 +6,7 @@
 // mistake stops the process before it touches the database or the filesystem (no migration,
 // no first admin, no DATA_DIR). docs/operations.md has the same rules as a table.
 import { z } from "zod";
-import { DEFAULT_IPV4_FLOOR, DEFAULT_IPV6_FLOOR } from "@gatehouse/core";
+import { DEFAULT_IPV4_FLOOR, DEFAULT_IPV6_FLOOR, GatehouseError } from "@gatehouse/core";
 import { trustedProxies } from "./http/client-address.ts";
 import { peerAllowlist } from "./ivr/peer-allowlist.ts";
 
@@ -29,14 +29,18 @@ const sharedSecret = optionalText.pipe(
   z.string().min(MIN_SHARED_SECRET_LENGTH, `needs at least ${MIN_SHARED_SECRET_LENGTH} characters (e.g. openssl rand -hex 24)`).optional(),
 );
 
-/** A comma-separated list of addresses/CIDRs, each accepted by the same code that later uses it. */
+/**
+ * A comma-separated list of addresses/CIDRs, each accepted by the same code that later uses it;
+ * a refused item gets that parser's own message ("010.0.0.1: leading zeros…", "… host bits set").
+ */
 function addressList(accepts: (items: readonly string[]) => unknown) {
   return list.superRefine((items, ctx) => {
     for (const item of items) {
       try {
         accepts([item]);
-      } catch {
-        ctx.addIssue({ code: "custom", message: `${item} is not an IP address or CIDR (e.g. 192.0.2.10 or 2001:db8::/64)` });
+      } catch (error) {
+        if (!(error instanceof GatehouseError)) throw error;
+        ctx.addIssue({ code: "custom", message: error.message });
       }
     }
   });
@@ -76,8 +80,8 @@ const fields = z.object({
   TRUSTED_PROXIES: addressList(trustedProxies).default([]),
 
   /** Broadest prefixes an allow entry may have (see parseSource). */
-  SOURCE_IPV4_FLOOR: z.coerce.number().int().min(0).max(32).default(DEFAULT_IPV4_FLOOR),
-  SOURCE_IPV6_FLOOR: z.coerce.number().int().min(0).max(128).default(DEFAULT_IPV6_FLOOR),
+  SOURCE_IPV4_FLOOR: z.coerce.number().int().min(1).max(32).default(DEFAULT_IPV4_FLOOR),
+  SOURCE_IPV6_FLOOR: z.coerce.number().int().min(1).max(128).default(DEFAULT_IPV6_FLOOR),
   ENROLLMENT_TTL_HOURS: positiveInt.default(24),
   /** The expiry sweeper also looks at least this often (it wakes at the next expiry anyway). */
   EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt.max(MAX_SWEEP_INTERVAL_SECONDS, `at most ${MAX_SWEEP_INTERVAL_SECONDS} (a day)`).default(60),

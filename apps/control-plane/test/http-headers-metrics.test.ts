@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
 import { loadEnv } from "../src/env.ts";
 import { agentHubExtension } from "../src/hub/agent-hub-extension.ts";
-import { metricsAccess } from "../src/http/metrics-access.ts";
+import { isLoopback, metricsAccess } from "../src/http/metrics-access.ts";
 import { STRICT_TRANSPORT_SECURITY } from "../src/http/security-headers.ts";
 import { createLogger } from "../src/logger.ts";
 import { startControlPlane, type ControlPlane } from "../src/server.ts";
@@ -134,6 +134,15 @@ describe("who may read /metrics", () => {
     expect(metricsAccess(loadEnv({ HOST: "127.0.0.1", TRUSTED_PROXIES: "127.0.0.1" }))).toMatchObject({ kind: "off", why: expect.stringContaining("TRUSTED_PROXIES") });
     expect(metricsAccess(loadEnv({ HOST: "::1" }))).toEqual({ kind: "loopback" });
     expect(metricsAccess(loadEnv({ HOST: "::" }))).toMatchObject({ kind: "off" });
+  });
+
+  it("a HOST only a lenient parser calls loopback (127.1, 0177.0.0.1, 0x7f000001) leaves /metrics off; the socket's ::ffff:127.0.0.1 is loopback", () => {
+    for (const host of ["127.1", "0177.0.0.1", "0x7f000001", "2130706433"]) {
+      expect({ host, access: metricsAccess(loadEnv({ HOST: host })).kind }).toEqual({ host, access: "off" });
+    }
+    expect(isLoopback("::ffff:127.0.0.1")).toBe(true);
+    expect(isLoopback("127.0.0.53")).toBe(true);
+    expect(isLoopback("::ffff:10.0.0.1")).toBe(false);
   });
 });
 

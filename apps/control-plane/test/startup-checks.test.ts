@@ -63,12 +63,19 @@ describe("a control plane started with a configuration mistake", () => {
       "TIME_ZONE: is not an IANA time zone",
       "TRUSTED_PROXIES: proxy.example.net is not an IP address or CIDR",
       "METRICS_TOKEN: needs at least 16 characters",
-      "AGI_ALLOWED_ADDRESSES: 192.0.2.300 is not an IP address or CIDR",
+      "AGI_ALLOWED_ADDRESSES: 192.0.2.300 is not an IPv4 address: octet 4 is 300",
       "EXPIRY_SWEEP_INTERVAL_SECONDS: at most 86400",
       "AGI_SECRET: is unset while AGI_ALLOWED_ADDRESSES is set",
     ]) {
       expect(message).toContain(expected);
     }
+  });
+
+  it("an address list's refusal is the parser's own message, naming what is wrong with the item", () => {
+    const message = problemsOf({ TRUSTED_PROXIES: "010.0.0.1", AGI_SECRET: "a-long-enough-agi-secret", AGI_ALLOWED_ADDRESSES: "192.0.2.10, 10.0.0.1/8" });
+    expect(message).toContain("TRUSTED_PROXIES: 010.0.0.1 is not an IPv4 address: octet 1 (010) has a leading zero, which some tools read as octal");
+    expect(message).toContain("AGI_ALLOWED_ADDRESSES: 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?");
+    expect(message).not.toContain("192.0.2.10");
   });
 
   it("a complete configuration passes", () => {

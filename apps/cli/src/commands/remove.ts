@@ -20,11 +20,18 @@ function looksLikeIdPrefix(text: string): boolean {
   return /^[0-9a-f-]{6,}$/i.test(text) && !looksLikeId(text);
 }
 
+/**
+ * The broadest floors parseSource takes (a prefix of at least one bit): an entry the control
+ * plane stored under its own floors is read back here whatever they are configured to.
+ */
+const ANY_STORED_PREFIX = { ipv4Floor: 1, ipv6Floor: 1 } as const;
+
 /** The source as the control plane stores it, so `PBX.Example.COM.` finds pbx.example.com. */
 function canonicalSource(text: string): string {
   try {
-    return parseSource(text, { ipv4Floor: 0, ipv6Floor: 0 }).canonical;
+    return parseSource(text, ANY_STORED_PREFIX).canonical;
   } catch {
+    // Not a source the control plane could have stored; the list will say it matches nothing.
     return text.trim().toLowerCase();
   }
 }

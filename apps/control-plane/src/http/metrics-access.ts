@@ -4,7 +4,7 @@
 // loopback reachable from anywhere). Otherwise, without a token, /metrics is off.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import ipaddr from "ipaddr.js";
+import { classifyRange, parseObservedAddress } from "@gatehouse/core";
 import type { Env } from "../env.ts";
 
 export type MetricsAccess =
@@ -27,13 +27,18 @@ export function decideMetricsRequest(access: MetricsAccess, req: IncomingMessage
   return sameSecret(req.headers.authorization ?? "", `Bearer ${access.token}`) ? "allow" : "unauthorized";
 }
 
-/** 127.0.0.0/8, ::1, their IPv4-mapped form, and the name localhost. */
+/**
+ * 127.0.0.0/8, ::1, 127.x as a dual-stack socket reports it (::ffff:127.0.0.1), and the name
+ * localhost. Read by the project's one parser, so `127.1` or `0177.0.0.1` is no loopback here
+ * either: a HOST the parser refuses leaves /metrics off.
+ */
 export function isLoopback(host: string): boolean {
   if (host === "localhost") return true;
-  if (!ipaddr.isValid(host)) return false;
-  const parsed = ipaddr.parse(host);
-  const address = parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
-  return address.range() === "loopback";
+  try {
+    return classifyRange(parseObservedAddress(host)) === "loopback";
+  } catch {
+    return false;
+  }
 }
 
 /** Constant-time comparison (of digests, so lengths never differ). */

@@ -67,7 +67,6 @@ async function startIvr(app: ControlPlaneApp, ctx: TravelersContext, options: Tr
     logger.info("traveler IVR off: set AGI_SECRET (and AGI_ALLOWED_ADDRESSES) to accept FastAGI calls");
     return null;
   }
-  if (env.AGI_ALLOWED_ADDRESSES.length === 0) logger.warn("AGI_ALLOWED_ADDRESSES is empty: every FastAGI connection will be refused");
   return startFastAgiServer(
     {
       ...FASTAGI_DEFAULTS,
