@@ -3,6 +3,8 @@
 import type { Logger } from "pino";
 import { EXIT_OK, EXIT_REVOKED } from "../exit-codes.ts";
 import { FqdnResolver } from "../dns/fqdn-resolver.ts";
+import { CommandRunner } from "../firewall/command-runner.ts";
+import { NetfilterWatcher } from "../firewall/netfilter-watcher.ts";
 import { AgentRuntime } from "../sync/agent-runtime.ts";
 import { loadAgentConfig, statePaths } from "../state/state-dir.ts";
 import type { BackendChoice, BackendFactory, CutFlowCounterFactory } from "./backend-choice.ts";
@@ -49,12 +51,16 @@ export async function runCommand(options: RunCommandOptions, deps: RunDeps): Pro
   const ca = options.ca ? await readCa(options.ca) : undefined;
   const backend = await deps.createBackend({ choice: options.backend, logger: deps.logger, ...(options.netns ? { netns: options.netns } : {}) });
   const cutFlowCounter = deps.createCutFlowCounter?.({ backend: backend.name, ...(options.netns ? { netns: options.netns } : {}) }) ?? null;
+  // A dry run touches no firewall, so there is nothing to watch.
+  const changeWatcher =
+    backend.name === "dry-run" ? null : new NetfilterWatcher({ runner: new CommandRunner(options.netns ? { netns: options.netns } : {}), backend: backend.name, logger: deps.logger });
   deps.logger.info({ backend: backend.name, serverId: config.serverId, url: config.url }, "gatehouse agent starting");
   const runtime = new AgentRuntime({
     config,
     paths,
     backend,
     ...(cutFlowCounter ? { cutFlowCounter } : {}),
+    ...(changeWatcher ? { changeWatcher } : {}),
     lookup: new FqdnResolver(options.dnsServers.length > 0 ? { servers: options.dnsServers } : {}),
     logger: deps.logger,
     ...(ca ? { ca } : {}),
