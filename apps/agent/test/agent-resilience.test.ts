@@ -45,7 +45,8 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
       answers: [{ fqdn: "trunk.example.test", addresses: ["198.51.100.20"], ttlSeconds: 300, resolvedAt: "2024-01-01T00:00:00.000Z" }],
       rulesetHash: "r4",
       savedAt: "2024-01-01T00:00:00.000Z",
-      rollbackToReport: null,
+      backend: null,
+      rollbacksToReport: [],
     });
     // No control plane listening and no DNS server answering.
     await hub.start();
@@ -128,24 +129,25 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     expect(a.backend.liveAddresses()).toEqual(["192.0.2.10"]);
   });
 
-  it("rolls back a new ruleset when the control plane cannot confirm it, and reports the rollback on return", async () => {
+  it("takes back what a new ruleset added when the control plane cannot confirm it, and reports the rollback on return", async () => {
     await hub.start();
     const a = await agent({ commitConfirmMs: 300 });
     await a.runtime.start();
     await hub.reportWhere((r) => r.appliedRevision === 1);
     await eventually("revision 1 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
-    // Revision 2 is applied, then the link dies before the ack can come back.
+    // Revision 2 adds a source, then the link dies before the ack can come back.
     hub.autoAck = false;
-    hub.publish(desiredState([ip("203.0.113.77")]));
+    hub.publish(desiredState([ip("192.0.2.10"), ip("203.0.113.77")]));
     await hub.reportWhere((r) => r.appliedRevision === 2);
-    expect(a.backend.liveAddresses()).toEqual(["203.0.113.77"]);
+    expect(a.backend.liveAddresses()).toEqual(["192.0.2.10", "203.0.113.77"]);
     const port = hub.port;
     await hub.stop();
-    await eventually("the previous ruleset is restored", () => a.backend.liveAddresses().join() === "192.0.2.10");
-    await eventually("the rollback is kept on disk to report", async () => (await loadAppliedRecord(paths.applied))?.rollbackToReport != null);
+    await eventually("the added source is taken back", () => a.backend.liveAddresses().join() === "192.0.2.10");
+    await eventually("the rollback is kept on disk to report", async () => (await loadAppliedRecord(paths.applied))?.rollbacksToReport.length === 1);
     const onDisk = await loadAppliedRecord(paths.applied);
     expect(onDisk?.revision).toBe(1);
-    expect(onDisk?.rollbackToReport).toMatchObject({ fromRevision: 2 });
+    expect(onDisk?.backend).toBe("dry-run");
+    expect(onDisk?.rollbacksToReport).toEqual([expect.objectContaining({ fromRevision: 2 })]);
     // Back online: the rollback is reported, then revision 2 is applied again and confirmed.
     hub.autoAck = true;
     await hub.start(port);
@@ -153,9 +155,9 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     expect(report.rolledBack).toEqual({ fromRevision: 2, reason: expect.stringContaining("no ack from the control plane within") });
     await eventually("revision 2 is confirmed on disk", async () => {
       const record = await loadAppliedRecord(paths.applied);
-      return record?.revision === 2 && record.rollbackToReport === null;
+      return record?.revision === 2 && record.rollbacksToReport.length === 0;
     });
-    expect(a.backend.liveAddresses()).toEqual(["203.0.113.77"]);
+    expect(a.backend.liveAddresses()).toEqual(["192.0.2.10", "203.0.113.77"]);
     expect(a.backend.uninstallCalls).toBe(0);
   });
 
@@ -180,7 +182,7 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     await hub.reportWhere((r) => r.appliedRevision === 1);
     await eventually("revision 1 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
     hub.autoAck = false;
-    hub.publish(desiredState([ip("203.0.113.78")]));
+    hub.publish(desiredState([ip("192.0.2.10"), ip("203.0.113.78")]));
     const held = await hub.reportWhere((r) => r.errors.some((e) => e.includes("rolled back 3 times")));
     expect(held.appliedRevision).toBe(1);
     expect(a.backend.liveAddresses()).toEqual(["192.0.2.10"]);

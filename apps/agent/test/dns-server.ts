@@ -1,6 +1,7 @@
 // A small authoritative DNS server for tests (UDP, dns-packet): answers A/AAAA for the names
 // the test sets, follows a CNAME the way a recursive resolver would (CNAME + target's
-// records in one answer), NXDOMAIN for the rest. Records can change while it runs.
+// records in one answer), NXDOMAIN for the rest. Records can change while it runs, and a name
+// can be made to hang: its queries are never answered, like a DNS server that went silent.
 import { createSocket, type Socket } from "node:dgram";
 import dnsPacket from "dns-packet";
 
@@ -13,12 +14,20 @@ export interface TestRecord {
 
 export class TestDnsServer {
   private readonly records = new Map<string, TestRecord>();
+  private readonly hanging = new Set<string>();
+  /** Queries for hanging names, never answered. */
+  unanswered = 0;
   private socket: Socket | null = null;
   port = 0;
   queries = 0;
 
   set(name: string, record: TestRecord): void {
     this.records.set(name.toLowerCase(), record);
+  }
+
+  /** Queries for `name` go unanswered from now on. */
+  hang(name: string): void {
+    this.hanging.add(name.toLowerCase());
   }
 
   remove(name: string): void {
@@ -56,6 +65,10 @@ export class TestDnsServer {
     this.queries += 1;
     const question = query.questions?.[0];
     if (!question) return null;
+    if (this.hanging.has(question.name.toLowerCase())) {
+      this.unanswered += 1;
+      return null;
+    }
     const answers: dnsPacket.Answer[] = [];
     let name = question.name.toLowerCase();
     let record = this.records.get(name);

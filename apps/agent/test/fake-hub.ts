@@ -15,6 +15,12 @@ export class FakeHub {
   state: DesiredState;
   refuseWith: number | null = null;
   autoAck = true;
+  /**
+   * Link trouble: the agent's reports never arrive (as when its larger segments are dropped), so
+   * none is stored or acked, and like a stuck TCP stream nothing after it arrives on that connection.
+   */
+  dropReports = false;
+  readonly dropped: ReportMessage[] = [];
   readonly received: AgentMessage[] = [];
   readonly reports: ReportMessage[] = [];
   connections = 0;
@@ -115,7 +121,9 @@ export class FakeHub {
     this.connections += 1;
     this.sockets.add(ws);
     ws.on("close", () => this.sockets.delete(ws));
+    let stalled = false;
     ws.on("message", (data) => {
+      if (stalled) return;
       const parsed = parseAgentMessage(data as Buffer);
       if (!parsed.ok) return ws.close(1008);
       const message = parsed.message;
@@ -126,7 +134,10 @@ export class FakeHub {
         ws.send(inSync ? encodeMessage({ type: "ack", revision: this.revision }) : this.stateMessage());
       }
       if (message.type === "fetch") ws.send(this.stateMessage());
-      if (message.type === "report") {
+      if (message.type === "report" && this.dropReports) {
+        this.dropped.push(message);
+        stalled = true;
+      } else if (message.type === "report") {
         this.reports.push(message);
         if (this.autoAck) ws.send(encodeMessage({ type: "ack", revision: message.appliedRevision }));
       }

@@ -1,7 +1,8 @@
 // The agent's memory of each FQDN's answer: what it resolved to, when, and when to ask again
 // (its TTL clamped to [min, max]). A transient DNS fault keeps the last known addresses
 // (fail-static: a DNS hiccup must not lock a trunk provider out); a definitive "no such
-// name" leaves the FQDN out. Both are reported.
+// name" leaves the FQDN out. Both are reported. Lookups never run in the agent's apply queue,
+// and a name is never asked twice at once: a hanging DNS server delays only that name's answer.
 import type { FqdnResolution, UnresolvedFqdn } from "@gatehouse/protocol";
 import type { FqdnLookup } from "./fqdn-resolver.ts";
 
@@ -21,6 +22,7 @@ interface Answer {
 
 export class AnswerBook {
   private readonly answers = new Map<string, Answer>();
+  private readonly asking = new Set<string>();
 
   constructor(
     private readonly lookup: FqdnLookup,
@@ -35,12 +37,20 @@ export class AnswerBook {
     }
   }
 
-  /** Resolves the FQDNs never asked or due; returns true when any address set changed. */
-  async refresh(fqdns: string[]): Promise<boolean> {
-    this.forgetAllBut(fqdns);
-    const due = fqdns.filter((f) => (this.answers.get(f)?.nextDueAt ?? 0) <= this.now());
-    const changed = await Promise.all(due.map((fqdn) => this.resolveOne(fqdn)));
-    return changed.some(Boolean);
+  /** Resolves the FQDNs never asked or due (and not being asked); true when any address set changed. */
+  refresh(fqdns: string[]): Promise<boolean> {
+    return this.resolveAll(fqdns.filter((f) => (this.answers.get(f)?.nextDueAt ?? 0) <= this.now()));
+  }
+
+  /** Resolves the FQDNs never asked (a new state's); true when any of them got addresses. */
+  resolveNew(fqdns: string[]): Promise<boolean> {
+    return this.resolveAll(fqdns.filter((f) => !this.answers.has(f)));
+  }
+
+  /** Forgets the FQDNs a new state no longer has. */
+  keepOnly(fqdns: string[]): void {
+    const keep = new Set(fqdns);
+    for (const fqdn of this.answers.keys()) if (!keep.has(fqdn)) this.answers.delete(fqdn);
   }
 
   /** When the next of these FQDNs is due (epoch ms), or null when there are none. */
@@ -87,9 +97,14 @@ export class AnswerBook {
     });
   }
 
-  private forgetAllBut(fqdns: string[]): void {
-    const keep = new Set(fqdns);
-    for (const fqdn of this.answers.keys()) if (!keep.has(fqdn)) this.answers.delete(fqdn);
+  private async resolveAll(fqdns: string[]): Promise<boolean> {
+    const ask = fqdns.filter((fqdn) => !this.asking.has(fqdn));
+    for (const fqdn of ask) this.asking.add(fqdn);
+    try {
+      return (await Promise.all(ask.map((fqdn) => this.resolveOne(fqdn)))).some(Boolean);
+    } finally {
+      for (const fqdn of ask) this.asking.delete(fqdn);
+    }
   }
 
   private clampSeconds(ttl: number): number {

@@ -36,8 +36,12 @@ export interface FirewallBackend {
   apply(state: ResolvedState): Promise<AppliedSummary>;
   /** Compare the live firewall with `state` (drift: someone ran `iptables -F`). */
   verify(state: ResolvedState): Promise<DriftReport>;
-  /** Remove everything the agent owns. Only the explicit `uninstall` command calls this. */
-  uninstall(): Promise<void>;
+  /**
+   * Remove everything the agent owns, and nothing else. Only `uninstall` (and a switch to another
+   * backend, once that one enforces) calls this. `recorded`: the state last applied (from disk),
+   * whose objects are removed even if nothing live references them any more.
+   */
+  uninstall(recorded?: ResolvedState | null): Promise<void>;
 }
 
 /** What every real backend is constructed with. */

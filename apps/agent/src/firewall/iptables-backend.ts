@@ -31,6 +31,7 @@ import {
   planFirewall,
   planRules,
   renderIpsetRestore,
+  temporaryIpsetName,
   type HookJump,
   type IpFamily,
   type IptablesRules,
@@ -123,8 +124,8 @@ export class IptablesBackend implements FirewallBackend {
     return this.serial.run(() => this.verifyNow(state));
   }
 
-  uninstall(): Promise<void> {
-    return this.serial.run(() => this.uninstallNow());
+  uninstall(recorded: ResolvedState | null = null): Promise<void> {
+    return this.serial.run(() => this.uninstallNow(recorded));
   }
 
   private async applyNow(state: ResolvedState): Promise<AppliedSummary> {
@@ -164,15 +165,21 @@ export class IptablesBackend implements FirewallBackend {
     return { intact: problems.length === 0, problems };
   }
 
-  private async uninstallNow(): Promise<void> {
+  /** Our chain and jumps, then only the sets the agent made: matched by our chain, last applied, or `recorded`'s. */
+  private async uninstallNow(recorded: ResolvedState | null): Promise<void> {
+    const owned = new Set([...(recorded ? compileIptablesRules(planRules(recorded)).setNames : []), ...(this.applied?.rules.setNames ?? [])]);
     for (const family of FAMILIES) {
       const live = await readFilterTable(this.runner, family);
+      for (const name of live.matchedSets) owned.add(name);
       const lines = [...inputJumpRemoval(live.inputListing), ...jumpRemoval(live.forward.hookListing, FORWARD_JUMP)];
       if (live.chainExists) lines.push(`-F ${IPTABLES_CHAIN}`, `-X ${IPTABLES_CHAIN}`);
       if (live.forward.chainExists) lines.push(`-F ${IPTABLES_FORWARD_CHAIN}`, `-X ${IPTABLES_FORWARD_CHAIN}`);
       if (lines.length > 0) await this.restoreRules(family, ["*filter", ...lines, "COMMIT", ""].join("\n"));
     }
-    for (const name of await listIpsetNames(this.runner)) await this.runner.run("ipset", ["destroy", name]);
+    const present = new Set(await listIpsetNames(this.runner));
+    for (const name of [...owned].flatMap((set) => [set, temporaryIpsetName(set)])) {
+      if (present.has(name)) await this.runner.run("ipset", ["destroy", name]);
+    }
     this.applied = null;
     this.logger.info({ backend: this.name, where: this.runner.where }, "removed Gatehouse chains and sets");
   }
@@ -223,7 +230,8 @@ export class IptablesBackend implements FirewallBackend {
 
   /** `script` replaces every set with the members of `next`. */
   private async applyFull(next: Applied, script: string, previous: Applied | null): Promise<void> {
-    const existing = await this.destroyTemporarySets();
+    const owned = await this.ownedSets();
+    await this.destroyTemporarySets(next.rules);
     await this.runner.run("ipset", ["restore"], { input: script });
     try {
       for (const family of FAMILIES) await this.applyChain(next.rules, family);
@@ -232,7 +240,7 @@ export class IptablesBackend implements FirewallBackend {
       throw error;
     }
     this.chainsSeenIntactAt = performance.now();
-    await this.destroyStaleSets(existing, next.rules);
+    await this.destroyStaleSets(owned, next.rules);
     this.logger.info({ backend: this.name, where: this.runner.where, hash: rulesetHash(next) }, "applied full ruleset");
   }
 
@@ -258,25 +266,29 @@ export class IptablesBackend implements FirewallBackend {
   }
 
   /**
-   * Temporaries left by an interrupted apply (or made by hand) are never referenced by a rule.
-   * One created with other parameters would make `create -exist` fail on every apply after.
-   * Returns the other sets found.
+   * The sets this agent made, before an apply: the ones our chain matches and the ones it last
+   * applied. Never picked by name pattern alone: an operator's own gh4-x is not ours.
    */
-  private async destroyTemporarySets(): Promise<string[]> {
-    const names = await listIpsetNames(this.runner);
-    for (const name of names) {
-      if (name.endsWith(".new")) await this.runner.succeeds("ipset", ["destroy", name]);
-    }
-    return names.filter((name) => !name.endsWith(".new"));
+  private async ownedSets(): Promise<string[]> {
+    const tables = await Promise.all(FAMILIES.map((family) => readFilterTable(this.runner, family)));
+    return [...new Set([...tables.flatMap((table) => table.matchedSets), ...(this.applied?.rules.setNames ?? [])])];
   }
 
   /**
-   * Sets of services no longer served. From the listing taken before the apply: only this agent
-   * makes Gatehouse sets, and the ones it just made are all in use.
+   * Temporaries of the sets about to be loaded, left by an interrupted apply: one created with
+   * other parameters would make `create -exist` fail on every apply after.
    */
-  private async destroyStaleSets(existing: string[], rules: IptablesRules): Promise<void> {
+  private async destroyTemporarySets(rules: IptablesRules): Promise<void> {
+    const present = new Set(await listIpsetNames(this.runner));
+    for (const name of rules.setNames.map(temporaryIpsetName)) {
+      if (present.has(name)) await this.runner.succeeds("ipset", ["destroy", name]);
+    }
+  }
+
+  /** Sets of services no longer served, among the ones this agent made (see ownedSets). */
+  private async destroyStaleSets(owned: string[], rules: IptablesRules): Promise<void> {
     const inUse = new Set(rules.setNames);
-    for (const name of existing.filter((name) => !inUse.has(name))) {
+    for (const name of owned.filter((name) => !inUse.has(name))) {
       if (!(await this.runner.succeeds("ipset", ["destroy", name]))) {
         this.logger.warn({ backend: this.name, set: name }, "could not destroy an unused set (still referenced?)");
       }

@@ -24,6 +24,8 @@ export interface OwnChainState {
   jump: InputJumpState;
   /** `-A INPUT` (or `-A FORWARD`) lines as listed, for repairing the jump. */
   hookListing: string;
+  /** The ipsets the chain matches. */
+  matchedSets: string[];
 }
 
 export interface FilterTableState extends OwnChainState {
@@ -42,14 +44,20 @@ function ownChain(lines: string[], jump: HookJump): OwnChainState {
     ruleTags: chainLines.map((line) => RULE_TAG_PATTERN.exec(line)?.[0] ?? null),
     jump: inspectJump(hookListing, jump),
     hookListing,
+    matchedSets: [...new Set(chainLines.flatMap((line) => [...line.matchAll(/--match-set (\S+)/g)].map((match) => match[1]!)))],
   };
 }
 
+/**
+ * `matchedSets`: the ipsets our chains match, sets only this agent makes (an operator's gh4-x
+ * is never among them).
+ */
 export function parseFilterTable(listing: string): FilterTableState {
   const lines = listing.split("\n").map((line) => line.trim());
   const input = ownChain(lines, INPUT_JUMP);
   const forward = ownChain(lines, FORWARD_JUMP);
-  return { ...input, inputJump: input.jump, inputListing: input.hookListing, forward };
+  const matchedSets = [...new Set([...input.matchedSets, ...forward.matchedSets])];
+  return { ...input, matchedSets, inputJump: input.jump, inputListing: input.hookListing, forward };
 }
 
 export async function readFilterTable(runner: CommandRunner, family: IpFamily): Promise<FilterTableState> {

@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import type { BackendName } from "../firewall/backend.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 
 export const DEFAULT_STATE_DIR = "/var/lib/gatehouse";
@@ -15,17 +16,23 @@ export interface StatePaths {
   applied: string;
   /** Written by `run`, read by `status`. */
   status: string;
+  /** A Unix socket `run` and `uninstall` listen on while they work: one of them at a time. */
+  lock: string;
 }
 
 export function statePaths(dir: string): StatePaths {
-  return { dir, config: join(dir, "agent.json"), applied: join(dir, "applied.json"), status: join(dir, "status.json") };
+  return { dir, config: join(dir, "agent.json"), applied: join(dir, "applied.json"), status: join(dir, "status.json"), lock: join(dir, "agent.sock") };
 }
+
+export const backendNameSchema = z.enum(["iptables", "nftables", "dry-run"]) satisfies z.ZodType<BackendName>;
 
 export const agentConfigSchema = z.object({
   /** The control plane's base URL (http(s)://host[:port]); the hub is at /agent on it. */
   url: z.string().url().refine((u) => /^https?:\/\//.test(u), "must be an http:// or https:// URL"),
   serverId: z.string().min(1),
   credential: z.string().min(32),
+  /** The backend chosen at enrollment (--backend), until an applied state records the one in use. */
+  backend: backendNameSchema.optional(),
 });
 
 export type AgentConfig = z.infer<typeof agentConfigSchema>;

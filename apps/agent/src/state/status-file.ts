@@ -21,14 +21,16 @@ export const agentStatusSchema = z.object({
   lastContactAt: z.string().nullable(),
   /** A new ruleset applied and waiting for the control plane's ack (commit-confirm). */
   awaitingConfirmSince: z.string().nullable(),
+  /** A revision rolled back too often, held until the next confirmed contact. */
+  heldRevision: z.number().int().nullable().default(null),
   lastError: z.string().nullable(),
   stoppedReason: z.string().nullable(),
   updatedAt: z.string(),
 });
 
-export type AgentStatus = z.infer<typeof agentStatusSchema>;
+export type AgentStatus = z.input<typeof agentStatusSchema>;
 
-export function loadAgentStatus(path: string): Promise<AgentStatus | null> {
+export function loadAgentStatus(path: string): Promise<z.output<typeof agentStatusSchema> | null> {
   return readJsonFile(path, agentStatusSchema);
 }
 

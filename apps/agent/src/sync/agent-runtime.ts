@@ -1,13 +1,13 @@
 // The agent's sync loop: enforce the last state from disk, then connect out, take the desired
 // state, resolve, apply, persist, report — and keep the promises while DNS, the network or
 // the control plane misbehave. Every change of what is enforced runs through one serial
-// queue, so a DNS refresh, a drift repair and a new state never interleave.
+// queue, so a DNS refresh, a drift repair and a new state never interleave; DNS lookups run
+// outside it, so a hanging DNS server never delays an allowlist change.
 import type { Logger } from "pino";
-import type { DesiredState } from "@gatehouse/core";
+import { confirmFallback, hashDesiredState, type DesiredState } from "@gatehouse/core";
 import { PROTOCOL_VERSION, type HelloMessage, type HubMessage, type ReportMessage, type StateMessage } from "@gatehouse/protocol";
 import type { FirewallBackend } from "../firewall/backend.ts";
 import type { CutFlowCounter } from "../firewall/cut-flow-counter.ts";
-import { watchedBackend, type ChangeWatcher } from "../firewall/netfilter-watcher.ts";
 import { AnswerBook, type TtlClamp } from "../dns/answer-book.ts";
 import type { FqdnLookup } from "../dns/fqdn-resolver.ts";
 import { loadAppliedRecord, saveAppliedRecord, type AppliedRecord } from "../state/applied-record.ts";
@@ -15,9 +15,10 @@ import type { AgentConfig, StatePaths } from "../state/state-dir.ts";
 import { saveAgentStatus } from "../state/status-file.ts";
 import { AGENT_VERSION } from "../version.ts";
 import type { BackoffOptions } from "./backoff.ts";
-import { CommitConfirm, type PendingConfirm } from "./commit-confirm.ts";
+import { CommitConfirm, RollbackHold, type PendingConfirm } from "./commit-confirm.ts";
 import { Enforcer, type FlowCutOutcome } from "./enforcer.ts";
 import { HubLink } from "./hub-link.ts";
+import { ReportOutbox } from "./report-outbox.ts";
 import { fqdnsOf, resolveForEnforcement } from "./resolve-state.ts";
 
 export interface AgentRuntimeOptions {
@@ -35,12 +36,10 @@ export interface AgentRuntimeOptions {
   heartbeatTimeoutMs: number;
   ttlClamp: TtlClamp;
   backoff: BackoffOptions;
-  /** The same desired state rolled back this many times is held back until it changes. */
+  /** A revision rolled back this many times is held until the next confirmed contact. */
   maxRollbacks?: number;
   /** Counts the open flows an apply cut (for the log and the report); without it they are not counted. */
   cutFlowCounter?: CutFlowCounter;
-  /** Reports firewall changes as they happen (nft monitor, polls), so drift is repaired at once. */
-  changeWatcher?: ChangeWatcher;
 }
 
 export type StopReason = { kind: "stopped" } | { kind: "revoked"; message: string };
@@ -62,31 +61,37 @@ export class AgentRuntime {
   /** The desired state whose ruleset the backend enforces now. */
   private enforcedDesired: Desired | null = null;
   private confirmed: AppliedRecord | null = null;
+  /** While a new state awaits its ack: what both it and the confirmed state allow (the rollback target). */
+  private fallback: Desired | null = null;
+  private readonly hold: RollbackHold;
+  private holdTimer: NodeJS.Timeout | undefined;
+  private readonly outbox = new ReportOutbox();
+  /** False from a session's hello until the hub answers it (an ack then answers the hello, not a report). */
+  private helloAnswered = false;
+  private resolveFirstEnforced: () => void = () => {};
+  /** Resolves once a ruleset is enforced (from disk or from the control plane). */
+  readonly firstEnforced: Promise<void>;
   private readonly link: HubLink;
   private stopping = false;
   private stopReason: StopReason | null = null;
   private resolveStopped: (reason: StopReason) => void = () => {};
   readonly stopped: Promise<StopReason>;
   private fetchRequested = -1;
+  private latestStateRevision = -1;
   private errors: string[] = [];
   private applyFailed = false;
-  private driftToReport: string[] | null = null;
-  /** Flows cut since the last report that reached the hub. */
-  private flowsCutToReport: number | null = null;
+  /** How a failed apply is retried: a new state still needs its confirmation. */
+  private retryCause: "state" | "retry" = "retry";
   private flowCutWarned = false;
-  private rollbackInFlight = false;
-  private readonly rollbackCounts = new Map<string, number>();
   private dnsSignature = "";
   private lastContactAt: Date | null = null;
   private dnsTimer: NodeJS.Timeout | undefined;
   private statusWrites: Promise<void> = Promise.resolve();
   private driftTimer: NodeJS.Timeout | undefined;
-  private driftCheckQueued = false;
 
   constructor(private readonly options: AgentRuntimeOptions) {
     this.log = options.logger;
-    const backend = options.changeWatcher ? watchedBackend(options.backend, options.changeWatcher) : options.backend;
-    this.enforcer = new Enforcer(backend, options.cutFlowCounter ?? null);
+    this.enforcer = new Enforcer(options.backend, options.cutFlowCounter ?? null);
     this.answers = new AnswerBook(options.lookup, options.ttlClamp);
     this.link = new HubLink({
       url: options.config.url,
@@ -97,18 +102,22 @@ export class AgentRuntime {
       logger: options.logger,
       hello: () => this.hello(),
       onMessage: (message) => this.onMessage(message),
-      onChange: () => void this.writeStatus(),
+      onChange: () => {
+        if (!this.link.connected) this.outbox.sessionEnded();
+        void this.writeStatus();
+      },
       onRefused: (message) => void this.stop({ kind: "revoked", message }),
     });
     this.confirm = new CommitConfirm(options.commitConfirmMs, (pending) => void this.serial(() => this.rollBack(pending)));
+    this.hold = new RollbackHold(options.maxRollbacks ?? 3);
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+    this.firstEnforced = new Promise((resolve) => (this.resolveFirstEnforced = resolve));
   }
 
   /** Enforces the state kept on disk (no network), then starts syncing in the background. */
   async start(): Promise<void> {
     await this.serial(() => this.enforceFromDisk());
     this.driftTimer = setInterval(() => void this.serial(() => this.checkDrift()), this.options.driftIntervalMs);
-    this.options.changeWatcher?.start(() => this.checkDriftSoon());
     this.scheduleDns();
     this.link.start();
   }
@@ -119,8 +128,8 @@ export class AgentRuntime {
     this.stopping = true;
     this.stopReason = reason;
     clearInterval(this.driftTimer);
-    this.options.changeWatcher?.stop();
     clearTimeout(this.dnsTimer);
+    clearInterval(this.holdTimer);
     this.confirm.cancel();
     this.link.stop();
     await this.queue.catch(() => {});
@@ -141,6 +150,7 @@ export class AgentRuntime {
       return;
     }
     this.confirmed = record;
+    this.outbox.loadRollbacks(record.rollbacksToReport);
     this.answers.load(record.answers);
     this.desired = { revision: record.revision, hash: record.desiredHash, state: record.state };
     this.log.info({ revision: record.revision }, "enforcing the last applied state from disk before any network");
@@ -151,6 +161,7 @@ export class AgentRuntime {
 
   private hello(): HelloMessage {
     this.fetchRequested = -1;
+    this.helloAnswered = false;
     this.lastContactAt = new Date();
     return {
       type: "hello",
@@ -163,9 +174,11 @@ export class AgentRuntime {
 
   private onMessage(message: HubMessage): void {
     this.lastContactAt = new Date();
+    const answersHello = !this.helloAnswered && message.type === "ack";
+    if (message.type === "state" || message.type === "ack") this.helloAnswered = true;
     switch (message.type) {
       case "state":
-        void this.serial(() => this.onState(message));
+        void this.onState(message);
         return;
       case "changed":
         // Coalesced: one fetch per newer revision; the state we get back may be newer still.
@@ -175,7 +188,7 @@ export class AgentRuntime {
         }
         return;
       case "ack":
-        void this.serial(() => this.onAck(message.revision));
+        void this.serial(() => this.onAck(message.revision, answersHello));
         return;
       case "revoked":
         this.log.error({ reason: message.reason }, "the control plane revoked this agent; stopping (rules stay in place)");
@@ -187,36 +200,63 @@ export class AgentRuntime {
     }
   }
 
+  /**
+   * A state's new FQDNs are resolved before it is applied, outside the queue: nothing else waits
+   * for them, and a newer state (which does not wait for names already being asked) wins.
+   */
   private async onState(message: StateMessage): Promise<void> {
+    this.latestStateRevision = Math.max(this.latestStateRevision, message.revision);
+    const accepted = message.state.serverId === this.options.config.serverId && !this.hold.isHeld(message.revision);
+    const changed = accepted ? await this.answers.resolveNew(fqdnsOf(message.state)) : false;
+    if (message.revision < this.latestStateRevision) {
+      if (changed) await this.serial(() => this.reconcile("dns"));
+      return;
+    }
+    await this.serial(() => this.applyState(message));
+  }
+
+  private async applyState(message: StateMessage): Promise<void> {
     if (message.state.serverId !== this.options.config.serverId) {
       this.errors = [`refused a desired state for server ${message.state.serverId}: this agent is ${this.options.config.serverId}`];
       this.sendReport();
       return;
     }
-    const timesRolledBack = this.rollbackCounts.get(message.hash) ?? 0;
-    if (timesRolledBack >= (this.options.maxRollbacks ?? 3)) {
-      this.errors = [`revision ${message.revision} was rolled back ${timesRolledBack} times (no ack after applying it); keeping revision ${this.enforcedDesired?.revision ?? "none"} until the desired state changes`];
-      this.sendReport();
-      return;
-    }
+    if (this.hold.isHeld(message.revision)) return this.reportHeld(message.revision);
     this.desired = { revision: message.revision, hash: message.hash, state: message.state };
-    await this.answers.refresh(fqdnsOf(message.state));
+    this.answers.keepOnly(fqdnsOf(message.state));
     await this.reconcile("state");
     this.scheduleDns();
   }
 
-  private async onAck(revision: number): Promise<void> {
-    if (this.confirmed?.rollbackToReport && this.rollbackInFlight) {
-      this.rollbackInFlight = false;
-      this.confirmed = { ...this.confirmed, rollbackToReport: null };
-      await saveAppliedRecord(this.options.paths.applied, this.confirmed);
+  private heldMessage(revision: number): string {
+    const times = this.hold.timesRolledBack(revision);
+    return `revision ${revision} was rolled back ${times} times (no ack after applying it); holding it until the control plane confirms contact, enforcing revision ${this.enforcedDesired?.revision ?? "none"} meanwhile`;
+  }
+
+  private async reportHeld(revision: number): Promise<void> {
+    this.errors = [this.heldMessage(revision)];
+    this.log.warn({ revision }, this.errors[0]);
+    this.sendReport();
+    await this.writeStatus();
+  }
+
+  /** Any ack is confirmed contact: a held revision is fetched again. */
+  private async onAck(revision: number, answersHello: boolean): Promise<void> {
+    if (!answersHello && this.outbox.acknowledged() && this.confirmed) await this.saveRecord({ ...this.confirmed, rollbacksToReport: this.outbox.rollbacksToReport });
+    const held = this.hold.clear();
+    if (held !== null) {
+      clearInterval(this.holdTimer);
+      this.errors = [];
+      this.log.info({ revision: held }, "the control plane confirmed contact; applying the held revision again");
+      this.link.send({ type: "fetch", revision: held });
     }
     if (this.confirm.acknowledge(revision)) {
-      this.rollbackCounts.clear();
+      this.fallback = null;
       this.log.info({ revision }, "the control plane confirmed the new ruleset");
       await this.persistConfirmed();
       await this.writeStatus();
     }
+    if (this.outbox.hasUnsent) this.sendReport();
   }
 
   // --- enforcing -----------------------------------------------------------------------
@@ -230,6 +270,7 @@ export class AgentRuntime {
       flowCut = await this.enforcer.enforce(resolved);
     } catch (error) {
       this.applyFailed = true;
+      this.retryCause = cause === "state" ? "state" : "retry";
       this.errors = [`applying revision ${desired.revision} failed: ${(error as Error).message}; the previous ruleset stays enforced`];
       this.log.error({ revision: desired.revision, err: error }, "apply failed; the previous ruleset stays enforced");
       this.sendReport();
@@ -240,26 +281,45 @@ export class AgentRuntime {
     this.errors = [];
     if (flowCut) this.noteFlowCut(desired.revision, flowCut);
     this.enforcedDesired = desired;
+    this.resolveFirstEnforced();
     const rulesetHash = this.enforcer.enforced?.summary.rulesetHash ?? "";
     if (unresolved.length > 0) this.log.warn({ unresolved }, "FQDNs left out of the ruleset (unresolved); everything else applied");
     this.log.info({ cause, revision: desired.revision, rulesetHash }, "ruleset enforced");
-    const isNewRuleset = this.confirmed !== null && rulesetHash !== this.confirmed.rulesetHash;
-    if (!isNewRuleset) {
-      this.confirm.cancel();
-      await this.persistConfirmed();
-    } else if (cause === "state" && this.options.commitConfirmMs > 0) {
-      this.confirm.await(desired.revision, rulesetHash);
-    } else if (this.confirm.pending === null) {
-      await this.persistConfirmed();
-    }
+    if (cause === "state") await this.awaitConfirmation(desired, rulesetHash);
+    else if (this.confirm.pending === null) await this.persistConfirmed();
     this.dnsSignature = this.dnsProblems();
     this.sendReport();
     await this.writeStatus();
   }
 
+  /**
+   * A new state that only takes access away is kept at once, link or no link. One that adds
+   * access waits for the control plane's ack; meanwhile the disk (what boot enforces) and a
+   * rollback both hold only what the confirmed and the new state allow.
+   */
+  private async awaitConfirmation(desired: Desired, rulesetHash: string): Promise<void> {
+    const confirmed = this.confirmed;
+    const fallback = confirmed && this.options.commitConfirmMs > 0 ? confirmFallback(confirmed.state, desired.state) : null;
+    if (fallback === null || fallback.onlyRemovesAccess) {
+      this.confirm.cancel();
+      this.fallback = null;
+      return this.persistConfirmed();
+    }
+    this.fallback = { revision: confirmed!.revision, hash: hashDesiredState(fallback.state), state: fallback.state };
+    await this.saveRecord({
+      ...confirmed!,
+      desiredHash: this.fallback.hash,
+      state: fallback.state,
+      answers: this.answers.resolutions(fqdnsOf(fallback.state)),
+      rulesetHash: "",
+      savedAt: new Date().toISOString(),
+    });
+    this.confirm.await(desired.revision, rulesetHash);
+  }
+
   private noteFlowCut(revision: number, outcome: FlowCutOutcome): void {
     this.log.info({ revision, revoked: outcome.revoked, flowsCut: outcome.cut }, "the new ruleset cut the open connections of sources that lost access");
-    this.flowsCutToReport = (this.flowsCutToReport ?? 0) + outcome.cut;
+    this.outbox.addFlowsCut(outcome.cut);
     if (outcome.warning === null) return;
     this.errors = [outcome.warning];
     if (this.flowCutWarned) this.log.debug({ warning: outcome.warning }, "cut connections not counted");
@@ -267,18 +327,27 @@ export class AgentRuntime {
     this.flowCutWarned = true;
   }
 
+  /** Takes back what the unconfirmed state added; never what it removed (see awaitConfirmation). */
   private async rollBack(pending: PendingConfirm): Promise<void> {
-    const previous = this.confirmed;
-    if (previous === null) return;
+    const target = this.fallback;
+    if (target === null) return;
+    this.fallback = null;
     const seconds = Math.round(this.options.commitConfirmMs / 1000);
-    const reason = `no ack from the control plane within ${seconds} s after applying revision ${pending.revision}; restored revision ${previous.revision}`;
-    this.log.warn({ fromRevision: pending.revision, toRevision: previous.revision }, reason);
-    if (this.desired) this.rollbackCounts.set(this.desired.hash, (this.rollbackCounts.get(this.desired.hash) ?? 0) + 1);
-    this.desired = { revision: previous.revision, hash: previous.desiredHash, state: previous.state };
-    this.confirmed = { ...previous, rollbackToReport: { fromRevision: pending.revision, reason } };
+    const reason = `no ack from the control plane within ${seconds} s after applying revision ${pending.revision}; took back the access it added, keeping what it removed`;
+    this.log.warn({ fromRevision: pending.revision, toRevision: target.revision }, reason);
+    this.outbox.addRollback({ fromRevision: pending.revision, reason });
+    if (this.hold.rolledBack(pending.revision)) this.startHold(pending.revision);
+    this.desired = target;
     await this.reconcile("retry");
     // The link did not carry an ack: start a fresh session, which re-syncs from a snapshot.
     this.link.restart();
+  }
+
+  /** While held, the held report goes out every drift interval: its ack is the confirmed contact that ends the hold. */
+  private startHold(revision: number): void {
+    this.log.warn({ revision }, this.heldMessage(revision));
+    clearInterval(this.holdTimer);
+    this.holdTimer = setInterval(() => void this.serial(() => (this.hold.isHeld(revision) ? this.reportHeld(revision) : Promise.resolve())), this.options.driftIntervalMs);
   }
 
   private async persistConfirmed(): Promise<void> {
@@ -292,28 +361,25 @@ export class AgentRuntime {
       answers: this.answers.resolutions(fqdnsOf(desired.state)),
       rulesetHash: enforced.summary.rulesetHash,
       savedAt: new Date().toISOString(),
-      rollbackToReport: this.confirmed?.rollbackToReport ?? null,
+      backend: this.enforcer.backendName,
+      rollbacksToReport: [],
     };
-    await saveAppliedRecord(this.options.paths.applied, this.confirmed);
+    await this.saveRecord(this.confirmed);
+  }
+
+  /** What boot enforces, with the backend enforcing it and the rollbacks still to report. */
+  private async saveRecord(record: AppliedRecord): Promise<void> {
+    await saveAppliedRecord(this.options.paths.applied, { ...record, backend: this.enforcer.backendName, rollbacksToReport: this.outbox.rollbacksToReport });
   }
 
   /** Someone changed the firewall: one drift check, queued once however many changes arrive meanwhile. */
-  private checkDriftSoon(): void {
-    if (this.driftCheckQueued) return;
-    this.driftCheckQueued = true;
-    void this.serial(() => {
-      this.driftCheckQueued = false;
-      return this.checkDrift();
-    });
-  }
-
   private async checkDrift(): Promise<void> {
-    if (this.applyFailed) return this.reconcile("retry");
+    if (this.applyFailed) return this.reconcile(this.retryCause);
     try {
       const problems = await this.enforcer.repairDrift();
       if (problems === null) return;
       this.log.warn({ problems }, "the live firewall had drifted from the enforced ruleset; repaired");
-      this.driftToReport = problems;
+      this.outbox.addDrift(problems);
       this.sendReport();
       await this.writeStatus();
     } catch (error) {
@@ -329,12 +395,18 @@ export class AgentRuntime {
     if (this.stopping || this.desired === null) return;
     const next = this.answers.nextDueAt(fqdnsOf(this.desired.state));
     if (next === null) return;
-    this.dnsTimer = setTimeout(() => void this.serial(() => this.refreshDns()), Math.max(0, next - Date.now()));
+    this.dnsTimer = setTimeout(() => void this.refreshDns(), Math.max(0, next - Date.now()));
   }
 
+  /** The lookups run outside the queue; only applying their answers waits in it. */
   private async refreshDns(): Promise<void> {
-    if (this.desired === null) return;
+    if (this.desired === null || this.stopping) return;
     const changed = await this.answers.refresh(fqdnsOf(this.desired.state));
+    await this.serial(() => this.afterDnsRefresh(changed));
+    this.scheduleDns();
+  }
+
+  private async afterDnsRefresh(changed: boolean): Promise<void> {
     if (changed) {
       this.log.info("DNS answers changed; re-applying");
       await this.reconcile("dns");
@@ -343,7 +415,6 @@ export class AgentRuntime {
       this.sendReport();
       await this.writeStatus();
     }
-    this.scheduleDns();
   }
 
   private dnsProblems(): string {
@@ -357,8 +428,7 @@ export class AgentRuntime {
     const desired = this.enforcedDesired;
     const summary = this.enforcer.enforced?.summary;
     const fqdns = desired ? fqdnsOf(desired.state) : [];
-    const rollback = this.confirmed?.rollbackToReport ?? null;
-    const report: ReportMessage = {
+    return {
       type: "report",
       appliedRevision: desired?.revision ?? 0,
       rulesetHash: summary?.rulesetHash ?? "",
@@ -371,19 +441,13 @@ export class AgentRuntime {
       agentVersion: AGENT_VERSION,
       backend: this.enforcer.backendName,
     };
-    if (rollback) report.rolledBack = rollback;
-    if (this.driftToReport) report.drift = { problems: this.driftToReport };
-    if (this.flowsCutToReport !== null) report.flowsCut = this.flowsCutToReport;
-    return report;
   }
 
+  /** The current state, with the news (drift, cut flows, one rollback) kept until an ack confirms it. */
   private sendReport(): void {
     if (!this.link.connected) return;
-    const report = this.buildReport();
-    if (!this.link.send(report)) return;
-    if (report.rolledBack) this.rollbackInFlight = true;
-    this.driftToReport = null;
-    this.flowsCutToReport = null;
+    const { report, news } = this.outbox.attach(this.buildReport());
+    if (this.link.send(report)) this.outbox.sent(news);
   }
 
   /** Status writes are chained so an older snapshot can never land after a newer one. */
@@ -411,6 +475,7 @@ export class AgentRuntime {
         connected: this.link.connected,
         lastContactAt: this.lastContactAt?.toISOString() ?? null,
         awaitingConfirmSince: pending ? pending.since.toISOString() : null,
+        heldRevision: this.hold.held,
         lastError: this.errors[0] ?? null,
         stoppedReason: this.stopReason ? (this.stopReason.kind === "revoked" ? this.stopReason.message : "stopped") : null,
         updatedAt: new Date().toISOString(),

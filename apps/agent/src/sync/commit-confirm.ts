@@ -1,6 +1,8 @@
-// Commit-confirm (after network gear's "commit confirmed"): a NEW ruleset is only kept if
-// the control plane acknowledges its report within the window; otherwise the caller rolls
-// back to the last confirmed ruleset. Re-applying the same ruleset keeps the first deadline.
+// Commit-confirm (after network gear's "commit confirmed"): access a NEW ruleset adds is only
+// kept if the control plane acknowledges its report within the window; otherwise the caller
+// falls back to what both the confirmed and the new state allow (core's confirmFallback), so a
+// rollback never gives back access the new state removed. Re-applying the same ruleset keeps
+// the first deadline. A revision rolled back too often is held (RollbackHold).
 export interface PendingConfirm {
   revision: number;
   rulesetHash: string;
@@ -47,5 +49,45 @@ export class CommitConfirm {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.pendingConfirm = null;
+  }
+}
+
+/**
+ * A revision rolled back `limit` times is held: the agent stops re-applying it, says so, and
+ * reports it, until the next confirmed contact with the control plane (an ack) shows the link
+ * carries confirmations again. Per revision: any newer revision is applied as usual.
+ */
+export class RollbackHold {
+  private readonly rollbacks = new Map<number, number>();
+  private heldRevision: number | null = null;
+
+  constructor(private readonly limit: number) {}
+
+  get held(): number | null {
+    return this.heldRevision;
+  }
+
+  /** Counts a rollback of `revision`; true when that revision is now held. */
+  rolledBack(revision: number): boolean {
+    const count = (this.rollbacks.get(revision) ?? 0) + 1;
+    this.rollbacks.set(revision, count);
+    if (count >= this.limit) this.heldRevision = revision;
+    return this.heldRevision === revision;
+  }
+
+  isHeld(revision: number): boolean {
+    return this.heldRevision === revision;
+  }
+
+  timesRolledBack(revision: number): number {
+    return this.rollbacks.get(revision) ?? 0;
+  }
+
+  /** The control plane confirmed contact: counts start over; returns the revision that was held. */
+  clear(): number | null {
+    const held = this.heldRevision;
+    this.heldRevision = null;
+    this.rollbacks.clear();
+    return held;
   }
 }
