@@ -8,6 +8,7 @@ import { confirmFallback, hashDesiredState, type DesiredState } from "@gatehouse
 import { PROTOCOL_VERSION, type HelloMessage, type HubMessage, type ReportMessage, type StateMessage } from "@gatehouse/protocol";
 import type { FirewallBackend } from "../firewall/backend.ts";
 import type { CutFlowCounter } from "../firewall/cut-flow-counter.ts";
+import { watchedBackend, type ChangeWatcher } from "../firewall/netfilter-watcher.ts";
 import { AnswerBook, type TtlClamp } from "../dns/answer-book.ts";
 import type { FqdnLookup } from "../dns/fqdn-resolver.ts";
 import { loadAppliedRecord, saveAppliedRecord, type AppliedRecord } from "../state/applied-record.ts";
@@ -40,6 +41,8 @@ export interface AgentRuntimeOptions {
   maxRollbacks?: number;
   /** Counts the open flows an apply cut (for the log and the report); without it they are not counted. */
   cutFlowCounter?: CutFlowCounter;
+  /** Reports firewall changes as they happen (nft monitor, polls), so drift is repaired at once. */
+  changeWatcher?: ChangeWatcher;
 }
 
 export type StopReason = { kind: "stopped" } | { kind: "revoked"; message: string };
@@ -88,10 +91,12 @@ export class AgentRuntime {
   private dnsTimer: NodeJS.Timeout | undefined;
   private statusWrites: Promise<void> = Promise.resolve();
   private driftTimer: NodeJS.Timeout | undefined;
+  private driftCheckQueued = false;
 
   constructor(private readonly options: AgentRuntimeOptions) {
     this.log = options.logger;
-    this.enforcer = new Enforcer(options.backend, options.cutFlowCounter ?? null);
+    const backend = options.changeWatcher ? watchedBackend(options.backend, options.changeWatcher) : options.backend;
+    this.enforcer = new Enforcer(backend, options.cutFlowCounter ?? null);
     this.answers = new AnswerBook(options.lookup, options.ttlClamp);
     this.link = new HubLink({
       url: options.config.url,
@@ -118,6 +123,7 @@ export class AgentRuntime {
   async start(): Promise<void> {
     await this.serial(() => this.enforceFromDisk());
     this.driftTimer = setInterval(() => void this.serial(() => this.checkDrift()), this.options.driftIntervalMs);
+    this.options.changeWatcher?.start(() => this.checkDriftSoon());
     this.scheduleDns();
     this.link.start();
   }
@@ -128,6 +134,7 @@ export class AgentRuntime {
     this.stopping = true;
     this.stopReason = reason;
     clearInterval(this.driftTimer);
+    this.options.changeWatcher?.stop();
     clearTimeout(this.dnsTimer);
     clearInterval(this.holdTimer);
     this.confirm.cancel();
@@ -373,6 +380,15 @@ export class AgentRuntime {
   }
 
   /** Someone changed the firewall: one drift check, queued once however many changes arrive meanwhile. */
+  private checkDriftSoon(): void {
+    if (this.driftCheckQueued) return;
+    this.driftCheckQueued = true;
+    void this.serial(() => {
+      this.driftCheckQueued = false;
+      return this.checkDrift();
+    });
+  }
+
   private async checkDrift(): Promise<void> {
     if (this.applyFailed) return this.reconcile(this.retryCause);
     try {
