@@ -1,11 +1,13 @@
-// `gatehouse servers add|list|enroll-token`. Adding a server prints the exact command to run
-// on the new host; its one-time token is shown only here.
+// `gatehouse servers add|list|enroll-token|revoke` (show and set: server-settings.ts). Adding a
+// server prints the complete install to paste on the new host; its one-time token is shown only
+// here.
 import { Command, Option } from "commander";
 import type { ApiOutputs } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
 import { allServers, type Server } from "../lists.ts";
 import { ago, shortTime } from "../output.ts";
 import { resolveServer, resolveTenant } from "../resolve.ts";
+import { registerServerSettingsCommands } from "./server-settings.ts";
 
 type Enrollment = ApiOutputs["servers"]["create"]["enrollment"];
 
@@ -21,12 +23,23 @@ function splitList(text: string | undefined): string[] | undefined {
   return text === undefined ? undefined : text.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
+const indent = (text: string) => text.split("\n").map((line) => `  ${line}`).join("\n");
+
 function enrollmentText(enrollment: Enrollment): string {
-  return [
-    `On the new server, as root, run (the token works once, until ${shortTime(enrollment.expiresAt)}):`,
-    "",
-    `  ${enrollment.command}`,
-  ].join("\n");
+  const until = `the token works once, until ${shortTime(enrollment.expiresAt)}`;
+  const lines = enrollment.install
+    ? [
+        `On the new server, as root, run (it needs Node.js 20 or later; ${until}):`,
+        "",
+        indent(enrollment.install),
+        "",
+        "It downloads gatehouse-agent and its systemd unit from the control plane, checks their SHA-256,",
+        "enrolls and starts the agent. Where the agent is already installed, enrolling is enough:",
+        "",
+        indent(enrollment.command),
+      ]
+    : [`On the new server, as root, run (${until}):`, "", indent(enrollment.command)];
+  return [...lines, ...enrollment.notes.map((note) => `\nNote: ${note}`)].join("\n");
 }
 
 async function addServer(ctx: CommandContext, name: string, options: AddOptions): Promise<void> {
@@ -73,8 +86,19 @@ async function enrollToken(ctx: CommandContext, serverName: string): Promise<voi
   ctx.out.result(enrollment, `New enrollment token for ${server.tenantName}/${server.name}.\n${enrollmentText(enrollment)}`);
 }
 
+async function revokeServer(ctx: CommandContext, serverName: string): Promise<void> {
+  const api = ctx.api();
+  const { id, tenantName, name } = await resolveServer(api, serverName);
+  const server = await api.servers.revoke.mutate({ serverId: id });
+  ctx.out.result(server, [
+    `Server ${tenantName}/${name} revoked: its credential no longer works and its agent was disconnected.`,
+    "The agent stops (exit code 3) and leaves its last rules in place; `gatehouse-agent uninstall` on the host removes them.",
+    `To enroll it again: gatehouse servers enroll-token ${tenantName}/${name}`,
+  ].join("\n"));
+}
+
 export function registerServerCommands(program: Command): void {
-  const servers = program.command("servers").description("PBX servers: add (prints the enrollment command), list");
+  const servers = program.command("servers").description("PBX servers: add (prints the install command), list, show, set, enroll-token, revoke");
 
   servers
     .command("add <name>")
@@ -95,8 +119,15 @@ export function registerServerCommands(program: Command): void {
     .addOption(new Option("--status <status>", "enrollment status").choices(["pending", "enrolled", "revoked"]))
     .action(withContext(listServers));
 
+  registerServerSettingsCommands(servers);
+
   servers
     .command("enroll-token <server>")
-    .description("issue a new one-time enrollment token (the old one stops working)")
+    .description("issue a new one-time enrollment token (the old one stops working); also enrolls a revoked server again")
     .action(withContext(enrollToken));
+
+  servers
+    .command("revoke <server>")
+    .description("cut a server's agent off for good: its credential stops working (enroll-token enrolls it again)")
+    .action(withContext(revokeServer));
 }

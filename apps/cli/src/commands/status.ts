@@ -26,16 +26,25 @@ function drift(s: ServerStatus): string {
   return parts.join(", ") || "none";
 }
 
+type Problem = ServerStatus["problems"][number];
+
+/** How each problem the control plane names is counted, in the control plane's order. */
+const PROBLEM_WORDS: Record<Problem, string> = {
+  revoked: "revoked (no longer synced; rules frozen)",
+  offline: "offline",
+  out_of_sync: "not in sync",
+  errors: "reporting errors",
+  unresolved_fqdns: "with unresolved FQDNs",
+  drift_repaired: "with drift repaired in the last 24 h",
+  rolled_back: "rolled back in the last 24 h",
+  not_enrolled: "not enrolled yet",
+};
+
 function problemSummary(servers: readonly ServerStatus[]): string {
-  const enrolled = servers.filter((s) => s.enrolled);
-  const counts = [
-    [enrolled.filter((s) => !s.online).length, "offline"],
-    [enrolled.filter((s) => !s.inSync).length, "not in sync"],
-    [servers.filter((s) => s.unresolved.length > 0).length, "with unresolved FQDNs"],
-    [servers.filter((s) => s.errors.length > 0).length, "reporting errors"],
-    [servers.filter((s) => !s.enrolled && !s.revoked).length, "not enrolled yet"],
-  ] as const;
-  const problems = counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  const problems = (Object.keys(PROBLEM_WORDS) as Problem[])
+    .map((problem) => [servers.filter((s) => s.problems.includes(problem)).length, PROBLEM_WORDS[problem]] as const)
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`);
   return `${servers.length} server${servers.length === 1 ? "" : "s"}: ${problems.length ? problems.join(", ") : "all online and in sync"}.`;
 }
 
@@ -70,6 +79,6 @@ export function registerStatusCommand(program: Command): void {
     .description("fleet status: online, desired/applied revision, drift, unresolved FQDNs, last seen")
     .option("--tenant <name|id>", "servers of this tenant")
     .option("--tag <group>", "servers in this group")
-    .option("--problems", "only servers that are offline, out of sync, or have unresolved FQDNs or errors")
+    .option("--problems", "only servers with a problem: revoked, offline, out of sync, errors, unresolved FQDNs, drift repaired or rolled back in the last 24 h, not enrolled")
     .action(withContext(status));
 }

@@ -12,7 +12,7 @@ import { fleetStatus, serverAgentDetail, type FleetServerStatus } from "./fleet-
 const NOBODY_ONLINE: ReadonlyMap<string, AgentPresence> = new Map();
 
 function hasProblem(row: FleetServerStatus): boolean {
-  return !row.online || !row.inSync || row.unresolved.length > 0 || row.errors.length > 0;
+  return row.problems.length > 0;
 }
 
 export const fleetRouter = createTRPCRouter({
@@ -22,7 +22,7 @@ export const fleetRouter = createTRPCRouter({
         .extend({
           tenantId: idSchema.optional(),
           tag: groupNameSchema.optional(),
-          /** Only servers that are offline, out of sync, or have unresolved FQDNs or errors. */
+          /** Only servers with a problem (FleetProblem: revoked, offline, out of sync, errors, unresolved FQDNs, a drift repair or rollback in the last 24 h, not enrolled). */
           problemsOnly: z.boolean().optional(),
         })
         .default(LIST_PAGE_DEFAULT),
@@ -33,7 +33,7 @@ export const fleetRouter = createTRPCRouter({
         ...ctx.access.ownTenant(),
         ...(input.tag ? { tags: { has: input.tag } } : {}),
       };
-      const { servers, nextCursor } = await fleetStatus(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, where, input);
+      const { servers, nextCursor } = await fleetStatus(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, where, input, ctx.app.now());
       // Problems are judged on the page (presence is in memory, drift a comparison of two
       // columns), so a page of problems may hold fewer rows than the limit, even none.
       return { servers: input.problemsOnly ? servers.filter(hasProblem) : servers, nextCursor };
@@ -41,7 +41,7 @@ export const fleetRouter = createTRPCRouter({
 
   /** One server, with each FQDN's last answer and when. */
   server: readProcedure(z.strictObject({ serverId: idSchema })).query(async ({ ctx, input }) => {
-    const detail = await serverAgentDetail(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, input.serverId);
+    const detail = await serverAgentDetail(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, input.serverId, ctx.app.now());
     if (detail === null) throw new TRPCError({ code: "NOT_FOUND", message: `server ${input.serverId} not found` });
     return detail;
   }),

@@ -16,6 +16,16 @@ export interface AgentEvent {
   detail: Record<string, unknown>;
 }
 
+/**
+ * What an operator must look at, worst first. A revoked server enforces its last rules but
+ * follows no change; a drift repair or rollback in the last day means something on the host
+ * (a firewall reload, a link fault) fights the agent.
+ */
+export type FleetProblem = "revoked" | "offline" | "out_of_sync" | "errors" | "unresolved_fqdns" | "drift_repaired" | "rolled_back" | "not_enrolled";
+
+/** How long a drift repair or rollback counts as a problem. */
+export const RECENT_AGENT_EVENT_MS = 24 * 3_600_000;
+
 export interface FleetServerStatus {
   serverId: string;
   tenantId: string;
@@ -39,6 +49,8 @@ export interface FleetServerStatus {
   unresolved: { fqdn: string; error: string }[];
   lastDrift: AgentEvent | null;
   lastRollback: AgentEvent | null;
+  /** Empty when all is well; `problemsOnly` and the CLI's count read this. */
+  problems: FleetProblem[];
 }
 
 export interface FqdnAnswerView {
@@ -79,11 +91,29 @@ async function lastAgentEvents(prisma: PrismaClient, serverIds: string[]): Promi
   return new Map(events.map((e) => [`${e.targetId}|${e.action}`, { at: e.at.toISOString(), detail: (e.after ?? {}) as Record<string, unknown> }]));
 }
 
-function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, events: Map<string, AgentEvent>): FleetServerStatus {
+function isRecent(event: AgentEvent | null, now: Date): boolean {
+  return event !== null && now.getTime() - new Date(event.at).getTime() < RECENT_AGENT_EVENT_MS;
+}
+
+export function fleetProblems(status: Omit<FleetServerStatus, "problems">, now: Date): FleetProblem[] {
+  if (status.revoked) return ["revoked"];
+  if (!status.enrolled) return ["not_enrolled"];
+  const checks: [boolean, FleetProblem][] = [
+    [!status.online, "offline"],
+    [!status.inSync, "out_of_sync"],
+    [status.errors.length > 0, "errors"],
+    [status.unresolved.length > 0, "unresolved_fqdns"],
+    [isRecent(status.lastDrift, now), "drift_repaired"],
+    [isRecent(status.lastRollback, now), "rolled_back"],
+  ];
+  return checks.filter(([holds]) => holds).map(([, problem]) => problem);
+}
+
+function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, events: Map<string, AgentEvent>, now = new Date()): FleetServerStatus {
   const report = storedReportSchema.safeParse(row.lastReport);
   const last = report.success ? report.data : null;
   const connected = presence.get(row.id);
-  return {
+  const status = {
     serverId: row.id,
     tenantId: row.tenantId,
     name: row.name,
@@ -105,6 +135,7 @@ function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, 
     lastDrift: events.get(`${row.id}|agent.drift_repaired`) ?? null,
     lastRollback: events.get(`${row.id}|agent.rolled_back`) ?? null,
   };
+  return { ...status, problems: fleetProblems(status, now) };
 }
 
 /** A page of the servers matching `where` (the caller's tenant scope), by name. */
@@ -113,6 +144,7 @@ export async function fleetStatus(
   presence: ReadonlyMap<string, AgentPresence>,
   where: Prisma.ServerWhereInput,
   { limit, cursor }: { limit: number; cursor?: string | undefined },
+  now = new Date(),
 ): Promise<{ servers: FleetServerStatus[]; nextCursor: string | null }> {
   const rows = await prisma.server.findMany({
     where: { AND: [where, afterKeyCursor<Prisma.ServerWhereInput>("name", cursor)] },
@@ -122,16 +154,16 @@ export async function fleetStatus(
   });
   const { page, nextCursor } = pageOf(rows, limit, (last) => encodeKeyCursor(last.name, last.id));
   const events = await lastAgentEvents(prisma, page.map((r) => r.id));
-  return { servers: page.map((row) => toStatus(row, presence, events)), nextCursor };
+  return { servers: page.map((row) => toStatus(row, presence, events, now)), nextCursor };
 }
 
 /** One server with each FQDN's last answer; null when it does not exist. */
-export async function serverAgentDetail(prisma: PrismaClient, presence: ReadonlyMap<string, AgentPresence>, serverId: string): Promise<ServerAgentDetail | null> {
+export async function serverAgentDetail(prisma: PrismaClient, presence: ReadonlyMap<string, AgentPresence>, serverId: string, now = new Date()): Promise<ServerAgentDetail | null> {
   const row = await prisma.server.findUnique({ where: { id: serverId }, select: serverFields });
   if (row === null) return null;
   const [events, answers] = await Promise.all([
     lastAgentEvents(prisma, [row.id]),
     prisma.fqdnAnswer.findMany({ where: { serverId }, orderBy: { fqdn: "asc" }, select: { fqdn: true, addresses: true, error: true, resolvedAt: true } }),
   ]);
-  return { ...toStatus(row, presence, events), fqdnAnswers: answers.map((a) => ({ ...a, resolvedAt: a.resolvedAt.toISOString() })) };
+  return { ...toStatus(row, presence, events, now), fqdnAnswers: answers.map((a) => ({ ...a, resolvedAt: a.resolvedAt.toISOString() })) };
 }
