@@ -96,8 +96,12 @@ export class NetnsLab {
   private constructor(
     readonly prefix: string,
     private readonly switchNetns: string,
-    readonly hosts: ReadonlyMap<string, LabHost>,
+    private readonly hostMap: Map<string, LabHost>,
   ) {}
+
+  get hosts(): ReadonlyMap<string, LabHost> {
+    return this.hostMap;
+  }
 
   static async create(options: LabOptions): Promise<NetnsLab> {
     const prefix = `gh-${randomBytes(3).toString("hex")}-${options.label}`;
@@ -131,6 +135,30 @@ export class NetnsLab {
       await mustRun("ip", ["-n", host.netns, "addr", "add", `${host.ipv6}/64`, "dev", "eth0", "nodad"]);
       await mustRun("ip", ["-n", host.netns, "link", "set", "eth0", "up"]);
     }
+  }
+
+  /**
+   * A namespace behind a lab host, on its own link and routed through it, as a Docker container
+   * sits behind its host's bridge: `behind` forwards, the new host's default route points at it.
+   * Addresses: 198.51.100.2 and 2001:db8:1::2 (the host's side of the link: .1 and ::1).
+   */
+  async addBehind(behind: string, label: string): Promise<LabHost> {
+    const parent = this.host(behind);
+    const host: LabHost = { label, netns: `${this.prefix}-${label}`, ipv4: "198.51.100.2", ipv6: "2001:db8:1::2" };
+    this.hostMap.set(label, host);
+    await mustRun("ip", ["netns", "add", host.netns]);
+    await mustRun("ip", ["-n", parent.netns, "link", "add", "ctr0", "type", "veth", "peer", "name", "eth0", "netns", host.netns]);
+    await mustRun("ip", ["-n", parent.netns, "addr", "add", "198.51.100.1/24", "dev", "ctr0"]);
+    await mustRun("ip", ["-n", parent.netns, "addr", "add", "2001:db8:1::1/64", "dev", "ctr0", "nodad"]);
+    await mustRun("ip", ["-n", parent.netns, "link", "set", "ctr0", "up"]);
+    await mustRun("ip", ["netns", "exec", parent.netns, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"]);
+    await mustRun("ip", ["-n", host.netns, "link", "set", "lo", "up"]);
+    await mustRun("ip", ["-n", host.netns, "addr", "add", `${host.ipv4}/24`, "dev", "eth0"]);
+    await mustRun("ip", ["-n", host.netns, "addr", "add", `${host.ipv6}/64`, "dev", "eth0", "nodad"]);
+    await mustRun("ip", ["-n", host.netns, "link", "set", "eth0", "up"]);
+    await mustRun("ip", ["-n", host.netns, "route", "add", "default", "via", "198.51.100.1"]);
+    await mustRun("ip", ["-n", host.netns, "-6", "route", "add", "default", "via", "2001:db8:1::1"]);
+    return host;
   }
 
   host(label: string): LabHost {
