@@ -123,7 +123,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
         keypad: [`${traveler.accountNumber}#`, `${PIN}#`, `203*0*113*${(call % 250) + 1}#`, "1#"],
         onCommand: (command) => {
           if (command.startsWith("GET DATA gatehouse/confirm-or-reenter")) pressedAt = performance.now();
-          if (command.includes("granted-until") && committedAt === 0) committedAt = performance.now();
+          if (command.startsWith("STREAM FILE gatehouse/granted-until") && committedAt === 0) committedAt = performance.now();
         },
       });
       while ((await appliedRevision()) <= before) await new Promise((resolve) => setTimeout(resolve, 1));

@@ -12,6 +12,8 @@ export interface HttpExtension {
   handleRequest?(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean>;
   /** Take over the upgrade and return true, or return false to pass it on. */
   handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Parts of /healthz this extension reports (e.g. `{ ivr: {...} }`); read on each request. */
+  health?(): Record<string, unknown>;
   /** Called on shutdown, in reverse registration order, before the database closes. */
   close?(): void | Promise<void>;
 }

@@ -203,7 +203,7 @@ function describeDatabase(env: Env, kind: ControlPlaneApp["databaseKind"]): stri
 async function route(app: ControlPlaneApp, extensions: readonly HttpExtension[], webDir: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? "/", "http://localhost").pathname;
   if (path === "/trpc" || path.startsWith("/trpc/")) return serveApi(app, req, res, path.slice("/trpc/".length));
-  if (path === "/healthz") return serveHealth(app, res);
+  if (path === "/healthz") return serveHealth(app, extensions, res);
   if (path === "/metrics") return serveMetrics(app, req, res);
   for (const extension of extensions) if (await extension.handleRequest?.(req, res)) return;
   if (webDir !== null && (await serveStatic(webDir, req, res))) return;
@@ -225,10 +225,11 @@ function serveApi(app: ControlPlaneApp, req: IncomingMessage, res: ServerRespons
   });
 }
 
-async function serveHealth(app: ControlPlaneApp, res: ServerResponse): Promise<void> {
+async function serveHealth(app: ControlPlaneApp, extensions: readonly HttpExtension[], res: ServerResponse): Promise<void> {
   try {
     await app.prisma.$queryRaw`SELECT 1`;
-    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ status: "ok", database: "ok" }));
+    const parts = Object.assign({}, ...extensions.map((extension) => extension.health?.() ?? {})) as Record<string, unknown>;
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ status: "ok", database: "ok", ...parts }));
   } catch (error) {
     app.logger.warn({ err: error }, "health check: database unreachable");
     res.writeHead(503, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ status: "unavailable", database: "unreachable" }));

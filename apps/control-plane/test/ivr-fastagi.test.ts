@@ -56,6 +56,7 @@ beforeAll(async () => {
       replyGraceMs: 10_000,
       maxConnections: 10,
       refusalAuditWindowMs: 0,
+      soundCheckIntervalMs: 0,
     },
     services,
     silentLogger,
@@ -86,12 +87,14 @@ const counts = () => ({
 describe("a traveler's call over FastAGI", () => {
   it("hears every step and ends with the grant and its expiry", async () => {
     const before = counts();
-    const record = await call({ keypad: ["4711#", "135790#", "12*34*56*78#", "1#"] });
-    expect(record.commands[0]).toBe("ANSWER");
-    expect(record.commands).toContain('STREAM FILE gatehouse/welcome ""');
-    expect(record.commands).toContain("GET DATA gatehouse/enter-account 10000 16");
+    const record = await call({ keypad: ["4711#", "135790#", "12*34*56*78#", "1"] });
+    expect(record.commands.filter((command) => command.startsWith("GET FULL VARIABLE")).length).toBeGreaterThan(0);
+    expect(record.commands.find((command) => !command.startsWith("GET FULL VARIABLE"))).toBe("ANSWER");
+    expect(record.commands).toContain('STREAM FILE gatehouse/welcome "0123456789*#"');
+    expect(record.commands).toContain("GET DATA gatehouse/enter-account 10000 17");
     expect(record.commands).toContain("GET DATA gatehouse/confirm-or-reenter 6000 1");
-    expect(record.commands).toContain('SAY DIGITS 12 ""');
+    expect(record.commands).toContain('SAY DIGITS 12 "0123456789*#"');
+    expect(record.commands).toContain('STREAM FILE gatehouse/goodbye ""');
     expect(record.prompts).toEqual([
       "welcome", "enter-account", "enter-pin", "enter-address",
       "you-entered", "dot", "dot", "dot", "confirm-or-reenter",
@@ -151,6 +154,80 @@ describe("a traveler's call over FastAGI", () => {
   });
 });
 
+describe("what a real Asterisk does, as the emulation plays it", () => {
+  it("a 16-key account and PIN are read whole: GET DATA asks for 17, and the # ends them", async () => {
+    await call({ keypad: ["1234567890123456#", "6543210987654321#", HANG_UP] });
+    expect(services.verifications.at(-1)).toMatchObject({ accountNumber: "1234567890123456", pin: "6543210987654321" });
+  });
+
+  it("123*123*123*1234# is refused as too long, never cut to 123.123.123.123 and read back", async () => {
+    const before = counts();
+    const record = await call({ keypad: ["4711#", "135790#", "123*123*123*1234#", HANG_UP] });
+    expect(record.prompts.slice(-2)).toEqual(["entry-too-long", "enter-address"]);
+    expect(record.spoken).toEqual([]);
+    expect(services.calls.at(-1)).toMatchObject({ outcome: "caller-hung-up", refusals: ["too-long"] });
+    expect(counts().grants).toBe(before.grants);
+  });
+
+  it("a 17-key account is refused before any verification, and its # does not spill into the next entry", async () => {
+    const before = counts();
+    const record = await call({ keypad: ["12345678901234567#", "4711#", HANG_UP] });
+    expect(record.prompts).toEqual(["welcome", "enter-account", "entry-too-long", "enter-account", "enter-pin"]);
+    expect(counts().verifications).toBe(before.verifications);
+  });
+
+  it("keys typed during the greeting stop it and begin the account number", async () => {
+    const record = await call({ typeAheadOn: (command) => (command.startsWith("STREAM FILE gatehouse/welcome") ? "47" : undefined), keypad: ["11#", "135790#", HANG_UP] });
+    expect(services.verifications.at(-1)).toMatchObject({ accountNumber: "4711" });
+    expect(record.commands).toContain('GET DATA "" 10000 16');
+    expect(record.prompts).not.toContain("enter-account");
+  });
+
+  it("1 pressed during the read-back confirms at once, without the rest of it", async () => {
+    const before = counts();
+    const record = await call({
+      keypad: ["4711#", "135790#", "12*34*56*78#"],
+      typeAheadOn: (command) => (command.startsWith("SAY DIGITS 34") ? "1" : undefined),
+    });
+    expect(record.spoken.slice(0, 2)).toEqual(["12", "34"]);
+    expect(record.prompts).not.toContain("confirm-or-reenter");
+    expect(counts().grants).toBe(before.grants + 1);
+  });
+
+  it("keys typed during the expiry are discarded: it plays whole", async () => {
+    const record = await call({
+      keypad: ["4711#", "135790#", "12*34*56*78#", "1"],
+      typeAheadOn: (command) => (command.startsWith("STREAM FILE gatehouse/granted-until") ? "2" : undefined),
+    });
+    expect(record.prompts.slice(-5)).toEqual(["month-06", "at", "utc", "mail-follows", "goodbye"]);
+  });
+
+  it("a prompt Asterisk does not have ends the call as a technical problem, not as a hang-up", async () => {
+    const before = counts();
+    const record = await call({ keypad: ["4711#", "135790#"], missingSounds: ["gatehouse/enter-pin"] });
+    expect(record.commands).toContain("CHANNEL STATUS");
+    expect(record.hungUpByIvr).toBe(true);
+    expect(services.calls.at(-1)).toMatchObject({ outcome: "technical-problem", hungUpAt: null });
+    expect(counts().verifications).toBe(before.verifications);
+    expect(server.health().sounds).toMatchObject({ status: "missing", missing: ["gatehouse/enter-pin"] });
+  });
+
+  it("a caller hanging up while a prompt plays is a hang-up, not a missing prompt: at most one question, then the IVR closes", async () => {
+    const record = await call({ keypad: [], hangUpOn: (command) => command.startsWith("STREAM FILE gatehouse/welcome") });
+    expect(services.calls.at(-1)).toMatchObject({ outcome: "caller-hung-up", hungUpAt: "account" });
+    const after = record.commands.slice(record.commands.indexOf('STREAM FILE gatehouse/welcome "0123456789*#"') + 1);
+    expect(after.filter((command) => command !== "CHANNEL STATUS")).toEqual([]);
+    expect(server.health().sounds.missing).not.toContain("gatehouse/welcome");
+  });
+
+  it("missing digit sounds are found at the start of the call and reported, then their return too", async () => {
+    await call({ keypad: [HANG_UP], missingSounds: ["digits/7", "digits/30"] });
+    expect(server.health().sounds).toMatchObject({ status: "missing", missing: ["digits/7", "digits/30"] });
+    await call({ keypad: [HANG_UP] });
+    expect(server.health().sounds).toMatchObject({ status: "ok", missing: [] });
+  });
+});
+
 describe("who may speak AGI to the IVR", () => {
   it("a connection without the secret is closed before any prompt and audited", async () => {
     const before = counts();
@@ -200,7 +277,7 @@ describe("who may speak AGI to the IVR", () => {
     try {
       const before = counts();
       const record = await placeAsteriskCall({ port: everywhere.port, secret: SECRET, keypad: [HANG_UP] });
-      expect(record.commands[0]).toBe("ANSWER");
+      expect(record.commands).toContain("ANSWER");
       for (let wait = 0; wait < 400 && services.calls.length === before.calls; wait += 1) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(counts()).toMatchObject({ calls: before.calls + 1, refusals: before.refusals });
     } finally {
@@ -270,7 +347,7 @@ describe("a peer sending a line longer than 8 KiB", () => {
 
   it("as a reply during the call ends the call unverified", async () => {
     const before = counts();
-    await call({ keypad: [`${"4".repeat(60_000)}#`, "135790#", "12*34*56*78#", "1#"] });
+    await call({ keypad: ["4711#", "135790#", "12*34*56*78#", "1"], answerOn: (command) => (command.startsWith("GET DATA gatehouse/enter-account") ? `200 result=${"4".repeat(60_000)}` : undefined) });
     expect(services.calls.at(-1)).toMatchObject({ outcome: "technical-problem" });
     expect(counts()).toMatchObject({ verifications: before.verifications, grants: before.grants });
   });
@@ -279,7 +356,7 @@ describe("a peer sending a line longer than 8 KiB", () => {
     const before = counts();
     const exact = agiEnvironment({ port: server.port, secret: SECRET, keypad: [] }, 0).replace("agi_calleridname: Traveler", `agi_calleridname: ${"A".repeat(8192 - "agi_calleridname: ".length)}`);
     const received = await sendRaw([exact], (text) => text.includes("\n"));
-    expect(received.startsWith("ANSWER\n")).toBe(true);
+    expect(received).toMatch(/^GET FULL VARIABLE /);
     expect(counts().refusals).toBe(before.refusals);
   });
 });
@@ -319,5 +396,6 @@ function baseOptions() {
     replyGraceMs: 10_000,
     maxConnections: 10,
     refusalAuditWindowMs: 0,
+    soundCheckIntervalMs: 0,
   };
 }

@@ -1,6 +1,8 @@
 // One FastAGI conversation over TCP: read the agi_* environment, then send one command at a
-// time and wait for its reply. A caller hang-up (Asterisk's "HANGUP" line, a 511 dead-channel
-// reply, or the socket closing) rejects the pending and every later command with AgiHangUp.
+// time and wait for its reply. When the caller hangs up, Asterisk answers the command in
+// progress (`200 result=-1`), then sends "HANGUP", keeps the socket open and answers every
+// later command with 511: the "HANGUP" line, a 511 or the socket closing mark the call hung up,
+// and every later command is rejected with AgiHangUp.
 import type { Socket } from "node:net";
 import { opensUsageText, parseAgiEnvironmentLine, parseAgiReply, type AgiReply } from "./agi-reply.ts";
 
@@ -98,10 +100,28 @@ export class AgiConnection {
     this.socket.destroySoon();
   }
 
+  /**
+   * Whether the caller is still there, asked with a command Asterisk refuses on a dead channel
+   * (after a `result=-1`, this tells a missing file from a hang-up whose "HANGUP" is still on
+   * its way). False once hung up.
+   */
+  async isAlive(timeoutMs: number): Promise<boolean> {
+    try {
+      await this.command("CHANNEL STATUS", timeoutMs);
+      return true;
+    } catch (error) {
+      if (error instanceof AgiHangUp) return false;
+      throw error;
+    }
+  }
+
   private async nextReplyLine(): Promise<string> {
     let line = await this.nextLine();
-    // Asterisk's own hang-up notice may arrive before a reply.
-    if (line === "HANGUP") throw this.markHungUp("HANGUP from Asterisk");
+    // The hang-up notice can come before the reply to a command sent after the hang-up (a 511).
+    while (line === "HANGUP") {
+      this.markHungUp("HANGUP from Asterisk");
+      line = await this.nextLine();
+    }
     if (opensUsageText(line)) {
       const first = line;
       while (!line.startsWith("520 ")) line = await this.nextLine();

@@ -9,6 +9,7 @@ import type { IvrConfig } from "@gatehouse/core";
 import { AgiConnection, AgiLineTooLong } from "./agi-connection.ts";
 import { peerAllowlist } from "./peer-allowlist.ts";
 import { refusalThrottle } from "./refusal-throttle.ts";
+import { SoundCheck, type SoundReport } from "./sound-check.ts";
 import { runTravelerCall, type TravelerIvrServices } from "./traveler-call.ts";
 
 export type AgiRefusalReason = "peer-not-allowed" | "no-environment" | "line-too-long" | "wrong-secret" | "unknown-script";
@@ -48,6 +49,8 @@ export interface FastAgiServerOptions {
   maxConnections: number;
   /** Refusals of one peer for one reason are audited once per window. */
   refusalAuditWindowMs: number;
+  /** A call asks Asterisk whether it has the IVR's sounds when the last check is this old. */
+  soundCheckIntervalMs: number;
 }
 
 export const FASTAGI_DEFAULTS = {
@@ -57,6 +60,7 @@ export const FASTAGI_DEFAULTS = {
   replyGraceMs: 120_000,
   maxConnections: 200,
   refusalAuditWindowMs: 60_000,
+  soundCheckIntervalMs: 60_000,
 } as const;
 
 /** The script name in agi://host:port/<script>. */
@@ -64,6 +68,8 @@ export const TRAVELER_AGI_SCRIPT = "traveler";
 
 export interface FastAgiServer {
   port: number;
+  /** For /healthz: whether the last calling Asterisk had every prompt and digit sound. */
+  health(): { sounds: SoundReport };
   /**
    * Stop accepting calls, drop the ones in progress (to Asterisk, a hang-up: nothing is
    * half-written) and wait for their handlers, including a grant transaction in flight.
@@ -82,6 +88,7 @@ export async function startFastAgiServer(
   const calls = new Set<Promise<void>>();
   const sockets = new Set<Socket>();
   const throttle = refusalThrottle(options.refusalAuditWindowMs);
+  const sounds = new SoundCheck(options.promptPrefix, options.soundCheckIntervalMs, logger);
 
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -118,7 +125,7 @@ export async function startFastAgiServer(
     }
     if (script !== TRAVELER_AGI_SCRIPT) return refuse("unknown-script", script);
     try {
-      const summary = await runTravelerCall(connection, environment, services, options, logger);
+      const summary = await runTravelerCall(connection, environment, services, { ...options, sounds }, logger);
       logger.info({ outcome: summary.outcome, hungUpAt: summary.hungUpAt }, "traveler call ended");
     } finally {
       connection.close();
@@ -132,9 +139,11 @@ export async function startFastAgiServer(
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   logger.info({ host: typeof address === "object" && address ? address.address : options.host, port }, "FastAGI server listening");
+  logger.info({ sounds: "unchecked" }, "the first call asks Asterisk whether it has every IVR prompt and digit sound (see /healthz)");
 
   return {
     port,
+    health: () => ({ sounds: sounds.current() }),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();

@@ -1,13 +1,13 @@
 // Drives the traveler IVR (packages/core) over one AGI connection: each machine action becomes
-// an AGI command or a service call, and its result the machine's next event. The only write a
-// call can cause is the grant (one transaction in the travelers service), asked for only after
-// the caller pressed 1: a hang-up before that leaves nothing behind.
+// an AGI command or a service call (action-performer.ts), and its result the machine's next
+// event. The only write a call can cause is the grant (one transaction in the travelers
+// service), asked for only after the caller pressed 1: a hang-up before that leaves nothing
+// behind. A call ends by the IVR's HANGUP; the dialplan treats any other end as a failure.
 import {
   advanceIvr,
   newIvrCall,
   normaliseCallerId,
   type GrantOutcome,
-  type IvrAction,
   type IvrConfig,
   type IvrEvent,
   type IvrOutcome,
@@ -16,7 +16,9 @@ import {
   type LinkOutcome,
   type VerificationOutcome,
 } from "@gatehouse/core";
+import { ActionPerformer, PromptMissing } from "./action-performer.ts";
 import { AgiHangUp, AgiProtocolError, type AgiConnection } from "./agi-connection.ts";
+import type { SoundCheck } from "./sound-check.ts";
 
 /** What the IVR needs from the rest of the control plane (the travelers service provides it). */
 export interface TravelerIvrServices {
@@ -43,10 +45,13 @@ export interface TravelerCallOptions {
   promptPrefix: string;
   /** Longest wait for Asterisk to answer a command, beyond the command's own timeout. */
   replyGraceMs: number;
+  /** Asks Asterisk whether it has the IVR's sounds, at most once per interval. */
+  sounds: SoundCheck;
 }
 
 export interface TravelerCallLogger {
   warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
 }
 
 export async function runTravelerCall(
@@ -61,6 +66,7 @@ export async function runTravelerCall(
   let state: IvrState = newIvrCall(options.ivr);
   let event: IvrEvent = { type: "call-started", callerId };
   try {
+    await options.sounds.checkIfDue(connection, new Date(), options.replyGraceMs);
     await connection.command("ANSWER", options.replyGraceMs);
     while (state.step !== "ended") {
       const transition = advanceIvr(state, event);
@@ -68,13 +74,7 @@ export async function runTravelerCall(
       event = await performer.performAll(transition.actions);
     }
   } catch (error) {
-    if (!(error instanceof AgiHangUp || error instanceof AgiProtocolError)) throw error;
-    const wasEnded = state.step === "ended";
-    state = advanceIvr(state, { type: "hang-up" }).state;
-    if (error instanceof AgiProtocolError) {
-      logger.warn({ err: error.message }, "FastAGI conversation broke off");
-      if (!wasEnded) state = { ...state, outcome: "technical-problem" };
-    }
+    state = await endAfter(error, state, performer, options, logger);
   }
   const summary: IvrCallSummary = {
     callerId,
@@ -89,101 +89,27 @@ export async function runTravelerCall(
   return summary;
 }
 
-class ActionPerformer {
-  constructor(
-    private readonly connection: AgiConnection,
-    private readonly services: TravelerIvrServices,
-    private readonly options: TravelerCallOptions,
-    private readonly callerId: string,
-    private readonly logger: TravelerCallLogger,
-  ) {}
-
-  /** Carry out a transition's actions; the last one's result is the next event. */
-  async performAll(actions: IvrAction[]): Promise<IvrEvent> {
-    let event: IvrEvent = { type: "hang-up" };
-    for (const action of actions) event = await this.perform(action);
-    return event;
+/** The call broke off: the caller hung up, Asterisk lacks a sound, or the conversation broke. */
+async function endAfter(
+  error: unknown,
+  state: IvrState,
+  performer: ActionPerformer,
+  options: TravelerCallOptions,
+  logger: TravelerCallLogger,
+): Promise<IvrState> {
+  if (!(error instanceof AgiHangUp || error instanceof AgiProtocolError || error instanceof PromptMissing)) throw error;
+  const wasEnded = state.step === "ended";
+  const ended = advanceIvr(state, { type: "hang-up" }).state;
+  if (error instanceof AgiHangUp) return ended;
+  const broken = { ...ended, hungUpAt: null, outcome: wasEnded ? ended.outcome : ("technical-problem" as const) };
+  if (error instanceof PromptMissing) {
+    logger.error({ file: error.file }, "Asterisk lacks an IVR sound: the call ends as a technical problem");
+    options.sounds.noteMissing(error.file, new Date());
+    // Say so if Asterisk can; that prompt may be missing too, and the dialplan plays it then.
+    await performer.performAll([{ type: "play", prompts: ["technical-problem", "goodbye"] }]).catch(() => undefined);
+    await performer.performAll([{ type: "hang-up" }]);
+  } else {
+    logger.warn({ err: error.message }, "FastAGI conversation broke off");
   }
-
-  private async perform(action: IvrAction): Promise<IvrEvent> {
-    const grace = this.options.replyGraceMs;
-    switch (action.type) {
-      case "play":
-        for (const prompt of action.prompts) await this.streamFile(this.options.promptPrefix + prompt);
-        return { type: "hang-up" };
-      case "say-digits":
-        await this.say(`SAY DIGITS ${action.digits} ""`);
-        return { type: "hang-up" };
-      case "say-number":
-        await this.say(`SAY NUMBER ${action.number} ""`);
-        return { type: "hang-up" };
-      case "get-data":
-        return this.getData(action.prompt, action.timeoutMs, action.maxDigits);
-      case "verify":
-        return { type: "verification-result", result: await this.verify(action) };
-      case "create-grant":
-        return { type: "grant-result", result: await this.createGrant(action) };
-      case "request-link":
-        return { type: "link-result", result: await this.requestLink(action.travelerId) };
-      case "hang-up":
-        await this.connection.command("HANGUP", grace).catch(() => undefined);
-        return { type: "hang-up" };
-    }
-  }
-
-  private async streamFile(file: string): Promise<void> {
-    const reply = await this.connection.command(`STREAM FILE ${file} ""`, this.options.replyGraceMs);
-    // -1 is a missing or unplayable file; a real hang-up arrives as HANGUP or 511.
-    if (reply.result === "-1") this.logger.warn({ file }, "Asterisk could not play an IVR prompt");
-  }
-
-  private async say(command: string): Promise<void> {
-    const reply = await this.connection.command(command, this.options.replyGraceMs);
-    if (reply.result === "-1") throw new AgiHangUp(`${command.split(" ")[1]} failed`);
-  }
-
-  private async getData(prompt: string, timeoutMs: number, maxDigits: number): Promise<IvrEvent> {
-    const file = this.options.promptPrefix + prompt;
-    const reply = await this.connection.command(
-      `GET DATA ${file} ${timeoutMs} ${maxDigits}`,
-      timeoutMs + this.options.replyGraceMs,
-    );
-    if (reply.result === "-1") throw new AgiHangUp("GET DATA failed");
-    const timedOut = reply.data === "timeout";
-    if (reply.result === "" && timedOut) return { type: "timeout" };
-    return { type: "digits", digits: reply.result, terminatedBy: timedOut ? "timeout" : "#" };
-  }
-
-  private async verify(action: Extract<IvrAction, { type: "verify" }>): Promise<VerificationOutcome> {
-    try {
-      const { accountNumber, pin, callerId } = action;
-      return await this.services.verify({ accountNumber, pin, callerId });
-    } catch (error) {
-      this.logger.warn({ err: describe(error) }, "traveler verification failed");
-      return { ok: false, reason: "error" };
-    }
-  }
-
-  private async createGrant(action: Extract<IvrAction, { type: "create-grant" }>): Promise<GrantOutcome> {
-    try {
-      const { travelerId, address } = action;
-      return await this.services.createGrant({ travelerId, address, callerId: this.callerId });
-    } catch (error) {
-      this.logger.warn({ err: describe(error) }, "traveler grant failed");
-      return { ok: false };
-    }
-  }
-
-  private async requestLink(travelerId: string): Promise<LinkOutcome> {
-    try {
-      return await this.services.requestLink({ travelerId, callerId: this.callerId });
-    } catch (error) {
-      this.logger.warn({ err: describe(error) }, "traveler link request failed");
-      return { ok: false };
-    }
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return broken;
 }

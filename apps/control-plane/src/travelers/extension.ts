@@ -23,6 +23,8 @@ export interface TravelersExtensionOptions {
   agiEnvironmentTimeoutMs?: number;
   /** Tests: audit every refused AGI connection (0) instead of once a minute per peer and reason. */
   agiRefusalAuditWindowMs?: number;
+  /** Tests: ask Asterisk for the IVR's sounds on every call (0) instead of once a minute. */
+  agiSoundCheckIntervalMs?: number;
 }
 
 /** The FastAGI port of a running control plane (tests connect to it), null when the IVR is off. */
@@ -50,6 +52,7 @@ export function travelersExtension(options: TravelersExtensionOptions = {}): Con
         await pages(req, res);
         return true;
       },
+      health: () => ({ ivr: agi ? agi.health() : { enabled: false } }),
       async close() {
         removeExpiryHooks();
         await agi?.close();
@@ -77,6 +80,7 @@ async function startIvr(app: ControlPlaneApp, ctx: TravelersContext, options: Tr
       ivr: { allowDocumentationAddresses: env.ALLOW_DOCUMENTATION_ADDRESSES, timeZone: env.TIME_ZONE },
       environmentTimeoutMs: options.agiEnvironmentTimeoutMs ?? FASTAGI_DEFAULTS.environmentTimeoutMs,
       refusalAuditWindowMs: options.agiRefusalAuditWindowMs ?? FASTAGI_DEFAULTS.refusalAuditWindowMs,
+      soundCheckIntervalMs: options.agiSoundCheckIntervalMs ?? FASTAGI_DEFAULTS.soundCheckIntervalMs,
     },
     travelerIvrServices(ctx),
     logger,

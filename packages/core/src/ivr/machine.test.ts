@@ -41,25 +41,29 @@ const ask = (prompt: string, maxDigits: number, timeoutMs: number): IvrAction =>
   timeoutMs,
 });
 const play = (...prompts: string[]): IvrAction => ({ type: "play", prompts: prompts as never });
-const ACCOUNT = ask("enter-account", 16, 10_000);
-const PIN = ask("enter-pin", 16, 10_000);
-const ADDRESS = ask("enter-address", 15, 10_000);
+/** A prompt leading to an entry: the caller may type through it. */
+const lead = (...prompts: string[]): IvrAction => ({ type: "play", prompts: prompts as never, typeAhead: true });
+const say = (digits: string): IvrAction => ({ type: "say-digits", digits, typeAhead: true });
+// Entries read one key more than their limit (16, 16, 15), so a longer one is seen, not cut.
+const ACCOUNT = ask("enter-account", 17, 10_000);
+const PIN = ask("enter-pin", 17, 10_000);
+const ADDRESS = ask("enter-address", 16, 10_000);
 const CONFIRM = ask("confirm-or-reenter", 1, 6_000);
 const readBack12345678: IvrAction[] = [
-  play("you-entered"),
-  { type: "say-digits", digits: "12" },
-  play("dot"),
-  { type: "say-digits", digits: "34" },
-  play("dot"),
-  { type: "say-digits", digits: "56" },
-  play("dot"),
-  { type: "say-digits", digits: "78" },
+  lead("you-entered"),
+  say("12"),
+  lead("dot"),
+  say("34"),
+  lead("dot"),
+  say("56"),
+  lead("dot"),
+  say("78"),
 ];
 
 describe("a traveler allowing their address by phone", () => {
   it("is greeted, logs in, enters the address, hears it back, confirms and hears the expiry", () => {
     const call = new Call();
-    expect(call.send({ type: "call-started", callerId: "+15551230000" })).toEqual([play("welcome"), ACCOUNT]);
+    expect(call.send({ type: "call-started", callerId: "+15551230000" })).toEqual([lead("welcome"), ACCOUNT]);
     expect(call.keys("4711")).toEqual([PIN]);
     expect(call.keys("135790")).toEqual([
       { type: "verify", accountNumber: "4711", pin: "135790", callerId: "+15551230000" },
@@ -94,6 +98,52 @@ describe("a traveler allowing their address by phone", () => {
   });
 });
 
+describe("entries at and over their limit", () => {
+  it("an account and a PIN of 16 keys, the most allowed, are taken whole", () => {
+    const call = new Call();
+    call.send({ type: "call-started", callerId: "100" });
+    expect(call.keys("1234567890123456")).toEqual([PIN]);
+    expect(call.keys("6543210987654321")).toEqual([
+      { type: "verify", accountNumber: "1234567890123456", pin: "6543210987654321", callerId: "100" },
+    ]);
+  });
+
+  it("a 17-key account is refused as too long, costs no login, and what follows it is not typed ahead", () => {
+    const call = new Call();
+    call.send({ type: "call-started", callerId: "100" });
+    expect(call.keys("12345678901234567")).toEqual([play("entry-too-long"), ACCOUNT]);
+    expect(call.state).toMatchObject({ step: "account", tries: 2, loginAttempts: 0, accountNumber: null });
+  });
+
+  it("a 17-key PIN is refused as too long and never verified", () => {
+    const call = new Call();
+    call.send({ type: "call-started", callerId: "100" });
+    call.keys("4711");
+    expect(call.keys("11111111111111111")).toEqual([play("entry-too-long"), PIN]);
+  });
+
+  it("123*123*123*1234 (16 keys) is refused as too long, never cut to the valid 123.123.123.123", () => {
+    const call = new Call().loggedIn();
+    expect(call.keys("123*123*123*1234")).toEqual([play("entry-too-long"), ADDRESS]);
+    expect(call.state).toMatchObject({ step: "address", address: null, refusals: ["too-long"] });
+  });
+
+  it("a 15-key address, the longest there is, is read back", () => {
+    const call = new Call({ allowDocumentationAddresses: true }).loggedIn();
+    expect(call.keys("203*255*113*255").at(-1)).toEqual(CONFIRM);
+  });
+});
+
+describe("typing ahead", () => {
+  it("the greeting, explanations and read-back lead to an entry and may be typed through; the expiry and goodbye may not", () => {
+    const call = new Call().atConfirmation();
+    expect(call.actions.slice(0, -1).every((action) => "typeAhead" in action && action.typeAhead === true)).toBe(true);
+    call.keys("1");
+    const expiry = call.send({ type: "grant-result", result: { ok: true, expiresAt: new Date("2030-01-01T00:00:00Z") } });
+    expect(expiry.some((action) => "typeAhead" in action)).toBe(false);
+  });
+});
+
 describe("logging in", () => {
   it("gives one answer for an unknown account and a wrong PIN, then asks for the account again", () => {
     const call = new Call();
@@ -101,7 +151,7 @@ describe("logging in", () => {
     call.keys("999");
     call.keys("000000");
     expect(call.send({ type: "verification-result", result: { ok: false, reason: "invalid" } })).toEqual([
-      play("login-incorrect"),
+      lead("login-incorrect"),
       ACCOUNT,
     ]);
     expect(call.state.accountNumber).toBeNull();
@@ -153,9 +203,9 @@ describe("logging in", () => {
   it("refuses an account or PIN typed with a star, counting it as a try", () => {
     const call = new Call();
     call.send({ type: "call-started", callerId: "100" });
-    expect(call.keys("47*11")).toEqual([play("invalid-entry"), ACCOUNT]);
+    expect(call.keys("47*11")).toEqual([lead("invalid-entry"), ACCOUNT]);
     expect(call.keys("4711")).toEqual([PIN]);
-    expect(call.keys("1*1")).toEqual([play("invalid-entry"), PIN]);
+    expect(call.keys("1*1")).toEqual([lead("invalid-entry"), PIN]);
     expect(call.state.tries).toBe(2);
   });
 });
@@ -168,16 +218,16 @@ describe("timeouts and retries", () => {
   ])("the %s prompt is asked three times, then goodbye", (_name, reach, prompt) => {
     const call = new Call();
     reach(call);
-    expect(call.send({ type: "timeout" })).toEqual([play("no-input"), prompt]);
-    expect(call.keys("")).toEqual([play("no-input"), prompt]);
+    expect(call.send({ type: "timeout" })).toEqual([lead("no-input"), prompt]);
+    expect(call.keys("")).toEqual([lead("no-input"), prompt]);
     expect(call.send({ type: "timeout" })).toEqual([play("no-input", "too-many-tries", "goodbye"), { type: "hang-up" }]);
     expect(call.state.outcome).toBe("no-input");
   });
 
   it("the confirmation is asked three times with the address read back each time", () => {
     const call = new Call().atConfirmation();
-    expect(call.send({ type: "timeout" })).toEqual([play("no-input"), ...readBack12345678, CONFIRM]);
-    expect(call.keys("7")).toEqual([play("invalid-entry"), ...readBack12345678, CONFIRM]);
+    expect(call.send({ type: "timeout" })).toEqual([lead("no-input"), ...readBack12345678, CONFIRM]);
+    expect(call.keys("7")).toEqual([lead("invalid-entry"), ...readBack12345678, CONFIRM]);
     expect(call.send({ type: "timeout" })).toEqual([play("no-input", "too-many-tries", "goodbye"), { type: "hang-up" }]);
   });
 
@@ -187,7 +237,7 @@ describe("timeouts and retries", () => {
     call.send({ type: "timeout" });
     call.send({ type: "timeout" });
     expect(call.keys("4711")).toEqual([PIN]);
-    expect(call.send({ type: "timeout" })).toEqual([play("no-input"), PIN]);
+    expect(call.send({ type: "timeout" })).toEqual([lead("no-input"), PIN]);
   });
 });
 
@@ -206,7 +256,7 @@ describe("the address", () => {
     ["240*0*0*1", "refused-reserved", "reserved"],
   ])("%s is refused with the reason spoken (%s)", (keys, prompt, why) => {
     const call = new Call().loggedIn();
-    expect(call.keys(keys)).toEqual([play(prompt), ADDRESS]);
+    expect(call.keys(keys)).toEqual([lead(prompt), ADDRESS]);
     expect(call.state.refusals).toEqual([why]);
   });
 
@@ -272,8 +322,8 @@ describe("a link by email instead of an address", () => {
 
   it("without the link option, 0 is just a malformed address and the prompt does not offer it", () => {
     const call = new Call({ linkByEmail: false }).loggedIn();
-    expect(call.actions).toEqual([ask("enter-address-only", 15, 10_000)]);
-    expect(call.keys("0")).toEqual([play("address-part-count"), ask("enter-address-only", 15, 10_000)]);
+    expect(call.actions).toEqual([ask("enter-address-only", 16, 10_000)]);
+    expect(call.keys("0")).toEqual([lead("address-part-count"), ask("enter-address-only", 16, 10_000)]);
   });
 });
 
@@ -319,7 +369,7 @@ describe("the machine's contract with its transport", () => {
   it("whatever the caller does, every transition ends awaiting one result or hanging up, calls end, and grants need a login and a 1", () => {
     const keyPresses = fc.oneof(
       fc.constantFrom("", "0", "1", "2", "4711", "135790", "12*34*56*78", "10*0*0*1", "1*2*3", "12**34*5"),
-      fc.stringMatching(/^[0-9*]{0,15}$/),
+      fc.stringMatching(/^[0-9*]{0,17}$/),
     );
     const callerMove = fc.oneof(
       { weight: 8, arbitrary: keyPresses.map((digits): IvrEvent => ({ type: "digits", digits, terminatedBy: "#" })) },

@@ -2,7 +2,8 @@
 // 0 for a link by email) -> read back -> 1 confirm / 2 re-enter -> grant -> spoken expiry ->
 // goodbye. `advanceIvr(state, event)` returns the next state and the actions to carry out; a
 // transition's actions always end with exactly one action the transport awaits (its result is
-// the next event) or with hang-up.
+// the next event) or with hang-up. Callers may type ahead through the prompts that lead to an
+// entry (greeting, explanations, read-back), never through the expiry or goodbye.
 import { isWithheldCallerId } from "./caller-id.ts";
 import { DIALED_ADDRESS_ERROR_PROMPT, parseDialedIPv4 } from "./dialed-address.ts";
 import { ADDRESS_REFUSAL_PROMPT, refusalForGrantAddress } from "./grant-address.ts";
@@ -80,6 +81,8 @@ export function advanceIvr(state: IvrState, event: IvrEvent): IvrTransition {
 }
 
 function onKeys(state: IvrState, keys: string): IvrTransition {
+  const limit = entryLimit(state);
+  if (limit !== null && keys.length > limit) return refuseTooLong(state);
   switch (state.step) {
     case "account":
       if (!/^[0-9]+$/.test(keys)) return retry(state, "invalid-entry", "invalid-entries");
@@ -136,8 +139,27 @@ function onAddressKeys(state: IvrState, keys: string): IvrTransition {
   return askConfirmation({ ...state, step: "confirm", tries: 1, address: parsed.address });
 }
 
-function refuseAddress(state: IvrState, why: string, prompt: PromptId): IvrTransition {
-  return retry({ ...state, refusals: [...state.refusals, why] }, prompt, "address-refused");
+function refuseAddress(state: IvrState, why: string, prompt: PromptId, typeAhead = true): IvrTransition {
+  return retry({ ...state, refusals: [...state.refusals, why] }, prompt, "address-refused", typeAhead);
+}
+
+/**
+ * An entry longer than its limit (Asterisk stopped reading at limit + 1 keys) is refused whole.
+ * The rest of what the caller typed, `#` included, arrives while the explanation plays, so it
+ * must not be typed ahead into the next entry.
+ */
+function refuseTooLong(state: IvrState): IvrTransition {
+  if (state.step === "address") return refuseAddress(state, "too-long", "entry-too-long", false);
+  return retry(state, "entry-too-long", "invalid-entries", false);
+}
+
+/** The most keys an entry at this step may have; null where one key decides (confirm). */
+function entryLimit(state: IvrState): number | null {
+  const { config } = state;
+  if (state.step === "account") return config.accountMaxDigits;
+  if (state.step === "pin") return config.pinMaxDigits;
+  if (state.step === "address") return config.addressMaxDigits;
+  return null;
 }
 
 function askConfirmation(state: IvrState): IvrTransition {
@@ -146,10 +168,10 @@ function askConfirmation(state: IvrState): IvrTransition {
 
 /** "You entered 12 dot 34 dot 56 dot 78", each number digit by digit. */
 function readBack(address: string): IvrAction[] {
-  const actions: IvrAction[] = [{ type: "play", prompts: ["you-entered"] }];
+  const actions: IvrAction[] = [{ type: "play", prompts: ["you-entered"], typeAhead: true }];
   address.split(".").forEach((octet, index) => {
-    if (index > 0) actions.push({ type: "play", prompts: ["dot"] });
-    actions.push({ type: "say-digits", digits: octet });
+    if (index > 0) actions.push({ type: "play", prompts: ["dot"], typeAhead: true });
+    actions.push({ type: "say-digits", digits: octet, typeAhead: true });
   });
   return actions;
 }
@@ -195,15 +217,15 @@ function onLink(state: IvrState, result: LinkOutcome): IvrTransition {
 /** Ask the prompt of `step` afresh (first try), after `before` is played. */
 function ask(state: IvrState, step: IvrStep, before: PromptId[] = []): IvrTransition {
   const next = { ...state, step, tries: 1 };
-  const actions: IvrAction[] = before.length > 0 ? [{ type: "play", prompts: before }] : [];
+  const actions: IvrAction[] = before.length > 0 ? [{ type: "play", prompts: before, typeAhead: true }] : [];
   return { state: next, actions: [...actions, getData(next, step)] };
 }
 
 /** The entry at the current prompt failed: say why, then ask again or, out of tries, goodbye. */
-function retry(state: IvrState, why: PromptId, outcome: IvrOutcome): IvrTransition {
+function retry(state: IvrState, why: PromptId, outcome: IvrOutcome, typeAhead = true): IvrTransition {
   if (state.tries >= state.config.maxTries) return goodbye(state, outcome, [why, "too-many-tries"]);
   const next = { ...state, tries: state.tries + 1 };
-  const explanation: IvrAction = { type: "play", prompts: [why] };
+  const explanation: IvrAction = typeAhead ? { type: "play", prompts: [why], typeAhead } : { type: "play", prompts: [why] };
   // At the confirmation the address is read back again, so the caller knows what 1 allows.
   const again = state.step === "confirm" ? askConfirmation(next).actions : [getData(next, state.step)];
   return { state: next, actions: [explanation, ...again] };
@@ -213,13 +235,13 @@ function getData(state: IvrState, step: IvrStep): IvrAction {
   const { config } = state;
   switch (step) {
     case "account":
-      return entry("enter-account", config.accountMaxDigits, config.entryTimeoutMs);
+      return entry("enter-account", config.accountMaxDigits + 1, config.entryTimeoutMs);
     case "pin":
-      return entry("enter-pin", config.pinMaxDigits, config.entryTimeoutMs);
+      return entry("enter-pin", config.pinMaxDigits + 1, config.entryTimeoutMs);
     case "address":
       return entry(
         config.linkByEmail ? "enter-address" : "enter-address-only",
-        config.addressMaxDigits,
+        config.addressMaxDigits + 1,
         config.entryTimeoutMs,
       );
     case "confirm":

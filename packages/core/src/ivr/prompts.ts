@@ -16,6 +16,7 @@ export const IVR_PROMPT_TEXT = {
     "Please enter the IP address to allow, using the star key for each dot, followed by the pound key.",
   "no-input": "Sorry, I did not get your entry.",
   "invalid-entry": "Sorry, that entry is not valid. Please use the number keys only.",
+  "entry-too-long": "Sorry, that entry is too long.",
   "too-many-tries": "Sorry, that was the last try.",
   "you-entered": "You entered",
   dot: "dot",

@@ -14,6 +14,7 @@ export interface IvrConfig {
   maxAddressEntries: number;
   entryTimeoutMs: number;
   confirmTimeoutMs: number;
+  /** The longest entries accepted; a longer one is refused as too long. */
   accountMaxDigits: number;
   pinMaxDigits: number;
   /** "255*255*255*255" is 15 keys. */
@@ -64,11 +65,20 @@ export type IvrEvent =
   | { type: "grant-result"; result: GrantOutcome }
   | { type: "link-result"; result: LinkOutcome };
 
+/**
+ * `typeAhead`: a key pressed while this plays stops it and starts the entry the transition
+ * ends with (the transport carries the key into that get-data and skips what is left to play).
+ * Without it, keys pressed while it plays are lost, as Asterisk discards them.
+ */
 export type IvrAction =
-  | { type: "play"; prompts: PromptId[] }
-  /** Play `prompt` and collect up to `maxDigits` keys, ended by `#` or the timeout. */
+  | { type: "play"; prompts: PromptId[]; typeAhead?: true }
+  /**
+   * Play `prompt` and collect up to `maxDigits` keys, ended by `#`, the timeout or the count.
+   * Entries read one key more than their limit, so an over-long entry is seen whole enough to
+   * be refused instead of being cut to a valid-looking one.
+   */
   | { type: "get-data"; prompt: PromptId; maxDigits: number; timeoutMs: number }
-  | { type: "say-digits"; digits: string }
+  | { type: "say-digits"; digits: string; typeAhead?: true }
   | { type: "say-number"; number: number }
   | { type: "verify"; accountNumber: string; pin: string; callerId: string }
   | { type: "create-grant"; travelerId: string; address: string }
