@@ -98,7 +98,7 @@ export async function resetPin(
   const generatedPin = pin ? null : generatePin();
   const pinHash = await hashPin(pin ?? generatedPin ?? "");
   await ctx.mutate({ actor, action: "traveler.pin.reset", tenantId: existing.tenantId, targetType: "traveler" }, async (tx) => {
-    await tx.traveler.update({ where: { id: travelerId }, data: { pinHash, failedPinCount: 0, lockedUntil: null } });
+    await tx.traveler.update({ where: { id: travelerId }, data: { pinHash, lockedUntil: null } });
     await forgetPinFailures(tx, existing.accountNumber);
     const ended = await endTravelerAccess(tx, travelerId);
     return { value: null, serverIds: [], targetId: travelerId, after: { generated: generatedPin !== null, ...ended } };
@@ -161,6 +161,6 @@ function isTakenAccountNumber(error: unknown): boolean {
 
 /** What the audit trail keeps of a traveler: no PIN hash, no lockout counters, no credential version. */
 function auditView(traveler: Traveler): Prisma.InputJsonObject {
-  const { pinHash: _hash, failedPinCount: _count, lockedUntil: _until, credentialVersion: _version, createdAt, ...rest } = traveler;
+  const { pinHash: _hash, lockedUntil: _until, credentialVersion: _version, createdAt, ...rest } = traveler;
   return { ...rest, createdAt: createdAt.toISOString() };
 }

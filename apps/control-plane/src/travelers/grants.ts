@@ -23,20 +23,39 @@ export function grantableAddress(address: string, allowDocumentationAddresses: b
   return parseGrantAddress(address, { allowDocumentationAddresses });
 }
 
-export async function createGrant(
-  ctx: TravelersContext,
-  input: { travelerId: string; address: string; channel: GrantChannel; actor: string },
-): Promise<CreatedGrant> {
+export interface GrantRequest {
+  travelerId: string;
+  address: string;
+  channel: GrantChannel;
+  actor: string;
+  /** A page session's credential version: the grant is refused unless it is still current when written. */
+  credentialVersion?: number;
+}
+
+export const SESSION_ENDED = "Your session has ended. Enter your account number and PIN again.";
+
+export async function createGrant(ctx: TravelersContext, input: GrantRequest): Promise<CreatedGrant> {
   const address = grantableAddress(input.address, ctx.allowDocumentationAddresses);
   const known = await ctx.prisma.traveler.findUnique({ where: { id: input.travelerId }, select: { tenantId: true } });
   if (!known) throw new GatehouseError("NOT_FOUND", "no such traveler");
   const now = ctx.now();
   const created = await ctx.mutate(
     { actor: input.actor, action: "traveler.grant.created", tenantId: known.tenantId, targetType: "travelerGrant" },
-    (tx) => writeGrant(tx, { travelerId: input.travelerId, address, channel: input.channel, now }),
+    (tx) => writeGrant(tx, { travelerId: input.travelerId, address, channel: input.channel, now, credentialVersion: input.credentialVersion }),
   );
   mailConfirmation(ctx, created);
   return created;
+}
+
+/**
+ * A page session's grant holds the traveler's row from here to commit, and only while the
+ * credential version is the session's: an UPDATE waits for a PIN reset or disable in flight
+ * and then sees its new version, so a request already past the session check when the reset
+ * commits is refused, and a reset that comes later waits for the grant (made before it).
+ */
+async function holdCredentialVersion(tx: Tx, travelerId: string, credentialVersion: number): Promise<void> {
+  const held = await tx.traveler.updateMany({ where: { id: travelerId, credentialVersion, enabled: true }, data: { credentialVersion } });
+  if (held.count === 0) throw new GatehouseError("UNAUTHORIZED", SESSION_ENDED);
 }
 
 /**
@@ -45,9 +64,10 @@ export async function createGrant(
  */
 export async function writeGrant(
   tx: Tx,
-  input: { travelerId: string; address: string; channel: GrantChannel; now: Date },
+  input: { travelerId: string; address: string; channel: GrantChannel; now: Date; credentialVersion?: number | undefined },
 ): Promise<MutationWork<CreatedGrant>> {
   const { address, now } = input;
+  if (input.credentialVersion !== undefined) await holdCredentialVersion(tx, input.travelerId, input.credentialVersion);
   const traveler = await tx.traveler.findUnique({ where: { id: input.travelerId } });
   if (!traveler?.enabled) throw new GatehouseError("FORBIDDEN", "this traveler is disabled");
   const replaced = await grantsToReplace(tx, traveler, address, now);

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { grantAddressProblem, isGatehouseError } from "@gatehouse/core";
 import type { TravelersContext } from "./context.ts";
-import { createGrant, revokeGrant } from "./grants.ts";
+import { createGrant, revokeGrant, SESSION_ENDED } from "./grants.ts";
 import { inspectLink, LINK_PATH, redeemLink } from "./links.ts";
 import { formatInstant } from "./mail-content.ts";
 import { html, page, PAGE_HEADERS, type Html } from "./page-html.ts";
@@ -106,19 +106,19 @@ export function travelerPages(ctx: TravelersContext, options: TravelerPagesOptio
 
   async function act(form: URLSearchParams, address: string): Promise<Reply> {
     const session = await openPageSession(ctx, sessions, form.get("session") ?? "");
-    if (!session) return loginForm(address, "Your session has ended. Enter your account number and PIN again.", 401);
+    if (!session) return loginForm(address, SESSION_ENDED, 401);
     const travelerId = session.id;
     const actor = `traveler:${travelerId}`;
     try {
       const action = form.get("action");
       if (action === "allow") {
-        await createGrant(ctx, { travelerId, address, channel: "LINK", actor });
+        await createGrant(ctx, { travelerId, address, channel: "LINK", actor, credentialVersion: session.credentialVersion });
         return grantsPage(session, address, `${address} is allowed.`);
       }
       const grant = await ctx.prisma.travelerGrant.findFirst({ where: { id: form.get("grant") ?? "", travelerId, revokedAt: null, expiresAt: { gt: ctx.now() } } });
       if (!grant) return grantsPage(session, address, "That grant has already ended.");
       if (action === "renew") {
-        await createGrant(ctx, { travelerId, address: grant.address, channel: "LINK", actor });
+        await createGrant(ctx, { travelerId, address: grant.address, channel: "LINK", actor, credentialVersion: session.credentialVersion });
         return grantsPage(session, address, `${grant.address} is renewed.`);
       }
       if (action === "end") {
@@ -127,6 +127,7 @@ export function travelerPages(ctx: TravelersContext, options: TravelerPagesOptio
       }
       return problem(400, "Unknown action", "Go back and choose an action.");
     } catch (error) {
+      if (isGatehouseError(error, "UNAUTHORIZED")) return loginForm(address, SESSION_ENDED, 401);
       if (isGatehouseError(error, "BAD_INPUT") || isGatehouseError(error, "FORBIDDEN") || isGatehouseError(error, "CONFLICT")) {
         return grantsPage(session, address, error.message);
       }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Traveler" DROP COLUMN "failedPinCount";
