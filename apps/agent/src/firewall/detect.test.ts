@@ -63,9 +63,23 @@ describe.runIf(enabled)("detecting the backend on a host", () => {
     await inHost("iptables", "-X", "DOCKER-USER");
   });
 
-  it("picks nftables when the host uses native nftables (fail2ban's table)", async () => {
+  it("does not take fail2ban's ban table for a host that uses nftables", async () => {
     await inHost("nft", "add", "table", "inet", "f2b-table");
-    expect(await detectBackend(runner)).toEqual({ name: "nftables", reason: "host uses native nftables (inet f2b-table)" });
+    expect((await detectBackend(runner)).name).toBe("iptables");
+  });
+
+  it("picks nftables when the host uses native nftables (its own filter table)", async () => {
+    await inHost("nft", "add", "table", "inet", "filter");
+    expect(await detectBackend(runner)).toEqual({ name: "nftables", reason: "host uses native nftables (inet filter)" });
+    await inHost("nft", "delete", "table", "inet", "filter");
+  });
+
+  it("picks iptables when iptables' INPUT drops by policy (as ufw sets it), where an nftables accept would not be final", async () => {
+    await inHost("nft", "add", "table", "inet", "filter");
+    await inHost("iptables", "-P", "INPUT", "DROP");
+    expect(await detectBackend(runner)).toEqual({ name: "iptables", reason: "iptables' INPUT policy is DROP; an nftables accept would not be final there" });
+    await inHost("iptables", "-P", "INPUT", "ACCEPT");
+    await inHost("nft", "delete", "table", "inet", "filter");
   });
 
   it("keeps the backend that already enforces Gatehouse's rules", async () => {

@@ -25,6 +25,12 @@ interface NftTableId {
 const IPTABLES_NFT_FAMILIES = new Set(["ip", "ip6", "arp", "bridge"]);
 const IPTABLES_NFT_TABLES = new Set(["filter", "nat", "mangle", "raw", "security"]);
 
+/**
+ * Tables of tools that only ban (fail2ban's nftables actions): they do not make the host an
+ * nftables host, and picking nftables for them would make their bans final over our accepts.
+ */
+const BAN_TABLES = /^(f2b-|fail2ban)/;
+
 export function nativeNftTables(tables: NftTableId[]): NftTableId[] {
   return tables.filter(
     (table) =>
@@ -50,6 +56,22 @@ async function iptablesUsable(runner: CommandRunner): Promise<boolean> {
   return (await runner.succeeds("iptables-restore", ["--version"])) && (await runner.succeeds("ipset", ["version"]));
 }
 
+/**
+ * What in iptables' INPUT drops what we would allow (ufw, a policy DROP set by hand), or null.
+ * There only our jump first in INPUT (the iptables backend) keeps an allowed source allowed: an
+ * accept in our nft table is not final, iptables-nft's INPUT chain still sees and drops the packet.
+ */
+async function iptablesInputDropper(runner: CommandRunner): Promise<string | null> {
+  try {
+    const lines = (await runner.run("iptables", ["-w", "10", "-S"])).stdout.split("\n");
+    if (lines.some((line) => line.startsWith("-N ufw-"))) return "ufw's chains are in iptables' INPUT";
+    if (lines.includes("-P INPUT DROP")) return "iptables' INPUT policy is DROP";
+    return null;
+  } catch {
+    return null;
+  }
+}
+
 async function iptablesChainExists(runner: CommandRunner): Promise<boolean> {
   try {
     return (await runner.run("iptables", ["-w", "10", "-S"])).stdout.split("\n").includes(`-N ${IPTABLES_CHAIN}`);
@@ -68,7 +90,9 @@ export async function detectBackend(runner: CommandRunner = new CommandRunner(),
   if (iptables && (await iptablesChainExists(runner))) {
     return { name: "iptables", reason: `Gatehouse's chain ${IPTABLES_CHAIN} already exists` };
   }
-  const native = tables === null ? [] : nativeNftTables(tables);
+  const dropper = iptables ? await iptablesInputDropper(runner) : null;
+  if (dropper !== null) return { name: "iptables", reason: `${dropper}; an nftables accept would not be final there` };
+  const native = tables === null ? [] : nativeNftTables(tables).filter((table) => !BAN_TABLES.test(table.name));
   if (native.length > 0) {
     const names = native.map((table) => `${table.family} ${table.name}`).join(", ");
     return { name: "nftables", reason: `host uses native nftables (${names})` };
