@@ -5,7 +5,7 @@ import { EXIT_CONFIG, EXIT_ENROLL_REFUSED, EXIT_FAILURE, EXIT_OK } from "./exit-
 import type { AgentEnv } from "./env.ts";
 import { createAgentLogger } from "./logger.ts";
 import { ConfigError } from "./state/state-dir.ts";
-import { parseBackendChoice, type BackendFactory, type CutFlowCounterFactory } from "./commands/backend-choice.ts";
+import { parseBackendChoice, type BackendFactory, type CutFlowCounterFactory, type InstalledBackends } from "./commands/backend-choice.ts";
 import { checkConfigCommand } from "./commands/check-config-command.ts";
 import { enrollCommand } from "./commands/enroll-command.ts";
 import type { Output } from "./commands/output.ts";
@@ -13,6 +13,7 @@ import { restoreCommand } from "./commands/restore-command.ts";
 import { RUN_DEFAULTS, runCommand } from "./commands/run-command.ts";
 import { statusCommand } from "./commands/status-command.ts";
 import { uninstallCommand } from "./commands/uninstall-command.ts";
+import { InstanceLockedError } from "./state/instance-lock.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 export interface CliDeps {
@@ -20,6 +21,8 @@ export interface CliDeps {
   createBackend: BackendFactory;
   /** Counts the open flows an apply cut (conntrack); tests may leave it out. */
   createCutFlowCounter?: CutFlowCounterFactory;
+  /** The real backends installed here (what `uninstall` cleans); none when absent (tests). */
+  installedBackends?: InstalledBackends;
   out: Output;
   /** Resolves when `run` should stop (SIGTERM/SIGINT). */
   stopSignal: Promise<void>;
@@ -31,7 +34,27 @@ const seconds = (value: string): number => {
   return n;
 };
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-const backendOption = () => new Option("--backend <name>", "auto | iptables | nftables | dry-run").default("auto").argParser(parseBackendChoice);
+const backendOption = () =>
+  new Option("--backend <name>", "auto (the backend recorded for this host, else detect) | iptables | nftables | dry-run").default("auto").argParser(parseBackendChoice);
+
+/**
+ * Every `run` option. `restore` and `check-config` take them all too (using the ones they need),
+ * so the systemd unit passes one $GATEHOUSE_AGENT_ARGS to every step and they agree on the backend.
+ */
+function withRunOptions(command: Command): Command {
+  return command
+    .addOption(backendOption())
+    .option("--ca <file>", "PEM CA bundle to trust for wss")
+    .option("--commit-confirm-seconds <s>", "take back access a new ruleset added when its ack does not come within this time (0 = off)", seconds, RUN_DEFAULTS.commitConfirmSeconds)
+    .option("--drift-interval-seconds <s>", "how often the live firewall is verified", seconds, RUN_DEFAULTS.driftIntervalSeconds)
+    .option("--heartbeat-timeout-seconds <s>", "reconnect when the control plane is silent this long", seconds, RUN_DEFAULTS.heartbeatTimeoutSeconds)
+    .option("--dns-server <host[:port]>", "DNS server for FQDN entries (repeatable; default: the system's)", collect, [])
+    .option("--ttl-min-seconds <s>", "re-resolve FQDNs no more often than this", seconds, RUN_DEFAULTS.ttlMinSeconds)
+    .option("--ttl-max-seconds <s>", "re-resolve FQDNs at least this often", seconds, RUN_DEFAULTS.ttlMaxSeconds)
+    .option("--backoff-base-ms <ms>", "first reconnect delay ceiling", seconds, RUN_DEFAULTS.backoffBaseMs)
+    .option("--backoff-cap-ms <ms>", "largest reconnect delay ceiling", seconds, RUN_DEFAULTS.backoffCapMs)
+    .addOption(new Option("--netns <name>", "drive the firewall of this network namespace (tests)").hideHelp());
+}
 
 /** Runs the command line; resolves to the process exit code. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
@@ -51,25 +74,14 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .option("--ca <file>", "PEM CA bundle to trust for https")
     .option("--hostname <name>", "name to report (default: this host's name)")
     .option("--force", "enroll again even if already enrolled")
-    .action(async (o: { url: string; token: string; ca?: string; hostname?: string; force?: boolean }) => {
+    .addOption(new Option("--backend <name>", "record this host's firewall backend now (default: detected and recorded by the first run)").argParser(parseBackendChoice))
+    .option("--insecure-http", "allow a plain http:// control plane that is not on this host (the token, credential and states travel unencrypted)")
+    .action(async (o: { url: string; token: string; ca?: string; hostname?: string; force?: boolean; backend?: ReturnType<typeof parseBackendChoice>; insecureHttp?: boolean }) => {
       await enrollCommand({ ...o, stateDir: program.opts<{ stateDir: string }>().stateDir }, deps.out);
     });
 
-  program
-    .command("run")
-    .description("enforce the last state from disk, then sync with the control plane until stopped")
-    .addOption(backendOption())
-    .option("--ca <file>", "PEM CA bundle to trust for wss")
-    .option("--commit-confirm-seconds <s>", "roll back a new ruleset not acknowledged within this time (0 = off)", seconds, RUN_DEFAULTS.commitConfirmSeconds)
-    .option("--drift-interval-seconds <s>", "how often the live firewall is verified", seconds, RUN_DEFAULTS.driftIntervalSeconds)
-    .option("--heartbeat-timeout-seconds <s>", "reconnect when the control plane is silent this long", seconds, RUN_DEFAULTS.heartbeatTimeoutSeconds)
-    .option("--dns-server <host[:port]>", "DNS server for FQDN entries (repeatable; default: the system's)", collect, [])
-    .option("--ttl-min-seconds <s>", "re-resolve FQDNs no more often than this", seconds, RUN_DEFAULTS.ttlMinSeconds)
-    .option("--ttl-max-seconds <s>", "re-resolve FQDNs at least this often", seconds, RUN_DEFAULTS.ttlMaxSeconds)
-    .option("--backoff-base-ms <ms>", "first reconnect delay ceiling", seconds, RUN_DEFAULTS.backoffBaseMs)
-    .option("--backoff-cap-ms <ms>", "largest reconnect delay ceiling", seconds, RUN_DEFAULTS.backoffCapMs)
-    .addOption(new Option("--netns <name>", "drive the firewall of this network namespace (tests)").hideHelp())
-    .action(async (o) => {
+  withRunOptions(program.command("run").description("enforce the last state from disk, then sync with the control plane until stopped")).action(
+    async (o) => {
       exitCode = await runCommand(
         {
           stateDir: program.opts<{ stateDir: string }>().stateDir,
@@ -100,30 +112,24 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   program
     .command("uninstall")
     .description("remove every rule, chain and set the agent owns (the only command that does)")
-    .addOption(backendOption())
+    .addOption(new Option("--backend <name>", "dry-run touches no firewall; any other value cleans every installed backend").default("auto").argParser(parseBackendChoice))
     .option("--purge", "also forget the enrollment credential")
     .addOption(new Option("--netns <name>").hideHelp())
     .action(async (o: { backend: ReturnType<typeof parseBackendChoice>; purge?: boolean; netns?: string }) => {
-      await uninstallCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, { createBackend: deps.createBackend, logger }, deps.out);
+      const installedBackends = deps.installedBackends ?? (async () => []);
+      await uninstallCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, { createBackend: deps.createBackend, installedBackends, logger }, deps.out);
     });
 
-  program
-    .command("restore")
-    .description("enforce the last applied state kept on disk and exit (boot, before the network)")
-    .addOption(backendOption())
-    .addOption(new Option("--netns <name>").hideHelp())
+  withRunOptions(program.command("restore").description("enforce the last applied state kept on disk and exit (boot, before the network)"))
     .action(async (o: { backend: ReturnType<typeof parseBackendChoice>; netns?: string }) => {
-      await restoreCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, { createBackend: deps.createBackend, logger }, deps.out);
+      const { backend, netns } = o;
+      await restoreCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, backend, ...(netns ? { netns } : {}) }, { createBackend: deps.createBackend, logger }, deps.out);
     });
 
-  program
-    .command("check-config")
-    .description("validate the enrollment, CA and backend (systemd ExecStartPre)")
-    .addOption(backendOption())
-    .option("--ca <file>", "PEM CA bundle")
-    .addOption(new Option("--netns <name>").hideHelp())
+  withRunOptions(program.command("check-config").description("validate the enrollment, CA and backend (systemd ExecStartPre)"))
     .action(async (o: { backend: ReturnType<typeof parseBackendChoice>; ca?: string; netns?: string }) => {
-      await checkConfigCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, { createBackend: deps.createBackend, logger }, deps.out);
+      const { backend, ca, netns } = o;
+      await checkConfigCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, backend, ...(ca ? { ca } : {}), ...(netns ? { netns } : {}) }, { createBackend: deps.createBackend, logger }, deps.out);
     });
 
   try {
@@ -136,6 +142,10 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     if (error instanceof ConfigError) {
       process.stderr.write(`gatehouse-agent: ${error.message}\n`);
       return EXIT_CONFIG;
+    }
+    if (error instanceof InstanceLockedError) {
+      process.stderr.write(`gatehouse-agent: ${error.message}\n`);
+      return EXIT_FAILURE;
     }
     if (error instanceof EnrollmentRefusedError) {
       process.stderr.write(`gatehouse-agent: ${error.message}\n`);

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFile, stat } from "node:fs/promises";
 import { runCli, type CliDeps } from "../src/cli.ts";
-import { EXIT_CONFIG, EXIT_ENROLL_REFUSED, EXIT_OK, EXIT_REVOKED } from "../src/exit-codes.ts";
-import type { BackendFactory } from "../src/commands/backend-choice.ts";
+import { EXIT_CONFIG, EXIT_ENROLL_REFUSED, EXIT_FAILURE, EXIT_OK, EXIT_REVOKED } from "../src/exit-codes.ts";
+import type { BackendFactory, BackendRequest } from "../src/commands/backend-choice.ts";
 import { TestDnsServer } from "./dns-server.ts";
 import { FakeBackend } from "./fake-backend.ts";
 import { FakeHub } from "./fake-hub.ts";
@@ -18,6 +18,8 @@ describe("the gatehouse-agent command", () => {
   let cleanup: () => Promise<void>;
   let backend: FakeBackend;
   let printed: string[];
+  let warned: string[];
+  let requests: BackendRequest["choice"][];
   let stop: () => void;
   let deps: CliDeps;
   const token = "enroll-token-0123456789abcdef";
@@ -31,11 +33,16 @@ describe("the gatehouse-agent command", () => {
     ({ paths, cleanup } = await tempStateDir());
     backend = new FakeBackend();
     printed = [];
-    const createBackend: BackendFactory = async () => backend;
+    warned = [];
+    requests = [];
+    const createBackend: BackendFactory = async (request) => {
+      requests.push(request.choice);
+      return backend;
+    };
     deps = {
       env: { GATEHOUSE_STATE_DIR: paths.dir, GATEHOUSE_LOG_LEVEL: "silent" },
       createBackend,
-      out: { print: (line) => printed.push(line) },
+      out: { print: (line) => printed.push(line), warn: (line) => warned.push(line) },
       stopSignal: new Promise<void>((resolve) => (stop = resolve)),
     };
   });
@@ -115,5 +122,48 @@ describe("the gatehouse-agent command", () => {
     expect(await runCli(["restore", "--backend", "dry-run"], deps)).toBe(EXIT_OK);
     expect(backend.liveAddresses()).toEqual(["192.0.2.10"]);
     expect(printed.join("\n")).toContain("restored revision 1");
+  });
+
+  it("`uninstall` refuses while `run` is active, leaving the rules and the state on disk; once stopped it removes them", async () => {
+    await runCli(["enroll", "--url", hub.url, "--token", token], deps);
+    const running = runCli(fastRun, deps);
+    await hub.reportWhere((r) => r.appliedRevision === 1);
+    await eventually("revision 1 is on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    expect(await runCli(["uninstall", "--backend", "dry-run"], deps)).toBe(EXIT_FAILURE);
+    expect(backend.uninstallCalls).toBe(0);
+    expect(await loadAppliedRecord(paths.applied)).not.toBeNull();
+    expect(await runCli(fastRun, deps)).toBe(EXIT_FAILURE);
+    stop();
+    expect(await running).toBe(EXIT_OK);
+    expect(await runCli(["uninstall", "--backend", "dry-run"], deps)).toBe(EXIT_OK);
+    expect(backend.uninstallCalls).toBe(1);
+    expect(await loadAppliedRecord(paths.applied)).toBeNull();
+  });
+
+  it("the backend chosen at enrollment is this host's: check-config, restore and run use it without --backend", async () => {
+    expect(await runCli(["enroll", "--url", hub.url, "--token", token, "--backend", "dry-run"], deps)).toBe(EXIT_OK);
+    expect(JSON.parse(await readFile(paths.config, "utf8"))).toMatchObject({ backend: "dry-run" });
+    expect(await runCli(["check-config"], deps)).toBe(EXIT_OK);
+    expect(requests).toEqual(["dry-run"]);
+    expect(printed.join("\n")).toContain("recorded in");
+  });
+
+  it("restore and check-config take every `run` flag, so the unit can pass one set to each step", async () => {
+    await runCli(["enroll", "--url", hub.url, "--token", token], deps);
+    const running = runCli(fastRun, deps);
+    await eventually("revision 1 is on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    stop();
+    await running;
+    expect((await loadAppliedRecord(paths.applied))?.backend).toBe("dry-run");
+    const flags = fastRun.slice(1);
+    expect(await runCli(["restore", ...flags], deps)).toBe(EXIT_OK);
+    expect(await runCli(["check-config", ...flags], deps)).toBe(EXIT_OK);
+  });
+
+  it("refuses to enroll over plain http with another host unless told --insecure-http, and warns even on loopback", async () => {
+    expect(await runCli(["enroll", "--url", "http://192.0.2.1:3000", "--token", token], deps)).toBe(EXIT_CONFIG);
+    await expect(readFile(paths.config, "utf8")).rejects.toThrow();
+    expect(await runCli(["enroll", "--url", hub.url, "--token", token], deps)).toBe(EXIT_OK);
+    expect(warned).toEqual([expect.stringContaining("plain http")]);
   });
 });

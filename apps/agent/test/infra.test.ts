@@ -25,6 +25,13 @@ describe("how operators install the agent", () => {
     expect(unit).toContain(`RestartPreventExitStatus=${EXIT_CONFIG} ${EXIT_REVOKED} ${EXIT_ENROLL_REFUSED}`);
   });
 
+  it("every step of the unit gets the operator's flags, so restore, check-config and run agree on one backend", async () => {
+    const unit = await read("infra/systemd/gatehouse-agent.service");
+    const steps = unit.split("\n").filter((line) => /^Exec(StartPre|Start)=/.test(line));
+    expect(steps.map((line) => /gatehouse-agent (\S+)/.exec(line)?.[1])).toEqual(["restore", "check-config", "run"]);
+    for (const step of steps) expect(step).toMatch(/ \$GATEHOUSE_AGENT_ARGS$/);
+  });
+
   it("the cloud-init template only uses the variables Terraform passes", async () => {
     const cloudInit = await read("infra/cloud-init/gatehouse-agent.yaml.tftpl");
     const variables = [...cloudInit.matchAll(/(?<!\$)\$\{([a-z_]+)\}/g)].map((m) => m[1]);

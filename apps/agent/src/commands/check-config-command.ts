@@ -1,9 +1,11 @@
 // `gatehouse-agent check-config`: validates everything `run` needs before systemd starts it
 // (ExecStartPre), so a typo never takes the agent down with the firewall half-managed.
+import type { Logger } from "pino";
 import { loadAgentConfig, statePaths } from "../state/state-dir.ts";
 import type { BackendChoice, BackendFactory } from "./backend-choice.ts";
-import { readCa, type Output } from "./output.ts";
-import type { Logger } from "pino";
+import { openHostBackend } from "./host-backend.ts";
+import { readCa, warn, type Output } from "./output.ts";
+import { plainHttp } from "./plain-http.ts";
 
 export interface CheckConfigOptions {
   stateDir: string;
@@ -13,8 +15,11 @@ export interface CheckConfigOptions {
 }
 
 export async function checkConfigCommand(options: CheckConfigOptions, deps: { createBackend: BackendFactory; logger: Logger }, out: Output): Promise<void> {
-  const config = await loadAgentConfig(statePaths(options.stateDir));
+  const paths = statePaths(options.stateDir);
+  const config = await loadAgentConfig(paths);
   if (options.ca) await readCa(options.ca);
-  const backend = await deps.createBackend({ choice: options.backend, logger: deps.logger, ...(options.netns ? { netns: options.netns } : {}) });
-  out.print(`ok: enrolled as server ${config.serverId} with ${new URL(config.url).origin}; backend ${backend.name}`);
+  const { backend, decision } = await openHostBackend({ paths, explicit: options.backend, ...(options.netns ? { netns: options.netns } : {}) }, deps);
+  if (plainHttp(config.url) === "remote") warn(out, `warning: ${new URL(config.url).origin} is plain http: the credential and every desired state cross the network unencrypted`);
+  const replaces = decision.replaces ? `; replaces ${decision.replaces}, whose Gatehouse rules go once ${backend.name} enforces` : "";
+  out.print(`ok: enrolled as server ${config.serverId} with ${new URL(config.url).origin}; backend ${backend.name} (${decision.reason})${replaces}`);
 }

@@ -1,12 +1,14 @@
-// `gatehouse-agent restore`: enforce the last confirmed state kept on disk and exit. systemd
-// runs it before the network comes up (ExecStartPre, Before=network-pre.target), so a
-// rebooting PBX is never reachable from the Internet before its allowlist is loaded.
-// Uses the DNS answers kept on disk: at that point there is no DNS.
+// `gatehouse-agent restore`: enforce the last state kept on disk and exit. systemd runs it
+// before the network comes up (ExecStartPre, Before=network-pre.target), so a rebooting PBX is
+// never reachable from the Internet before its allowlist is loaded. Uses the DNS answers kept
+// on disk (at that point there is no DNS) and the backend recorded with them, so boot enforces
+// exactly one Gatehouse ruleset: the one `run` will keep.
 import type { Logger } from "pino";
-import { loadAppliedRecord } from "../state/applied-record.ts";
+import { loadAppliedRecord, saveAppliedRecord } from "../state/applied-record.ts";
 import { statePaths } from "../state/state-dir.ts";
 import { resolveForEnforcement } from "../sync/resolve-state.ts";
 import type { BackendChoice, BackendFactory } from "./backend-choice.ts";
+import { openHostBackend } from "./host-backend.ts";
 import type { Output } from "./output.ts";
 
 export interface RestoreOptions {
@@ -16,15 +18,20 @@ export interface RestoreOptions {
 }
 
 export async function restoreCommand(options: RestoreOptions, deps: { createBackend: BackendFactory; logger: Logger }, out: Output): Promise<void> {
-  const record = await loadAppliedRecord(statePaths(options.stateDir).applied);
+  const paths = statePaths(options.stateDir);
+  const record = await loadAppliedRecord(paths.applied);
   if (record === null) {
     out.print("nothing applied yet on this server: nothing to restore");
     return;
   }
-  const backend = await deps.createBackend({ choice: options.backend, logger: deps.logger, ...(options.netns ? { netns: options.netns } : {}) });
+  const host = await openHostBackend({ paths, explicit: options.backend, applied: record, ...(options.netns ? { netns: options.netns } : {}) }, deps);
+  const { backend } = host;
   const answers = new Map(record.answers.map((a) => [a.fqdn, a.addresses]));
   const { resolved, unresolved } = resolveForEnforcement(record.state, answers);
   const summary = await backend.apply(resolved);
+  await host.retireReplaced(resolved);
+  if (record.backend !== backend.name) await saveAppliedRecord(paths.applied, { ...record, backend: backend.name });
   const left = unresolved.length > 0 ? `; left out (no answer on disk): ${unresolved.join(", ")}` : "";
-  out.print(`restored revision ${record.revision} with ${backend.name} (ruleset ${summary.rulesetHash.slice(0, 12)})${left}`);
+  const replaced = host.decision.replaces ? `; removed the ${host.decision.replaces} backend's Gatehouse rules` : "";
+  out.print(`restored revision ${record.revision} with ${backend.name} (ruleset ${summary.rulesetHash.slice(0, 12)})${left}${replaced}`);
 }

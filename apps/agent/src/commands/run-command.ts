@@ -1,14 +1,21 @@
 // `gatehouse-agent run`: enforce from disk, then sync with the control plane until stopped.
-// SIGTERM/SIGINT stop syncing and leave every rule in place.
+// SIGTERM/SIGINT stop syncing and leave every rule in place. It holds the instance lock while it
+// runs (one `run` at a time; `uninstall` refuses meanwhile) and enforces with this host's one
+// backend (host-backend.ts): an explicit --backend that replaces the recorded one removes the
+// old backend's Gatehouse objects once the new one enforces.
 import type { Logger } from "pino";
 import { EXIT_OK, EXIT_REVOKED } from "../exit-codes.ts";
 import { FqdnResolver } from "../dns/fqdn-resolver.ts";
 import { CommandRunner } from "../firewall/command-runner.ts";
 import { NetfilterWatcher } from "../firewall/netfilter-watcher.ts";
 import { AgentRuntime } from "../sync/agent-runtime.ts";
-import { loadAgentConfig, statePaths } from "../state/state-dir.ts";
+import { loadAppliedRecord } from "../state/applied-record.ts";
+import { acquireInstanceLock, type InstanceLock } from "../state/instance-lock.ts";
+import { loadAgentConfig, statePaths, type AgentConfig, type StatePaths } from "../state/state-dir.ts";
 import type { BackendChoice, BackendFactory, CutFlowCounterFactory } from "./backend-choice.ts";
+import { openHostBackend, recordedResolvedState } from "./host-backend.ts";
 import { readCa } from "./output.ts";
+import { plainHttp } from "./plain-http.ts";
 
 export interface RunCommandOptions {
   stateDir: string;
@@ -45,11 +52,27 @@ export interface RunDeps {
   stopSignal: Promise<void>;
 }
 
+function lockRun(paths: StatePaths): Promise<InstanceLock> {
+  return acquireInstanceLock(paths.lock, `another \`gatehouse-agent run\` (or an uninstall) is active on ${paths.dir}; only one may drive the firewall`);
+}
+
 export async function runCommand(options: RunCommandOptions, deps: RunDeps): Promise<number> {
   const paths = statePaths(options.stateDir);
   const config = await loadAgentConfig(paths);
   const ca = options.ca ? await readCa(options.ca) : undefined;
-  const backend = await deps.createBackend({ choice: options.backend, logger: deps.logger, ...(options.netns ? { netns: options.netns } : {}) });
+  const lock = await lockRun(paths);
+  try {
+    return await runLocked(paths, config, ca, options, deps);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(paths: StatePaths, config: AgentConfig, ca: Buffer | undefined, options: RunCommandOptions, deps: RunDeps): Promise<number> {
+  const applied = await loadAppliedRecord(paths.applied);
+  const host = await openHostBackend({ paths, explicit: options.backend, applied, ...(options.netns ? { netns: options.netns } : {}) }, deps);
+  const { backend } = host;
+  if (plainHttp(config.url) === "remote") deps.logger.warn({ url: new URL(config.url).origin }, "the control plane is plain http: the credential and every desired state cross the network unencrypted");
   const cutFlowCounter = deps.createCutFlowCounter?.({ backend: backend.name, ...(options.netns ? { netns: options.netns } : {}) }) ?? null;
   // A dry run touches no firewall, so there is nothing to watch.
   const changeWatcher =
@@ -71,6 +94,9 @@ export async function runCommand(options: RunCommandOptions, deps: RunDeps): Pro
     backoff: { baseMs: options.backoffBaseMs, capMs: options.backoffCapMs },
   });
   await runtime.start();
+  void runtime.firstEnforced
+    .then(() => host.retireReplaced(recordedResolvedState(applied)))
+    .catch((error: unknown) => deps.logger.error({ err: error }, "could not remove the replaced backend's Gatehouse rules: two Gatehouse rulesets may be live"));
   void deps.stopSignal.then(() => runtime.stop());
   const reason = await runtime.stopped;
   if (reason.kind === "revoked") {

@@ -102,6 +102,12 @@ export async function detectBackend(runner: CommandRunner = new CommandRunner(),
   throw new Error("neither nft nor iptables-restore with ipset works here: install nftables, or iptables and ipset");
 }
 
+/** The real backends whose tools work here: what `uninstall` must clean (a host may have run both). */
+export async function installedBackends(runner: CommandRunner = new CommandRunner()): Promise<BackendName[]> {
+  const [iptables, nft] = await Promise.all([iptablesUsable(runner), listNftTables(runner)]);
+  return [...(iptables ? (["iptables"] as const) : []), ...(nft !== null ? (["nftables"] as const) : [])];
+}
+
 export function createBackend(name: BackendName, options: BackendOptions = {}): FirewallBackend {
   if (name === "iptables") return new IptablesBackend(options);
   if (name === "nftables") return new NftablesBackend(options);
