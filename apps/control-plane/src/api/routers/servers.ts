@@ -67,8 +67,11 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d+){3}|\[::1\])$/i;
 /** What the operator should know before pasting the install on another host. */
 function installNotes(url: string, installable: boolean): string[] {
   const notes: string[] = [];
-  if (LOOPBACK_HOST.test(new URL(url).hostname)) {
+  const { hostname, protocol } = new URL(url);
+  if (LOOPBACK_HOST.test(hostname)) {
     notes.push(`${url} is this control plane's loopback address: agents on other hosts cannot reach it. Set HOST=0.0.0.0 (or a proxy in front) and PUBLIC_URL to the address agents use (docs/operations.md).`);
+  } else if (protocol === "http:") {
+    notes.push(`${url} is plain http: gatehouse-agent refuses to enroll over it unless --insecure-http is added to its enroll step (a lab, or a link you encrypt yourself). Put TLS in front and set PUBLIC_URL to the https:// address (docs/operations.md).`);
   }
   if (!installable) notes.push("the agent bundle is not built on this control plane (`pnpm --filter @gatehouse/agent build`): install gatehouse-agent by hand (docs/agent.md), then run the enroll command.");
   return notes;
