@@ -69,9 +69,8 @@ const TABLE: Record<string, Row> = {
   "presets.disable": { type: "mutation", deny: (b) => ({ presetEnablementId: b.presetEnablementId }), own: (a) => ({ presetEnablementId: a.presetEnablementId }) },
   "rulesets.effective": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
   "audit.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
-  // The travelers router (src/travelers/router.ts) uses the same builders; its rows live here
-  // so that isolation is proven for every router in one table. Routers built elsewhere add
-  // their rows here too.
+  // The travelers router (src/api/routers/travelers.ts): its rows live here too, so that
+  // isolation is proven for every router in one table.
   "travelers.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "travelers.get": { type: "query", deny: (b) => ({ travelerId: b.travelerId }) },
   "travelers.create": {
@@ -86,7 +85,7 @@ const TABLE: Record<string, Row> = {
   "travelers.grants": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "travelers.grant": { type: "mutation", deny: (b) => ({ travelerId: b.travelerId, address: "203.0.113.5" }), own: (a) => ({ travelerId: a.travelerId, address: "203.0.113.6" }) },
   "travelers.revokeGrant": { type: "mutation", deny: (b) => ({ grantId: b.grantId }), own: (a) => ({ grantId: a.grantId }) },
-  // The agent hub's fleet view (src/hub/fleet-status-router.ts).
+  // The agent hub's fleet view (src/api/routers/fleet.ts).
   "fleet.status": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "fleet.server": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
 };

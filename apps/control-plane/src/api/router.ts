@@ -6,14 +6,14 @@ import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
 import { customServicesRouter } from "./routers/custom-services.ts";
 import { entriesRouter } from "./routers/entries.ts";
+import { fleetRouter } from "./routers/fleet.ts";
 import { operatorsRouter } from "./routers/operators.ts";
 import { presetsRouter } from "./routers/presets.ts";
 import { rulesetsRouter } from "./routers/rulesets.ts";
 import { serversRouter } from "./routers/servers.ts";
 import { servicesRouter } from "./routers/services.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
-import { travelersRouter } from "../travelers/router.ts";
-import { fleetRouter } from "../hub/fleet-status-router.ts";
+import { travelersRouter } from "./routers/travelers.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({

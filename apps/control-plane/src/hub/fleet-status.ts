@@ -1,6 +1,6 @@
 // What operators see about their agents: online or not, last seen, desired vs applied
 // revision, drift repairs and rollbacks, unresolved FQDNs and each FQDN's last answer.
-// Plain service functions: the tRPC router (fleet-status-router.ts) scopes and calls them.
+// Plain service functions: the tRPC router (api/routers/fleet.ts) scopes and calls them.
 import type { Prisma, PrismaClient } from "@gatehouse/db";
 import { reportSchema } from "@gatehouse/protocol";
 import { z } from "zod";

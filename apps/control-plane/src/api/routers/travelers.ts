@@ -4,13 +4,13 @@
 import { z } from "zod";
 import { serviceIdsSchema } from "@gatehouse/core";
 import type { Prisma, TravelerGrant } from "@gatehouse/db";
-import { createTRPCRouter, readProcedure, writeProcedure } from "../api/trpc.ts";
-import { afterCursor, encodeCursor, groupNameSchema, idSchema, iso, nameSchema } from "../api/inputs.ts";
-import { LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../api/list-page.ts";
-import { createTraveler, deleteTraveler, listTravelers, resetPin, travelerView, updateTraveler, type TravelerView } from "./accounts.ts";
-import { createGrant, revokeGrant } from "./grants.ts";
-import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from "./pin.ts";
-import { travelersOf } from "./registry.ts";
+import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
+import { afterCursor, encodeCursor, groupNameSchema, idSchema, iso, nameSchema } from "../inputs.ts";
+import { LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../list-page.ts";
+import { createTraveler, deleteTraveler, listTravelers, resetPin, travelerView, updateTraveler, type TravelerView } from "../../travelers/accounts.ts";
+import { createGrant, revokeGrant } from "../../travelers/grants.ts";
+import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from "../../travelers/pin.ts";
+import { travelersOf } from "../../travelers/registry.ts";
 
 const pinSchema = z.string().regex(new RegExp(`^[0-9]{${PIN_MIN_DIGITS},${PIN_MAX_DIGITS}}$`), `a PIN is ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits`);
 

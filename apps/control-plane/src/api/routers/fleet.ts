@@ -3,11 +3,11 @@
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
 import type { Prisma } from "@gatehouse/db";
-import { groupNameSchema, idSchema } from "../api/inputs.ts";
-import { LIST_PAGE_DEFAULT, listPageSchema } from "../api/list-page.ts";
-import { createTRPCRouter, readProcedure } from "../api/trpc.ts";
-import type { AgentPresence } from "./hub-types.ts";
-import { fleetStatus, serverAgentDetail, type FleetServerStatus } from "./fleet-status.ts";
+import { groupNameSchema, idSchema } from "../inputs.ts";
+import { LIST_PAGE_DEFAULT, listPageSchema } from "../list-page.ts";
+import { createTRPCRouter, readProcedure } from "../trpc.ts";
+import type { AgentPresence } from "../../hub/hub-types.ts";
+import { fleetStatus, serverAgentDetail, type FleetServerStatus } from "../../hub/fleet-status.ts";
 
 const NOBODY_ONLINE: ReadonlyMap<string, AgentPresence> = new Map();
 
