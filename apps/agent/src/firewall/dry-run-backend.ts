@@ -1,8 +1,8 @@
 // A backend that changes nothing: it compiles, logs and records what it would apply. Works on
 // any laptop (no root, no firewall tools), for trying the agent and for the agent's own tests.
-import { compileIptables, compileNftRuleset, deltaSize, diffSets, type ResolvedState } from "@gatehouse/core";
+import { compileIptables, compileNftRuleset, deltaSize, diffSets, sha256Hex, type ResolvedState } from "@gatehouse/core";
 import type { AppliedSummary, DriftReport, FirewallBackend } from "./backend.ts";
-import { sha256Hex, silentLogger, type FirewallLogger } from "./logger.ts";
+import { silentLogger, type FirewallLogger } from "./logger.ts";
 
 export interface DryRunRecord {
   mode: AppliedSummary["mode"];

@@ -31,6 +31,7 @@ import {
   planFirewall,
   planRules,
   renderIpsetRestore,
+  sha256Hex,
   temporaryIpsetName,
   type HookJump,
   type IpFamily,
@@ -41,7 +42,7 @@ import {
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
 import { CommandRunner } from "./command-runner.ts";
 import { OneAtATime } from "./one-at-a-time.ts";
-import { sha256Hex, silentLogger, type FirewallLogger } from "./logger.ts";
+import { silentLogger, type FirewallLogger } from "./logger.ts";
 import { setDriftProblems, ruleDriftProblems } from "./set-drift.ts";
 import { IPTABLES_RESTORE, XTABLES_WAIT, listIpsetNames, readFilterTable, readIpsets, type FilterTableState, type OwnChainState } from "./iptables-live.ts";
 

@@ -21,6 +21,7 @@ import {
   planFirewall,
   planRules,
   renderNftScript,
+  sha256Hex,
   type GroupSummary,
   type MembersStep,
   type NftRules,
@@ -29,7 +30,7 @@ import {
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
 import { CommandError, CommandRunner } from "./command-runner.ts";
 import { OneAtATime } from "./one-at-a-time.ts";
-import { sha256Hex, silentLogger, type FirewallLogger } from "./logger.ts";
+import { silentLogger, type FirewallLogger } from "./logger.ts";
 import { NO_SUCH_TABLE, readNftTable } from "./nft-live.ts";
 import { ruleDriftProblems, setDriftProblems } from "./set-drift.ts";
 

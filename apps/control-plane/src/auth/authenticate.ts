@@ -2,7 +2,8 @@
 // enabled operator, through a session or an API token. Unknown, expired, revoked and disabled
 // all come out as null: the caller is simply not signed in.
 import type { OperatorRole, PrismaClient } from "@gatehouse/db";
-import { API_TOKEN_PREFIX, sha256Hex } from "./secrets.ts";
+import { sha256Hex } from "@gatehouse/core";
+import { API_TOKEN_PREFIX } from "./secrets.ts";
 
 export interface Actor {
   operatorId: string;

@@ -7,12 +7,12 @@
 // operator signed in from before, is held only by its own failures, so a stranger's guesses
 // never keep the right password out there. Every answer is the same whether the e-mail
 // belongs to anyone or not.
-import { GatehouseError, lockoutSubjects, type LockoutPolicy } from "@gatehouse/core";
+import { GatehouseError, lockoutSubjects, sha256Hex, type LockoutPolicy } from "@gatehouse/core";
 import type { PrismaClient } from "@gatehouse/db";
 import type { Actor } from "./authenticate.ts";
 import { failureRows, knownSourceOf, lockoutRefusalFor, rememberSource } from "./lockout-store.ts";
 import { passwordMatches } from "./passwords.ts";
-import { newSecret, sha256Hex } from "./secrets.ts";
+import { newSecret } from "./secrets.ts";
 
 export interface LoginPolicy {
   /** Failures of one e-mail from one address or known device, within the window. */

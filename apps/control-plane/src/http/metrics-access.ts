@@ -2,9 +2,9 @@
 // so they need METRICS_TOKEN, except when nobody but this host can reach the port: HOST is a
 // loopback address and no reverse proxy is configured (a proxy on the same host would make
 // loopback reachable from anywhere). Otherwise, without a token, /metrics is off.
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { classifyRange, parseObservedAddress } from "@gatehouse/core";
+import { sameSecret } from "../auth/secrets.ts";
 import type { Env } from "../env.ts";
 
 export type MetricsAccess =
@@ -39,10 +39,4 @@ export function isLoopback(host: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Constant-time comparison (of digests, so lengths never differ). */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }

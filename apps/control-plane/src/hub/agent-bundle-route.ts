@@ -5,9 +5,9 @@
 // `pnpm --filter @gatehouse/agent build` (`pnpm start` and the Docker image do it); 404 with a
 // hint when it was not built.
 import { readFile } from "node:fs/promises";
-import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
+import { sha256Hex } from "@gatehouse/core";
 
 export const AGENT_BUNDLE_PATH = "/agent/gatehouse-agent.mjs";
 export const AGENT_UNIT_PATH = "/agent/gatehouse-agent.service";
@@ -33,10 +33,6 @@ async function readOrNull(file: string): Promise<Buffer | null> {
   } catch {
     return null;
   }
-}
-
-function sha256Hex(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 export async function agentDownloadChecksums(files: AgentDownloadFiles): Promise<AgentDownloadChecksums> {

@@ -3,9 +3,10 @@
 // update that only one request can win, in the same transaction as the audit event.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { sha256Hex } from "@gatehouse/core";
 import type { PrismaClient } from "@gatehouse/db";
 import { enrollRequestSchema, type EnrollResponse } from "@gatehouse/protocol";
-import { newAgentCredential, sha256Hex } from "./credentials.ts";
+import { newSecret } from "../auth/secrets.ts";
 
 const MAX_BODY_BYTES = 4096;
 
@@ -53,7 +54,7 @@ async function enroll(req: IncomingMessage, deps: EnrollDeps): Promise<EnrollOut
   if (server.enrollmentExpiresAt !== null && server.enrollmentExpiresAt <= now) {
     return { status: 410, body: { error: "enrollment token expired; create a new one for this server" } };
   }
-  const credential = newAgentCredential();
+  const credential = newSecret();
   const won = await deps.prisma.$transaction(async (tx) => {
     const updated = await tx.server.updateMany({
       where: { id: server.id, enrollmentTokenHash: tokenHash },

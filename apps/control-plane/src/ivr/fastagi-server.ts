@@ -3,9 +3,9 @@
 // AGI itself authenticates nothing, so a connection must come from a configured Asterisk
 // address AND carry the shared secret as agi_arg_1 (compared in constant time); anything else
 // is closed before a single prompt and audited, and can never reach a grant.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import type { IvrConfig } from "@gatehouse/core";
+import { sameSecret } from "../auth/secrets.ts";
 import { AgiConnection, AgiLineTooLong } from "./agi-connection.ts";
 import { peerAllowlist } from "./peer-allowlist.ts";
 import { refusalThrottle } from "./refusal-throttle.ts";
@@ -84,7 +84,6 @@ export async function startFastAgiServer(
 ): Promise<FastAgiServer> {
   if (options.secret.length < 16) throw new Error("the FastAGI secret must be at least 16 characters");
   const isAllowedPeer = peerAllowlist(options.allowedPeers);
-  const expectedSecret = digest(options.secret);
   const calls = new Set<Promise<void>>();
   const sockets = new Set<Socket>();
   const throttle = refusalThrottle(options.refusalAuditWindowMs);
@@ -120,7 +119,7 @@ export async function startFastAgiServer(
       return refuse(error instanceof AgiLineTooLong ? "line-too-long" : "no-environment");
     }
     const script = scriptName(environment);
-    if (!timingSafeEqual(digest(environment.agi_arg_1 ?? ""), expectedSecret)) {
+    if (!sameSecret(environment.agi_arg_1 ?? "", options.secret)) {
       return refuse("wrong-secret", script);
     }
     if (script !== TRAVELER_AGI_SCRIPT) return refuse("unknown-script", script);
@@ -157,9 +156,4 @@ export async function startFastAgiServer(
 function scriptName(environment: Record<string, string>): string | null {
   const script = environment.agi_network_script ?? /^agi:\/\/[^/]*\/([^?,]*)/.exec(environment.agi_request ?? "")?.[1];
   return script ? script.replace(/^\/+/, "") : null;
-}
-
-/** Equal-length digests, so timingSafeEqual never leaks the secret's length. */
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
 }

@@ -1,9 +1,9 @@
 // Servers: creation with a one-time enrollment token, settings that change what the agent
 // enforces, revocation and deletion. Plain functions over a MutationContext; the router checks
 // access and shapes input and output.
-import { GatehouseError, parseAdminSource, parseLanRange, type SourceFloors } from "@gatehouse/core";
+import { GatehouseError, parseAdminSource, parseLanRange, sha256Hex, type SourceFloors } from "@gatehouse/core";
 import type { Prisma } from "@gatehouse/db";
-import { newSecret, sha256Hex } from "../auth/secrets.ts";
+import { newSecret } from "../auth/secrets.ts";
 import { runMutation, type MutationContext } from "./mutation.ts";
 
 export const serverFields = {

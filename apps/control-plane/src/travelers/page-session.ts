@@ -4,7 +4,8 @@
 // a key that lives only in this process: a restart simply asks for the PIN again. The token
 // names the traveler's credential version; a PIN reset or disabling moves that on (see
 // access-end.ts), so `openPageSession` refuses every session issued before it at once.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { sameSecret } from "../auth/secrets.ts";
 import type { TravelersContext } from "./context.ts";
 
 export interface SessionTraveler {
@@ -21,19 +22,17 @@ export interface PageSessions {
 export const PAGE_SESSION_TTL_MS = 10 * 60_000;
 
 export function pageSessions(key: Buffer = randomBytes(32), ttlMs = PAGE_SESSION_TTL_MS): PageSessions {
-  const sign = (payload: string) => createHmac("sha256", key).update(payload).digest();
+  const sign = (payload: string) => createHmac("sha256", key).update(payload).digest("base64url");
   return {
     issue(traveler, now) {
       const claim = { t: traveler.id, v: traveler.credentialVersion, e: now.getTime() + ttlMs };
       const payload = Buffer.from(JSON.stringify(claim)).toString("base64url");
-      return `${payload}.${sign(payload).toString("base64url")}`;
+      return `${payload}.${sign(payload)}`;
     },
     read(token, now) {
       const [payload, signature, extra] = token.split(".");
       if (!payload || !signature || extra !== undefined) return null;
-      const expected = sign(payload);
-      const given = Buffer.from(signature, "base64url");
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      if (!sameSecret(signature, sign(payload))) return null;
       try {
         const { t, v, e } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { t?: unknown; v?: unknown; e?: unknown };
         const valid = typeof t === "string" && Number.isInteger(v) && typeof e === "number" && e > now.getTime();

@@ -7,7 +7,8 @@ import type { ResolvedState } from "../model.ts";
 import { forwardChainRules, inputChainRules, ipsetName, IPTABLES_CHAIN, IPTABLES_FORWARD_CHAIN, type Rule } from "./iptables-chains.ts";
 import type { Family } from "./members.ts";
 import { FAMILIES, planFirewall, type FirewallPlan, type RulesPlan, type SourceGroup } from "./plan.ts";
-import { ruleTag, sha256Hex } from "./rule-tag.ts";
+import { sha256Hex } from "../hash.ts";
+import { ruleTag } from "./rule-tag.ts";
 
 export { ipsetName, IPTABLES_CHAIN, IPTABLES_FORWARD_CHAIN };
 

@@ -10,7 +10,8 @@ import type { PortRange, Protocol, ResolvedState } from "../model.ts";
 import { DHCPV6_REPLY, ICMPV6_ACCEPTED, LINK_LOCAL_V6, type Icmpv6Accept } from "./ipv6-control.ts";
 import { isHostMember, type Family } from "./members.ts";
 import { EVERYTHING_GROUPS, FAMILIES, planFirewall, type FirewallPlan, type RulesPlan, type SourceGroup } from "./plan.ts";
-import { ruleTag, sha256Hex } from "./rule-tag.ts";
+import { sha256Hex } from "../hash.ts";
+import { ruleTag } from "./rule-tag.ts";
 
 export const NFT_TABLE = "gatehouse";
 export const NFT_FAMILY = "inet";

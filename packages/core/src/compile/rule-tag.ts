@@ -2,14 +2,10 @@
 // verify() compares the tags it reads back with the expected ones, so a flushed, reordered,
 // edited or foreign rule in our chain is drift — without keeping a copy of what was applied and
 // without matching each tool's own way of printing rules.
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../hash.ts";
 
 export const RULE_TAG_PATTERN = /gh:[0-9a-f]{8}/;
 
 export function ruleTag(scope: string, ruleText: string): string {
-  return `gh:${createHash("sha256").update(`${scope}\n${ruleText}`).digest("hex").slice(0, 8)}`;
-}
-
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return `gh:${sha256Hex(`${scope}\n${ruleText}`).slice(0, 8)}`;
 }

@@ -2,8 +2,8 @@
 // returned once by create; only its SHA-256 is stored. Tokens are personal: an operator lists
 // and revokes their own (disabling an operator stops all of theirs at once).
 import { z } from "zod";
-import { GatehouseError } from "@gatehouse/core";
-import { apiTokenDisplayPrefix, newApiToken, sha256Hex } from "../../auth/secrets.ts";
+import { GatehouseError, sha256Hex } from "@gatehouse/core";
+import { apiTokenDisplayPrefix, newApiToken } from "../../auth/secrets.ts";
 import { runMutation } from "../../services/mutation.ts";
 import type { Prisma } from "@gatehouse/db";
 import { afterCursor, encodeCursor, idSchema, instantSchema, iso, nameSchema } from "../inputs.ts";
