@@ -2,12 +2,11 @@
 // one, and — when an explicit --backend replaces the recorded one — removes the replaced
 // backend's Gatehouse objects, but only once the new backend enforces the allowlist.
 import type { Logger } from "pino";
-import type { ResolvedState } from "@gatehouse/core";
+import { resolveDesiredState, type ResolvedState } from "@gatehouse/core";
 import type { FirewallBackend } from "../firewall/backend.ts";
 import type { AppliedRecord } from "../state/applied-record.ts";
 import { loadRecordedBackend } from "../state/recorded-backend.ts";
 import type { StatePaths } from "../state/state-dir.ts";
-import { resolveForEnforcement } from "../sync/resolve-state.ts";
 import { decideHostBackend, type BackendChoice, type BackendFactory, type HostBackendDecision } from "./backend-choice.ts";
 
 export interface HostBackendRequest {
@@ -28,7 +27,7 @@ export interface HostBackend {
 /** The state a record enforces, resolved with the DNS answers kept with it. */
 export function recordedResolvedState(record: AppliedRecord | null): ResolvedState | null {
   if (record === null) return null;
-  return resolveForEnforcement(record.state, new Map(record.answers.map((a) => [a.fqdn, a.addresses]))).resolved;
+  return resolveDesiredState(record.state, new Map(record.answers.map((a) => [a.fqdn, a.addresses]))).resolved;
 }
 
 export async function openHostBackend(request: HostBackendRequest, deps: { createBackend: BackendFactory; logger: Logger }): Promise<HostBackend> {

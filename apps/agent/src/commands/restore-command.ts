@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import { loadAppliedRecord, saveAppliedRecord } from "../state/applied-record.ts";
 import { statePaths } from "../state/state-dir.ts";
-import { resolveForEnforcement } from "../sync/resolve-state.ts";
+import { resolveDesiredState } from "@gatehouse/core";
 import type { BackendChoice, BackendFactory } from "./backend-choice.ts";
 import { openHostBackend } from "./host-backend.ts";
 import type { Output } from "./output.ts";
@@ -27,7 +27,7 @@ export async function restoreCommand(options: RestoreOptions, deps: { createBack
   const host = await openHostBackend({ paths, explicit: options.backend, applied: record, ...(options.netns ? { netns: options.netns } : {}) }, deps);
   const { backend } = host;
   const answers = new Map(record.answers.map((a) => [a.fqdn, a.addresses]));
-  const { resolved, unresolved } = resolveForEnforcement(record.state, answers);
+  const { resolved, unresolved } = resolveDesiredState(record.state, answers);
   const summary = await backend.apply(resolved);
   await host.retireReplaced(resolved);
   if (record.backend !== backend.name) await saveAppliedRecord(paths.applied, { ...record, backend: backend.name });

@@ -41,7 +41,7 @@ import {
 } from "@gatehouse/core";
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
 import { CommandRunner } from "./command-runner.ts";
-import { OneAtATime } from "./one-at-a-time.ts";
+import { SerialQueue } from "../serial-queue.ts";
 import { silentLogger, type FirewallLogger } from "./logger.ts";
 import { setDriftProblems, ruleDriftProblems } from "./set-drift.ts";
 import { IPTABLES_RESTORE, XTABLES_WAIT, listIpsetNames, readFilterTable, readIpsets, type FilterTableState, type OwnChainState } from "./iptables-live.ts";
@@ -109,7 +109,7 @@ export class IptablesBackend implements FirewallBackend {
   private driftFound = false;
   /** When an apply or a listing last saw our chains and jumps as applied (performance.now()). */
   private chainsSeenIntactAt = Number.NEGATIVE_INFINITY;
-  private readonly serial = new OneAtATime();
+  private readonly serial = new SerialQueue();
 
   constructor(options: IptablesBackendOptions = {}) {
     this.runner = options.runner ?? new CommandRunner();

@@ -29,7 +29,7 @@ import {
 } from "@gatehouse/core";
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
 import { CommandError, CommandRunner } from "./command-runner.ts";
-import { OneAtATime } from "./one-at-a-time.ts";
+import { SerialQueue } from "../serial-queue.ts";
 import { silentLogger, type FirewallLogger } from "./logger.ts";
 import { NO_SUCH_TABLE, readNftTable } from "./nft-live.ts";
 import { ruleDriftProblems, setDriftProblems } from "./set-drift.ts";
@@ -60,7 +60,7 @@ export class NftablesBackend implements FirewallBackend {
   private readonly logger: FirewallLogger;
   private applied: Applied | null = null;
   private driftFound = false;
-  private readonly serial = new OneAtATime();
+  private readonly serial = new SerialQueue();
 
   constructor(options: BackendOptions = {}) {
     this.runner = options.runner ?? new CommandRunner();

@@ -4,7 +4,7 @@
 // queue, so a DNS refresh, a drift repair and a new state never interleave; DNS lookups run
 // outside it, so a hanging DNS server never delays an allowlist change.
 import type { Logger } from "pino";
-import { confirmFallback, hashDesiredState, type DesiredState } from "@gatehouse/core";
+import { confirmFallback, hashDesiredState, resolveDesiredState, type DesiredState } from "@gatehouse/core";
 import { PROTOCOL_VERSION, type HelloMessage, type HubMessage, type ReportMessage, type StateMessage } from "@gatehouse/protocol";
 import type { FirewallBackend } from "../firewall/backend.ts";
 import type { CutFlowCounter } from "../firewall/cut-flow-counter.ts";
@@ -20,7 +20,9 @@ import { CommitConfirm, RollbackHold, type PendingConfirm } from "./commit-confi
 import { Enforcer, type FlowCutOutcome } from "./enforcer.ts";
 import { HubLink } from "./hub-link.ts";
 import { ReportOutbox } from "./report-outbox.ts";
-import { fqdnsOf, resolveForEnforcement } from "./resolve-state.ts";
+import { desiredOf } from "./desired.ts";
+
+const fqdnsOf = (state: DesiredState): string[] => [...desiredOf(0, "", state).fqdns];
 
 export interface AgentRuntimeOptions {
   config: AgentConfig;
@@ -271,7 +273,7 @@ export class AgentRuntime {
   private async reconcile(cause: "disk" | "state" | "dns" | "retry"): Promise<void> {
     const desired = this.desired;
     if (desired === null) return;
-    const { resolved, unresolved } = resolveForEnforcement(desired.state, this.answers.addressMap());
+    const { resolved, unresolved } = resolveDesiredState(desired.state, this.answers.addressMap());
     let flowCut: FlowCutOutcome | null;
     try {
       flowCut = await this.enforcer.enforce(resolved);
