@@ -10,7 +10,7 @@ import { checkConfigCommand } from "./commands/check-config-command.ts";
 import { enrollCommand } from "./commands/enroll-command.ts";
 import type { Output } from "./commands/output.ts";
 import { restoreCommand } from "./commands/restore-command.ts";
-import { RUN_DEFAULTS, runCommand } from "./commands/run-command.ts";
+import { RUN_DEFAULTS, runCommand, type RunCommandOptions } from "./commands/run-command.ts";
 import { statusCommand } from "./commands/status-command.ts";
 import { uninstallCommand } from "./commands/uninstall-command.ts";
 import { InstanceLockedError } from "./state/instance-lock.ts";
@@ -36,6 +36,9 @@ const seconds = (value: string): number => {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const backendOption = () =>
   new Option("--backend <name>", "auto (the backend recorded for this host, else detect) | iptables | nftables | dry-run").default("auto").argParser(parseBackendChoice);
+
+/** What commander parses from withRunOptions' flags (`--dns-server` repeats into an array). */
+type RunFlags = Omit<RunCommandOptions, "stateDir" | "dnsServers"> & { dnsServer: string[] };
 
 /**
  * Every `run` option. `restore` and `check-config` take them all too (using the ones they need),
@@ -81,7 +84,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     });
 
   withRunOptions(program.command("run").description("enforce the last state from disk, then sync with the control plane until stopped")).action(
-    async (o) => {
+    async (o: RunFlags) => {
       exitCode = await runCommand(
         {
           stateDir: program.opts<{ stateDir: string }>().stateDir,
