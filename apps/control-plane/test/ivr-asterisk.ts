@@ -160,6 +160,7 @@ function answer(channel: Channel, command: string): void {
     return play(channel, null, rest[1] ?? "", "");
   }
   if (verb === "GET" && second === "DATA") return getData(channel, rest[0] ?? "", Number(rest[2] ?? 1024));
+  if (verb === "WAIT" && second === "FOR") return waitForDigit(channel, Number(rest[1] ?? 0));
   reply(channel, "510 Invalid or unknown command");
 }
 
@@ -204,6 +205,17 @@ function getData(channel: Channel, file: string, max: number): void {
   }
   channel.pending = "";
   reply(channel, `200 result=${keys} (timeout)`);
+}
+
+/** WAIT FOR DIGIT: the first key typed, as its code, or 0 after the timeout. */
+function waitForDigit(channel: Channel, timeoutMs: number): void {
+  const key = channel.pending[0];
+  if (key === undefined) {
+    setTimeout(() => channel.socket.destroyed || reply(channel, "200 result=0"), timeoutMs);
+    return;
+  }
+  channel.pending = channel.pending.slice(1);
+  reply(channel, `200 result=${key.charCodeAt(0)}`);
 }
 
 /** One 0/1 per `$[...]` of the sound check, 0 for the sounds this Asterisk lacks. */

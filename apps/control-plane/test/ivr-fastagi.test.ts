@@ -18,8 +18,11 @@ class RecordingServices implements FastAgiServices {
   links: string[] = [];
   calls: IvrCallSummary[] = [];
   refusals: FastAgiRefusal[] = [];
+  /** How long a verification takes (the real one runs argon2). */
+  verifyDelayMs = 0;
   async verify(input: { accountNumber: string; pin: string; callerId: string }) {
     this.verifications.push(input);
+    await new Promise((resolve) => setTimeout(resolve, this.verifyDelayMs));
     return input.pin === "135790" ? { ok: true as const, travelerId: "t-1" } : { ok: false as const, reason: "invalid" as const };
   }
   async createGrant(input: { travelerId: string; address: string; callerId: string }) {
@@ -192,6 +195,22 @@ describe("what a real Asterisk does, as the emulation plays it", () => {
     expect(record.spoken.slice(0, 2)).toEqual(["12", "34"]);
     expect(record.prompts).not.toContain("confirm-or-reenter");
     expect(counts().grants).toBe(before.grants + 1);
+  });
+
+  it("an address typed while the PIN is checked is kept and read back", async () => {
+    services.verifyDelayMs = 120;
+    let typed = false;
+    try {
+      const record = await call({
+        keypad: ["4711#", "135790#", HANG_UP],
+        typeAheadOn: (command) => (command.startsWith("WAIT FOR DIGIT") && !typed ? ((typed = true), "12*34*56*78#") : undefined),
+      });
+      expect(record.commands).toContain("WAIT FOR DIGIT 50");
+      expect(record.prompts).not.toContain("enter-address");
+      expect(record.spoken.slice(0, 4)).toEqual(["12", "34", "56", "78"]);
+    } finally {
+      services.verifyDelayMs = 0;
+    }
   });
 
   it("keys typed during the expiry are discarded: it plays whole", async () => {

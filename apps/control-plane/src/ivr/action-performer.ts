@@ -4,7 +4,9 @@
 //   the caller may type through play with every key as escape digit: the key that stopped one is
 //   carried into the entry the transition ends with, and what was left to play is skipped;
 // - `200 result=-1` is a hang-up only if Asterisk says so ("HANGUP", then 511): with the caller
-//   still there it is a file Asterisk does not have, and the call ends as a technical problem.
+//   still there it is a file Asterisk does not have, and the call ends as a technical problem;
+// - keys pressed while no command runs are dropped, so while the PIN is checked the IVR listens
+//   (WAIT FOR DIGIT in short slices) and hands what was typed to the machine.
 import type { GrantOutcome, IvrAction, IvrEvent, LinkOutcome, VerificationOutcome } from "@gatehouse/core";
 import { AgiHangUp, type AgiConnection } from "./agi-connection.ts";
 import type { TravelerIvrServices } from "./traveler-call.ts";
@@ -30,6 +32,8 @@ export interface ActionLogger {
 
 /** Every key a caller can press: any of them stops a prompt they may type through. */
 const ALL_KEYS = "0123456789*#";
+/** How long each WAIT FOR DIGIT listens while the PIN is checked: at most this is added to a login. */
+const LISTEN_SLICE_MS = 50;
 const NOTHING_PLAYED: IvrEvent = { type: "hang-up" };
 
 type Entry = Extract<IvrAction, { type: "get-data" }>;
@@ -49,7 +53,7 @@ export class ActionPerformer {
     let event: IvrEvent = NOTHING_PLAYED;
     for (const action of actions) {
       if (action.type === "get-data") {
-        event = await this.getData(action, typedAhead);
+        event = await this.getData(action, (action.typedAhead ?? "") + typedAhead);
         typedAhead = "";
       } else if (typedAhead !== "" && isTypeAheadPrompt(action)) {
         continue; // the caller is already typing: skip the rest of what leads to the entry
@@ -87,7 +91,7 @@ export class ActionPerformer {
   private async outcomeOf(action: Exclude<IvrAction, Entry>): Promise<IvrEvent> {
     switch (action.type) {
       case "verify":
-        return { type: "verification-result", result: await this.verify(action) };
+        return this.verifyListening(action);
       case "create-grant":
         return { type: "grant-result", result: await this.createGrant(action) };
       case "request-link":
@@ -110,7 +114,8 @@ export class ActionPerformer {
    * caller has stopped listening and is typing).
    */
   private async getData(entry: Entry, typedAhead: string): Promise<IvrEvent> {
-    if (typedAhead === "#") return { type: "digits", digits: "", terminatedBy: "#" };
+    const pound = typedAhead.indexOf("#");
+    if (pound >= 0) return { type: "digits", digits: typedAhead.slice(0, pound), terminatedBy: "#" };
     if (typedAhead.length >= entry.maxDigits) return { type: "digits", digits: typedAhead, terminatedBy: "#" };
     const file = typedAhead === "" ? this.file(entry.prompt) : '""';
     const wanted = entry.maxDigits - typedAhead.length;
@@ -133,6 +138,22 @@ export class ActionPerformer {
 
   private file(prompt: string): string {
     return this.options.promptPrefix + prompt;
+  }
+
+  /** Verify, listening for keys meanwhile (a caller typing the address right after the PIN). */
+  private async verifyListening(action: Extract<IvrAction, { type: "verify" }>): Promise<IvrEvent> {
+    let settled = false;
+    const verification = this.verify(action).finally(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    let typedAhead = "";
+    while (!settled) {
+      const reply = await this.connection.command(`WAIT FOR DIGIT ${LISTEN_SLICE_MS}`, LISTEN_SLICE_MS + this.options.replyGraceMs);
+      const code = Number(reply.result);
+      if (code > 0) typedAhead += String.fromCharCode(code);
+      else if (code < 0 && !(await this.connection.isAlive(this.options.replyGraceMs))) throw new AgiHangUp("HANGUP from Asterisk");
+    }
+    const result = await verification;
+    return typedAhead === "" ? { type: "verification-result", result } : { type: "verification-result", result, typedAhead };
   }
 
   private async verify(action: Extract<IvrAction, { type: "verify" }>): Promise<VerificationOutcome> {

@@ -419,3 +419,26 @@ describe("the machine's contract with its transport", () => {
     );
   });
 });
+
+describe("keys typed while the PIN is checked", () => {
+  it("begin the address after a successful login", () => {
+    const call = new Call();
+    call.send({ type: "call-started", callerId: "100" });
+    call.keys("4711");
+    call.keys("135790");
+    expect(call.send({ type: "verification-result", result: { ok: true, travelerId: "t-1" }, typedAhead: "12*3" })).toEqual([
+      { ...ADDRESS, typedAhead: "12*3" },
+    ]);
+  });
+
+  it("are dropped after a failed one: they were never meant for the account", () => {
+    const call = new Call();
+    call.send({ type: "call-started", callerId: "100" });
+    call.keys("4711");
+    call.keys("000000");
+    expect(call.send({ type: "verification-result", result: { ok: false, reason: "invalid" }, typedAhead: "12*3" })).toEqual([
+      lead("login-incorrect"),
+      ACCOUNT,
+    ]);
+  });
+});

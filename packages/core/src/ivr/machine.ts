@@ -67,7 +67,7 @@ export function advanceIvr(state: IvrState, event: IvrEvent): IvrTransition {
       return onKeys(state, event.digits);
     case "verifying":
       if (event.type !== "verification-result") break;
-      return onVerification(state, event.result);
+      return onVerification(state, event.result, event.typedAhead ?? "");
     case "granting":
       if (event.type !== "grant-result") break;
       return onGrant(state, event.result);
@@ -110,9 +110,12 @@ function verify(state: IvrState, pin: string): IvrTransition {
   };
 }
 
-function onVerification(state: IvrState, result: VerificationOutcome): IvrTransition {
+/** Keys typed while the PIN was checked are the address's beginning, if the login succeeded. */
+function onVerification(state: IvrState, result: VerificationOutcome, typedAhead: string): IvrTransition {
   if (result.ok) {
-    return ask({ ...state, travelerId: result.travelerId, addressEntries: 1 }, "address");
+    const next = ask({ ...state, travelerId: result.travelerId, addressEntries: 1 }, "address");
+    if (typedAhead === "") return next;
+    return { ...next, actions: next.actions.map((action) => (action.type === "get-data" ? { ...action, typedAhead } : action)) };
   }
   if (result.reason === "caller-blocked") return goodbye(state, "caller-blocked", ["caller-blocked"]);
   if (result.reason === "error") return goodbye(state, "technical-problem", ["technical-problem"]);

@@ -61,7 +61,8 @@ export type IvrEvent =
   /** Nothing typed before the prompt's timeout. */
   | { type: "timeout" }
   | { type: "hang-up" }
-  | { type: "verification-result"; result: VerificationOutcome }
+  /** `typedAhead`: keys the caller pressed while the PIN was being checked. */
+  | { type: "verification-result"; result: VerificationOutcome; typedAhead?: string }
   | { type: "grant-result"; result: GrantOutcome }
   | { type: "link-result"; result: LinkOutcome };
 
@@ -75,9 +76,10 @@ export type IvrAction =
   /**
    * Play `prompt` and collect up to `maxDigits` keys, ended by `#`, the timeout or the count.
    * Entries read one key more than their limit, so an over-long entry is seen whole enough to
-   * be refused instead of being cut to a valid-looking one.
+   * be refused instead of being cut to a valid-looking one. `typedAhead`: keys the caller
+   * already typed for this entry (while the PIN was checked), to come before what they type now.
    */
-  | { type: "get-data"; prompt: PromptId; maxDigits: number; timeoutMs: number }
+  | { type: "get-data"; prompt: PromptId; maxDigits: number; timeoutMs: number; typedAhead?: string }
   | { type: "say-digits"; digits: string; typeAhead?: true }
   | { type: "say-number"; number: number }
   | { type: "verify"; accountNumber: string; pin: string; callerId: string }
