@@ -1,4 +1,4 @@
-// /healthz under a viewer's batching attack (issue 14, item 4): one signed-in viewer runs 4
+// /healthz under a viewer's batching attack: one signed-in viewer runs 4
 // attackers at once, each sending batched GETs of `audit.list` calls back to back, while a
 // prober asks /healthz every 10 ms. The control plane runs in a child process (as in
 // production: the attackers' and the prober's own work does not share its event loop), on a
@@ -26,7 +26,7 @@ interface Scenario {
 
 const SCENARIOS: Scenario[] = [
   { name: "no attack", batch: 0, input: {} },
-  { name: "4 x batches of 250 audit.list (issue 14)", batch: 250, input: {} },
+  { name: "4 x batches of 250 audit.list", batch: 250, input: {} },
   { name: "4 x batches of 10 audit.list, limit 100", batch: 10, input: { limit: 100 } },
 ];
 

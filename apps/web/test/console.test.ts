@@ -1,5 +1,5 @@
 // The operators' web console in a real browser (Debian's Chromium via playwright-core) against
-// a real control plane on a real database: the stories of issue 5, with screenshots of the main
+// a real control plane on a real database: an operator's stories, with screenshots of the main
 // pages saved to test-artifacts/screenshots/ (CI keeps them as artifacts).
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
