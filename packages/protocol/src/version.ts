@@ -1,5 +1,5 @@
 // The agent <-> hub protocol version. Bump it on any change an older peer could not parse;
-// the hub refuses a hello with a different major version (see hub/agent-hub.ts).
+// the hub refuses a hello that names any other version (see hub/agent-connection.ts).
 export const PROTOCOL_VERSION = 1;
 
 /** Where agents open their WebSocket (`wss://<control-plane>/agent`). */

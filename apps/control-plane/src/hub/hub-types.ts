@@ -1,5 +1,5 @@
 // The hub's view of the rest of the control plane: where revisions come from and how a
-// server's desired state is loaded. Adapters in ./attach-hub.ts bind them to the real bus
+// server's desired state is loaded. agent-hub-extension.ts binds them to the real bus
 // and services, so the hub itself has no knowledge of how they are built.
 import type { DesiredState } from "@gatehouse/core";
 

@@ -3,19 +3,10 @@ import { allAgentStatus, allServers, type AgentStatus, type ServerView } from ".
 import type { FleetRow } from "./fleetRow.ts";
 
 /** How often the overview asks again: agents connect, report and drift in real time. */
-export const FLEET_POLL_MS = 3000;
-
-
-/**
- * The API has no data transformer: instants arrive as ISO text even where the router's type
- * says Date (fleet.status returns Dates that JSON turns into text).
- */
-function isoOf(value: Date | string | null): string | null {
-  return value === null ? null : new Date(value).toISOString();
-}
+const FLEET_POLL_MS = 3000;
 
 /** servers.list says who owns a server and where it runs; fleet.status what its agent does. */
-export function fleetRowOf(server: ServerView, agent: AgentStatus | undefined): FleetRow {
+function fleetRowOf(server: ServerView, agent: AgentStatus | undefined): FleetRow {
   return {
     id: server.id,
     name: server.name,
@@ -28,10 +19,10 @@ export function fleetRowOf(server: ServerView, agent: AgentStatus | undefined): 
     online: agent?.online ?? server.online,
     desiredRevision: agent?.desiredRevision ?? server.revision,
     appliedRevision: agent?.appliedRevision ?? server.appliedRevision,
-    lastDriftAt: agent?.lastDrift ? isoOf(agent.lastDrift.at) : null,
+    lastDriftAt: agent?.lastDrift ? agent.lastDrift.at : null,
     unresolved: agent?.unresolved ?? [],
     errors: agent?.errors ?? [],
-    lastSeenAt: agent ? isoOf(agent.lastSeenAt) : server.lastSeenAt,
+    lastSeenAt: agent ? agent.lastSeenAt : server.lastSeenAt,
   };
 }
 
