@@ -11,14 +11,25 @@ import { trustedProxies } from "./http/client-address.ts";
 import { peerAllowlist } from "./ivr/peer-allowlist.ts";
 
 /** The FastAGI secret's and the metrics token's least length. */
-export const MIN_SHARED_SECRET_LENGTH = 16;
+const MIN_SHARED_SECRET_LENGTH = 16;
 /** Node's timers overflow past 2^31-1 ms (~24.8 days) and then fire at once, in a loop. */
 const MAX_SWEEP_INTERVAL_SECONDS = 86_400;
+/**
+ * Lifetimes and windows are added to or taken from the clock; far enough out, the Date is
+ * invalid (and every sign-in or enrollment a 500), so a year is the most any of them may be.
+ */
+const HOURS_IN_A_YEAR = 8760;
 
 /** Empty strings (as docker-compose passes unset `${X:-}`) count as unset. */
 const optionalText = z.preprocess((value) => (value === "" ? undefined : value), z.string().optional());
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const hoursUpToAYear = positiveInt.max(HOURS_IN_A_YEAR, `at most ${HOURS_IN_A_YEAR} (a year)`);
+const minutesUpToAYear = positiveInt.max(HOURS_IN_A_YEAR * 60, `at most ${HOURS_IN_A_YEAR * 60} (a year)`);
+/** What server.listen takes: an IP address or a host name, without a port or a scheme. */
+const listenHost = z.union([z.ipv4(), z.ipv6(), z.hostname()], {
+  error: "must be an IP address or a host name, without a port (e.g. 127.0.0.1, 0.0.0.0, ::)",
+});
 const list = z.preprocess(
   (value) => (typeof value === "string" ? value.split(",").map((item) => item.trim()).filter(Boolean) : value),
   z.array(z.string()),
@@ -57,7 +68,7 @@ function isTimeZone(name: string): boolean {
 
 const fields = z.object({
   PORT: port.default(8080),
-  HOST: z.string().min(1).default("127.0.0.1"),
+  HOST: listenHost.default("127.0.0.1"),
   /** postgresql://… ; unset = embedded PGlite in DATA_DIR. */
   DATABASE_URL: urlWith(/^postgres(ql)?$/, "must be a postgresql:// URL"),
   DATA_DIR: z.string().min(1).default("./data"),
@@ -69,11 +80,11 @@ const fields = z.object({
   GATEHOUSE_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
   GATEHOUSE_ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, "needs at least 12 characters").optional()),
 
-  SESSION_TTL_HOURS: positiveInt.default(12),
+  SESSION_TTL_HOURS: hoursUpToAYear.default(12),
   /** Failed sign-ins tolerated per e-mail from one address or device, and per client address, within the window. */
   LOGIN_MAX_FAILURES_PER_EMAIL: positiveInt.default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
-  LOGIN_FAILURE_WINDOW_MINUTES: positiveInt.default(15),
+  LOGIN_FAILURE_WINDOW_MINUTES: minutesUpToAYear.default(15),
   /** Failed sign-ins tolerated per e-mail within an hour from every unknown address and device together. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(20),
   /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma separated). */
@@ -82,7 +93,7 @@ const fields = z.object({
   /** Broadest prefixes an allow entry may have (see parseSource). */
   SOURCE_IPV4_FLOOR: z.coerce.number().int().min(1).max(32).default(DEFAULT_IPV4_FLOOR),
   SOURCE_IPV6_FLOOR: z.coerce.number().int().min(1).max(128).default(DEFAULT_IPV6_FLOOR),
-  ENROLLMENT_TTL_HOURS: positiveInt.default(24),
+  ENROLLMENT_TTL_HOURS: hoursUpToAYear.default(24),
   /** The expiry sweeper also looks at least this often (it wakes at the next expiry anyway). */
   EXPIRY_SWEEP_INTERVAL_SECONDS: positiveInt.max(MAX_SWEEP_INTERVAL_SECONDS, `at most ${MAX_SWEEP_INTERVAL_SECONDS} (a day)`).default(60),
 
@@ -100,7 +111,7 @@ const fields = z.object({
    * which also takes IPv4, or on 0.0.0.0 where the host has no IPv6). AGI_ALLOWED_ADDRESSES
    * still decides who may talk; an IPv4 peer seen as ::ffff:a.b.c.d matches its IPv4 entry.
    */
-  AGI_HOST: optionalText,
+  AGI_HOST: optionalText.pipe(listenHost.optional()),
   AGI_PORT: port.default(4573),
   /** Turns the traveler IVR on; the dialplan passes it as the first AGI argument. */
   AGI_SECRET: sharedSecret,
@@ -124,7 +135,7 @@ function crossFieldRules(env: Fields, ctx: z.RefinementCtx): void {
   }
 }
 
-export const envSchema = fields.superRefine(crossFieldRules);
+const envSchema = fields.superRefine(crossFieldRules);
 
 export type Env = z.infer<typeof envSchema>;
 
