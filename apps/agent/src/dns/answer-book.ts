@@ -38,23 +38,23 @@ export class AnswerBook {
   }
 
   /** Resolves the FQDNs never asked or due (and not being asked); true when any address set changed. */
-  refresh(fqdns: string[]): Promise<boolean> {
+  refresh(fqdns: readonly string[]): Promise<boolean> {
     return this.resolveAll(fqdns.filter((f) => (this.answers.get(f)?.nextDueAt ?? 0) <= this.now()));
   }
 
   /** Resolves the FQDNs never asked (a new state's); true when any of them got addresses. */
-  resolveNew(fqdns: string[]): Promise<boolean> {
+  resolveNew(fqdns: readonly string[]): Promise<boolean> {
     return this.resolveAll(fqdns.filter((f) => !this.answers.has(f)));
   }
 
   /** Forgets the FQDNs a new state no longer has. */
-  keepOnly(fqdns: string[]): void {
+  keepOnly(fqdns: readonly string[]): void {
     const keep = new Set(fqdns);
     for (const fqdn of this.answers.keys()) if (!keep.has(fqdn)) this.answers.delete(fqdn);
   }
 
   /** When the next of these FQDNs is due (epoch ms), or null when there are none. */
-  nextDueAt(fqdns: string[]): number | null {
+  nextDueAt(fqdns: readonly string[]): number | null {
     let next: number | null = null;
     for (const fqdn of fqdns) {
       const due = this.answers.get(fqdn)?.nextDueAt ?? 0;
@@ -71,7 +71,7 @@ export class AnswerBook {
   }
 
   /** FQDNs left out of the ruleset, with why. */
-  unresolved(fqdns: string[]): UnresolvedFqdn[] {
+  unresolved(fqdns: readonly string[]): UnresolvedFqdn[] {
     return fqdns.flatMap((fqdn) => {
       const answer = this.answers.get(fqdn);
       if (answer && answer.addresses.length > 0) return [];
@@ -80,7 +80,7 @@ export class AnswerBook {
   }
 
   /** FQDNs still enforced with addresses from before a failed lookup. */
-  staleErrors(fqdns: string[]): string[] {
+  staleErrors(fqdns: readonly string[]): string[] {
     return fqdns.flatMap((fqdn) => {
       const a = this.answers.get(fqdn);
       if (!a || !a.error || a.addresses.length === 0) return [];
@@ -89,7 +89,7 @@ export class AnswerBook {
   }
 
   /** Every FQDN's last successful answer (for the report and for disk). */
-  resolutions(fqdns: string[]): FqdnResolution[] {
+  resolutions(fqdns: readonly string[]): FqdnResolution[] {
     return fqdns.flatMap((fqdn) => {
       const a = this.answers.get(fqdn);
       if (!a || a.resolvedAt === null) return [];
@@ -97,7 +97,7 @@ export class AnswerBook {
     });
   }
 
-  private async resolveAll(fqdns: string[]): Promise<boolean> {
+  private async resolveAll(fqdns: readonly string[]): Promise<boolean> {
     const ask = fqdns.filter((fqdn) => !this.asking.has(fqdn));
     for (const fqdn of ask) this.asking.add(fqdn);
     try {

@@ -60,6 +60,7 @@ export class CommitConfirm {
 export class RollbackHold {
   private readonly rollbacks = new Map<number, number>();
   private heldRevision: number | null = null;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly limit: number) {}
 
@@ -83,11 +84,22 @@ export class RollbackHold {
     return this.rollbacks.get(revision) ?? 0;
   }
 
+  /** While a revision is held, `tick` runs every `everyMs` (the held report: its ack is the confirmed contact). */
+  repeat(everyMs: number, tick: () => void): void {
+    clearInterval(this.timer);
+    this.timer = setInterval(tick, everyMs);
+  }
+
   /** The control plane confirmed contact: counts start over; returns the revision that was held. */
   clear(): number | null {
     const held = this.heldRevision;
+    if (held !== null) this.stop();
     this.heldRevision = null;
     this.rollbacks.clear();
     return held;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
   }
 }

@@ -1,13 +1,17 @@
-// Keeps one ruleset enforced through the backend and repairs drift. It never removes rules:
-// a failed apply leaves what was enforced before in place (the backend's promise), and
-// there is no code path from here to backend.uninstall(). An apply that takes access away cuts
+// Keeps one ruleset enforced through the backend and repairs drift: the one place that knows
+// what is enforced (the desired state, its resolved ruleset and the backend's summary). It never
+// removes rules: a failed apply leaves what was enforced before in place (the backend's promise),
+// and there is no code path from here to backend.uninstall(). An apply that takes access away cuts
 // the open flows of the sources that lost it (the rulesets re-check a peer's every packet);
 // afterwards it counts them (see firewall/cut-flow-counter.ts).
-import { revokedFlows, type ResolvedState, type RevokedFlow } from "@gatehouse/core";
+import { resolveDesiredState, revokedFlows, type ResolvedState, type RevokedFlow } from "@gatehouse/core";
 import type { AppliedSummary, FirewallBackend } from "../firewall/backend.ts";
 import type { CutFlowCounter, FlowCutResult } from "../firewall/cut-flow-counter.ts";
+import type { Desired } from "./desired.ts";
 
+/** What the firewall enforces now. */
 export interface Enforced {
+  desired: Desired;
   resolved: ResolvedState;
   summary: AppliedSummary;
 }
@@ -15,6 +19,14 @@ export interface Enforced {
 /** What one apply revoked and how many of the open flows it cut. */
 export interface FlowCutOutcome extends FlowCutResult {
   revoked: number;
+}
+
+export interface EnforceOutcome {
+  enforced: Enforced;
+  /** FQDNs left out of the ruleset: no usable address yet. */
+  unresolved: string[];
+  /** Null when nothing was revoked (or nothing enforced before, or flows are not counted). */
+  flowCut: FlowCutOutcome | null;
 }
 
 export class Enforcer {
@@ -34,23 +46,26 @@ export class Enforcer {
   }
 
   /**
-   * Applies `resolved` atomically; throws (leaving the previous ruleset) when the backend fails.
-   * Then counts the open flows it cut; null when nothing was revoked (or nothing enforced before).
+   * Resolves `desired` with `answers` and applies it atomically; throws (leaving the previous
+   * ruleset) when the backend fails. Then counts the open flows it cut.
    */
-  async enforce(resolved: ResolvedState): Promise<FlowCutOutcome | null> {
+  async enforce(desired: Desired, answers: ReadonlyMap<string, readonly string[]>): Promise<EnforceOutcome> {
+    const { resolved, unresolved } = resolveDesiredState(desired.state, answers);
     const previous = this.current?.resolved ?? null;
     const summary = await this.backend.apply(resolved);
-    this.current = { resolved, summary };
-    if (previous === null || this.cutFlowCounter === null) return null;
-    return this.countCut(previous, resolved, this.cutFlowCounter);
+    const enforced = { desired, resolved, summary };
+    this.current = enforced;
+    const flowCut = previous === null || this.cutFlowCounter === null ? null : await this.countCut(previous, resolved, this.cutFlowCounter);
+    return { enforced, unresolved, flowCut };
   }
 
   /** Re-applies the enforced ruleset when the live firewall differs; returns what was wrong. */
   async repairDrift(): Promise<string[] | null> {
-    if (this.current === null) return null;
-    const report = await this.backend.verify(this.current.resolved);
+    const current = this.current;
+    if (current === null) return null;
+    const report = await this.backend.verify(current.resolved);
     if (report.intact) return null;
-    this.current = { resolved: this.current.resolved, summary: await this.backend.apply(this.current.resolved) };
+    this.current = { ...current, summary: await this.backend.apply(current.resolved) };
     return report.problems.length > 0 ? report.problems : ["the live firewall differed from the enforced ruleset"];
   }
 

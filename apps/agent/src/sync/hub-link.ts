@@ -24,6 +24,7 @@ export interface HubLinkOptions {
 
 export class HubLink {
   private session: HubSession | null = null;
+  private contactAt: Date | null = null;
   private stopped = false;
   private wake: () => void = () => {};
   private readonly backoff: Backoff;
@@ -34,6 +35,11 @@ export class HubLink {
 
   get connected(): boolean {
     return this.session !== null;
+  }
+
+  /** When a session last opened or the hub last said something. */
+  get lastContactAt(): Date | null {
+    return this.contactAt;
   }
 
   start(): void {
@@ -67,6 +73,7 @@ export class HubLink {
           heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
           onMessage: (message) => {
             heard = true;
+            this.contactAt = new Date();
             this.options.onMessage(message);
           },
           onProtocolError: (error) => log.warn({ error }, "the control plane sent a message this agent cannot parse"),
@@ -77,6 +84,7 @@ export class HubLink {
         }
         this.session = session;
         log.info({ url: this.options.url }, "connected to the control plane");
+        this.contactAt = new Date();
         session.send(this.options.hello());
         this.options.onChange();
         const why = await session.closed;
