@@ -4,8 +4,8 @@
 // with the reason, and nothing is stored.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sha256Hex } from "@gatehouse/core";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { linkTokenHash } from "../src/travelers/links.ts";
 import { travelersExtension } from "../src/travelers/extension.ts";
 import { errorOf, revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
@@ -173,7 +173,7 @@ describe("the traveler link page reads the browser's address with the same parse
   async function linkToken(): Promise<string> {
     const token = randomBytes(32).toString("base64url");
     const now = test.clock.now();
-    await test.db.prisma.travelerLink.create({ data: { travelerId, tokenHash: linkTokenHash(token), createdAt: now, expiresAt: new Date(now.getTime() + 15 * 60_000) } });
+    await test.db.prisma.travelerLink.create({ data: { travelerId, tokenHash: sha256Hex(token), createdAt: now, expiresAt: new Date(now.getTime() + 15 * 60_000) } });
     return token;
   }
   const page = (token: string, forwardedFor: string) => fetch(`${test.plane.url}/traveler/link?token=${token}`, { headers: { "x-forwarded-for": forwardedFor } }).then((res) => res.text());
@@ -194,7 +194,7 @@ describe("the traveler link page reads the browser's address with the same parse
     expect(used.status).toBe(400);
     expect(used.text).not.toContain(lenient);
     expect(await test.db.prisma.travelerGrant.count()).toBe(0);
-    expect((await test.db.prisma.travelerLink.findUniqueOrThrow({ where: { tokenHash: linkTokenHash(token) } })).usedAt).toBeNull();
+    expect((await test.db.prisma.travelerLink.findUniqueOrThrow({ where: { tokenHash: sha256Hex(token) } })).usedAt).toBeNull();
   });
 
   it("a loopback address forwarded by the proxy is refused with the reason", async () => {

@@ -6,6 +6,7 @@ export { diffMigrationsToSchema, type DiffOptions } from "./schema-diff.ts";
 export { defaultMigrationsDir, defaultSchemaPath } from "./migrations.ts";
 export { seedProviderPresets } from "./seed.ts";
 export { PrismaClient, Prisma } from "./generated/client.ts";
+export type { Db, Tx } from "./db-types.ts";
 export * from "./generated/enums.ts";
 export type {
   Tenant,

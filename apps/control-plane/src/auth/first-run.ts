@@ -2,6 +2,7 @@
 // else with a generated one-time password printed ONCE to the console (stdout), never to the
 // logger, whose lines may be shipped elsewhere. Later starts find an operator and do nothing.
 import type { PrismaClient } from "@gatehouse/db";
+import { writeAuditEvents } from "../audit-writer.ts";
 import type { Env } from "../env.ts";
 import { normaliseEmail } from "./login.ts";
 import { generatePassword, hashPassword } from "./passwords.ts";
@@ -29,7 +30,9 @@ export async function ensureFirstAdmin(
     // Another replica starting at the same moment may have won; then there is nothing to do.
     if ((await tx.operator.count()) > 0) return null;
     const operator = await tx.operator.create({ data: { email, name: "MSP admin", role: "MSP_ADMIN", passwordHash, createdAt: now } });
-    await tx.auditEvent.create({ data: { at: now, actor: "system", action: "operator.first_admin_created", targetType: "operator", targetId: operator.id, after: { email, passwordFrom: generated ? "generated" : "environment" } } });
+    await writeAuditEvents(tx, [
+      { at: now, actor: "system", action: "operator.first_admin_created", tenantId: null, targetType: "operator", targetId: operator.id, after: { email, passwordFrom: generated ? "generated" : "environment" } },
+    ]);
     return operator;
   });
   if (created === null) return { created: false };

@@ -9,6 +9,7 @@
 // belongs to anyone or not.
 import { GatehouseError, lockoutSubjects, sha256Hex, type LockoutPolicy } from "@gatehouse/core";
 import type { PrismaClient } from "@gatehouse/db";
+import { writeAuditEvents } from "../audit-writer.ts";
 import type { Actor } from "./authenticate.ts";
 import { failureRows, knownSourceOf, lockoutRefusalFor, rememberSource } from "./lockout-store.ts";
 import { passwordMatches } from "./passwords.ts";
@@ -86,9 +87,9 @@ export async function login(prisma: PrismaClient, policy: LoginPolicy, attempt: 
   if (operator === null || account === null || operator.disabled || !matches) {
     await prisma.$transaction([
       prisma.authFailure.createMany({ data: failureRows(subjects, now) }),
-      prisma.auditEvent.create({
-        data: { at: now, actor: "system", action: "auth.login_failed", tenantId: operator?.tenantId ?? null, targetType: "login", targetId: email, after: { email, address: attempt.address, knownSource: known !== null } },
-      }),
+      writeAuditEvents(prisma, [
+        { at: now, actor: "system", action: "auth.login_failed", tenantId: operator?.tenantId ?? null, targetType: "login", targetId: email, after: { email, address: attempt.address, knownSource: known !== null } },
+      ]),
     ]);
     throw new GatehouseError("UNAUTHORIZED", WRONG_CREDENTIALS);
   }
@@ -104,9 +105,9 @@ export async function login(prisma: PrismaClient, policy: LoginPolicy, attempt: 
     rememberSource(prisma, account, address, KNOWN_ADDRESS_TTL_MS, now),
     rememberSource(prisma, account, `device:${sha256Hex(deviceSecret)}`, KNOWN_DEVICE_TTL_MS, now),
     prisma.session.deleteMany({ where: { operatorId: operator.id, expiresAt: { lte: now } } }),
-    prisma.auditEvent.create({
-      data: { at: now, actor: `operator:${operator.id}`, action: "auth.login", tenantId: operator.tenantId, targetType: "operator", targetId: operator.id, after: { address: attempt.address, knownSource: known !== null } },
-    }),
+    writeAuditEvents(prisma, [
+      { at: now, actor: `operator:${operator.id}`, action: "auth.login", tenantId: operator.tenantId, targetType: "operator", targetId: operator.id, after: { address: attempt.address, knownSource: known !== null } },
+    ]),
   ]);
   return { token, expiresAt, operatorId: operator.id, role: operator.role, tenantId: operator.tenantId, deviceSecret };
 }

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { sha256Hex } from "@gatehouse/core";
 import type { PrismaClient } from "@gatehouse/db";
 import { enrollRequestSchema, type EnrollResponse } from "@gatehouse/protocol";
+import { writeAuditEvents } from "../audit-writer.ts";
 import { newSecret } from "../auth/secrets.ts";
 
 const MAX_BODY_BYTES = 4096;
@@ -61,8 +62,9 @@ async function enroll(req: IncomingMessage, deps: EnrollDeps): Promise<EnrollOut
       data: { enrollmentTokenHash: null, enrollmentExpiresAt: null, agentCredentialHash: sha256Hex(credential) },
     });
     if (updated.count !== 1) return false;
-    await tx.auditEvent.create({
-      data: {
+    await writeAuditEvents(tx, [
+      {
+        at: now,
         actor: `agent:${server.id}`,
         action: "agent.enrolled",
         tenantId: server.tenantId,
@@ -70,7 +72,7 @@ async function enroll(req: IncomingMessage, deps: EnrollDeps): Promise<EnrollOut
         targetId: server.id,
         after: { hostname: request.data.hostname, agentVersion: request.data.agentVersion },
       },
-    });
+    ]);
     return true;
   });
   if (!won) return { status: 401, body: { error: "enrollment token unknown or already used" } };

@@ -7,8 +7,9 @@
 // Server.appliedHash holds the report's desiredHash (comparable with hashDesiredState); the
 // enforced ruleset's hash stays in lastReport.
 import type { Logger } from "pino";
-import { Prisma, type PrismaClient } from "@gatehouse/db";
+import type { PrismaClient } from "@gatehouse/db";
 import type { ReportMessage } from "@gatehouse/protocol";
+import { writeAuditEvents, type AuditEventDraft } from "../audit-writer.ts";
 
 export interface ReportingServer {
   id: string;
@@ -27,7 +28,7 @@ const MAX_BATCH = 1_000;
 const RETRY_MS = 1_000;
 
 /** Drift repairs, commit-confirm rollbacks and cut flows are security-relevant: they are also audited. */
-function auditedEvents({ server, report, receivedAt }: Pending): Prisma.AuditEventCreateManyInput[] {
+function auditedEvents({ server, report, receivedAt }: Pending): AuditEventDraft[] {
   const base = { at: receivedAt, actor: `agent:${server.id}`, tenantId: server.tenantId, targetType: "server", targetId: server.id };
   return [
     ...(report.drift ? [{ ...base, action: "agent.drift_repaired", after: { problems: report.drift.problems, appliedRevision: report.appliedRevision } }] : []),
@@ -68,7 +69,7 @@ export async function storeReports(prisma: PrismaClient, batch: Pending[]): Prom
       SELECT x."serverId", x.fqdn, x.addresses, x.error, (x."resolvedAt"::timestamptz AT TIME ZONE 'UTC')
       FROM jsonb_to_recordset(${answers}::jsonb) AS x("serverId" text, fqdn text, addresses text[], error text, "resolvedAt" text)
       WHERE EXISTS (SELECT 1 FROM "Server" WHERE id = x."serverId")`,
-    ...(audits.length > 0 ? [prisma.auditEvent.createMany({ data: audits })] : []),
+    ...(audits.length > 0 ? [writeAuditEvents(prisma, audits)] : []),
   ]);
 }
 

@@ -11,9 +11,7 @@ import {
   type ScopedEntry,
   type ServiceDefinition,
 } from "@gatehouse/core";
-import type { Prisma, PrismaClient } from "@gatehouse/db";
-
-type Db = PrismaClient | Prisma.TransactionClient;
+import type { Db, Prisma } from "@gatehouse/db";
 
 export interface LoadedDesiredState {
   /** The stored revision this state belongs to (see the read order below). */

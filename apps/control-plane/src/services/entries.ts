@@ -9,9 +9,9 @@ import {
   type ParsedSource,
   type ServiceId,
 } from "@gatehouse/core";
-import type { AllowEntry, EntryOrigin } from "@gatehouse/db";
+import type { AllowEntry, EntryOrigin, Tx } from "@gatehouse/db";
 import { visibleCustomServices } from "./desired-state.ts";
-import { runMutation, type AffectedScope, type MutationContext, type Tx } from "./mutation.ts";
+import { runMutation, type AffectedScope, type MutationContext } from "./mutation.ts";
 
 export type EntryTarget =
   | { kind: "FLEET" }

@@ -10,11 +10,11 @@
 // Each sweep also deletes AuthFailure rows that no lockout counts any more (older than the
 // longest window declared with keepAuthFailuresFor: sign-in, traveler PINs) and the known
 // sign-in sources past their expiry.
-import { Prisma, type PrismaClient } from "@gatehouse/db";
+import { Prisma, type PrismaClient, type Tx } from "@gatehouse/db";
 import type { RevisionBus } from "../bus.ts";
 import type { Logger } from "../logger.ts";
 import { affectedByEntry } from "./entries.ts";
-import { runMutation, type Tx } from "./mutation.ts";
+import { runMutation } from "./mutation.ts";
 
 export interface SweptEntry {
   id: string;

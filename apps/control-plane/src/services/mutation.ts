@@ -3,11 +3,9 @@
 // the commit are the new revisions published on the RevisionBus. If the process dies anywhere
 // before the commit nothing is written; if it dies after, agents still converge because a
 // connecting agent always receives the full state at the stored revision.
-import { Prisma, type PrismaClient } from "@gatehouse/db";
+import { Prisma, type PrismaClient, type Tx } from "@gatehouse/db";
 import type { RevisionBus, RevisionChange } from "../bus.ts";
-import { auditJson } from "./audit-json.ts";
-
-export type Tx = Prisma.TransactionClient;
+import { writeAuditEvents } from "../audit-writer.ts";
 
 /** Which servers a change reaches, in the terms of an allow entry's scope. */
 export type AffectedScope =
@@ -22,7 +20,7 @@ export interface AuditDraft {
   tenantId: string | null;
   targetType: string;
   targetId: string;
-  /** Plain data; secret-named fields are dropped (see audit-json.ts). */
+  /** Plain data; secret-named fields are dropped (see audit-writer.ts). */
   before?: unknown;
   after?: unknown;
 }
@@ -56,20 +54,7 @@ export async function runMutation<T>(
       const outcome = await change(tx);
       const at = ctx.now();
       const drafts = Array.isArray(outcome.audit) ? outcome.audit : [outcome.audit as AuditDraft];
-      if (drafts.length > 0) {
-        await tx.auditEvent.createMany({
-          data: drafts.map((draft) => ({
-            at,
-            actor: ctx.actor,
-            action: draft.action ?? action,
-            tenantId: draft.tenantId,
-            targetType: draft.targetType,
-            targetId: draft.targetId,
-            before: auditJson(draft.before),
-            after: auditJson(draft.after),
-          })),
-        });
-      }
+      if (drafts.length > 0) await writeAuditEvents(tx, drafts.map((draft) => ({ ...draft, at, actor: ctx.actor, action: draft.action ?? action })));
       const bumped = await bumpRevisions(tx, outcome.affected);
       return { result: outcome.result, published: [...bumped, ...(outcome.removedServers ?? [])] };
     },

@@ -6,8 +6,9 @@
 // A failed delivery is audited under the recipient's own tenant (null for an MSP admin), so a
 // tenant admin never reads another operator's address in an SMTP error.
 import type { Prisma } from "@gatehouse/db";
+import { writeAuditEvents } from "../audit-writer.ts";
 import { deliverWithRetry } from "../mail/index.ts";
-import { audit, type TravelersContext } from "./context.ts";
+import type { TravelersContext } from "./context.ts";
 import { lockoutAlertMail, type LockoutAlert } from "./mail-content.ts";
 
 export function alertOperators(ctx: TravelersContext, tenantId: string | null, alert: LockoutAlert): void {
@@ -22,7 +23,7 @@ export function alertOperators(ctx: TravelersContext, tenantId: string | null, a
       for (const recipient of recipients) {
         const result = await deliverWithRetry(ctx.mailer, lockoutAlertMail(recipient.email, alert, ctx.timeZone), ctx.mailRetry);
         if (!result.delivered) {
-          await audit(ctx.prisma, { actor: "system", action: "mail.failed", tenantId: recipient.tenantId, after: { purpose: alert.kind, error: result.error } }, ctx.now());
+          await writeAuditEvents(ctx.prisma, [{ at: ctx.now(), actor: "system", action: "mail.failed", tenantId: recipient.tenantId, after: { purpose: alert.kind, error: result.error } }]);
         }
       }
     },

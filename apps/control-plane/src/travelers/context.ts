@@ -48,21 +48,6 @@ export interface TravelersContext {
 
 export type Tx = Prisma.TransactionClient;
 
-export interface AuditRecord {
-  actor: string;
-  action: string;
-  tenantId: string | null;
-  targetType?: string;
-  targetId?: string;
-  before?: Prisma.InputJsonValue;
-  after?: Prisma.InputJsonValue;
-}
-
-/** Security events that change no allowlist (logins, lockouts, refusals) are audited directly. */
-export async function audit(db: Tx | PrismaClient, record: AuditRecord, at: Date): Promise<void> {
-  await db.auditEvent.create({ data: { ...record, at } });
-}
-
 /** Work started after a commit (mail), awaited on shutdown and by tests. */
 export class BackgroundTasks {
   private readonly running = new Set<Promise<unknown>>();

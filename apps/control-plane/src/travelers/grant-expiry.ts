@@ -1,8 +1,9 @@
 // Expired grants close by themselves: the control plane's expiry sweeper deletes expired allow
 // entries (a traveler grant's among them) and bumps the revisions in one mutation; this hook,
 // inside that same transaction, audits each grant whose last entry just went.
+import type { Tx } from "@gatehouse/db";
+import { writeAuditEvents } from "../audit-writer.ts";
 import type { ExpirySweeperHooks, SweptEntry } from "../services/expiry-sweeper.ts";
-import type { Tx } from "./context.ts";
 
 export const grantExpiryHooks: ExpirySweeperHooks = {
   async duringSweep(tx: Tx, entries: readonly SweptEntry[], now: Date): Promise<void> {
@@ -14,8 +15,9 @@ export const grantExpiryHooks: ExpirySweeperHooks = {
       orderBy: { id: "asc" },
     });
     if (closed.length === 0) return;
-    await tx.auditEvent.createMany({
-      data: closed.map((grant) => ({
+    await writeAuditEvents(
+      tx,
+      closed.map((grant) => ({
         at: now,
         actor: "system",
         action: "traveler.grant.expired",
@@ -24,6 +26,6 @@ export const grantExpiryHooks: ExpirySweeperHooks = {
         targetId: grant.id,
         after: { travelerId: grant.travelerId, address: grant.address, expiresAt: grant.expiresAt.toISOString() },
       })),
-    });
+    );
   },
 };

@@ -3,9 +3,10 @@
 // entries, the grant, the audit event and the revision bumps commit together); the
 // confirmation mail is sent after commit, and an SMTP outage never takes the grant back.
 import { GatehouseError, parseGrantAddress } from "@gatehouse/core";
-import type { TravelerGrant } from "@gatehouse/db";
+import type { TravelerGrant, Tx } from "@gatehouse/db";
+import { writeAuditEvents } from "../audit-writer.ts";
 import { deliverWithRetry } from "../mail/index.ts";
-import { audit, type MutationWork, type TravelersContext, type Tx } from "./context.ts";
+import type { MutationWork, TravelersContext } from "./context.ts";
 import { grantTargets, serversCovered } from "./grant-scope.ts";
 import { grantConfirmationMail } from "./mail-content.ts";
 
@@ -173,11 +174,7 @@ export function mailConfirmation(ctx: TravelersContext, created: CreatedGrant): 
         return;
       }
       await ctx.prisma.travelerGrant.update({ where: { id: grant.id }, data: { mailError: result.error } });
-      await audit(
-        ctx.prisma,
-        { actor: "system", action: "mail.failed", tenantId: traveler.tenantId, targetType: "travelerGrant", targetId: grant.id, after: { purpose: "grant confirmation", attempts: result.attempts, error: result.error } },
-        ctx.now(),
-      );
+      await writeAuditEvents(ctx.prisma, [{ at: ctx.now(), actor: "system", action: "mail.failed", tenantId: traveler.tenantId, targetType: "travelerGrant", targetId: grant.id, after: { purpose: "grant confirmation", attempts: result.attempts, error: result.error } }]);
       ctx.logger.warn({ grantId: grant.id, attempts: result.attempts }, "grant confirmation mail failed; the grant stands");
     },
     (error) => ctx.logger.error({ err: String(error), grantId: grant.id }, "grant confirmation mail crashed"),

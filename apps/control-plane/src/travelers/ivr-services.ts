@@ -2,7 +2,8 @@
 // normalised caller ID as lockout source, grants of channel IVR, links, and the audit of calls and of
 // refused AGI connections.
 import type { FastAgiServices } from "../ivr/index.ts";
-import { audit, type TravelersContext } from "./context.ts";
+import { writeAuditEvents } from "../audit-writer.ts";
+import type { TravelersContext } from "./context.ts";
 import { createGrant } from "./grants.ts";
 import { requestLink } from "./links.ts";
 import { callerSource, verifyTraveler } from "./verification.ts";
@@ -28,9 +29,9 @@ export function travelerIvrServices(ctx: TravelersContext): FastAgiServices {
       const traveler = summary.travelerId
         ? await ctx.prisma.traveler.findUnique({ where: { id: summary.travelerId }, select: { tenantId: true } })
         : null;
-      await audit(
-        ctx.prisma,
+      await writeAuditEvents(ctx.prisma, [
         {
+          at: ctx.now(),
           actor: summary.travelerId ? `traveler:${summary.travelerId}` : "system",
           action: "ivr.call.ended",
           tenantId: traveler?.tenantId ?? null,
@@ -45,16 +46,11 @@ export function travelerIvrServices(ctx: TravelersContext): FastAgiServices {
             uniqueId: summary.uniqueId,
           },
         },
-        ctx.now(),
-      );
+      ]);
     },
 
     async recordRefusedConnection(refusal) {
-      await audit(
-        ctx.prisma,
-        { actor: "system", action: "ivr.connection.refused", tenantId: null, after: { ...refusal } },
-        ctx.now(),
-      );
+      await writeAuditEvents(ctx.prisma, [{ at: ctx.now(), actor: "system", action: "ivr.connection.refused", tenantId: null, after: { ...refusal } }]);
     },
   };
 }

@@ -9,10 +9,11 @@
 // Unknown account, wrong PIN, refused, locked and disabled accounts all get the same answer, so
 // nothing tells whether an account exists.
 import { accountSubject, isWithheldCallerId, lockoutSubjects, type FailureLimit, type GuessSource, type LockoutPolicy, type LockoutRefusal, type LockoutSubjects } from "@gatehouse/core";
-import type { Traveler } from "@gatehouse/db";
+import type { Traveler, Tx } from "@gatehouse/db";
+import { writeAuditEvents } from "../audit-writer.ts";
 import { failureRows, failuresWithin, knownSourceOf, lockoutRefusalFor, rememberSource, type LockoutDb } from "../auth/lockout-store.ts";
 import { alertOperators } from "./alerts.ts";
-import { audit, type TravelersContext, type Tx } from "./context.ts";
+import type { TravelersContext } from "./context.ts";
 import { pinMatches } from "./pin.ts";
 
 export const LOCKOUT_POLICY = {
@@ -57,7 +58,7 @@ export async function verifyTraveler(ctx: TravelersContext, attempt: Verificatio
   const subjects = lockoutSubjects("pin", wellFormed ? attempt.accountNumber : "malformed", source);
   const refusal = await refusalOf(ctx.prisma, subjects, source, known, now);
   if (refusal !== null) {
-    await audit(ctx.prisma, { actor: "system", action: "traveler.login.refused", tenantId: traveler?.tenantId ?? null, targetType: traveler ? "traveler" : undefined, targetId: traveler?.id, after: { subject: source.key, refusal } }, now);
+    await writeAuditEvents(ctx.prisma, [{ at: now, actor: "system", action: "traveler.login.refused", tenantId: traveler?.tenantId ?? null, targetType: traveler ? "traveler" : undefined, targetId: traveler?.id, after: { subject: source.key, refusal } }]);
     return { ok: false, reason: refusal === "source" ? "subject-blocked" : "invalid" };
   }
 
@@ -69,7 +70,7 @@ export async function verifyTraveler(ctx: TravelersContext, attempt: Verificatio
         await tx.authFailure.deleteMany({ where: { subject: subjects.pair } });
         await rememberSource(tx, `traveler:${traveler.id}`, source.key, KNOWN_TRAVELER_SOURCE_TTL_MS, now);
       }
-      await audit(tx, { actor: `traveler:${traveler.id}`, action: "traveler.login", tenantId: traveler.tenantId, targetType: "traveler", targetId: traveler.id, after: { via: source.key, knownSource: known } }, now);
+      await writeAuditEvents(tx, [{ at: now, actor: `traveler:${traveler.id}`, action: "traveler.login", tenantId: traveler.tenantId, targetType: "traveler", targetId: traveler.id, after: { via: source.key, knownSource: known } }]);
     });
     return { ok: true, traveler };
   }
@@ -96,12 +97,12 @@ async function recordFailure(ctx: TravelersContext, subjects: LockoutSubjects, s
   const rows = [...failureRows(subjects, now), ...(source.sharedByStrangers ? [{ subject: WITHHELD_SUBJECT, createdAt: now }] : [])];
   const outcome = await ctx.prisma.$transaction(async (tx) => {
     await tx.authFailure.createMany({ data: rows });
-    await audit(tx, { actor: "system", action: "traveler.login.failed", tenantId, targetType: traveler ? "traveler" : undefined, targetId: traveler?.id, after: { subject: source.key, why } }, now);
+    await writeAuditEvents(tx, [{ at: now, actor: "system", action: "traveler.login.failed", tenantId, targetType: traveler ? "traveler" : undefined, targetId: traveler?.id, after: { subject: source.key, why } }]);
     const lockedUntil = traveler ? await lockWhenAccountLimitReached(tx, traveler, subjects, source, now) : null;
     const sourceFailures = subjects.source === null ? 0 : await failuresWithin(tx, subjects.source, LOCKOUT_POLICY.source.windowMs, now);
     const sourceBlockedNow = sourceFailures === LOCKOUT_POLICY.source.max;
     if (sourceBlockedNow) {
-      await audit(tx, { actor: "system", action: "traveler.subject.blocked", tenantId, after: { subject: source.key, failures: sourceFailures } }, now);
+      await writeAuditEvents(tx, [{ at: now, actor: "system", action: "traveler.subject.blocked", tenantId, after: { subject: source.key, failures: sourceFailures } }]);
     }
     return { lockedUntil, sourceBlockedNow, sourceFailures };
   });
@@ -122,6 +123,6 @@ async function lockWhenAccountLimitReached(tx: Tx, traveler: Traveler, subjects:
   if (failures !== LOCKOUT_POLICY.account.max) return null;
   const lockedUntil = new Date(now.getTime() + LOCKOUT_POLICY.account.windowMs);
   await tx.traveler.update({ where: { id: traveler.id }, data: { lockedUntil } });
-  await audit(tx, { actor: "system", action: "traveler.locked", tenantId: traveler.tenantId, targetType: "traveler", targetId: traveler.id, after: { until: lockedUntil.toISOString(), lastSubject: source.key, failures } }, now);
+  await writeAuditEvents(tx, [{ at: now, actor: "system", action: "traveler.locked", tenantId: traveler.tenantId, targetType: "traveler", targetId: traveler.id, after: { until: lockedUntil.toISOString(), lastSubject: source.key, failures } }]);
   return lockedUntil;
 }

@@ -2,9 +2,9 @@
 // catalogue's. Fleet-wide ones (no tenant) are made by MSP admins and seen by everyone.
 import { z } from "zod";
 import { customServiceShape, GatehouseError, portRangeInOrder } from "@gatehouse/core";
-import { Prisma, type CustomService, type PrismaClient } from "@gatehouse/db";
+import { Prisma, type CustomService, type PrismaClient, type Tx } from "@gatehouse/db";
 import { affectedByEntry } from "../../services/entries.ts";
-import { runMutation, type AffectedScope, type Tx } from "../../services/mutation.ts";
+import { runMutation, type AffectedScope } from "../../services/mutation.ts";
 import { idSchema, iso } from "../inputs.ts";
 import { afterKeyCursor, encodeKeyCursor, LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../list-page.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
