@@ -4,11 +4,10 @@
 // with the reason, and nothing is stored.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sha256Hex } from "@gatehouse/core";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
+import { sha256Hex } from "@gatehouse/core";
 import { travelersExtension } from "../src/travelers/extension.ts";
-import { errorOf, revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
-import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
+import { errorOf, revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest, startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 
 let test: PlaneUnderTest;
 let smtp: TestSmtpServer;
@@ -21,7 +20,8 @@ beforeAll(async () => {
   // X-Forwarded-For from the proxy on loopback only.
   test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", {
     env: { SMTP_URL: smtp.url, TRUSTED_PROXIES: "127.0.0.1" },
-    extensions: [travelersExtension({ mailRetry: { attempts: 1, firstDelayMs: 1 } })],
+    travelers: { mailRetry: { attempts: 1, firstDelayMs: 1 } },
+    extensions: [travelersExtension()],
   });
   fleet = await seedFleet(test.admin);
   travelerId = (await test.admin.travelers.create.mutate({ tenantId: fleet.tenantA.id, name: "Ann", email: "ann@acme.example" })).traveler.id;

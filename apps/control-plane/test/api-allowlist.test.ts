@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import type { RevisionChange } from "../src/bus.ts";
-import { errorOf, revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
+import { errorOf, revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
 
 describe.each(testDatabaseKinds())("the allowlist API on %s", (kind) => {
   let test: PlaneUnderTest;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { createAgentRoutes } from "../src/hub/agent-routes.ts";
 import { createLogger } from "../src/logger.ts";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, errorOf, startUnderTest, TestClock, type PlaneUnderTest } from "./control-plane-fixture.ts";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, errorOf, startUnderTest, TestClock, type PlaneUnderTest } from "./kit/index.ts";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const HOUR = 3_600_000;

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "@gatehouse/db";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { appRouter } from "../src/api/router.ts";
-import { errorOf, revisions, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
-import { OPERATOR_PASSWORD as password, seedTenantThings, type Things } from "./tenant-things-fixture.ts";
+import { errorOf, revisions, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest, OPERATOR_PASSWORD as password, seedTenantThings, type Things } from "./kit/index.ts";
 
 interface Row {
   type: "query" | "mutation";

@@ -6,8 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { appRouter } from "../src/api/router.ts";
-import { errorOf, revisions, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
-import { call, OPERATOR_PASSWORD as password, seedTenantThings, type Things } from "./tenant-things-fixture.ts";
+import { errorOf, revisions, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest, call, OPERATOR_PASSWORD as password, seedTenantThings, type Things } from "./kit/index.ts";
 
 type Row =
   /** Names the other tenant's things: must fail with `code`, changing nothing. */

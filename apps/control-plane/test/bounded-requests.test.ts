@@ -3,12 +3,12 @@
 // calls in flight than anyone needs. Each is bounded: oversized batches are refused whole
 // before any call runs, a page has a hard maximum, and one operator's calls beyond a small
 // queue are refused while everyone else, /healthz included, is still answered.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { OPERATOR_CALLS_RUNNING, OPERATOR_CALLS_WAITING, operatorCallLimit } from "../src/api/operator-concurrency.ts";
 import { AUDIT_PAGE_MAX, AUDIT_PAGE_SNAPSHOT_BYTES } from "../src/api/page-budget.ts";
 import { API_MAX_BATCH_CALLS } from "../src/http/request-limits.ts";
-import { errorOf, seedFleet, startUnderTest, type Api, type PlaneUnderTest } from "./control-plane-fixture.ts";
+import { errorOf, seedFleet, startUnderTest, type Api, type PlaneUnderTest } from "./kit/index.ts";
 
 const VIEWER = { email: "vera@example.net", password: "vera's long password" };
 const AUDIT_EVENTS = 300;
@@ -128,7 +128,7 @@ describe.runIf(runs)("a viewer who tries to stall the control plane", () => {
     let held: Promise<BatchAnswer[]> | undefined;
     try {
       held = Promise.all(Array.from({ length: inHand / API_MAX_BATCH_CALLS }, () => auditBatch(API_MAX_BATCH_CALLS)));
-      await until(() => limit.inHand(viewerId) === inHand);
+      await vi.waitFor(() => expect(limit.inHand(viewerId)).toBe(inHand), 5_000);
 
       const refused = await errorOf(viewer.tenants.list.query());
       expect(refused.code).toBe("TOO_MANY_REQUESTS");
@@ -162,11 +162,3 @@ describe.runIf(runs)("a viewer who tries to stall the control plane", () => {
     return { release: () => (release(), transaction) };
   }
 });
-
-/** Waits for a condition the server reaches on its own (no clock involved in the assertion). */
-async function until(condition: () => boolean): Promise<void> {
-  for (let tries = 0; !condition(); tries += 1) {
-    if (tries > 500) throw new Error("the condition was never reached");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -4,7 +4,7 @@
 // one answer, byte for byte, whoever owns it, and nothing is created.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { errorOf, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
+import { errorOf, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
 
 const password = "a long enough password";
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnControlPlane } from "./control-plane-process.ts";
+import { spawnControlPlane } from "./kit/index.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "gh-datadir-"));
 const dataDir = join(scratch, "data");

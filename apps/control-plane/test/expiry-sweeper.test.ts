@@ -9,7 +9,7 @@ import type { SweptEntry } from "../src/services/expiry-sweeper.ts";
 import { startControlPlane } from "../src/server.ts";
 import type { ControlPlaneExtension } from "../src/extension.ts";
 import { travelersExtension } from "../src/travelers/extension.ts";
-import { revisions, seedFleet, startUnderTest, testEnv, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
+import { revisions, seedFleet, startUnderTest, testEnv, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
 
 const HOUR = 3_600_000;
 

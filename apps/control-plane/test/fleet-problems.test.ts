@@ -1,10 +1,10 @@
 // An operator asks for the fleet's problems: a revoked server and an agent that just had to
 // repair drift are problems, however "online and in sync" the rest of the row looks.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import type { ReportMessage } from "@gatehouse/protocol";
 import { fleetProblems, RECENT_AGENT_EVENT_MS, type FleetServerStatus } from "../src/hub/fleet-status.ts";
-import { eventually, seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest } from "./hub-fixture.ts";
+import { seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest } from "./kit/index.ts";
 
 const report = (appliedRevision: number, desiredHash: string, drift?: ReportMessage["drift"]): ReportMessage => ({
   type: "report",
@@ -43,7 +43,7 @@ describe("the fleet's problems", () => {
       await agent.next("ack");
     }
     await admin.servers.revoke.mutate({ serverId: retired.id });
-    await eventually("the drift repair is audited", async () => (await db.prisma.auditEvent.count({ where: { action: "agent.drift_repaired", targetId: drifted.id } })) === 1);
+    await vi.waitFor(async () => expect(await db.prisma.auditEvent.count({ where: { action: "agent.drift_repaired", targetId: drifted.id } }), "the drift repair is audited").toBe(1), 10_000);
 
     const { servers } = await admin.fleet.status.query({ tenantId: healthy.tenantId });
     const problems = Object.fromEntries(servers.map((s) => [s.name, s.problems]));

@@ -13,7 +13,7 @@ import { STRICT_TRANSPORT_SECURITY } from "../src/http/security-headers.ts";
 import { createLogger } from "../src/logger.ts";
 import { startControlPlane, type ControlPlane } from "../src/server.ts";
 import { travelersExtension } from "../src/travelers/extension.ts";
-import { ADMIN_EMAIL, testEnv } from "./control-plane-fixture.ts";
+import { ADMIN_EMAIL, testEnv } from "./kit/index.ts";
 
 const METRICS_TOKEN = "metrics-token-for-the-tests";
 

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
 import { ENROLL_PATH } from "@gatehouse/protocol";
-import { sha256Hex } from "../src/hub/credentials.ts";
-import { seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest } from "./hub-fixture.ts";
+import { sha256Hex } from "@gatehouse/core";
+import { seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest } from "./kit/index.ts";
 
 describe("enrolling an agent with a one-time token", () => {
   let db: TestDatabase;

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
 import type { ReportMessage } from "@gatehouse/protocol";
 import { randomBytes } from "node:crypto";
 import { fleetStatus, serverAgentDetail } from "../src/hub/fleet-status.ts";
-import { sha256Hex } from "../src/hub/credentials.ts";
-import { errorOf, seedFleet } from "./control-plane-fixture.ts";
-import { eventually, seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest } from "./hub-fixture.ts";
+import { sha256Hex } from "@gatehouse/core";
+import { errorOf, seedFleet, seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest } from "./kit/index.ts";
 
 const report: ReportMessage = {
   type: "report",
@@ -68,8 +67,8 @@ describe("the fleet's agent status, as operators see it", () => {
     expect(detail?.fqdnAnswers[1]?.resolvedAt).toBe("2024-05-01T10:00:00.000Z");
 
     agent.close();
-    await eventually("the agent is offline", () => !hub.agents.onlineServers().has(online.id));
-    await eventually("its last-seen time is recorded", async () => (await db.prisma.server.findUniqueOrThrow({ where: { id: online.id } })).lastSeenAt !== null);
+    await vi.waitFor(() => expect(hub.agents.onlineServers().has(online.id), "the agent is offline").toBe(false), 10_000);
+    await vi.waitFor(async () => expect((await db.prisma.server.findUniqueOrThrow({ where: { id: online.id } })).lastSeenAt, "its last-seen time is recorded").not.toBeNull(), 10_000);
     const { servers: after } = await fleetStatus(db.prisma, hub.agents.onlineServers(), { id: online.id }, { limit: 100 });
     expect(after[0]).toMatchObject({ online: false, lastSeenAt: expect.any(String) });
     expect(silent.id).not.toBe(online.id);

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
 import { MAX_AGENT_MESSAGE_BYTES, type ReportMessage } from "@gatehouse/protocol";
-import { eventually, seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest, type SeededServer } from "./hub-fixture.ts";
+import { seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest, type SeededServer } from "./kit/index.ts";
 
 const report = (appliedRevision: number, extra: Partial<ReportMessage> = {}): ReportMessage => ({
   type: "report",
@@ -79,7 +79,7 @@ describe("the agent hub", () => {
     hub.publish({ serverId: server.id, revision });
     expect(await agent.next("revoked", () => true).catch(() => null)).toMatchObject({ type: "revoked" });
     expect(await agent.closed()).toBe(4001);
-    await eventually("the hub counts it offline", () => !hub.agents.onlineServers().has(server.id));
+    await vi.waitFor(() => expect(hub.agents.onlineServers().has(server.id), "the hub counts it offline").toBe(false), 10_000);
   });
 
   it("tells a connected agent `changed` with the revision number only, and answers its fetch with the state", async () => {
@@ -158,7 +158,7 @@ describe("the agent hub", () => {
     const agent = await connect(server.credential, { autoPong: false });
     await agent.next("state");
     expect(await agent.closed()).toBe(1006);
-    await eventually("the hub counts it offline", () => !hub.agents.onlineServers().has(server.id));
+    await vi.waitFor(() => expect(hub.agents.onlineServers().has(server.id), "the hub counts it offline").toBe(false), 10_000);
   });
 
   it("a newer connection of the same server replaces the older one", async () => {

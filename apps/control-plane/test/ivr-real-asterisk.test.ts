@@ -3,14 +3,13 @@
 // SendDTMF typing the keys: the real control plane on a real database, a real SMTP server.
 // A relay (ivr-agi-tap.ts) between Asterisk and the control plane passes every byte on and
 // tells the caller when to type. One Asterisk for the file, calls one after another.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { fastAgiPortOf, travelersExtension } from "../src/travelers/extension.ts";
-import { seedFleet, startUnderTest, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
+import { travelersExtension } from "../src/travelers/extension.ts";
+import { seedFleet, startUnderTest, type Fleet, type PlaneUnderTest, startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 import { startAgiTap, type AgiTap, type AgiTranscript } from "./ivr-agi-tap.ts";
 import { asteriskCapability, startRealAsterisk, type RealAsterisk } from "./ivr-real-asterisk.ts";
-import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
 
 const runs = requireCapability("real Asterisk", asteriskCapability());
 
@@ -39,10 +38,11 @@ beforeAll(async () => {
       SMTP_URL: smtp.url, MAIL_FROM: "Gatehouse <gatehouse@example.net>", AGI_SECRET: SECRET,
       AGI_ALLOWED_ADDRESSES: "127.0.0.1", AGI_HOST: "127.0.0.1", AGI_PORT: "0",
     },
-    extensions: [travelersExtension({ mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined }, agiRefusalAuditWindowMs: 0, agiSoundCheckIntervalMs: 0 })],
+    travelers: { mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined } },
+    extensions: [travelersExtension({ agiRefusalAuditWindowMs: 0, agiSoundCheckIntervalMs: 0 })],
   });
   fleet = await seedFleet(test.admin);
-  tap = await startAgiTap(fastAgiPortOf(test.plane.app) ?? 0);
+  tap = await startAgiTap(test.plane.app.fastAgiPort ?? 0);
   tap.onCommand = (transcript, command) => {
     const steps = scripts.get(transcript.callerId) ?? [];
     const next = steps[0];
@@ -90,15 +90,6 @@ function prompts(transcript: AgiTranscript): string[] {
   });
 }
 
-async function eventually<T>(read: () => Promise<T> | T, done: (value: T) => boolean, attempts = 200): Promise<T> {
-  for (let attempt = 0; attempt < attempts; attempt += 1) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return read();
-}
-
 interface CallAudit {
   outcome: string;
   hungUpAt: string | null;
@@ -112,7 +103,11 @@ async function callAudit(callerId: string): Promise<CallAudit> {
     const events = await test.db.prisma.auditEvent.findMany({ where: { action: "ivr.call.ended" } });
     return events.map((event) => event.after as unknown as CallAudit).filter((after) => after.callerId === digits);
   };
-  const mine = await eventually(read, (found) => found.length > 0);
+  const mine = await vi.waitFor(async () => {
+    const found = await read();
+    expect(found).not.toEqual([]);
+    return found;
+  }, 5_000);
   expect(mine).toHaveLength(1);
   return mine[0] as CallAudit;
 }
@@ -159,8 +154,8 @@ describe.skipIf(!runs)("a traveler calls the DID on a real Asterisk", () => {
     expect(call.lines).toContain("< 200 result=81*2*69*160");
     expect(call.commands.at(-1)).toBe("HANGUP");
     expect((await grantsOf(traveler.id)).map((grant) => [grant.address, grant.channel])).toEqual([["81.2.69.160", "IVR"]]);
-    const mail = await eventually(() => smtp.received.find((received) => received.to.includes("happy@road.example")), (found) => found !== undefined);
-    expect(mail?.subject).toContain("81.2.69.160 is allowed until");
+    const mail = await vi.waitUntil(() => smtp.received.find((received) => received.to.includes("happy@road.example")), 5_000);
+    expect(mail.subject).toContain("81.2.69.160 is allowed until");
     expect(asterisk.log()).not.toMatch(/does not exist|Gatehouse: /);
     expect((await health()).ivr.sounds).toEqual(expect.objectContaining({ status: "ok", missing: [] }));
   });
@@ -250,8 +245,8 @@ describe.skipIf(!runs)("a traveler calls the DID on a real Asterisk", () => {
     const call = await dial([...login(traveler.accountNumber), ["GET DATA gatehouse/enter-address", "0#"], ["STREAM FILE gatehouse/link-sent", "H"]]);
     expect(await callAudit(call.callerId)).toMatchObject({ outcome: "link-sent" });
     expect(prompts(call).at(-1)).toBe("link-sent");
-    const mail = await eventually(() => smtp.received.find((received) => received.to.includes("link@road.example")), (found) => found !== undefined);
-    expect(mail?.text).toMatch(/\/traveler\/link\?token=[A-Za-z0-9_-]+/);
+    const mail = await vi.waitUntil(() => smtp.received.find((received) => received.to.includes("link@road.example")), 5_000);
+    expect(mail.text).toMatch(/\/traveler\/link\?token=[A-Za-z0-9_-]+/);
     expect(await grantsOf(traveler.id)).toEqual([]);
   });
 });
@@ -285,7 +280,7 @@ describe.skipIf(!runs)("an Asterisk without the IVR's sounds", () => {
       expect(sounds.status).toBe("missing");
       expect(sounds.missing).toEqual(expect.arrayContaining(["gatehouse/welcome", "gatehouse/enter-account", "gatehouse/technical-problem"]));
       expect(sounds.missing).not.toContain("digits/1");
-      await eventually(() => asterisk.log(), (log) => log.includes("File gatehouse/welcome does not exist"));
+      await vi.waitFor(() => expect(asterisk.log()).toContain("File gatehouse/welcome does not exist"), 5_000);
     } finally {
       asterisk.hideSounds("gatehouse", false);
     }
@@ -322,9 +317,10 @@ describe.skipIf(!runs)("the dialplan around the IVR", () => {
     const warnings = asterisk.log().split("the traveler IVR ended without hanging up").length;
     const call = await dial([], { variables: { GATEHOUSE_AGI_SECRET: secret } });
     expect(call.commands).toEqual([]);
-    expect(await eventually(refusals, (count) => count > before)).toBe(before + 1);
-    const log = await eventually(() => asterisk.log(), (text) => text.split("the traveler IVR ended without hanging up").length > warnings);
-    expect(log).toContain("AGISTATUS=SUCCESS");
+    await vi.waitFor(async () => expect(await refusals()).toBeGreaterThan(before), 5_000);
+    expect(await refusals()).toBe(before + 1);
+    await vi.waitFor(() => expect(asterisk.log().split("the traveler IVR ended without hanging up").length).toBeGreaterThan(warnings), 5_000);
+    expect(asterisk.log()).toContain("AGISTATUS=SUCCESS");
   });
 
   it("when the first control plane is down, the call goes to the second one, with a warning", async () => {

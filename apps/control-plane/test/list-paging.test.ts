@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { encodeKeyCursor, LIST_PAGE_MAX } from "../src/api/list-page.ts";
-import { errorOf, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
-import { call } from "./tenant-things-fixture.ts";
+import { errorOf, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest, call } from "./kit/index.ts";
 
 /** More rows than two pages hold, so a third page is needed. */
 const MANY = 2 * LIST_PAGE_MAX + 10;

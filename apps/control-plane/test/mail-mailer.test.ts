@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverWithRetry } from "../src/mail/delivery.ts";
 import { createMailer, withoutCredentials } from "../src/mail/mailer.ts";
-import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
+import { startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 
 const noWait = { sleep: async () => undefined };
 let smtp: TestSmtpServer;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import type { RevisionChange } from "../src/bus.ts";
 import { runMutation, type MutationContext } from "../src/services/mutation.ts";
-import { revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
+import { revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
 
 describe.each(testDatabaseKinds())("runMutation and the RevisionBus on %s", (kind) => {
   let test: PlaneUnderTest;

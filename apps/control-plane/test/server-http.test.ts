@@ -10,7 +10,7 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "@gateh
 import type { HttpExtension } from "../src/extension.ts";
 import { createLogger } from "../src/logger.ts";
 import { startControlPlane, type ControlPlane } from "../src/server.ts";
-import { testEnv } from "./control-plane-fixture.ts";
+import { testEnv } from "./kit/index.ts";
 
 describe("the control plane's HTTP server", () => {
   let db: TestDatabase;

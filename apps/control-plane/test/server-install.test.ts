@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { ENROLL_PATH } from "@gatehouse/protocol";
 import { DEFAULT_AGENT_UNIT_FILE } from "../src/hub/agent-bundle-route.ts";
-import { startHubUnderTest, TestAgentClient, type HubUnderTest } from "./hub-fixture.ts";
+import { startHubUnderTest, TestAgentClient, type HubUnderTest } from "./kit/index.ts";
 
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 

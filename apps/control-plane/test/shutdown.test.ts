@@ -1,8 +1,8 @@
 // SIGTERM on the control plane must finish while agents are connected: the hub ends their
 // WebSocket sockets, which the HTTP server's close would otherwise wait for forever.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { eventually, seedServer, startHubUnderTest, TestAgentClient } from "./hub-fixture.ts";
+import { seedServer, startHubUnderTest, TestAgentClient } from "./kit/index.ts";
 
 describe("shutting the control plane down", () => {
   it("closes with an agent connected, and the agent sees its connection end", async () => {
@@ -13,7 +13,7 @@ describe("shutting the control plane down", () => {
 
     await hub.test.plane.close();
 
-    await eventually("the agent's connection is closed", () => agent.closeCode !== null);
+    await vi.waitFor(() => expect(agent.closeCode, "the agent's connection is closed").not.toBeNull(), 10_000);
     await hub.test.db.drop();
   });
 });

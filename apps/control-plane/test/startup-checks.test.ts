@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEmptyPostgresDatabase } from "@gatehouse/testkit/database";
 import { loadEnv } from "../src/env.ts";
-import { spawnControlPlane } from "./control-plane-process.ts";
+import { spawnControlPlane } from "./kit/index.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "gh-startup-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -7,12 +7,11 @@
 // The interleaving is made, not hoped for: the test holds the traveler's row (as the reset's
 // transaction does), lets the request run into it, moves the credential version on exactly as
 // a reset does (endTravelerAccess), and commits.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { endTravelerAccess } from "../src/travelers/access-end.ts";
 import { travelersExtension } from "../src/travelers/extension.ts";
-import { seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
-import { eventually } from "./hub-fixture.ts";
+import { seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
 
 const PIN = "135790";
 const THIEF = "203.0.113.31";
@@ -61,13 +60,13 @@ describe.runIf(runs)("a PIN reset that commits while a page request is under way
         await tx.$queryRaw`SELECT 1 FROM "Traveler" WHERE id = ${traveler.id} FOR UPDATE`;
         const request = post("/traveler/grants", { session, action: "allow", grant: "" }).then((reply) => (answer = reply));
         // Past the session check (a plain read, never held up) and at the grant, or finished.
-        await eventually("the page request reaches the traveler's row", async () => answer !== undefined || (await waitingForALock()));
+        await vi.waitFor(async () => expect(answer !== undefined || (await waitingForALock()), "the page request reaches the traveler's row").toBe(true), 10_000);
         await endTravelerAccess(tx, traveler.id);
         void request;
       },
       { timeout: 20_000 },
     );
-    await eventually("the page request is answered", () => answer !== undefined);
+    await vi.waitFor(() => expect(answer, "the page request is answered").toBeDefined(), 10_000);
 
     expect(answer?.status).toBe(401);
     expect(answer?.text).toContain("Your session has ended. Enter your account number and PIN again.");

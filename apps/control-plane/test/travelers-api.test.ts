@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { appRouter } from "../src/api/router.ts";
 import { travelersExtension } from "../src/travelers/extension.ts";
-import { errorOf, revisions, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
-import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
+import { errorOf, revisions, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest, startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 
 let test: PlaneUnderTest;
 let smtp: TestSmtpServer;
@@ -19,7 +18,8 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer();
   test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", {
     env: { SMTP_URL: smtp.url, ALLOW_DOCUMENTATION_ADDRESSES: "true" },
-    extensions: [travelersExtension({ mailRetry: { attempts: 1, firstDelayMs: 1 } })],
+    travelers: { mailRetry: { attempts: 1, firstDelayMs: 1 } },
+    extensions: [travelersExtension()],
   });
   fleet = await seedFleet(test.admin);
   await test.admin.operators.create.mutate({ email: "acme-admin@example.net", name: "Acme admin", password, role: "TENANT_ADMIN", tenantId: fleet.tenantA.id });

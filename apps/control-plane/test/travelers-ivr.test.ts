@@ -2,14 +2,13 @@
 // (HTTP server, runMutation, RevisionBus, expiry sweeper, travelers extension) on a real test
 // database, with a real SMTP server receiving the mail. The test client plays Asterisk's side
 // of the AGI protocol byte for byte.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { normaliseCallerId } from "@gatehouse/core";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import type { RevisionChange } from "../src/bus.ts";
-import { fastAgiPortOf, travelersExtension } from "../src/travelers/extension.ts";
-import { revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest } from "./control-plane-fixture.ts";
+import { travelersExtension } from "../src/travelers/extension.ts";
+import { revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest, startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 import { HANG_UP, placeAsteriskCall, type AsteriskCallOptions, type KeypadEntry } from "./ivr-asterisk.ts";
-import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
 
 const SECRET = "a-long-shared-agi-secret-for-tests";
 const PIN = "135790";
@@ -33,13 +32,14 @@ beforeAll(async () => {
       ALLOW_DOCUMENTATION_ADDRESSES: "true",
       TRUSTED_PROXIES: "127.0.0.1",
     },
+    travelers: { mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined } },
     extensions: [
-      travelersExtension({ mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined }, agiEnvironmentTimeoutMs: 500, agiRefusalAuditWindowMs: 0 }),
+      travelersExtension({ agiEnvironmentTimeoutMs: 500, agiRefusalAuditWindowMs: 0 }),
     ],
   });
   test.plane.bus.subscribe((change) => published.push(change));
   fleet = await seedFleet(test.admin);
-  agiPort = fastAgiPortOf(test.plane.app) ?? 0;
+  agiPort = test.plane.app.fastAgiPort ?? 0;
 });
 afterAll(async () => {
   await test?.stop();
@@ -79,15 +79,6 @@ async function writes() {
   };
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return read();
-}
-
 interface CallAudit {
   outcome: string;
   hungUpAt: string | null;
@@ -104,7 +95,11 @@ async function callAudit(callerId: string): Promise<CallAudit> {
     const events = await test.db.prisma.auditEvent.findMany({ where: { action: "ivr.call.ended" } });
     return events.map((event) => event.after as unknown as CallAudit).filter((after) => after.callerId === normaliseCallerId(callerId));
   };
-  const mine = await eventually(read, (found) => found.length > 0);
+  const mine = await vi.waitFor(async () => {
+    const found = await read();
+    expect(found).not.toEqual([]);
+    return found;
+  }, 5_000);
   expect(mine).toHaveLength(1);
   return mine[0] as CallAudit;
 }
@@ -139,17 +134,16 @@ describe("a traveler calls the DID", () => {
     expect(await callAudit("+15551230000")).toMatchObject({ outcome: "granted", hungUpAt: null });
 
     const mails = await smtp.waitForMessages(1);
-    const mail = await eventually(async () => smtp.received.find((received) => received.to.includes("ann@road.example")), (found) => found !== undefined);
+    const mail = await vi.waitUntil(() => smtp.received.find((received) => received.to.includes("ann@road.example")), 5_000);
     expect(mails.length).toBeGreaterThanOrEqual(1);
-    expect(mail?.from).toBe("gatehouse@example.net");
-    expect(mail?.subject).toContain("203.0.113.7 is allowed until");
-    expect(mail?.text).toContain("Your address 203.0.113.7 was allowed by phone.");
-    expect(mail?.text).toContain("  - pbx-a1\n  - pbx-a2");
-    expect(mail?.text).not.toContain("pbx-b1");
-    expect(mail?.text).toContain(iso);
-    expect(mail?.raw).not.toContain(PIN);
-    const mailed = await eventually(() => test.db.prisma.travelerGrant.findUniqueOrThrow({ where: { id: grant.id } }), (row) => row.mailedAt !== null);
-    expect(mailed.mailedAt).not.toBeNull();
+    expect(mail.from).toBe("gatehouse@example.net");
+    expect(mail.subject).toContain("203.0.113.7 is allowed until");
+    expect(mail.text).toContain("Your address 203.0.113.7 was allowed by phone.");
+    expect(mail.text).toContain("  - pbx-a1\n  - pbx-a2");
+    expect(mail.text).not.toContain("pbx-b1");
+    expect(mail.text).toContain(iso);
+    expect(mail.raw).not.toContain(PIN);
+    await vi.waitFor(async () => expect((await test.db.prisma.travelerGrant.findUniqueOrThrow({ where: { id: grant.id } })).mailedAt).not.toBeNull(), 5_000);
   });
 
   it("a wrong PIN and an unknown account sound exactly the same, and write no grant", async () => {
@@ -180,8 +174,8 @@ describe("a traveler calls the DID", () => {
     const known = await dial([`${traveler.accountNumber}#`, `${PIN}#`, HANG_UP], { callerId: "+1 555 000 0298" });
     expect(known.prompts.at(-1)).toBe("enter-address");
     expect(await test.db.prisma.auditEvent.count({ where: { action: "traveler.locked", targetId: traveler.id } })).toBe(1);
-    const alert = await eventually(async () => smtp.received.find((mail) => mail.subject.includes(`account ${traveler.accountNumber} locked`)), (found) => found !== undefined);
-    expect(alert?.to).toEqual(["msp@example.net"]);
+    const alert = await vi.waitUntil(() => smtp.received.find((mail) => mail.subject.includes(`account ${traveler.accountNumber} locked`)), 5_000);
+    expect(alert.to).toEqual(["msp@example.net"]);
     test.clock.advance(60 * 60_000 + 1);
     const afterLock = await dial([`${traveler.accountNumber}#`, `${PIN}#`, HANG_UP], { callerId: "+15550000299" });
     expect(afterLock.prompts.at(-1)).toBe("enter-address");
@@ -198,7 +192,7 @@ describe("a traveler calls the DID", () => {
     expect(refused.prompts.slice(-2)).toEqual(["caller-blocked", "goodbye"]);
     expect(refused.hungUpByIvr).toBe(true);
     expect(await test.db.prisma.auditEvent.count({ where: { action: "traveler.subject.blocked" } })).toBeGreaterThanOrEqual(1);
-    await eventually(async () => smtp.received.some((mail) => mail.subject.includes(`caller ID ${normaliseCallerId(callerId)} refused`)), Boolean);
+    await vi.waitUntil(() => smtp.received.some((mail) => mail.subject.includes(`caller ID ${normaliseCallerId(callerId)} refused`)), 5_000);
   });
 
   it("three silent prompts end the call with nothing written", async () => {
@@ -289,7 +283,11 @@ describe("who may reach the IVR", () => {
     const earlier = new Set((await refusalAudits()).map((event) => event.id));
     const call = await dial([`${traveler.accountNumber}#`, `${PIN}#`, "203*0*113*50#", "1#"], options);
     expect(call.commands).toEqual([]);
-    const after = await eventually(refusalAudits, (events) => events.length > earlier.size);
+    const after = await vi.waitFor(async () => {
+      const events = await refusalAudits();
+      expect(events.length).toBeGreaterThan(earlier.size);
+      return events;
+    }, 5_000);
     // Audit events of the same millisecond have no order, so find the new one by id.
     const added = after.filter((event) => !earlier.has(event.id));
     expect(added).toHaveLength(1);
@@ -304,8 +302,8 @@ describe("a traveler who does not know their address", () => {
     const traveler = await newTraveler({ email: "link@road.example" });
     const call = await dial([`${traveler.accountNumber}#`, `${PIN}#`, "0#"]);
     expect(call.prompts.slice(-2)).toEqual(["link-sent", "goodbye"]);
-    const mail = await eventually(async () => smtp.received.find((received) => received.to.includes("link@road.example")), (found) => found !== undefined);
-    const url = /(http:\/\/\S+\/traveler\/link\?token=[A-Za-z0-9_-]+)/.exec(mail?.text ?? "")?.[1] ?? "";
+    const mail = await vi.waitUntil(() => smtp.received.find((received) => received.to.includes("link@road.example")), 5_000);
+    const url = /(http:\/\/\S+\/traveler\/link\?token=[A-Za-z0-9_-]+)/.exec(mail.text)?.[1] ?? "";
     expect(url.startsWith(test.plane.url)).toBe(true);
     const page = await fetch(url, { headers: { "x-forwarded-for": "203.0.113.77" } });
     expect(await page.text()).toContain("203.0.113.77");

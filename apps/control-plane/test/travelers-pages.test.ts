@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAddress, trustedProxies } from "../src/http/client-address.ts";
 import { requestLink } from "../src/travelers/links.ts";
 import { travelerPages } from "../src/travelers/pages.ts";
-import { travelersFixture, type TravelersFixture } from "./travelers-fixture.ts";
+import { travelersFixture, type TravelersFixture } from "./kit/index.ts";
 
 let f: TravelersFixture;
 let behindProxy: Server;

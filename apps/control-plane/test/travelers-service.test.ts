@@ -5,7 +5,7 @@ import { isGatehouseError } from "@gatehouse/core";
 import { createTraveler, deleteTraveler, listTravelers, resetPin, updateTraveler } from "../src/travelers/accounts.ts";
 import { createGrant, revokeGrant } from "../src/travelers/grants.ts";
 import { callerSource, LOCKOUT_POLICY, verifyTraveler } from "../src/travelers/verification.ts";
-import { revisions, travelersFixture, type TravelersFixture } from "./travelers-fixture.ts";
+import { revisions, travelersFixture, type TravelersFixture } from "./kit/index.ts";
 
 let f: TravelersFixture;
 beforeAll(async () => {

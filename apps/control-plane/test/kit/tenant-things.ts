@@ -1,7 +1,8 @@
 // One tenant's things for table-driven API tests (every procedure, every id kind): operators,
 // an API token, an entry, a custom service, a preset switch, a traveler and a grant, and
 // clients signed in as that tenant's admin and viewer.
-import type { Api, PlaneUnderTest } from "./control-plane-fixture.ts";
+import type { Api } from "./clients.ts";
+import type { PlaneUnderTest } from "./plane.ts";
 
 export const OPERATOR_PASSWORD = "a long enough password";
 const password = OPERATOR_PASSWORD;

@@ -2,17 +2,16 @@
 // receiving the mail, and a clock the test moves by hand.
 import type { PrismaClient } from "@gatehouse/db";
 import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
-import { createMailer } from "../src/mail/index.ts";
-import { createTraveler, type NewTraveler } from "../src/travelers/accounts.ts";
-import { RevisionBus, type RevisionChange } from "../src/bus.ts";
-import { createLogger } from "../src/logger.ts";
-import { ExpirySweeper } from "../src/services/expiry-sweeper.ts";
-import { grantExpiryHooks } from "../src/travelers/grant-expiry.ts";
-import { BackgroundTasks, type TravelersContext } from "../src/travelers/context.ts";
-import { travelersMutation } from "../src/travelers/mutation.ts";
-import { startTestSmtpServer, type TestSmtpServer } from "./mail-smtp-server.ts";
+import { createMailer } from "../../src/mail/index.ts";
+import { createTraveler, type NewTraveler } from "../../src/travelers/accounts.ts";
+import { RevisionBus, type RevisionChange } from "../../src/bus.ts";
+import { createLogger } from "../../src/logger.ts";
+import { ExpirySweeper } from "../../src/services/expiry-sweeper.ts";
+import { grantExpiryHooks } from "../../src/travelers/grant-expiry.ts";
+import { BackgroundTasks, type TravelersContext } from "../../src/travelers/context.ts";
+import { startTestSmtpServer, type TestSmtpServer } from "./smtp-server.ts";
 
-export const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {} };
+export const silentLogger = createLogger("silent");
 
 export interface TravelersFixture {
   db: TestDatabase;
@@ -35,7 +34,6 @@ export interface TravelersFixture {
   close(): Promise<void>;
 }
 
-
 export async function travelersFixture(): Promise<TravelersFixture> {
   const db = await createTestDatabase();
   const smtp = await startTestSmtpServer();
@@ -46,7 +44,7 @@ export async function travelersFixture(): Promise<TravelersFixture> {
   bus.subscribe((change) => published.push(change));
   const ctx: TravelersContext = {
     prisma,
-    mutate: travelersMutation(prisma, bus, () => clock.now),
+    bus,
     mailer: createMailer({ smtpUrl: smtp.url, from: "Gatehouse <gatehouse@example.net>", outboxDir: "/nonexistent" }, silentLogger),
     mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined },
     logger: silentLogger,
@@ -56,7 +54,7 @@ export async function travelersFixture(): Promise<TravelersFixture> {
     publicUrl: () => "http://gatehouse.test",
     background: new BackgroundTasks(),
   };
-  const sweeper = new ExpirySweeper({ prisma, bus, logger: createLogger("silent"), now: () => clock.now, intervalMs: 60_000 });
+  const sweeper = new ExpirySweeper({ prisma, bus, logger: silentLogger, now: () => clock.now, intervalMs: 60_000 });
   sweeper.addHooks(grantExpiryHooks);
   const tenant = await prisma.tenant.create({ data: { name: "Acme" } });
   const other = await prisma.tenant.create({ data: { name: "Other" } });
@@ -114,10 +112,4 @@ export async function travelersFixture(): Promise<TravelersFixture> {
       await db.drop();
     },
   };
-}
-
-/** Revisions of the given servers, by id. */
-export async function revisions(prisma: PrismaClient, ids: string[]): Promise<Record<string, number>> {
-  const servers = await prisma.server.findMany({ where: { id: { in: ids } }, select: { id: true, revision: true } });
-  return Object.fromEntries(servers.map((server) => [server.id, server.revision]));
 }

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
-const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 /** tsx's loader, as `pnpm start` runs main.ts. */
 const TSX = createRequire(import.meta.url).resolve("tsx");
 
