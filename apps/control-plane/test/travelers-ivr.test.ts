@@ -1,4 +1,4 @@
-// A traveler calls the IVR, over real TCP FastAGI conversations against the real control plane
+// Issue 4's "done means", over real TCP FastAGI conversations against the real control plane
 // (HTTP server, runMutation, RevisionBus, expiry sweeper, travelers extension) on a real test
 // database, with a real SMTP server receiving the mail. The test client plays Asterisk's side
 // of the AGI protocol byte for byte.
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { normaliseCallerId } from "@gatehouse/core";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import type { RevisionChange } from "../src/bus.ts";
-import { travelersExtension } from "../src/travelers/extension.ts";
+import { fastAgiPortOf, travelersExtension } from "../src/travelers/extension.ts";
 import { revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest, startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 import { HANG_UP, placeAsteriskCall, type AsteriskCallOptions, type KeypadEntry } from "./ivr-asterisk.ts";
 
@@ -32,14 +32,13 @@ beforeAll(async () => {
       ALLOW_DOCUMENTATION_ADDRESSES: "true",
       TRUSTED_PROXIES: "127.0.0.1",
     },
-    travelers: { mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined } },
     extensions: [
-      travelersExtension({ agiEnvironmentTimeoutMs: 500, agiRefusalAuditWindowMs: 0 }),
+      travelersExtension({ mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined }, agiEnvironmentTimeoutMs: 500, agiRefusalAuditWindowMs: 0 }),
     ],
   });
   test.plane.bus.subscribe((change) => published.push(change));
   fleet = await seedFleet(test.admin);
-  agiPort = test.plane.app.fastAgiPort ?? 0;
+  agiPort = fastAgiPortOf(test.plane.app) ?? 0;
 });
 afterAll(async () => {
   await test?.stop();
