@@ -14,7 +14,8 @@ import { SERVER_ID, hubAt, makeAgent, tempStateDir } from "../apps/agent/test/ag
 import { FakeHub } from "../apps/agent/test/fake-hub.ts";
 
 const rounds = Number(process.argv[2] ?? 10);
-const TAMPERING = {
+/** Per backend: what an operator or another tool does to the ruleset, as commands run on the PBX. */
+const TAMPERING: Record<"iptables" | "nftables", Record<string, [string, ...string[]][]>> = {
   iptables: {
     "iptables -F + ip6tables -F": [["iptables", "-F"], ["ip6tables", "-F"]],
     "ban above our jump": [["iptables", "-I", "INPUT", "1", "-s", "192.0.2.9", "-j", "DROP"]],
@@ -25,7 +26,7 @@ const TAMPERING = {
     "table deleted": [["nft", "delete", "table", "inet", "gatehouse"]],
     "set element deleted": [["nft", "delete", "element", "inet", "gatehouse", "gh4-sip", "{ 192.0.2.2 }"]],
   },
-} as const;
+};
 
 function state(): DesiredState {
   return {

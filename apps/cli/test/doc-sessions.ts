@@ -59,11 +59,11 @@ export function linePattern(shown: string, url: string): RegExp {
   const placeholders: string[] = [];
   let text = shown.trim();
   for (const [pattern, replacement] of VOLATILE) {
-    text = text.replace(pattern, () => `\u0000${placeholders.push(replacement) - 1}\u0000`);
+    text = text.replace(pattern, () => `\uE000${placeholders.push(replacement) - 1}\uE000`);
   }
   const source = escape(text.replaceAll(DOC_URL, url))
     .replace(/\s+/g, "\\s+")
-    .replace(/\u0000(\d+)\u0000/g, (_, index: string) => placeholders[Number(index)]!);
+    .replace(/\uE000(\d+)\uE000/g, (_, index: string) => placeholders[Number(index)]!);
   return new RegExp(`^${source}$`);
 }
 

@@ -34,7 +34,7 @@ function toDriverError(error: unknown): unknown {
 }
 
 function withAwaitedScripts(adapter: SqlDriverAdapter, client: PGlite, onDispose?: () => Promise<void>): SqlDriverAdapter {
-  const fixed: SqlDriverAdapter = Object.create(adapter);
+  const fixed = Object.create(adapter) as SqlDriverAdapter;
   fixed.executeScript = async (script: string) => {
     try {
       await client.exec(script);

@@ -1,7 +1,7 @@
 // `gatehouse list`: allow entries, filtered. `--server pbx1` lists everything that reaches
 // that server (fleet, its tenant, its groups, itself), which is what an operator asks when
 // someone "cannot get in".
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { withContext, type CommandContext } from "../context.ts";
 import { loadDirectory } from "../directory.ts";
 import { entryColumns, listEntries, type EntryFilter } from "../entry-table.ts";

@@ -1,7 +1,7 @@
 // `gatehouse rules SERVER`: what that server's agent is told to enforce, as an
 // `iptables -nL`-style listing (Travelin' Man 3's way of checking what is authorised), or
 // the exact input the agent loads with --iptables / --nft.
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import { withContext, type CommandContext } from "../context.ts";
 import { resolveServer } from "../resolve.ts";
 

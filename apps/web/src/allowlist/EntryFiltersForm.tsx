@@ -12,7 +12,7 @@ interface Props {
 function withValue<K extends keyof EntryFilters>(filters: EntryFilters, key: K, value: EntryFilters[K] | ""): EntryFilters {
   const next = { ...filters };
   if (value === "" || value === undefined) delete next[key];
-  else next[key] = value as EntryFilters[K];
+  else next[key] = value;
   return next;
 }
 

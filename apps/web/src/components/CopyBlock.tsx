@@ -16,7 +16,7 @@ export function CopyBlock({ label, text }: { label: string; text: string }) {
       <pre aria-label={label} tabIndex={0}>
         {text}
       </pre>
-      <button type="button" className="button" onClick={copy}>
+      <button type="button" className="button" onClick={() => void copy()}>
         {copied ? "Copied" : "Copy"}
       </button>
     </div>
