@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
 import type { DesiredState } from "@gatehouse/core";
@@ -17,7 +17,7 @@ import { loadAppliedRecord } from "../src/state/applied-record.ts";
 import { saveAgentConfig, statePaths, type StatePaths } from "../src/state/state-dir.ts";
 import { loadAgentStatus } from "../src/state/status-file.ts";
 import { AGENT_BIN } from "./agent-process.ts";
-import { eventually, SERVER_ID } from "./agent-fixture.ts";
+import { SERVER_ID } from "./agent-fixture.ts";
 import { FakeHub } from "./fake-hub.ts";
 
 const enabled = requireCapability("commit-confirm e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
@@ -50,7 +50,7 @@ describe.runIf(enabled).each([
     return { ipv4, ipv6 };
   };
   const until = async (from: string, expected: { ipv4: boolean; ipv6: boolean }) => {
-    await eventually(`${from} reaches SIP ${JSON.stringify(expected)}`, async () => JSON.stringify(await reachesSip(from)) === JSON.stringify(expected), 30_000);
+    await vi.waitFor(async () => expect(JSON.stringify(await reachesSip(from)), `${from} reaches SIP ${JSON.stringify(expected)}`).toBe(JSON.stringify(expected)), 30_000);
   };
   const onDiskAllows = async (host: string) => {
     const record = await loadAppliedRecord(paths.applied);
@@ -81,14 +81,16 @@ describe.runIf(enabled).each([
   it("enforces the confirmed allowlist", async () => {
     await until("stranger", BOTH);
     await until("traveler", BOTH);
-    await eventually("revision 1 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 1 is confirmed on disk").toBe(1), 10_000);
+    // Its report is in before the link goes bad: a report dropped from here on stalls the stream.
+    await vi.waitFor(() => expect(hub.reports.some((report) => report.appliedRevision === 1), "the control plane holds the report of revision 1").toBe(true), 10_000);
   });
 
   it("an operator's removal made while no ack comes back is kept, on the firewall and on disk", async () => {
     hub.dropReports = true;
     hub.publish(state(both("traveler")));
     await until("stranger", NEITHER);
-    await eventually("the removal is what a reboot restores", async () => (await loadAppliedRecord(paths.applied))?.revision === 2);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "the removal is what a reboot restores").toBe(2), 10_000);
     expect(await onDiskAllows("stranger")).toBe(false);
     expect((await loadAgentStatus(paths.status))?.awaitingConfirmSince).toBeNull();
     expect(await reachesSip("traveler")).toEqual(BOTH);
@@ -106,7 +108,7 @@ describe.runIf(enabled).each([
   });
 
   it("after three rollbacks the addition is held; the removed source stays out all along", async () => {
-    await eventually("revision 3 is held", async () => (await loadAgentStatus(paths.status))?.heldRevision === 3, 30_000);
+    await vi.waitFor(async () => expect((await loadAgentStatus(paths.status))?.heldRevision, "revision 3 is held").toBe(3), 30_000);
     expect(await reachesSip("colleague")).toEqual(NEITHER);
     expect(await reachesSip("stranger")).toEqual(NEITHER);
     expect(await onDiskAllows("stranger")).toBe(false);
@@ -117,12 +119,12 @@ describe.runIf(enabled).each([
     hub.dropReports = false;
     hub.dropConnections();
     await until("colleague", BOTH);
-    await eventually("revision 3 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 3, 30_000);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 3 is confirmed on disk").toBe(3), 30_000);
     expect(await onDiskAllows("colleague")).toBe(true);
     expect((await loadAgentStatus(paths.status))?.heldRevision).toBeNull();
     expect(await reachesSip("stranger")).toEqual(NEITHER);
     // Each rollback reached the control plane once (and so is audited once).
-    await eventually("every rollback is acknowledged", async () => (await loadAppliedRecord(paths.applied))?.rollbacksToReport.length === 0);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.rollbacksToReport.length, "every rollback is acknowledged").toBe(0), 10_000);
     const rollbacks = hub.reports.filter((report) => report.rolledBack !== undefined);
     expect(rollbacks.map((report) => report.rolledBack?.fromRevision)).toEqual([3, 3, 3]);
   });

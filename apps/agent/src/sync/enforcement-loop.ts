@@ -152,9 +152,10 @@ export class EnforcementLoop {
       return this.options.reporter.applyFailed(desired.revision, error);
     }
     this.failedApply = null;
+    this.options.reporter.enforced(outcome, cause);
     this.resolveFirstEnforced();
     await this.options.confirmation.settle(outcome.enforced, cause === "state");
-    await this.options.reporter.enforced(outcome, cause);
+    await this.options.reporter.publishEnforced();
   }
 
   /** Any ack is confirmed contact: a held revision is fetched again. */

@@ -37,14 +37,18 @@ export class Reporter {
     this.log = options.logger;
   }
 
-  async enforced({ enforced, unresolved, flowCut }: EnforceOutcome, cause: string): Promise<void> {
+  /** A ruleset is enforced: logged at once, reported by publishEnforced() once it is kept on disk. */
+  enforced({ enforced, unresolved, flowCut }: EnforceOutcome, cause: string): void {
     const { revision } = enforced.desired;
     this.errors = [];
     if (flowCut) this.noteFlowCut(revision, flowCut);
     if (unresolved.length > 0) this.log.warn({ unresolved }, "FQDNs left out of the ruleset (unresolved); everything else applied");
     this.log.info({ cause, revision, rulesetHash: enforced.summary.rulesetHash }, "ruleset enforced");
+  }
+
+  publishEnforced(): Promise<void> {
     this.dnsProblemsReported = this.dnsProblems();
-    await this.publish();
+    return this.publish();
   }
 
   applyFailed(revision: number, error: unknown): Promise<void> {
