@@ -4,9 +4,9 @@
 // on disk (at that point there is no DNS) and the backend recorded with them, so boot enforces
 // exactly one Gatehouse ruleset: the one `run` will keep.
 import type { Logger } from "pino";
+import { resolveDesiredState } from "@gatehouse/core";
 import { loadAppliedRecord, saveAppliedRecord } from "../state/applied-record.ts";
 import { statePaths } from "../state/state-dir.ts";
-import { resolveDesiredState } from "@gatehouse/core";
 import type { BackendChoice, BackendFactory } from "./backend-choice.ts";
 import { openHostBackend } from "./host-backend.ts";
 import type { Output } from "./output.ts";

@@ -7,11 +7,8 @@
 //      first, in one transaction. If it fails after step 1, the previous sets and rules are
 //      re-applied, so what was enforced before stays enforced. Nothing is ever flushed on error.
 //   3. Sets no longer referenced are destroyed (best effort).
-// A delta (same rules, other members) is one `ipset restore` of add/del lines, computed from the
-// members kept since the last apply (AppliedMembers): its cost follows the size of the change,
-// not of the list.
+// A delta (same rules, other members; see set-backend.ts) is one `ipset restore` of add/del lines.
 import {
-  AppliedMembers,
   beforeCommit,
   compileIpsetDelta,
   compileIptables,
@@ -28,23 +25,22 @@ import {
   ipsetName,
   IPTABLES_CHAIN,
   IPTABLES_FORWARD_CHAIN,
-  planFirewall,
   planRules,
   renderIpsetRestore,
   sha256Hex,
   temporaryIpsetName,
+  type FirewallPlan,
   type HookJump,
   type IpFamily,
   type IptablesRules,
   type MembersStep,
   type ResolvedState,
+  type RulesPlan,
 } from "@gatehouse/core";
-import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
-import { CommandRunner } from "./command-runner.ts";
-import { SerialQueue } from "../serial-queue.ts";
-import { silentLogger, type FirewallLogger } from "./logger.ts";
-import { setDriftProblems, ruleDriftProblems } from "./set-drift.ts";
+import type { AppliedSummary, BackendOptions } from "./backend.ts";
 import { IPTABLES_RESTORE, XTABLES_WAIT, listIpsetNames, readFilterTable, readIpsets, type FilterTableState, type OwnChainState } from "./iptables-live.ts";
+import { SetBackend, type Applied } from "./set-backend.ts";
+import { setDriftProblems, ruleDriftProblems } from "./set-drift.ts";
 
 const FAMILIES: readonly IpFamily[] = [4, 6];
 
@@ -63,18 +59,12 @@ export interface IptablesBackendOptions extends BackendOptions {
   chainsTrustedForMs?: number;
 }
 
-/** What this backend last applied: the rules, and the members kept up to date by each delta. */
-interface Applied {
-  rules: IptablesRules;
-  members: AppliedMembers;
-}
-
 function rulesFor(rules: IptablesRules, family: IpFamily): string {
   return family === 4 ? rules.iptablesV4 : rules.iptablesV6;
 }
 
 /** Equal for equal rules and members, however they were applied (full or a chain of deltas). */
-function rulesetHash(applied: Applied): string {
+function rulesetHash(applied: Applied<IptablesRules>): string {
   const sets = applied.members.summaries().map((set) => [ipsetName(set.group, set.family), set.members, set.digest]);
   return sha256Hex(JSON.stringify(["iptables", applied.rules.rulesKey, sets]));
 }
@@ -99,62 +89,22 @@ function chainProblems(live: FilterTableState, rules: IptablesRules, family: IpF
   ];
 }
 
-export class IptablesBackend implements FirewallBackend {
+export class IptablesBackend extends SetBackend<IptablesRules> {
   readonly name = "iptables" as const;
-  private readonly runner: CommandRunner;
-  private readonly logger: FirewallLogger;
   private readonly chainsTrustedForMs: number;
-  private applied: Applied | null = null;
-  /** Set by verify() when the live firewall differs: the next apply is a full one. */
-  private driftFound = false;
   /** When an apply or a listing last saw our chains and jumps as applied (performance.now()). */
   private chainsSeenIntactAt = Number.NEGATIVE_INFINITY;
-  private readonly serial = new SerialQueue();
 
   constructor(options: IptablesBackendOptions = {}) {
-    this.runner = options.runner ?? new CommandRunner();
-    this.logger = options.logger ?? silentLogger;
+    super(options);
     this.chainsTrustedForMs = options.chainsTrustedForMs ?? CHAINS_TRUSTED_FOR_MS;
   }
 
-  apply(state: ResolvedState): Promise<AppliedSummary> {
-    return this.serial.run(() => this.applyNow(state));
+  protected compileRules(plan: RulesPlan): IptablesRules {
+    return compileIptablesRules(plan);
   }
 
-  verify(state: ResolvedState): Promise<DriftReport> {
-    return this.serial.run(() => this.verifyNow(state));
-  }
-
-  uninstall(recorded: ResolvedState | null = null): Promise<void> {
-    return this.serial.run(() => this.uninstallNow(recorded));
-  }
-
-  private async applyNow(state: ResolvedState): Promise<AppliedSummary> {
-    const plan = planRules(state);
-    const rules = compileIptablesRules(plan);
-    const previous = this.applied;
-    if (previous !== null && !this.driftFound && previous.rules.rulesKey === rules.rulesKey) {
-      const step = previous.members.advance(state);
-      if (await this.applyDelta(previous, step)) return this.summary(previous, "delta");
-      previous.members.undo(step);
-    }
-    // Refuses what cannot be loaded (an address that is not one, a set over its limit) before any change.
-    const planned = planFirewall(state);
-    const script = renderIpsetRestore(planned.groups);
-    const next: Applied = { rules, members: AppliedMembers.deferred(planned) };
-    try {
-      await this.applyFull(next, script, previous);
-    } catch (error) {
-      // A partial delta or a failed roll-back may have left sets other than `previous`.
-      this.driftFound = true;
-      throw error;
-    }
-    this.applied = next;
-    this.driftFound = false;
-    return this.summary(next, "full");
-  }
-
-  private async verifyNow(state: ResolvedState): Promise<DriftReport> {
+  protected async liveProblems(state: ResolvedState): Promise<string[]> {
     const expected = compileIptables(state);
     const problems: string[] = [];
     for (const family of FAMILIES) {
@@ -162,12 +112,11 @@ export class IptablesBackend implements FirewallBackend {
     }
     if (problems.length === 0 && this.applied?.rules.rulesKey === expected.rulesKey) this.chainsSeenIntactAt = performance.now();
     problems.push(...setDriftProblems(expected.sets, await readIpsets(this.runner)));
-    if (problems.length > 0) this.driftFound = true;
-    return { intact: problems.length === 0, problems };
+    return problems;
   }
 
   /** Our chain and jumps, then only the sets the agent made: matched by our chain, last applied, or `recorded`'s. */
-  private async uninstallNow(recorded: ResolvedState | null): Promise<void> {
+  protected async removeOwned(recorded: ResolvedState | null): Promise<void> {
     const owned = new Set([...(recorded ? compileIptablesRules(planRules(recorded)).setNames : []), ...(this.applied?.rules.setNames ?? [])]);
     for (const family of FAMILIES) {
       const live = await readFilterTable(this.runner, family);
@@ -181,7 +130,6 @@ export class IptablesBackend implements FirewallBackend {
     for (const name of [...owned].flatMap((set) => [set, temporaryIpsetName(set)])) {
       if (present.has(name)) await this.runner.run("ipset", ["destroy", name]);
     }
-    this.applied = null;
     this.logger.info({ backend: this.name, where: this.runner.where }, "removed Gatehouse chains and sets");
   }
 
@@ -192,24 +140,15 @@ export class IptablesBackend implements FirewallBackend {
    * adds and removes members, so running it before the listing's verdict is in is harmless:
    * after drift the full apply replaces everything anyway.
    */
-  private async applyDelta(previous: Applied, step: MembersStep): Promise<boolean> {
+  protected async applyDelta(previous: Applied<IptablesRules>, step: MembersStep): Promise<boolean> {
     if (previous.members.summaries().some((set) => set.members > IPSET_MAXELEM)) return false;
     const [chainsIntact, batchApplied] = await Promise.all([this.chainsIntact(previous.rules), this.applyBatch(step)]);
     return chainsIntact && batchApplied;
   }
 
-  private async applyBatch(step: MembersStep): Promise<boolean> {
+  private applyBatch(step: MembersStep): Promise<boolean> {
     const delta = ipsetDeltaOf(step.changes);
-    const script = compileIpsetDelta(delta);
-    if (script === "") return true;
-    try {
-      await this.runner.run("ipset", ["restore"], { input: script });
-      this.logger.info({ backend: this.name, changes: deltaSize(delta) }, "applied set changes");
-      return true;
-    } catch (error) {
-      this.logger.warn({ backend: this.name, error: String(error) }, "set delta failed; replacing everything");
-      return false;
-    }
+    return this.loadDelta(compileIpsetDelta(delta), deltaSize(delta), (input) => this.runner.run("ipset", ["restore"], { input }));
   }
 
   /** Whether chain GATEHOUSE and the INPUT jump are as applied, in both families. */
@@ -229,8 +168,19 @@ export class IptablesBackend implements FirewallBackend {
     return false;
   }
 
-  /** `script` replaces every set with the members of `next`. */
-  private async applyFull(next: Applied, script: string, previous: Applied | null): Promise<void> {
+  /** Every set loaded with the members of `next` and swapped in, then our chains (see the top of this file). */
+  protected async applyFull(next: Applied<IptablesRules>, planned: FirewallPlan, previous: Applied<IptablesRules> | null): Promise<void> {
+    const script = renderIpsetRestore(planned.groups);
+    try {
+      await this.loadFull(next, script, previous);
+    } catch (error) {
+      // A partial delta or a failed roll-back may have left sets other than `previous`.
+      this.driftSuspected();
+      throw error;
+    }
+  }
+
+  private async loadFull(next: Applied<IptablesRules>, script: string, previous: Applied<IptablesRules> | null): Promise<void> {
     const owned = await this.ownedSets();
     await this.destroyTemporarySets(next.rules);
     await this.runner.run("ipset", ["restore"], { input: script });
@@ -242,7 +192,6 @@ export class IptablesBackend implements FirewallBackend {
     }
     this.chainsSeenIntactAt = performance.now();
     await this.destroyStaleSets(owned, next.rules);
-    this.logger.info({ backend: this.name, where: this.runner.where, hash: rulesetHash(next) }, "applied full ruleset");
   }
 
   /** Our chains plus the INPUT and FORWARD jump repairs, one transaction per family. */
@@ -256,7 +205,7 @@ export class IptablesBackend implements FirewallBackend {
     await this.runner.run(IPTABLES_RESTORE[family], [...XTABLES_WAIT, "--noflush"], { input });
   }
 
-  private async rollBack(previous: Applied, cause: unknown): Promise<void> {
+  private async rollBack(previous: Applied<IptablesRules>, cause: unknown): Promise<void> {
     this.logger.warn({ backend: this.name, error: String(cause) }, "apply failed after the sets were swapped; restoring the previous ruleset");
     try {
       await this.runner.run("ipset", ["restore"], { input: renderIpsetRestore(previous.members.sourceGroups()) });
@@ -296,7 +245,7 @@ export class IptablesBackend implements FirewallBackend {
     }
   }
 
-  private summary(applied: Applied, mode: AppliedSummary["mode"]): AppliedSummary {
+  protected summary(applied: Applied<IptablesRules>, mode: AppliedSummary["mode"]): AppliedSummary {
     const setSizes = Object.fromEntries(applied.members.summaries().map((set) => [ipsetName(set.group, set.family), set.members]));
     const ruleCount = FAMILIES.reduce((count, family) => count + applied.rules.ruleTags[family].length + applied.rules.forwardRuleTags[family].length, 0);
     return { backend: this.name, mode, setSizes, ruleCount, rulesetHash: rulesetHash(applied) };
