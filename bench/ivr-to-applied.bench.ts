@@ -21,8 +21,7 @@ import { agentHubExtension } from "../apps/control-plane/src/hub/agent-hub-exten
 import { createLogger } from "../apps/control-plane/src/logger.ts";
 import { startControlPlane } from "../apps/control-plane/src/server.ts";
 import { createTraveler } from "../apps/control-plane/src/travelers/accounts.ts";
-import { fastAgiPortOf, travelersExtension } from "../apps/control-plane/src/travelers/extension.ts";
-import { travelersOf } from "../apps/control-plane/src/travelers/registry.ts";
+import { travelersExtension } from "../apps/control-plane/src/travelers/extension.ts";
 import { placeAsteriskCall } from "../apps/control-plane/test/ivr-asterisk.ts";
 import { FqdnResolver } from "../apps/agent/src/dns/fqdn-resolver.ts";
 import { CommandRunner, DryRunBackend, IptablesBackend, NftablesBackend, type FirewallBackend } from "../apps/agent/src/firewall/index.ts";
@@ -90,7 +89,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     const server = await db.prisma.server.create({
       data: { tenantId: tenant.id, name: "pbx-bench", primaryAdminSource: "198.51.100.1", agentCredentialHash: createHash("sha256").update(credential).digest("hex") },
     });
-    const { traveler } = await createTraveler(travelersOf(plane.app), "system", {
+    const { traveler } = await createTraveler(plane.app.travelers, "system", {
       tenantId: tenant.id, pin: PIN, name: "Bench traveler", email: "bench@road.example",
       scopeGroups: [], scopeServerIds: [], services: ["sip", "rtp"], grantLifetimeHours: 1, maxActiveGrants: 50, enabled: true,
     });
@@ -110,7 +109,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     const initial = (await db.prisma.server.findUniqueOrThrow({ where: { id: server.id } })).revision;
     while ((await appliedRevision()) < initial) await new Promise((resolve) => setTimeout(resolve, 10));
 
-    const agiPort = fastAgiPortOf(plane.app) ?? 0;
+    const agiPort = plane.app.fastAgiPort ?? 0;
     const total: number[] = [];
     const toCommit: number[] = [];
     const toApplied: number[] = [];

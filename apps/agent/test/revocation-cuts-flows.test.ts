@@ -81,7 +81,8 @@ describe.runIf(enabled).each([
     await lab.echoTcp("pbx", [SIP]);
     test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", {
       env: { ALLOW_DOCUMENTATION_ADDRESSES: "true" },
-      extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 }), travelersExtension({ mailRetry: { attempts: 1, firstDelayMs: 1 } })],
+      travelers: { mailRetry: { attempts: 1, firstDelayMs: 1 } },
+      extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 }), travelersExtension()],
     });
     admin = test.admin;
     const tenant = await admin.tenants.create.mutate({ name: `Cut ${backend}` });

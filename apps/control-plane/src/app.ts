@@ -1,8 +1,11 @@
 // What the running control plane is made of, handed to the tRPC context, to the expiry sweeper
-// and to extensions (the agent hub, the traveler link page): one object, built in server.ts.
+// and to extensions (the agent hub, the traveler link page): one object, built in server.ts with
+// every part it holds (nothing is looked up or built later on a first call).
 import type { DatabaseKind, PrismaClient } from "@gatehouse/db";
 import type { SourceFloors } from "@gatehouse/core";
 import type { Registry } from "prom-client";
+import type { ApiMetrics } from "./api/metrics.ts";
+import type { OperatorCallLimit } from "./api/operator-concurrency.ts";
 import type { RevisionBus } from "./bus.ts";
 import type { Env } from "./env.ts";
 import type { Logger } from "./logger.ts";
@@ -10,6 +13,7 @@ import type { LoginPolicy } from "./auth/login.ts";
 import type { TrustedProxies } from "./http/client-address.ts";
 import type { AgentPresence } from "./hub/hub-types.ts";
 import type { AgentDownloadChecksums } from "./hub/agent-bundle-route.ts";
+import type { TravelersContext } from "./travelers/context.ts";
 
 /** What the agent hub tells the rest of the control plane, once it is attached. */
 export interface AgentDirectory {
@@ -17,6 +21,8 @@ export interface AgentDirectory {
   onlineServers(): ReadonlyMap<string, AgentPresence>;
   /** Drops a server's connection at once (revoked, deleted). */
   disconnect(serverId: string, reason: string): void;
+  /** Closes every agent connection (1001); the plane's close() waits for them otherwise. */
+  close(): Promise<void>;
 }
 
 export interface ControlPlaneApp {
@@ -27,6 +33,10 @@ export interface ControlPlaneApp {
   bus: RevisionBus;
   logger: Logger;
   metrics: Registry;
+  /** The API's own metrics, registered on `metrics`. */
+  apiMetrics: ApiMetrics;
+  /** How many calls of each operator run and wait at once. */
+  operatorCalls: OperatorCallLimit;
   /** The clock of every decision (expiry, TTLs); tests pass a fixed or movable one. */
   now: () => Date;
   /** Base URL for links and enrollment commands (PUBLIC_URL, else where we listen). */
@@ -35,8 +45,12 @@ export interface ControlPlaneApp {
   sourceFloors: SourceFloors;
   enrollmentTtlMs: number;
   isTrustedProxy: TrustedProxies;
+  /** The travelers service (accounts, grants, links, verification), for the API and the travelers extension. */
+  travelers: TravelersContext;
   /** Set by the agent hub extension when it attaches; absent = no hub in this process. */
   agents?: AgentDirectory;
   /** Set by the agent hub extension: the checksums of the files a new PBX downloads. */
   agentDownloads?: () => Promise<AgentDownloadChecksums>;
+  /** Set by the travelers extension when the IVR listens: the FastAGI server's port. */
+  fastAgiPort?: number;
 }

@@ -10,6 +10,8 @@ import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { longestLockoutWindowMs } from "@gatehouse/core";
 import { openDatabase, seedProviderPresets, type PrismaClient } from "@gatehouse/db";
 import { collectDefaultMetrics, Counter, Registry } from "prom-client";
+import { registerApiMetrics } from "./api/metrics.ts";
+import { OperatorCallLimit } from "./api/operator-concurrency.ts";
 import { appRouter } from "./api/router.ts";
 import { createApiContext } from "./api/trpc.ts";
 import type { ControlPlaneApp } from "./app.ts";
@@ -26,6 +28,7 @@ import { serveStatic } from "./http/static-files.ts";
 import { makeDataDirPrivate, octalMode, type DataDirReport } from "./data-dir.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ExpirySweeper } from "./services/expiry-sweeper.ts";
+import { startTravelers, stopTravelers, type TravelersOptions } from "./travelers/start.ts";
 
 export interface StartOptions {
   /** Use this database (tests); it is migrated by its owner and not closed by close(). */
@@ -39,6 +42,8 @@ export interface StartOptions {
   webDistDir?: string | null;
   /** false = no background sweeping (tests call sweeper.sweepNow()). */
   startSweeper?: boolean;
+  /** Tests: the travelers service's own mailer or a faster mail retry. */
+  travelers?: TravelersOptions;
 }
 
 export interface ControlPlane {
@@ -84,6 +89,9 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
     bus.subscribe(() => published.inc());
 
     let listeningUrl = `http://${env.HOST}:${env.PORT}`;
+    const publicUrl = () => publicUrlOf(env, listeningUrl);
+    const travelers = startTravelers({ env, prisma, bus, logger, now, publicUrl }, options.travelers);
+    closers.push(() => stopTravelers(travelers));
     const app: ControlPlaneApp = {
       env,
       prisma,
@@ -91,8 +99,10 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
       bus,
       logger,
       metrics,
+      apiMetrics: registerApiMetrics(metrics),
+      operatorCalls: new OperatorCallLimit(),
       now,
-      publicUrl: () => publicUrlOf(env, listeningUrl),
+      publicUrl,
       loginPolicy: {
         maxFailuresPerEmail: env.LOGIN_MAX_FAILURES_PER_EMAIL,
         maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
@@ -103,6 +113,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
       sourceFloors: { ipv4Floor: env.SOURCE_IPV4_FLOOR, ipv6Floor: env.SOURCE_IPV6_FLOOR },
       enrollmentTtlMs: env.ENROLLMENT_TTL_HOURS * 3_600_000,
       isTrustedProxy: trustedProxies(env.TRUSTED_PROXIES),
+      travelers,
     };
 
     const sweeper = new ExpirySweeper({ prisma, bus, logger: logger.child({ component: "expiry-sweeper" }), now, intervalMs: env.EXPIRY_SWEEP_INTERVAL_SECONDS * 1000 });

@@ -20,7 +20,8 @@ beforeAll(async () => {
   // X-Forwarded-For from the proxy on loopback only.
   test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", {
     env: { SMTP_URL: smtp.url, TRUSTED_PROXIES: "127.0.0.1" },
-    extensions: [travelersExtension({ mailRetry: { attempts: 1, firstDelayMs: 1 } })],
+    travelers: { mailRetry: { attempts: 1, firstDelayMs: 1 } },
+    extensions: [travelersExtension()],
   });
   fleet = await seedFleet(test.admin);
   travelerId = (await test.admin.travelers.create.mutate({ tenantId: fleet.tenantA.id, name: "Ann", email: "ann@acme.example" })).traveler.id;

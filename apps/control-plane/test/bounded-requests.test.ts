@@ -5,7 +5,7 @@
 // queue are refused while everyone else, /healthz included, is still answered.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
-import { OPERATOR_CALLS_RUNNING, OPERATOR_CALLS_WAITING, operatorCallLimit } from "../src/api/operator-concurrency.ts";
+import { OPERATOR_CALLS_RUNNING, OPERATOR_CALLS_WAITING } from "../src/api/operator-concurrency.ts";
 import { AUDIT_PAGE_MAX, AUDIT_PAGE_SNAPSHOT_BYTES } from "../src/api/page-budget.ts";
 import { API_MAX_BATCH_CALLS } from "../src/http/request-limits.ts";
 import { errorOf, seedFleet, startUnderTest, type Api, type PlaneUnderTest } from "./kit/index.ts";
@@ -122,7 +122,7 @@ describe.runIf(runs)("a viewer who tries to stall the control plane", () => {
 
   it("has calls beyond those in hand refused with TOO_MANY_REQUESTS, while other operators and /healthz are answered", async () => {
     const inHand = OPERATOR_CALLS_RUNNING + OPERATOR_CALLS_WAITING;
-    const limit = operatorCallLimit(test.plane.app);
+    const limit = test.plane.app.operatorCalls;
     // The audit table is locked, so the viewer's calls stay in flight until we let go.
     const lock = await lockTable("AuditEvent");
     let held: Promise<BatchAnswer[]> | undefined;

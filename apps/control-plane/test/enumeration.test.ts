@@ -6,7 +6,6 @@ import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { createTraveler } from "../src/travelers/accounts.ts";
 import { alertOperators } from "../src/travelers/alerts.ts";
 import { travelersExtension } from "../src/travelers/extension.ts";
-import { travelersOf } from "../src/travelers/registry.ts";
 import { ADMIN_EMAIL, errorOf, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest, startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 
 let test: PlaneUnderTest;
@@ -24,7 +23,8 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer();
   test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", {
     env: { SMTP_URL: smtp.url },
-    extensions: [travelersExtension({ mailRetry: { attempts: 1, firstDelayMs: 1 } })],
+    travelers: { mailRetry: { attempts: 1, firstDelayMs: 1 } },
+    extensions: [travelersExtension()],
   });
   fleet = await seedFleet(test.admin);
   const operator = (email: string, role: "TENANT_ADMIN" | "VIEWER", tenantId: string) =>
@@ -111,7 +111,7 @@ describe("a tenant admin cannot probe account numbers", () => {
     const { traveler: existing } = await test.admin.travelers.create.mutate({ tenantId: fleet.tenantB.id, name: "Bravo Ben", email: "ben@bravo.example" });
     const draws = [existing.accountNumber, "87654321"];
     const { traveler } = await createTraveler(
-      travelersOf(test.plane.app),
+      test.plane.app.travelers,
       "operator:test",
       { tenantId: fleet.tenantA.id, name: "Lucky", email: "lucky@road.example", scopeGroups: [], scopeServerIds: [], services: ["sip"], grantLifetimeHours: 24, maxActiveGrants: 3, enabled: true },
       () => draws.shift() ?? "11111111",
@@ -125,7 +125,7 @@ describe("lockout alerts reach each operator who may see the tenant, alone", () 
   const alertsAbout = (marker: string) => smtp.received.filter((mail) => mail.subject.includes(marker) || mail.text.includes(marker));
 
   it("an Acme traveler's locked account is mailed to Acme's admin and the MSP admin, one mail each, never to Bravo", async () => {
-    const travelers = travelersOf(test.plane.app);
+    const travelers = test.plane.app.travelers;
     alertOperators(travelers, fleet.tenantA.id, { kind: "account-locked", travelerName: "Locked Lou", accountNumber: "55500011", until: test.clock.now(), lastSubject: "caller:+15550001111" });
     await travelers.background.drain();
     const mails = alertsAbout("55500011");
@@ -140,14 +140,14 @@ describe("lockout alerts reach each operator who may see the tenant, alone", () 
   });
 
   it("a refused caller ID, refused for every tenant, is mailed to the MSP admin only", async () => {
-    const travelers = travelersOf(test.plane.app);
+    const travelers = test.plane.app.travelers;
     alertOperators(travelers, fleet.tenantA.id, { kind: "caller-blocked", subject: "caller:+15550002222", failures: 10, travelerName: "Locked Lou" });
     await travelers.background.drain();
     expect(alertsAbout("+15550002222").map((mail) => mail.to)).toEqual([[ADMIN_EMAIL]]);
   });
 
   it("a failed alert to the MSP admin is audited where no tenant admin reads it", async () => {
-    const travelers = travelersOf(test.plane.app);
+    const travelers = test.plane.app.travelers;
     smtp.refuseNext(1, ADMIN_EMAIL);
     alertOperators(travelers, fleet.tenantA.id, { kind: "account-locked", travelerName: "Locked Lia", accountNumber: "55500033", until: test.clock.now(), lastSubject: "web:203.0.113.9" });
     await travelers.background.drain();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { fastAgiPortOf, travelersExtension } from "../src/travelers/extension.ts";
+import { travelersExtension } from "../src/travelers/extension.ts";
 import { seedFleet, startUnderTest, type Fleet, type PlaneUnderTest, startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 import { startAgiTap, type AgiTap, type AgiTranscript } from "./ivr-agi-tap.ts";
 import { asteriskCapability, startRealAsterisk, type RealAsterisk } from "./ivr-real-asterisk.ts";
@@ -38,10 +38,11 @@ beforeAll(async () => {
       SMTP_URL: smtp.url, MAIL_FROM: "Gatehouse <gatehouse@example.net>", AGI_SECRET: SECRET,
       AGI_ALLOWED_ADDRESSES: "127.0.0.1", AGI_HOST: "127.0.0.1", AGI_PORT: "0",
     },
-    extensions: [travelersExtension({ mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined }, agiRefusalAuditWindowMs: 0, agiSoundCheckIntervalMs: 0 })],
+    travelers: { mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined } },
+    extensions: [travelersExtension({ agiRefusalAuditWindowMs: 0, agiSoundCheckIntervalMs: 0 })],
   });
   fleet = await seedFleet(test.admin);
-  tap = await startAgiTap(fastAgiPortOf(test.plane.app) ?? 0);
+  tap = await startAgiTap(test.plane.app.fastAgiPort ?? 0);
   tap.onCommand = (transcript, command) => {
     const steps = scripts.get(transcript.callerId) ?? [];
     const next = steps[0];

@@ -4,7 +4,7 @@
 // keep the rightful owner out where they signed in before nor guess more than 20 times an hour.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { fastAgiPortOf, travelersExtension } from "../src/travelers/extension.ts";
+import { travelersExtension } from "../src/travelers/extension.ts";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startUnderTest, type PlaneUnderTest } from "./kit/index.ts";
 import { HANG_UP, placeAsteriskCall, type KeypadEntry } from "./ivr-asterisk.ts";
 
@@ -129,7 +129,7 @@ describe("a stranger guessing a traveler's PIN on the traveler page", () => {
 });
 
 describe("a stranger calling the IVR", () => {
-  const dial = (callerId: string, keypad: KeypadEntry[]) => placeAsteriskCall({ port: fastAgiPortOf(test.plane.app) ?? 0, secret: SECRET, keypad, callerId });
+  const dial = (callerId: string, keypad: KeypadEntry[]) => placeAsteriskCall({ port: test.plane.app.fastAgiPort ?? 0, secret: SECRET, keypad, callerId });
   const signedIn = (prompts: string[]) => prompts.at(-1) === "enter-address";
   const wrong = (account: string, pin: string): KeypadEntry[] => [`${account}#`, `${pin}#`];
 

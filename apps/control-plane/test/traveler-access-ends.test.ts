@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { requestLink } from "../src/travelers/links.ts";
 import { travelersExtension } from "../src/travelers/extension.ts";
-import { travelersOf } from "../src/travelers/registry.ts";
 import { errorOf, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest, startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 
 let test: PlaneUnderTest;
@@ -19,7 +18,8 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer();
   test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", {
     env: { SMTP_URL: smtp.url, ALLOW_DOCUMENTATION_ADDRESSES: "true", TRUSTED_PROXIES: "127.0.0.1" },
-    extensions: [travelersExtension({ mailRetry: { attempts: 1, firstDelayMs: 1 } })],
+    travelers: { mailRetry: { attempts: 1, firstDelayMs: 1 } },
+    extensions: [travelersExtension()],
   });
   fleet = await seedFleet(test.admin);
   await test.admin.operators.create.mutate({ email: "acme-admin@example.net", name: "Acme admin", password: "a long enough password", role: "TENANT_ADMIN", tenantId: fleet.tenantA.id });
@@ -59,7 +59,7 @@ async function openSession(accountNumber: string, pin: string, address: string):
 /** Ask for a link as the IVR does, and read its token from the mail the traveler gets. */
 async function mailedLink(traveler: { id: string; email: string }): Promise<string> {
   const before = smtp.received.filter((mail) => mail.to.includes(traveler.email)).length;
-  expect(await requestLink(travelersOf(test.plane.app), { travelerId: traveler.id, requestedBy: `traveler:${traveler.id}` })).toBe(true);
+  expect(await requestLink(test.plane.app.travelers, { travelerId: traveler.id, requestedBy: `traveler:${traveler.id}` })).toBe(true);
   const mails = smtp.received.filter((mail) => mail.to.includes(traveler.email));
   expect(mails).toHaveLength(before + 1);
   return /\/traveler\/link\?token=([A-Za-z0-9_-]+)/.exec(mails.at(-1)?.text ?? "")?.[1] ?? "";

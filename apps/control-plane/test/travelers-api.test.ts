@@ -18,7 +18,8 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer();
   test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", {
     env: { SMTP_URL: smtp.url, ALLOW_DOCUMENTATION_ADDRESSES: "true" },
-    extensions: [travelersExtension({ mailRetry: { attempts: 1, firstDelayMs: 1 } })],
+    travelers: { mailRetry: { attempts: 1, firstDelayMs: 1 } },
+    extensions: [travelersExtension()],
   });
   fleet = await seedFleet(test.admin);
   await test.admin.operators.create.mutate({ email: "acme-admin@example.net", name: "Acme admin", password, role: "TENANT_ADMIN", tenantId: fleet.tenantA.id });

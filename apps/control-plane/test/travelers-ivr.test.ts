@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { normaliseCallerId } from "@gatehouse/core";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import type { RevisionChange } from "../src/bus.ts";
-import { fastAgiPortOf, travelersExtension } from "../src/travelers/extension.ts";
+import { travelersExtension } from "../src/travelers/extension.ts";
 import { revisions, seedFleet, startUnderTest, type Fleet, type PlaneUnderTest, startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
 import { HANG_UP, placeAsteriskCall, type AsteriskCallOptions, type KeypadEntry } from "./ivr-asterisk.ts";
 
@@ -32,13 +32,14 @@ beforeAll(async () => {
       ALLOW_DOCUMENTATION_ADDRESSES: "true",
       TRUSTED_PROXIES: "127.0.0.1",
     },
+    travelers: { mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined } },
     extensions: [
-      travelersExtension({ mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined }, agiEnvironmentTimeoutMs: 500, agiRefusalAuditWindowMs: 0 }),
+      travelersExtension({ agiEnvironmentTimeoutMs: 500, agiRefusalAuditWindowMs: 0 }),
     ],
   });
   test.plane.bus.subscribe((change) => published.push(change));
   fleet = await seedFleet(test.admin);
-  agiPort = fastAgiPortOf(test.plane.app) ?? 0;
+  agiPort = test.plane.app.fastAgiPort ?? 0;
 });
 afterAll(async () => {
   await test?.stop();

@@ -18,7 +18,7 @@ import { saveAgentConfig, statePaths } from "../../agent/src/state/state-dir.ts"
 import { AgentRuntime } from "../../agent/src/sync/agent-runtime.ts";
 import { agentHubExtension } from "../src/hub/agent-hub-extension.ts";
 import { createLogger } from "../src/logger.ts";
-import { fastAgiPortOf, travelersExtension } from "../src/travelers/extension.ts";
+import { travelersExtension } from "../src/travelers/extension.ts";
 import { startUnderTest, type PlaneUnderTest } from "./kit/index.ts";
 import { placeAsteriskCall } from "./ivr-asterisk.ts";
 
@@ -47,7 +47,8 @@ describe.skipIf(!enabled)("a traveler's call opens the PBX's SIP port to them, u
     await lab.listenTcp("pbx", [SIP_PORT]);
     test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", {
       env: { AGI_SECRET: SECRET, AGI_ALLOWED_ADDRESSES: "127.0.0.1", AGI_HOST: "127.0.0.1", AGI_PORT: "0", ALLOW_DOCUMENTATION_ADDRESSES: "true" },
-      extensions: [agentHubExtension(), travelersExtension({ mailRetry: { attempts: 1, firstDelayMs: 1 } })],
+      travelers: { mailRetry: { attempts: 1, firstDelayMs: 1 } },
+      extensions: [agentHubExtension(), travelersExtension()],
     });
     const tenant = await test.db.prisma.tenant.create({ data: { name: "Road warriors" } });
     const credential = randomBytes(32).toString("base64url");
@@ -91,7 +92,7 @@ describe.skipIf(!enabled)("a traveler's call opens the PBX's SIP port to them, u
     expect(await lab.canConnect("traveler", pbx, SIP_PORT)).toBe(false);
 
     const call = await placeAsteriskCall({
-      port: fastAgiPortOf(test.plane.app) ?? 0,
+      port: test.plane.app.fastAgiPort ?? 0,
       secret: SECRET,
       keypad: [`${accountNumber}#`, "135790#", `${traveler.replaceAll(".", "*")}#`, "1#"],
     });

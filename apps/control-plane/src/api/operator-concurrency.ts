@@ -5,7 +5,6 @@
 // no longer starves /healthz (bench/healthz-under-batching.bench.ts; two at a time still
 // pushed its p99 past 100 ms on the 2-core machine).
 import { GatehouseError } from "@gatehouse/core";
-import type { ControlPlaneApp } from "../app.ts";
 import { ConcurrencyLimit } from "../hub/concurrency-limit.ts";
 
 export const OPERATOR_CALLS_RUNNING = 1;
@@ -48,13 +47,4 @@ export class OperatorCallLimit {
       if (calls.busy === 0) this.byOperator.delete(operatorId);
     }
   }
-}
-
-const byApp = new WeakMap<ControlPlaneApp, OperatorCallLimit>();
-
-/** The one limit of a running control plane (a process may run several in tests). */
-export function operatorCallLimit(app: ControlPlaneApp): OperatorCallLimit {
-  let limit = byApp.get(app);
-  if (limit === undefined) byApp.set(app, (limit = new OperatorCallLimit()));
-  return limit;
 }

@@ -20,8 +20,6 @@ import type { MutationContext } from "../services/mutation.ts";
 import { checkAccess, type AccessMode } from "./access.ts";
 import { describeError, toTRPCError } from "./errors.ts";
 import type { StrictInput } from "./inputs.ts";
-import { apiMetrics } from "./metrics.ts";
-import { operatorCallLimit } from "./operator-concurrency.ts";
 
 export interface ApiContext {
   app: ControlPlaneApp;
@@ -64,7 +62,7 @@ export const mergeRouters = t.mergeRouters;
 
 /** Maps application errors to tRPC codes (errors.ts) and counts every call. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
-  const metrics = apiMetrics(ctx.app.metrics);
+  const metrics = ctx.app.apiMetrics;
   const stop = metrics.duration.startTimer({ path, type });
   const result = await next();
   let code = "OK";
@@ -92,7 +90,7 @@ const signedIn = t.middleware(({ ctx, next }) => {
 });
 
 /** Each operator's calls run a few at a time, before their input is parsed (operator-concurrency.ts). */
-const limitedPerOperator = t.middleware(({ ctx, next }) => (ctx.actor === null ? next() : operatorCallLimit(ctx.app).run(ctx.actor.operatorId, () => next())));
+const limitedPerOperator = t.middleware(({ ctx, next }) => (ctx.actor === null ? next() : ctx.app.operatorCalls.run(ctx.actor.operatorId, () => next())));
 
 const signedInProcedure = observedProcedure.use(signedIn).use(limitedPerOperator);
 

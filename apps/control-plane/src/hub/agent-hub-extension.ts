@@ -18,15 +18,13 @@ export interface AgentHubExtensionOptions {
   onReport?: (serverId: string, report: ReportMessage) => void;
 }
 
-const hubs = new WeakMap<ControlPlaneApp, { close(): Promise<void> }>();
-
 /**
  * Closes the hub of a running control plane (every agent connection, with 1001). The control
  * plane's close() waits for the HTTP server, which waits for upgraded sockets, before it
  * closes extensions: call this first while agents are connected.
  */
 export async function closeAgentHub(app: ControlPlaneApp): Promise<void> {
-  await hubs.get(app)?.close();
+  await app.agents?.close();
 }
 
 export function agentHubExtension(options: AgentHubExtensionOptions = {}): ControlPlaneExtension {
@@ -45,7 +43,6 @@ export function agentHubExtension(options: AgentHubExtensionOptions = {}): Contr
     });
     app.agents = routes.hub;
     app.agentDownloads = () => routes.downloadChecksums();
-    hubs.set(app, routes);
     return {
       handleRequest: (req, res) => routes.handleRequest(req, res),
       handleUpgrade: (req, socket, head) => routes.handleUpgrade(req, socket, head),

@@ -4,7 +4,7 @@
 // reset's or disable's own transaction, so there is no moment when the new PIN is set, or the
 // traveler disabled, while an old session or link still works. (Deleting a traveler deletes
 // their links with them, and a session of a traveler who no longer exists is refused.)
-import type { Tx } from "./context.ts";
+import type { Tx } from "@gatehouse/db";
 
 export interface EndedAccess {
   linksEnded: number;

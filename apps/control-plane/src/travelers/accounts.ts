@@ -2,9 +2,10 @@
 // bumps revisions). The PIN is hashed on the way in and never leaves again, except a PIN the
 // system generated, returned once to the operator who asked for it.
 import { GatehouseError, lookupServices, customServiceDefinition, type CustomServiceInput } from "@gatehouse/core";
-import { Prisma, type Traveler } from "@gatehouse/db";
+import { Prisma, type Traveler, type Tx } from "@gatehouse/db";
 import { afterKeyCursor, encodeKeyCursor, keyOrder, LIST_PAGE_MAX, pageOf } from "../api/list-page.ts";
-import type { TravelersContext, Tx } from "./context.ts";
+import { runMutation } from "../services/mutation.ts";
+import { mutationBy, serversAffected, type TravelersContext } from "./context.ts";
 import { endGrant } from "./grants.ts";
 import { drawAccountNumber } from "./account-number.ts";
 import { endTravelerAccess } from "./access-end.ts";
@@ -51,14 +52,11 @@ export async function createTraveler(
   const { pin: _pin, ...fields } = input;
   for (let draw = 1; ; draw += 1) {
     try {
-      const traveler = await ctx.mutate(
-        { actor, action: "traveler.created", tenantId: input.tenantId, targetType: "traveler" },
-        async (tx) => {
-          await checkSettings(tx, input.tenantId, input);
-          const created = await tx.traveler.create({ data: { ...fields, accountNumber: drawNumber(), pinHash, createdAt: ctx.now() } });
-          return { value: travelerView(created), serverIds: [], targetId: created.id, after: auditView(created) };
-        },
-      );
+      const traveler = await runMutation(mutationBy(ctx, actor), "traveler.created", async (tx) => {
+        await checkSettings(tx, input.tenantId, input);
+        const created = await tx.traveler.create({ data: { ...fields, accountNumber: drawNumber(), pinHash, createdAt: ctx.now() } });
+        return { result: travelerView(created), audit: { tenantId: input.tenantId, targetType: "traveler", targetId: created.id, after: auditView(created) }, affected: [] };
+      });
       return { traveler, generatedPin };
     } catch (error) {
       if (!isTakenAccountNumber(error)) throw error;
@@ -74,7 +72,7 @@ export async function updateTraveler(
   patch: Partial<TravelerSettings>,
 ): Promise<TravelerView> {
   const existing = await findTraveler(ctx, travelerId);
-  return ctx.mutate({ actor, action: "traveler.updated", tenantId: existing.tenantId, targetType: "traveler" }, async (tx) => {
+  return runMutation(mutationBy(ctx, actor), "traveler.updated", async (tx) => {
     const before = await tx.traveler.findUniqueOrThrow({ where: { id: travelerId } });
     const merged = { ...before, ...patch };
     await checkSettings(tx, before.tenantId, merged);
@@ -83,7 +81,8 @@ export async function updateTraveler(
     const ended = disabling ? await endTravelerAccess(tx, travelerId) : null;
     const updated = await tx.traveler.update({ where: { id: travelerId }, data: patch });
     const after = { ...auditView(updated), ...ended };
-    return { value: travelerView(updated), serverIds, targetId: travelerId, before: auditView(before), after };
+    const audit = { tenantId: existing.tenantId, targetType: "traveler", targetId: travelerId, before: auditView(before), after };
+    return { result: travelerView(updated), audit, affected: serversAffected(serverIds) };
   });
 }
 
@@ -97,11 +96,11 @@ export async function resetPin(
   const existing = await findTraveler(ctx, travelerId);
   const generatedPin = pin ? null : generatePin();
   const pinHash = await hashPin(pin ?? generatedPin ?? "");
-  await ctx.mutate({ actor, action: "traveler.pin.reset", tenantId: existing.tenantId, targetType: "traveler" }, async (tx) => {
+  await runMutation(mutationBy(ctx, actor), "traveler.pin.reset", async (tx) => {
     await tx.traveler.update({ where: { id: travelerId }, data: { pinHash, lockedUntil: null } });
     await forgetPinFailures(tx, existing.accountNumber);
     const ended = await endTravelerAccess(tx, travelerId);
-    return { value: null, serverIds: [], targetId: travelerId, after: { generated: generatedPin !== null, ...ended } };
+    return { result: null, audit: { tenantId: existing.tenantId, targetType: "traveler", targetId: travelerId, after: { generated: generatedPin !== null, ...ended } }, affected: [] };
   });
   return { generatedPin };
 }
@@ -109,11 +108,15 @@ export async function resetPin(
 /** Delete a traveler; their grants end first (the agents close them). */
 export async function deleteTraveler(ctx: TravelersContext, actor: string, travelerId: string): Promise<void> {
   const existing = await findTraveler(ctx, travelerId);
-  await ctx.mutate({ actor, action: "traveler.deleted", tenantId: existing.tenantId, targetType: "traveler" }, async (tx) => {
+  await runMutation(mutationBy(ctx, actor), "traveler.deleted", async (tx) => {
     const serverIds = await endActiveGrants(tx, travelerId, ctx.now());
     const deleted = await tx.traveler.delete({ where: { id: travelerId } });
-    return { value: null, serverIds, targetId: travelerId, before: auditView(deleted) };
+    return { result: null, audit: { tenantId: existing.tenantId, targetType: "traveler", targetId: travelerId, before: auditView(deleted) }, affected: serversAffected(serverIds) };
   });
+}
+
+export async function getTraveler(ctx: TravelersContext, travelerId: string): Promise<TravelerView> {
+  return travelerView(await findTraveler(ctx, travelerId));
 }
 
 /** A page of travelers by name (keyset paging, list-page.ts); every tenant's when `tenantIds` is null. */

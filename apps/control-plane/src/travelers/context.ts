@@ -1,40 +1,19 @@
 // What the travelers service needs from the running control plane, passed in (never imported
-// globals), so tests hand it a test database, a test SMTP server and a fixed clock.
-import type { Prisma, PrismaClient } from "@gatehouse/db";
+// globals), so tests hand it a test database, a test SMTP server and a fixed clock. Built once
+// when the control plane starts (start.ts) and handed to the API, the pages and the IVR.
+import type { PrismaClient } from "@gatehouse/db";
+import type { RevisionBus } from "../bus.ts";
+import type { Logger } from "../logger.ts";
 import type { Mailer, RetryPolicy } from "../mail/index.ts";
-
-export interface TravelersLogger {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
-
-/** The one way a change reaches the allowlist (see the control plane's runMutation). */
-export interface MutationRequest {
-  actor: string;
-  action: string;
-  tenantId: string | null;
-  targetType: string;
-}
-
-export interface MutationWork<T> {
-  value: T;
-  /** Servers whose desired state changed: their revisions are bumped in the transaction. */
-  serverIds: string[];
-  targetId?: string;
-  before?: Prisma.InputJsonValue;
-  after?: Prisma.InputJsonValue;
-}
-
-/** One transaction: the work, its audit event and the revision bumps; publish after commit. */
-export type RunMutation = <T>(request: MutationRequest, work: (tx: Tx) => Promise<MutationWork<T>>) => Promise<T>;
+import type { MutationContext, MutationOutcome } from "../services/mutation.ts";
 
 export interface TravelersContext {
   prisma: PrismaClient;
-  mutate: RunMutation;
+  /** Where runMutation publishes the revisions a grant or a traveler's change bumped. */
+  bus: RevisionBus;
   mailer: Mailer;
   mailRetry: RetryPolicy;
-  logger: TravelersLogger;
+  logger: Logger;
   now: () => Date;
   /** Zone expiries are written and spoken in. */
   timeZone: string;
@@ -46,7 +25,15 @@ export interface TravelersContext {
   background: BackgroundTasks;
 }
 
-export type Tx = Prisma.TransactionClient;
+/** runMutation's context for a change `actor` makes through the travelers service. */
+export function mutationBy(ctx: TravelersContext, actor: string): MutationContext {
+  return { prisma: ctx.prisma, bus: ctx.bus, actor, now: ctx.now };
+}
+
+/** The revision bumps of a change that reached these servers' allowlists. */
+export function serversAffected(serverIds: readonly string[]): MutationOutcome<unknown>["affected"] {
+  return serverIds.map((serverId) => ({ scope: "SERVER", serverId }));
+}
 
 /** Work started after a commit (mail), awaited on shutdown and by tests. */
 export class BackgroundTasks {

@@ -1,24 +1,19 @@
-// Travelers plug into the control plane as one extension: the travelers service (for the API
-// router), the traveler pages on the HTTP server, the FastAGI server for the IVR (when
-// AGI_SECRET is set), and grant expiry in the sweeper (which keeps failed PIN attempts as long
-// as the lockouts count them).
+// Travelers plug into the control plane as one extension over the travelers service the plane
+// built at start (app.travelers): the traveler pages on the HTTP server, the FastAGI server for
+// the IVR (when AGI_SECRET is set, its port published as app.fastAgiPort), and grant expiry in
+// the sweeper (which keeps failed PIN attempts as long as the lockouts count them).
 import { longestLockoutWindowMs } from "@gatehouse/core";
 import type { ControlPlaneApp } from "../app.ts";
 import type { ControlPlaneExtension } from "../extension.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { FASTAGI_DEFAULTS, startFastAgiServer, type FastAgiServer } from "../ivr/index.ts";
-import type { Mailer, RetryPolicy } from "../mail/index.ts";
 import type { TravelersContext } from "./context.ts";
 import { grantExpiryHooks } from "./grant-expiry.ts";
 import { travelerIvrServices } from "./ivr-services.ts";
 import { LOCKOUT_POLICY, WITHHELD_CALLERS_LIMIT } from "./verification.ts";
 import { TRAVELER_PAGE_PATHS, travelerPages } from "./pages.ts";
-import { registerTravelers, travelersContextFor } from "./registry.ts";
 
 export interface TravelersExtensionOptions {
-  /** Tests: their own mailer or a faster retry. */
-  mailer?: Mailer;
-  mailRetry?: RetryPolicy;
   /** Tests: wait this long for the AGI environment block. */
   agiEnvironmentTimeoutMs?: number;
   /** Tests: audit every refused AGI connection (0) instead of once a minute per peer and reason. */
@@ -27,22 +22,15 @@ export interface TravelersExtensionOptions {
   agiSoundCheckIntervalMs?: number;
 }
 
-/** The FastAGI port of a running control plane (tests connect to it), null when the IVR is off. */
-const agiPorts = new WeakMap<ControlPlaneApp, number | null>();
-export function fastAgiPortOf(app: ControlPlaneApp): number | null {
-  return agiPorts.get(app) ?? null;
-}
-
 export function travelersExtension(options: TravelersExtensionOptions = {}): ControlPlaneExtension {
   return async ({ app, sweeper }) => {
-    const ctx = travelersContextFor(app, options);
-    registerTravelers(app, ctx);
+    const ctx = app.travelers;
     const removeExpiryHooks = sweeper.addHooks(grantExpiryHooks);
     sweeper.keepAuthFailuresFor(Math.max(longestLockoutWindowMs(LOCKOUT_POLICY), WITHHELD_CALLERS_LIMIT.windowMs));
     ctx.logger.info({ mail: ctx.mailer.destination }, "travelers enabled");
 
     const agi = await startIvr(app, ctx, options);
-    agiPorts.set(app, agi?.port ?? null);
+    if (agi) app.fastAgiPort = agi.port;
     const pages = travelerPages(ctx, { clientAddress: (req) => clientAddress(req, app.isTrustedProxy) });
 
     return {
@@ -56,8 +44,6 @@ export function travelersExtension(options: TravelersExtensionOptions = {}): Con
       async close() {
         removeExpiryHooks();
         await agi?.close();
-        await ctx.background.drain();
-        ctx.mailer.close();
       },
     };
   };

@@ -2,8 +2,7 @@
 // traveler names no groups or servers), and the servers those entries cover (whose revisions a
 // grant bumps and whose names the confirmation mail lists).
 import { entryCoversServer } from "@gatehouse/core";
-import type { Traveler } from "@gatehouse/db";
-import type { Tx } from "./context.ts";
+import type { Traveler, Tx } from "@gatehouse/db";
 
 export interface GrantTarget {
   scope: "TENANT" | "GROUP" | "SERVER";

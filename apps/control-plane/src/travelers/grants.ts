@@ -6,7 +6,8 @@ import { GatehouseError, parseGrantAddress } from "@gatehouse/core";
 import type { TravelerGrant, Tx } from "@gatehouse/db";
 import { writeAuditEvents } from "../audit-writer.ts";
 import { deliverWithRetry } from "../mail/index.ts";
-import type { MutationWork, TravelersContext } from "./context.ts";
+import { runMutation, type AuditDraft, type MutationOutcome } from "../services/mutation.ts";
+import { mutationBy, serversAffected, type TravelersContext } from "./context.ts";
 import { grantTargets, serversCovered } from "./grant-scope.ts";
 import { grantConfirmationMail } from "./mail-content.ts";
 
@@ -33,6 +34,9 @@ export interface GrantRequest {
   credentialVersion?: number;
 }
 
+/** A grant's writes, ready to commit: its one audit event can still take the caller's details. */
+export type GrantWrite = MutationOutcome<CreatedGrant> & { audit: AuditDraft };
+
 export const SESSION_ENDED = "Your session has ended. Enter your account number and PIN again.";
 
 export async function createGrant(ctx: TravelersContext, input: GrantRequest): Promise<CreatedGrant> {
@@ -40,9 +44,8 @@ export async function createGrant(ctx: TravelersContext, input: GrantRequest): P
   const known = await ctx.prisma.traveler.findUnique({ where: { id: input.travelerId }, select: { tenantId: true } });
   if (!known) throw new GatehouseError("NOT_FOUND", "no such traveler");
   const now = ctx.now();
-  const created = await ctx.mutate(
-    { actor: input.actor, action: "traveler.grant.created", tenantId: known.tenantId, targetType: "travelerGrant" },
-    (tx) => writeGrant(tx, { travelerId: input.travelerId, address, channel: input.channel, now, credentialVersion: input.credentialVersion }),
+  const created = await runMutation(mutationBy(ctx, input.actor), "traveler.grant.created", (tx) =>
+    writeGrant(tx, { travelerId: input.travelerId, address, channel: input.channel, now, credentialVersion: input.credentialVersion }),
   );
   mailConfirmation(ctx, created);
   return created;
@@ -66,7 +69,7 @@ async function holdCredentialVersion(tx: Tx, travelerId: string, credentialVersi
 export async function writeGrant(
   tx: Tx,
   input: { travelerId: string; address: string; channel: GrantChannel; now: Date; credentialVersion?: number | undefined },
-): Promise<MutationWork<CreatedGrant>> {
+): Promise<GrantWrite> {
   const { address, now } = input;
   if (input.credentialVersion !== undefined) await holdCredentialVersion(tx, input.travelerId, input.credentialVersion);
   const traveler = await tx.traveler.findUnique({ where: { id: input.travelerId } });
@@ -95,10 +98,14 @@ export async function writeGrant(
   });
   const replacedGrantIds = replaced.map((old) => old.id);
   return {
-    value: { grant, servers, replacedGrantIds },
-    serverIds: unique([...servers.map((server) => server.id), ...touched]),
-    targetId: grant.id,
-    after: { travelerId: traveler.id, address, channel: input.channel, expiresAt: expiresAt.toISOString(), services: traveler.services, replacedGrantIds },
+    result: { grant, servers, replacedGrantIds },
+    audit: {
+      tenantId: traveler.tenantId,
+      targetType: "travelerGrant",
+      targetId: grant.id,
+      after: { travelerId: traveler.id, address, channel: input.channel, expiresAt: expiresAt.toISOString(), services: traveler.services, replacedGrantIds },
+    },
+    affected: serversAffected(unique([...servers.map((server) => server.id), ...touched])),
   };
 }
 
@@ -141,16 +148,20 @@ export async function revokeGrant(ctx: TravelersContext, input: { grantId: strin
   const existing = await ctx.prisma.travelerGrant.findUnique({ where: { id: input.grantId }, include: { traveler: { select: { tenantId: true } } } });
   if (!existing) throw new GatehouseError("NOT_FOUND", "no such grant");
   const now = ctx.now();
-  return ctx.mutate(
-    { actor: input.actor, action: "traveler.grant.revoked", tenantId: existing.traveler.tenantId, targetType: "travelerGrant" },
-    async (tx) => {
-      const grant = await tx.travelerGrant.findUniqueOrThrow({ where: { id: input.grantId } });
-      if (grant.revokedAt || grant.expiresAt <= now) throw new GatehouseError("CONFLICT", "this grant has already ended");
-      const serverIds = await endGrant(tx, grant.id, { revokedAt: now });
-      const revoked = await tx.travelerGrant.findUniqueOrThrow({ where: { id: grant.id } });
-      return { value: revoked, serverIds, targetId: grant.id, before: { address: grant.address, expiresAt: grant.expiresAt.toISOString() }, after: { revokedAt: now.toISOString() } };
-    },
-  );
+  return runMutation(mutationBy(ctx, input.actor), "traveler.grant.revoked", async (tx) => {
+    const grant = await tx.travelerGrant.findUniqueOrThrow({ where: { id: input.grantId } });
+    if (grant.revokedAt || grant.expiresAt <= now) throw new GatehouseError("CONFLICT", "this grant has already ended");
+    const serverIds = await endGrant(tx, grant.id, { revokedAt: now });
+    const revoked = await tx.travelerGrant.findUniqueOrThrow({ where: { id: grant.id } });
+    const audit = {
+      tenantId: existing.traveler.tenantId,
+      targetType: "travelerGrant",
+      targetId: grant.id,
+      before: { address: grant.address, expiresAt: grant.expiresAt.toISOString() },
+      after: { revokedAt: now.toISOString() },
+    };
+    return { result: revoked, audit, affected: serversAffected(serverIds) };
+  });
 }
 
 export function mailConfirmation(ctx: TravelersContext, created: CreatedGrant): void {

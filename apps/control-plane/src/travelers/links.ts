@@ -6,7 +6,8 @@ import { GatehouseError, sha256Hex } from "@gatehouse/core";
 import { writeAuditEvents } from "../audit-writer.ts";
 import { newSecret } from "../auth/secrets.ts";
 import { deliverWithRetry } from "../mail/index.ts";
-import type { TravelersContext } from "./context.ts";
+import { runMutation } from "../services/mutation.ts";
+import { mutationBy, type TravelersContext } from "./context.ts";
 import { grantableAddress, mailConfirmation, writeGrant, type CreatedGrant } from "./grants.ts";
 import { grantLinkMail } from "./mail-content.ts";
 
@@ -53,16 +54,13 @@ export async function redeemLink(ctx: TravelersContext, input: { token: string; 
   const link = await ctx.prisma.travelerLink.findUnique({ where: { tokenHash: sha256Hex(input.token) }, include: { traveler: true } });
   if (!link) throw new GatehouseError("NOT_FOUND", "this link is not valid");
   const now = ctx.now();
-  const created = await ctx.mutate(
-    { actor: `traveler:${link.travelerId}`, action: "traveler.grant.created", tenantId: link.traveler.tenantId, targetType: "travelerGrant" },
-    async (tx) => {
-      // Conditional update: of two simultaneous uses, exactly one finds the link unused.
-      const claimed = await tx.travelerLink.updateMany({ where: { id: link.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-      if (claimed.count !== 1) throw new GatehouseError("CONFLICT", "this link was already used or has expired");
-      const work = await writeGrant(tx, { travelerId: link.travelerId, address, channel: "LINK", now });
-      return { ...work, after: { ...(work.after as object), linkId: link.id } };
-    },
-  );
+  const created = await runMutation(mutationBy(ctx, `traveler:${link.travelerId}`), "traveler.grant.created", async (tx) => {
+    // Conditional update: of two simultaneous uses, exactly one finds the link unused.
+    const claimed = await tx.travelerLink.updateMany({ where: { id: link.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+    if (claimed.count !== 1) throw new GatehouseError("CONFLICT", "this link was already used or has expired");
+    const written = await writeGrant(tx, { travelerId: link.travelerId, address, channel: "LINK", now });
+    return { ...written, audit: { ...written.audit, after: { ...(written.audit.after as object), linkId: link.id } } };
+  });
   mailConfirmation(ctx, created);
   return created;
 }

@@ -9,6 +9,7 @@ import { loadEnv, type Env } from "../../src/env.ts";
 import type { ControlPlaneExtension } from "../../src/extension.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { startControlPlane, type ControlPlane } from "../../src/server.ts";
+import type { TravelersOptions } from "../../src/travelers/start.ts";
 import { apiClient, signedInClient, type Api } from "./clients.ts";
 import { TestClock } from "./clock.ts";
 
@@ -45,6 +46,8 @@ export interface StartUnderTestOptions {
   webDistDir?: string | null;
   /** Default false: tests call plane.sweeper.sweepNow(). */
   startSweeper?: boolean;
+  /** The travelers service's mailer or mail retry (default: the env's SMTP_URL, the production retry). */
+  travelers?: TravelersOptions;
 }
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
@@ -74,6 +77,7 @@ export async function startUnderTest(kind?: DatabaseKind, options: StartUnderTes
       webDistDir: options.webDistDir ?? null,
       startSweeper: options.startSweeper ?? false,
       extensions: options.extensions ?? [],
+      travelers: options.travelers,
     });
   let plane: ControlPlane;
   try {

@@ -9,10 +9,9 @@ import { createLogger } from "../../src/logger.ts";
 import { ExpirySweeper } from "../../src/services/expiry-sweeper.ts";
 import { grantExpiryHooks } from "../../src/travelers/grant-expiry.ts";
 import { BackgroundTasks, type TravelersContext } from "../../src/travelers/context.ts";
-import { travelersMutation } from "../../src/travelers/mutation.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "./smtp-server.ts";
 
-export const silentLogger = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, fatal() {} };
+export const silentLogger = createLogger("silent");
 
 export interface TravelersFixture {
   db: TestDatabase;
@@ -45,7 +44,7 @@ export async function travelersFixture(): Promise<TravelersFixture> {
   bus.subscribe((change) => published.push(change));
   const ctx: TravelersContext = {
     prisma,
-    mutate: travelersMutation(prisma, bus, () => clock.now),
+    bus,
     mailer: createMailer({ smtpUrl: smtp.url, from: "Gatehouse <gatehouse@example.net>", outboxDir: "/nonexistent" }, silentLogger),
     mailRetry: { attempts: 3, firstDelayMs: 1, sleep: async () => undefined },
     logger: silentLogger,
@@ -55,7 +54,7 @@ export async function travelersFixture(): Promise<TravelersFixture> {
     publicUrl: () => "http://gatehouse.test",
     background: new BackgroundTasks(),
   };
-  const sweeper = new ExpirySweeper({ prisma, bus, logger: createLogger("silent"), now: () => clock.now, intervalMs: 60_000 });
+  const sweeper = new ExpirySweeper({ prisma, bus, logger: silentLogger, now: () => clock.now, intervalMs: 60_000 });
   sweeper.addHooks(grantExpiryHooks);
   const tenant = await prisma.tenant.create({ data: { name: "Acme" } });
   const other = await prisma.tenant.create({ data: { name: "Other" } });

@@ -10,7 +10,6 @@ import { LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../list-page.ts";
 import { createTraveler, deleteTraveler, listTravelers, resetPin, travelerView, updateTraveler, type TravelerView } from "../../travelers/accounts.ts";
 import { createGrant, revokeGrant } from "../../travelers/grants.ts";
 import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from "../../travelers/pin.ts";
-import { travelersOf } from "../../travelers/registry.ts";
 
 const pinSchema = z.string().regex(new RegExp(`^[0-9]{${PIN_MIN_DIGITS},${PIN_MAX_DIGITS}}$`), `a PIN is ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits`);
 
@@ -50,7 +49,7 @@ export const travelersRouter = createTRPCRouter({
   /** A page of travelers by name (at most LIST_PAGE_MAX); follow `nextCursor` for the rest. */
   list: readProcedure(listPageSchema.extend({ tenantId: idSchema.optional() }).default(LIST_PAGE_DEFAULT)).query(async ({ ctx, input }) => {
     const tenantIds = input.tenantId ? [input.tenantId] : ctx.access.tenantId ? [ctx.access.tenantId] : null;
-    const { travelers, nextCursor } = await listTravelers(travelersOf(ctx.app), tenantIds, input);
+    const { travelers, nextCursor } = await listTravelers(ctx.app.travelers, tenantIds, input);
     return { travelers: travelers.map(travelerOutput), nextCursor };
   }),
 
@@ -61,7 +60,7 @@ export const travelersRouter = createTRPCRouter({
   /** The account number is drawn by the control plane; without a PIN, one is generated and returned once in `generatedPin`. */
   create: writeProcedure(settingsSchema.extend({ tenantId: idSchema, pin: pinSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
-      const { traveler, generatedPin } = await createTraveler(travelersOf(ctx.app), ctx.mutation.actor, input);
+      const { traveler, generatedPin } = await createTraveler(ctx.app.travelers, ctx.mutation.actor, input);
       return { traveler: travelerOutput(traveler), generatedPin };
     }),
 
@@ -70,20 +69,20 @@ export const travelersRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const { travelerId, ...patch } = input;
       const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
-      return travelerOutput(await updateTraveler(travelersOf(ctx.app), ctx.mutation.actor, travelerId, defined));
+      return travelerOutput(await updateTraveler(ctx.app.travelers, ctx.mutation.actor, travelerId, defined));
     }),
 
   setEnabled: writeProcedure(z.strictObject({ travelerId: idSchema, enabled: z.boolean() })).mutation(async ({ ctx, input }) =>
-    travelerOutput(await updateTraveler(travelersOf(ctx.app), ctx.mutation.actor, input.travelerId, { enabled: input.enabled })),
+    travelerOutput(await updateTraveler(ctx.app.travelers, ctx.mutation.actor, input.travelerId, { enabled: input.enabled })),
   ),
 
   /** Sets the given PIN, or generates one (returned once); lifts a lockout. */
   resetPin: writeProcedure(z.strictObject({ travelerId: idSchema, pin: pinSchema.optional() })).mutation(async ({ ctx, input }) =>
-    resetPin(travelersOf(ctx.app), ctx.mutation.actor, input.travelerId, input.pin),
+    resetPin(ctx.app.travelers, ctx.mutation.actor, input.travelerId, input.pin),
   ),
 
   delete: writeProcedure(z.strictObject({ travelerId: idSchema })).mutation(async ({ ctx, input }) => {
-    await deleteTraveler(travelersOf(ctx.app), ctx.mutation.actor, input.travelerId);
+    await deleteTraveler(ctx.app.travelers, ctx.mutation.actor, input.travelerId);
     return { deleted: true };
   }),
 
@@ -111,12 +110,12 @@ export const travelersRouter = createTRPCRouter({
 
   /** An operator allows an address for a traveler (channel OPERATOR), as if they had called. */
   grant: writeProcedure(z.strictObject({ travelerId: idSchema, address: z.string().min(2).max(64) })).mutation(async ({ ctx, input }) => {
-    const travelers = travelersOf(ctx.app);
+    const travelers = ctx.app.travelers;
     const { grant } = await createGrant(travelers, { travelerId: input.travelerId, address: input.address, channel: "OPERATOR", actor: ctx.mutation.actor });
     return grantOutput(grant, ctx.app.now());
   }),
 
   revokeGrant: writeProcedure(z.strictObject({ grantId: idSchema })).mutation(async ({ ctx, input }) =>
-    grantOutput(await revokeGrant(travelersOf(ctx.app), { grantId: input.grantId, actor: ctx.mutation.actor }), ctx.app.now()),
+    grantOutput(await revokeGrant(ctx.app.travelers, { grantId: input.grantId, actor: ctx.mutation.actor }), ctx.app.now()),
   ),
 });
