@@ -30,10 +30,12 @@ const config: KnipConfig = {
       project: ["src/**/*.{ts,tsx}", "test/**/*.ts"],
     },
     "packages/db": {
+      includeEntryExports: true,
       entry: ["src/**/*.test.ts", "scripts/*.{ts,mjs}"],
       project: ["src/**/*.ts", "scripts/*.{ts,mjs}"],
     },
     "packages/*": {
+      includeEntryExports: true,
       entry: ["src/**/*.test.ts"],
       project: ["src/**/*.ts"],
     },

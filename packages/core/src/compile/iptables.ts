@@ -123,7 +123,7 @@ export function compileIptablesRules(rules: RulesPlan): IptablesRules {
   };
 }
 
-export function compileIptablesPlan(plan: FirewallPlan): IptablesRuleset {
+function compileIptablesPlan(plan: FirewallPlan): IptablesRuleset {
   const sets: Record<string, string[]> = {};
   for (const { group, family, members } of plan.groups) sets[ipsetName(group, family)] = members;
   return { ...compileIptablesRules(plan), ipsetRestore: renderIpsetRestore(plan.groups), sets };

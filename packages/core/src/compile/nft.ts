@@ -24,7 +24,7 @@ export const NFT_FORWARD_CHAIN = "forward";
  * still sees and may drop a source we allowed. Unlike the iptables backend (our jump first in
  * INPUT), this backend cannot promise that fail2ban never bans an allowed source.
  */
-export const NFT_PRIORITY = "filter - 10";
+const NFT_PRIORITY = "filter - 10";
 
 /** Everything but the set members: the chain's rules and the sets they match. */
 export interface NftRules {
@@ -197,7 +197,7 @@ export function renderNftScript(rules: NftRules, groups: SourceGroup[]): string 
   return renderScript(nftSets(groups), input, { rules: rules.forwardChainRules, tags: rules.forwardRuleTags }, true);
 }
 
-export function compileNftPlan(plan: FirewallPlan): NftRuleset {
+function compileNftPlan(plan: FirewallPlan): NftRuleset {
   const rules = compileNftRules(plan);
   const members: Record<string, string[]> = {};
   for (const set of nftSets(plan.groups)) members[set.name] = set.members;

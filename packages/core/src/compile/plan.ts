@@ -49,7 +49,7 @@ export interface FirewallPlan extends RulesPlan {
  */
 const SERVICE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,20}$/;
 
-export class UnusableServiceIdError extends Error {
+class UnusableServiceIdError extends Error {
   constructor(readonly serviceId: string, reason: string) {
     super(`service id "${serviceId}" cannot name a firewall set: ${reason}`);
     this.name = "UnusableServiceIdError";
