@@ -17,6 +17,8 @@ export interface AgiTap {
   port: number;
   /** Called with each command the control plane sends, as it passes. */
   onCommand: ((transcript: AgiTranscript, command: string) => void) | null;
+  /** Called with each line Asterisk sends after the environment, as it passes. */
+  onReply: ((transcript: AgiTranscript, line: string) => void) | null;
   /** The conversation of a caller ID, once its environment has arrived. */
   transcript(callerId: string): Promise<AgiTranscript>;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export async function startAgiTap(targetPort: number): Promise<AgiTap> {
   const tap: AgiTap = {
     port: 0,
     onCommand: null,
+    onReply: null,
     transcript(callerId) {
       const known = transcripts.get(callerId);
       if (known) return Promise.resolve(known);
@@ -71,6 +74,7 @@ export async function startAgiTap(targetPort: number): Promise<AgiTap> {
         return;
       }
       transcript.lines.push(`< ${line}`);
+      tap.onReply?.(transcript, line);
     });
     const fromPlane = lineReader((line) => {
       transcript.lines.push(`> ${line}`);
