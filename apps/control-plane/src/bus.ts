@@ -2,6 +2,7 @@
 // of every server it affected; the agent hub (and the expiry sweeper) listen. It only ever carries
 // numbers, never allowlists: a listener that wants the state loads it (loadDesiredState).
 // Structurally a RevisionFeed (hub/hub-types.ts), so the hub subscribes to it directly.
+import type { Logger } from "./logger.ts";
 
 export interface RevisionChange {
   serverId: string;
@@ -10,15 +11,11 @@ export interface RevisionChange {
 
 export type RevisionListener = (change: RevisionChange) => void;
 
-export interface RevisionBusErrorSink {
-  error(details: Record<string, unknown>, message: string): void;
-}
-
 export class RevisionBus {
   private readonly listeners = new Set<RevisionListener>();
 
   /** `onListenerError` hears a listener's throw; one failing listener never stops the others. */
-  constructor(private readonly onListenerError?: RevisionBusErrorSink) {}
+  constructor(private readonly onListenerError?: Logger) {}
 
   /** Tells every listener, in order, about each change. Call only after the commit. */
   publish(changes: readonly RevisionChange[]): void {

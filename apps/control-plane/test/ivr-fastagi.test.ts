@@ -8,6 +8,7 @@ import { parseAgiReply } from "../src/ivr/agi-reply.ts";
 import { startFastAgiServer, type FastAgiRefusal, type FastAgiServer, type FastAgiServices } from "../src/ivr/fastagi-server.ts";
 import { refusalThrottle } from "../src/ivr/refusal-throttle.ts";
 import type { IvrCallSummary } from "../src/ivr/traveler-call.ts";
+import { createLogger } from "../src/logger.ts";
 import { agiEnvironment, HANG_UP, placeAsteriskCall, type AsteriskCallOptions, type KeypadEntry } from "./ivr-asterisk.ts";
 
 const SECRET = "s3cret-for-the-ivr-tests";
@@ -41,7 +42,7 @@ class RecordingServices implements FastAgiServices {
   }
 }
 
-const silentLogger = { info() {}, warn() {}, error() {} };
+const silentLogger = createLogger("silent");
 let services: RecordingServices;
 let server: FastAgiServer;
 

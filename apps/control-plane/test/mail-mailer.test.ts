@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../src/logger.ts";
 import { deliverWithRetry } from "../src/mail/delivery.ts";
 import { createMailer, withoutCredentials } from "../src/mail/mailer.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "./kit/index.ts";
@@ -19,9 +20,10 @@ afterAll(async () => {
   await rm(outboxRoot, { recursive: true, force: true });
 });
 
+/** The control plane's logger, its lines kept for the test to read. */
 function recordingLogger() {
   const lines: string[] = [];
-  return { lines, info: (details: Record<string, unknown>, message: string) => lines.push(`${message} ${JSON.stringify(details)}`) };
+  return Object.assign(createLogger("info", { write: (line: string) => void lines.push(line) }), { lines });
 }
 
 describe("mail through the configured SMTP server", () => {

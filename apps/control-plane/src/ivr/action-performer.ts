@@ -8,6 +8,7 @@
 // - keys pressed while no command runs are dropped, so while the PIN is checked the IVR listens
 //   (WAIT FOR DIGIT in short slices) and hands what was typed to the machine.
 import type { GrantOutcome, IvrAction, IvrEvent, LinkOutcome, VerificationOutcome } from "@gatehouse/core";
+import type { Logger } from "../logger.ts";
 import { AgiHangUp, type AgiConnection } from "./agi-connection.ts";
 import type { TravelerIvrServices } from "./traveler-call.ts";
 
@@ -26,10 +27,6 @@ export interface ActionPerformerOptions {
   replyGraceMs: number;
 }
 
-export interface ActionLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-}
-
 /** Every key a caller can press: any of them stops a prompt they may type through. */
 const ALL_KEYS = "0123456789*#";
 /** How long each WAIT FOR DIGIT listens while the PIN is checked: at most this is added to a login. */
@@ -44,7 +41,7 @@ export class ActionPerformer {
     private readonly services: TravelerIvrServices,
     private readonly options: ActionPerformerOptions,
     private readonly callerId: string,
-    private readonly logger: ActionLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** Carry out a transition's actions; the last one's result is the next event. */

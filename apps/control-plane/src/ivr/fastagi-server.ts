@@ -6,6 +6,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { IvrConfig } from "@gatehouse/core";
 import { sameSecret } from "../auth/secrets.ts";
+import type { Logger } from "../logger.ts";
 import { AgiConnection, AgiLineTooLong } from "./agi-connection.ts";
 import { peerAllowlist } from "./peer-allowlist.ts";
 import { refusalThrottle } from "./refusal-throttle.ts";
@@ -25,12 +26,6 @@ export interface FastAgiRefusal {
 export interface FastAgiServices extends TravelerIvrServices {
   /** Audit a connection that was closed without a call. */
   recordRefusedConnection(refusal: FastAgiRefusal): Promise<void>;
-}
-
-export interface FastAgiLogger {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
 }
 
 export interface FastAgiServerOptions {
@@ -80,7 +75,7 @@ export interface FastAgiServer {
 export async function startFastAgiServer(
   options: FastAgiServerOptions,
   services: FastAgiServices,
-  logger: FastAgiLogger,
+  logger: Logger,
 ): Promise<FastAgiServer> {
   if (options.secret.length < 16) throw new Error("the FastAGI secret must be at least 16 characters");
   const isAllowedPeer = peerAllowlist(options.allowedPeers);

@@ -7,6 +7,5 @@ export {
   type FastAgiServices,
   type FastAgiRefusal,
   type AgiRefusalReason,
-  type FastAgiLogger,
 } from "./fastagi-server.ts";
 export type { TravelerIvrServices, IvrCallSummary } from "./traveler-call.ts";

@@ -5,6 +5,7 @@
 // IVR asks Asterisk itself at the start of a call: STAT(e,...) on each file in each format it
 // could play, in a few GET FULL VARIABLE commands, at most once per interval.
 import { IVR_PROMPT_IDS } from "@gatehouse/core";
+import type { Logger } from "../logger.ts";
 import type { AgiConnection } from "./agi-connection.ts";
 
 /** Digits SAY DIGITS (0-9) and SAY NUMBER (a day of the month: 1-20, 30) need. */
@@ -19,11 +20,6 @@ export interface SoundReport {
   /** Sounds (without format) Asterisk does not have, e.g. "gatehouse/welcome", "digits/7". */
   missing: string[];
   checkedAt: string | null;
-}
-
-export interface SoundCheckLogger {
-  info(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
 }
 
 export function requiredSounds(promptPrefix: string): string[] {
@@ -62,7 +58,7 @@ export class SoundCheck {
   constructor(
     promptPrefix: string,
     private readonly intervalMs: number,
-    private readonly logger: SoundCheckLogger,
+    private readonly logger: Logger,
   ) {
     this.commands = soundCheckCommands(requiredSounds(promptPrefix));
   }

@@ -16,6 +16,7 @@ import {
   type LinkOutcome,
   type VerificationOutcome,
 } from "@gatehouse/core";
+import type { Logger } from "../logger.ts";
 import { ActionPerformer, PromptMissing } from "./action-performer.ts";
 import { AgiHangUp, AgiProtocolError, type AgiConnection } from "./agi-connection.ts";
 import type { SoundCheck } from "./sound-check.ts";
@@ -49,17 +50,12 @@ export interface TravelerCallOptions {
   sounds: SoundCheck;
 }
 
-export interface TravelerCallLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
-
 export async function runTravelerCall(
   connection: AgiConnection,
   environment: Record<string, string>,
   services: TravelerIvrServices,
   options: TravelerCallOptions,
-  logger: TravelerCallLogger,
+  logger: Logger,
 ): Promise<IvrCallSummary> {
   const callerId = normaliseCallerId(environment.agi_callerid);
   const performer = new ActionPerformer(connection, services, options, callerId, logger);
@@ -95,7 +91,7 @@ async function endAfter(
   state: IvrState,
   performer: ActionPerformer,
   options: TravelerCallOptions,
-  logger: TravelerCallLogger,
+  logger: Logger,
 ): Promise<IvrState> {
   if (!(error instanceof AgiHangUp || error instanceof AgiProtocolError || error instanceof PromptMissing)) throw error;
   const wasEnded = state.step === "ended";

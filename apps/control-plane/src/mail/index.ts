@@ -1,2 +1,2 @@
-export { createMailer, withoutCredentials, type Mailer, type MailMessage, type MailerConfig, type MailLogger } from "./mailer.ts";
+export { createMailer, withoutCredentials, type Mailer, type MailMessage, type MailerConfig } from "./mailer.ts";
 export { deliverWithRetry, DEFAULT_MAIL_RETRY, type DeliveryResult, type RetryPolicy } from "./delivery.ts";

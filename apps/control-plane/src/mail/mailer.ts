@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createTransport } from "nodemailer";
+import type { Logger } from "../logger.ts";
 
 export interface MailMessage {
   to: string | string[];
@@ -30,15 +31,11 @@ export interface MailerConfig {
   smtpTimeoutMs?: number;
 }
 
-export interface MailLogger {
-  info(details: Record<string, unknown>, message: string): void;
-}
-
-export function createMailer(config: MailerConfig, logger: MailLogger): Mailer {
+export function createMailer(config: MailerConfig, logger: Logger): Mailer {
   return config.smtpUrl ? smtpMailer(config.smtpUrl, config, logger) : outboxMailer(config, logger);
 }
 
-function smtpMailer(smtpUrl: string, config: MailerConfig, logger: MailLogger): Mailer {
+function smtpMailer(smtpUrl: string, config: MailerConfig, logger: Logger): Mailer {
   const timeout = config.smtpTimeoutMs ?? 10_000;
   const transport = createTransport(
     { url: smtpUrl, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout },
@@ -55,7 +52,7 @@ function smtpMailer(smtpUrl: string, config: MailerConfig, logger: MailLogger): 
   };
 }
 
-function outboxMailer(config: MailerConfig, logger: MailLogger): Mailer {
+function outboxMailer(config: MailerConfig, logger: Logger): Mailer {
   const transport = createTransport({ streamTransport: true, buffer: true, newline: "unix" }, { from: config.from });
   return {
     destination: `outbox:${config.outboxDir}`,
