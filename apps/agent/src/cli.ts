@@ -5,7 +5,7 @@ import { EXIT_CONFIG, EXIT_ENROLL_REFUSED, EXIT_FAILURE, EXIT_OK } from "./exit-
 import type { AgentEnv } from "./env.ts";
 import { createAgentLogger } from "./logger.ts";
 import { ConfigError } from "./state/state-dir.ts";
-import { parseBackendChoice, type BackendFactory, type CutFlowCounterFactory, type InstalledBackends } from "./commands/backend-choice.ts";
+import { parseBackendChoice, type BackendFactory, type CutFlowCounterFactory, type InstalledBackends } from "./firewall/backend-choice.ts";
 import { checkConfigCommand } from "./commands/check-config-command.ts";
 import { enrollCommand } from "./commands/enroll-command.ts";
 import type { Output } from "./commands/output.ts";

@@ -1,7 +1,7 @@
 // Process entry: parse the environment, wire signals and the real firewall, run the CLI.
 import { runCli } from "./cli.ts";
 import { loadEnv } from "./env.ts";
-import { createBackend, createCutFlowCounter, installedBackends } from "./firewall-choice.ts";
+import { createBackend, createCutFlowCounter, installedBackends } from "./firewall/backend-choice.ts";
 import { stdoutOutput } from "./commands/output.ts";
 
 const stopSignal = new Promise<void>((resolve) => {

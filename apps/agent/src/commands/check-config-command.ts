@@ -2,7 +2,7 @@
 // (ExecStartPre), so a typo never takes the agent down with the firewall half-managed.
 import type { Logger } from "pino";
 import { loadAgentConfig, statePaths } from "../state/state-dir.ts";
-import type { BackendChoice, BackendFactory } from "./backend-choice.ts";
+import type { BackendChoice, BackendFactory } from "../firewall/backend-choice.ts";
 import { openHostBackend } from "./host-backend.ts";
 import { readCa, warn, type Output } from "./output.ts";
 import { plainHttp } from "./plain-http.ts";

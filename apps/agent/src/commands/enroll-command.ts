@@ -6,7 +6,7 @@ import { access } from "node:fs/promises";
 import { enrollAgent } from "../enroll/enroll-client.ts";
 import { saveAgentConfig, statePaths } from "../state/state-dir.ts";
 import { AGENT_VERSION } from "../version.ts";
-import type { BackendChoice } from "./backend-choice.ts";
+import type { BackendChoice } from "../firewall/backend-choice.ts";
 import { readCa, warn, type Output } from "./output.ts";
 import { plainHttpWarning } from "./plain-http.ts";
 

@@ -7,7 +7,7 @@ import type { FirewallBackend } from "../firewall/backend.ts";
 import type { AppliedRecord } from "../state/applied-record.ts";
 import { loadRecordedBackend } from "../state/recorded-backend.ts";
 import type { StatePaths } from "../state/state-dir.ts";
-import { decideHostBackend, type BackendChoice, type BackendFactory, type HostBackendDecision } from "./backend-choice.ts";
+import { decideHostBackend, type BackendChoice, type BackendFactory, type HostBackendDecision } from "../firewall/backend-choice.ts";
 
 export interface HostBackendRequest {
   paths: StatePaths;

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { resolveDesiredState } from "@gatehouse/core";
 import { loadAppliedRecord, saveAppliedRecord } from "../state/applied-record.ts";
 import { statePaths } from "../state/state-dir.ts";
-import type { BackendChoice, BackendFactory } from "./backend-choice.ts";
+import type { BackendChoice, BackendFactory } from "../firewall/backend-choice.ts";
 import { openHostBackend } from "./host-backend.ts";
 import type { Output } from "./output.ts";
 

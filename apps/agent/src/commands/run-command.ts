@@ -12,7 +12,7 @@ import { AgentRuntime } from "../sync/agent-runtime.ts";
 import { loadAppliedRecord } from "../state/applied-record.ts";
 import { acquireInstanceLock, type InstanceLock } from "../state/instance-lock.ts";
 import { loadAgentConfig, statePaths, type AgentConfig, type StatePaths } from "../state/state-dir.ts";
-import type { BackendChoice, BackendFactory, CutFlowCounterFactory } from "./backend-choice.ts";
+import type { BackendChoice, BackendFactory, CutFlowCounterFactory } from "../firewall/backend-choice.ts";
 import { openHostBackend, recordedResolvedState } from "./host-backend.ts";
 import { readCa } from "./output.ts";
 import { plainHttp } from "./plain-http.ts";

@@ -10,7 +10,7 @@ import type { BackendName } from "../firewall/backend.ts";
 import { loadAppliedRecord } from "../state/applied-record.ts";
 import { acquireInstanceLock } from "../state/instance-lock.ts";
 import { statePaths } from "../state/state-dir.ts";
-import type { BackendChoice, BackendFactory, InstalledBackends } from "./backend-choice.ts";
+import type { BackendChoice, BackendFactory, InstalledBackends } from "../firewall/backend-choice.ts";
 import { recordedResolvedState } from "./host-backend.ts";
 import type { Output } from "./output.ts";
 

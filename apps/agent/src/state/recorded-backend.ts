@@ -1,6 +1,6 @@
 // Which firewall backend this host is recorded to use: the one enforcing the applied state,
 // else the one chosen at enrollment; null when neither was recorded.
-import type { RecordedBackend } from "../commands/backend-choice.ts";
+import type { RecordedBackend } from "../firewall/backend-choice.ts";
 import { loadAppliedRecord, type AppliedRecord } from "./applied-record.ts";
 import { agentConfigSchema, readJsonFile, type StatePaths } from "./state-dir.ts";
 

@@ -1,11 +1,34 @@
-// Choosing the firewall from what the host already uses, and the dry run that needs none.
+// Choosing this host's one firewall backend: the recorded one or the operator's flag, else what
+// the host already uses; and the dry run, which needs no firewall at all.
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CommandRunner } from "./command-runner.ts";
-import { detectBackend, nativeNftTables, selectBackend } from "./detect.ts";
-import { DryRunBackend } from "./dry-run-backend.ts";
+import { createBackend, decideHostBackend, detectBackend } from "../src/firewall/backend-choice.ts";
+import { CommandRunner } from "../src/firewall/command-runner.ts";
+import { DryRunBackend } from "../src/firewall/dry-run-backend.ts";
+import { nativeNftTables } from "../src/firewall/host-probe.ts";
+import { silentLogger } from "../src/firewall/logger.ts";
 import { pbxState } from "./netns-fixture.ts";
+
+const recorded = (name: "iptables" | "nftables" | "dry-run") => ({ name, in: "/var/lib/gatehouse/applied.json" });
+
+describe("one firewall backend per host", () => {
+  it("without --backend the recorded backend is used, and only a host with none recorded is detected", () => {
+    expect(decideHostBackend("auto", recorded("nftables"))).toMatchObject({ choice: "nftables", replaces: null });
+    expect(decideHostBackend("auto", null)).toMatchObject({ choice: "auto", replaces: null, reason: expect.stringContaining("detecting") });
+  });
+
+  it("an explicit --backend wins and replaces a different recorded one", () => {
+    expect(decideHostBackend("nftables", recorded("iptables"))).toMatchObject({ choice: "nftables", replaces: "iptables" });
+    expect(decideHostBackend("nftables", recorded("nftables"))).toMatchObject({ choice: "nftables", replaces: null });
+    expect(decideHostBackend("iptables", null)).toMatchObject({ choice: "iptables", replaces: null });
+  });
+
+  it("a dry run neither replaces a real backend nor is replaced as one", () => {
+    expect(decideHostBackend("dry-run", recorded("iptables"))).toMatchObject({ choice: "dry-run", replaces: null });
+    expect(decideHostBackend("iptables", recorded("dry-run"))).toMatchObject({ choice: "iptables", replaces: null });
+  });
+});
 
 describe("which nftables tables count as the host's own", () => {
   it("ignores the tables iptables-nft makes and Gatehouse's own", () => {
@@ -38,9 +61,9 @@ describe("the dry run", () => {
   });
 
   it("is what an explicit choice of dry-run gets, without touching any firewall tool", async () => {
-    const { backend, detection } = await selectBackend("dry-run", { runner: new CommandRunner({ netns: "gh-does-not-exist" }) });
+    const backend = await createBackend({ choice: "dry-run", netns: "gh-does-not-exist", logger: silentLogger });
     expect(backend.name).toBe("dry-run");
-    expect(detection.reason).toBe("chosen explicitly (dry-run)");
+    expect(await detectBackend(new CommandRunner({ netns: "gh-does-not-exist" }), "dry-run")).toEqual({ name: "dry-run", reason: "chosen explicitly (dry-run)" });
   });
 });
 

@@ -1,8 +1,8 @@
-// Shared by the backends' namespace tests: a PBX with SIP and SSH listening, a traveler and a
-// stranger, and the resolved states the stories apply. Only documentation addresses.
+// Shared by the namespace tests that drive a backend directly: a PBX with SIP and SSH listening, a
+// traveler and a stranger, and the resolved states the stories apply. Only documentation addresses.
 import type { ResolvedState, ServiceDefinition } from "@gatehouse/core";
 import type { NetnsLab } from "@gatehouse/testkit/netns";
-import { CommandRunner, type CommandResult, type RunOptions } from "./command-runner.ts";
+import { CommandRunner, type CommandResult, type RunOptions } from "../src/firewall/command-runner.ts";
 
 export const SIP_PORT = 5060;
 export const SSH_PORT = 22;
@@ -62,10 +62,10 @@ export const NEITHER = { ipv4: false, ipv6: false };
 
 /** A runner that can be told to fail or tamper with one command, to test what a failure leaves. */
 export class SabotagingRunner extends CommandRunner {
-  sabotage: ((command: string, options: RunOptions) => RunOptions | "fail") | null = null;
+  sabotage: ((command: string, options: RunOptions, args: readonly string[]) => RunOptions | "fail") | null = null;
 
   override async run(command: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
-    const verdict = this.sabotage?.(command, options) ?? options;
+    const verdict = this.sabotage?.(command, options, args) ?? options;
     if (verdict === "fail") throw new Error(`sabotaged: ${command} ${args.join(" ")}`);
     return super.run(command, args, verdict);
   }
