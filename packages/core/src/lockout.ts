@@ -64,11 +64,6 @@ export function lockoutRefusal(counts: LockoutCounts, knownSource: boolean, poli
   return null;
 }
 
-/** The window a refusal lasts at most (for "try again in …"). */
-export function refusalWindowMs(refusal: LockoutRefusal, policy: LockoutPolicy): number {
-  return policy[refusal].windowMs;
-}
-
 /** The longest window any counter looks back (failures older than that can be deleted). */
 export function longestLockoutWindowMs(policy: LockoutPolicy): number {
   return Math.max(policy.pair.windowMs, policy.account.windowMs, policy.source.windowMs);

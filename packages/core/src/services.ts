@@ -36,10 +36,6 @@ const CATALOGUE_BY_ID: ReadonlyMap<ServiceId, ServiceDefinition> = new Map(
 /** Ids a custom service may not take: the catalogue's, and the compilers' own set groups. */
 const RESERVED_IDS: ReadonlySet<string> = new Set([...CATALOGUE_BY_ID.keys(), "lan", "admin"]);
 
-export function isCatalogueServiceId(id: string): boolean {
-  return CATALOGUE_BY_ID.has(id);
-}
-
 const port = z.number().int().min(1).max(65535);
 
 /** An operator-defined service as stored (CustomService row): one protocol, one port range. */

@@ -25,7 +25,7 @@ export interface SourceFloors {
 export const DEFAULT_IPV4_FLOOR = 8;
 export const DEFAULT_IPV6_FLOOR = 32;
 /** The longest host name (253) plus its optional trailing dot. */
-export const MAX_SOURCE_LENGTH = 254;
+const MAX_SOURCE_LENGTH = 254;
 
 const MAX_FQDN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
@@ -71,7 +71,7 @@ function gate(text: string): void {
 // --- IPv4 -------------------------------------------------------------------------------------
 
 /** The four octets of a strict dotted quad, or the reason it is not one. */
-export function parseIPv4Octets(text: string): { ok: true; octets: number[] } | { ok: false; reason: string } {
+function parseIPv4Octets(text: string): { ok: true; octets: number[] } | { ok: false; reason: string } {
   const parts = text.split(".");
   if (parts.length !== 4) {
     return { ok: false, reason: `it has ${parts.length} part${parts.length === 1 ? "" : "s"}, not 4` };

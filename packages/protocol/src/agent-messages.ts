@@ -7,7 +7,7 @@ const hashSchema = z.string().max(128);
 const fqdnSchema = z.string().min(1).max(255);
 
 /** First message on every connection. */
-export const helloSchema = z.object({
+const helloSchema = z.object({
   type: z.literal("hello"),
   protocolVersion: z.number().int().min(1),
   agentVersion: z.string().max(64),
@@ -17,7 +17,7 @@ export const helloSchema = z.object({
 });
 
 /** Reply to `changed`: "send me the state at (at least) this revision". */
-export const fetchSchema = z.object({
+const fetchSchema = z.object({
   type: z.literal("fetch"),
   revision: revisionSchema,
 });

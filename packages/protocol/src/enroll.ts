@@ -12,8 +12,5 @@ export const enrollResponseSchema = z.object({
   credential: z.string().min(32).max(256),
 });
 
-/** Body of a refused enrollment (HTTP 400/401/410). */
-export const enrollErrorSchema = z.object({ error: z.string().max(1024) });
-
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;

@@ -5,7 +5,7 @@ import { desiredStateSchema } from "./desired-state-schema.ts";
 
 const revisionSchema = z.number().int().min(0);
 
-export const stateSchema = z.object({
+const stateSchema = z.object({
   type: z.literal("state"),
   revision: revisionSchema,
   /** hashDesiredState(state). */
@@ -14,15 +14,15 @@ export const stateSchema = z.object({
 });
 
 /** A change notification carries a revision number, never the list; the agent replies `fetch`. */
-export const changedSchema = z.object({ type: z.literal("changed"), revision: revisionSchema });
+const changedSchema = z.object({ type: z.literal("changed"), revision: revisionSchema });
 
 /** Confirms a report of this revision (commit-confirm). */
-export const ackSchema = z.object({ type: z.literal("ack"), revision: revisionSchema });
+const ackSchema = z.object({ type: z.literal("ack"), revision: revisionSchema });
 
 /** The credential is no longer valid: the agent stops and says so. */
-export const revokedSchema = z.object({ type: z.literal("revoked"), reason: z.string().max(1024) });
+const revokedSchema = z.object({ type: z.literal("revoked"), reason: z.string().max(1024) });
 
-export const errorSchema = z.object({ type: z.literal("error"), message: z.string().max(1024) });
+const errorSchema = z.object({ type: z.literal("error"), message: z.string().max(1024) });
 
 export const hubMessageSchema = z.discriminatedUnion("type", [
   stateSchema,

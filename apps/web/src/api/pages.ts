@@ -3,7 +3,7 @@
 // (5,000 rows: past that a table is no use without the filters the pages offer).
 import { api, type RouterInputs, type RouterOutputs } from "./client.ts";
 
-export const LIST_MAX_PAGES = 50;
+const LIST_MAX_PAGES = 50;
 
 interface Paged {
   nextCursor: string | null;
@@ -12,7 +12,7 @@ interface Paged {
 type Filter<T> = Omit<Exclude<T, void | undefined>, "limit" | "cursor">;
 
 /** The rows of up to LIST_MAX_PAGES pages: `fetch` asks for the page after `cursor`, `rows` picks its rows. */
-export async function allPages<P extends Paged, T>(fetch: (cursor: string | undefined) => Promise<P>, rows: (page: P) => T[]): Promise<T[]> {
+async function allPages<P extends Paged, T>(fetch: (cursor: string | undefined) => Promise<P>, rows: (page: P) => T[]): Promise<T[]> {
   const all: T[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < LIST_MAX_PAGES; pages += 1) {

@@ -9,7 +9,7 @@ export function When({ at, never = "never" }: { at: string | Date | null | undef
   );
 }
 
-export function relative(date: Date, now: Date): string {
+function relative(date: Date, now: Date): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
   const [value, unit] =

@@ -24,7 +24,7 @@ export interface FleetRow {
 export type FleetStatusFilter = "all" | "problems" | "online" | "offline" | "pending" | "behind" | "drift" | "unresolved";
 
 /** Drift repaired within this long counts as recent (shown as a problem and by the filter). */
-export const RECENT_DRIFT_MS = 24 * 3600 * 1000;
+const RECENT_DRIFT_MS = 24 * 3600 * 1000;
 
 export function isBehind(row: FleetRow): boolean {
   return row.enrolled && row.appliedRevision !== row.desiredRevision;
@@ -46,7 +46,7 @@ export function problemsOf(row: FleetRow, now: Date): string[] {
   return problems;
 }
 
-export function matchesStatus(row: FleetRow, status: FleetStatusFilter, now: Date): boolean {
+function matchesStatus(row: FleetRow, status: FleetStatusFilter, now: Date): boolean {
   switch (status) {
     case "all":
       return true;

@@ -13,7 +13,3 @@ export function useRoute(): Route {
   const hash = useSyncExternalStore(subscribe, currentHash);
   return parseRoute(hash);
 }
-
-export function navigate(href: string): void {
-  window.location.hash = href.replace(/^#/, "");
-}

@@ -4,7 +4,7 @@ import type { RouterOutputs } from "../api/client.ts";
 
 export type ServerDetail = RouterOutputs["servers"]["get"];
 
-export function ServerStatusBadge({ server }: { server: Pick<ServerDetail, "status" | "online"> }) {
+function ServerStatusBadge({ server }: { server: Pick<ServerDetail, "status" | "online"> }) {
   if (server.status === "revoked") return <Badge tone="neutral">revoked</Badge>;
   if (server.status === "pending") return <Badge tone="neutral">awaiting enrollment</Badge>;
   return server.online ? <Badge tone="ok">online</Badge> : <Badge tone="bad">offline</Badge>;

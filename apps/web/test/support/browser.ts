@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Capability } from "@gatehouse/testkit/capability";
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export function chromiumCapability(): Capability {
   if (!existsSync(chromiumPath)) {
@@ -33,7 +33,7 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Screenshots for humans and CI artifacts: test-artifacts/screenshots/ at the repo root. */
-export const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "test-artifacts", "screenshots");
+const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "test-artifacts", "screenshots");
 
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });

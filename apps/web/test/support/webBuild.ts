@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const webRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const webRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const distDir = join(webRoot, "dist");
 
 function newestMtime(path: string): number {
