@@ -1,11 +1,7 @@
-// The slice of the agent's pino logger the backends use; a pino Logger fits as it is.
+// The firewall's parts log through the agent's one pino logger (createAgentLogger); the type is
+// pino's, as in the control plane. silentLogger stands in where a caller gives none.
+import { pino, type Logger } from "pino";
 
-export interface FirewallLogger {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-}
+export type FirewallLogger = Logger;
 
-export const silentLogger: FirewallLogger = {
-  info: () => undefined,
-  warn: () => undefined,
-};
+export const silentLogger: FirewallLogger = pino({ level: "silent" });
