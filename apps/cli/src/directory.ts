@@ -1,5 +1,6 @@
 // Names for the ids the API returns: tenants and servers the caller can see, fetched once per
 // command, so tables say "server acme/pbx1" rather than a uuid.
+import type { StoredScope } from "@gatehouse/core";
 import type { Api } from "./api.ts";
 import { allServers, allTenants } from "./lists.ts";
 
@@ -18,15 +19,8 @@ export async function loadDirectory(api: Api): Promise<Directory> {
   };
 }
 
-export interface ScopedThing {
-  scope: "FLEET" | "TENANT" | "GROUP" | "SERVER";
-  tenantId: string | null;
-  groupName: string | null;
-  serverId: string | null;
-}
-
 /** "fleet", "tenant acme", "group acme:sales", "server acme/pbx1". */
-export function scopeLabel(entry: ScopedThing, directory: Directory): string {
+export function scopeLabel(entry: StoredScope, directory: Directory): string {
   switch (entry.scope) {
     case "FLEET":
       return "fleet";

@@ -2,7 +2,7 @@
 // list calls the operator may already make, so a tenant admin resolves only what they see.
 import type { Api } from "./api.ts";
 import { CliError } from "./errors.ts";
-import { allServers, allTenants } from "./lists.ts";
+import { allServers, allTenants, type Server, type Tenant } from "./lists.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -10,20 +10,8 @@ export function looksLikeId(text: string): boolean {
   return UUID.test(text);
 }
 
-export interface NamedTenant {
-  id: string;
-  name: string;
-}
-
-export interface NamedServer {
-  id: string;
-  name: string;
-  tenantId: string;
-  tenantName: string;
-}
-
-export async function resolveTenant(api: Api, nameOrId: string): Promise<NamedTenant> {
-  const tenants: NamedTenant[] = await allTenants(api);
+export async function resolveTenant(api: Api, nameOrId: string): Promise<Tenant> {
+  const tenants = await allTenants(api);
   const found = tenants.find((t) => t.id === nameOrId) ?? tenants.find((t) => t.name === nameOrId)
     ?? tenants.find((t) => t.name.toLowerCase() === nameOrId.toLowerCase());
   if (!found) {
@@ -35,8 +23,8 @@ export async function resolveTenant(api: Api, nameOrId: string): Promise<NamedTe
 /**
  * A server by id, by name, or by TENANT/NAME when the same name is used in several tenants.
  */
-export async function resolveServer(api: Api, nameOrId: string): Promise<NamedServer> {
-  const servers: NamedServer[] = await allServers(api);
+export async function resolveServer(api: Api, nameOrId: string): Promise<Server> {
+  const servers = await allServers(api);
   const byId = servers.find((s) => s.id === nameOrId);
   if (byId) return byId;
   let candidates = servers.filter((s) => s.name === nameOrId);

@@ -1,5 +1,6 @@
 // Where an entry applies: --server, --tenant, --group TENANT:GROUP or --fleet (one of them).
 import type { Command } from "commander";
+import type { EntryScope } from "@gatehouse/core";
 import type { Api } from "./api.ts";
 import { CliError } from "./errors.ts";
 import { resolveServer, resolveTenant } from "./resolve.ts";
@@ -11,15 +12,9 @@ export interface ScopeFlags {
   fleet?: boolean;
 }
 
-/** The API's entry scope (entries router `scope` input). */
-export type Scope =
-  | { kind: "FLEET" }
-  | { kind: "TENANT"; tenantId: string }
-  | { kind: "GROUP"; tenantId: string; group: string }
-  | { kind: "SERVER"; serverId: string };
-
 export interface ResolvedScope {
-  target: Scope;
+  /** The entries router's `scope` input. */
+  target: EntryScope;
   /** "server acme/pbx1", "tenant acme", "group acme:sales", "the whole fleet". */
   label: string;
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { OPERATOR_CALLS_RUNNING, OPERATOR_CALLS_WAITING } from "../src/api/operator-concurrency.ts";
-import { AUDIT_PAGE_MAX, AUDIT_PAGE_SNAPSHOT_BYTES } from "../src/api/page-budget.ts";
+import { AUDIT_PAGE_MAX, AUDIT_PAGE_SNAPSHOT_BYTES } from "../src/services/page-budget.ts";
 import { API_MAX_BATCH_CALLS } from "../src/http/request-limits.ts";
 import { errorOf, seedFleet, startUnderTest, type Api, type PlaneUnderTest } from "./kit/index.ts";
 

@@ -5,7 +5,7 @@
 // tenant admin makes up from another tenant's names shows them nothing of that tenant.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { encodeKeyCursor, LIST_PAGE_MAX } from "../src/api/list-page.ts";
+import { encodeKeyCursor, LIST_PAGE_MAX } from "../src/services/listing.ts";
 import { errorOf, seedFleet, startUnderTest, type Api, type Fleet, type PlaneUnderTest, call } from "./kit/index.ts";
 
 /** More rows than two pages hold, so a third page is needed. */

@@ -33,7 +33,7 @@ describe.each(testDatabaseKinds())("runMutation and the RevisionBus on %s", (kin
     await runMutation(ctx, "entry.created", async (tx) => {
       const entry = await tx.allowEntry.create({ data: draft("192.0.2.10") });
       heardDuringTransaction = heard.length;
-      return { result: entry, audit: { tenantId: entry.tenantId, targetType: "allowEntry", targetId: entry.id, after: { source: entry.source } }, affected: [{ scope: "TENANT", tenantId: fleet.tenantA.id }] };
+      return { result: entry, audit: { tenantId: entry.tenantId, targetType: "allowEntry", targetId: entry.id, after: { source: entry.source } }, affected: [{ kind: "TENANT", tenantId: fleet.tenantA.id }] };
     });
     expect(heardDuringTransaction).toBe(0);
     const after = await revisions(test);
@@ -62,7 +62,7 @@ describe.each(testDatabaseKinds())("runMutation and the RevisionBus on %s", (kin
     await runMutation(ctx, "test.overlap", async () => ({
       result: null,
       audit: [],
-      affected: [{ scope: "TENANT", tenantId: tenantA.id }, { scope: "SERVER", serverId: serverA1 }, { scope: "GROUP", tenantId: tenantA.id, groupName: "nyc" }],
+      affected: [{ kind: "TENANT", tenantId: tenantA.id }, { kind: "SERVER", serverId: serverA1 }, { kind: "GROUP", tenantId: tenantA.id, group: "nyc" }],
     }));
     const after = await revisions(test);
     expect(after[fleet.serverA1]).toBe((before[fleet.serverA1] ?? 0) + 1);

@@ -4,19 +4,14 @@
 // Runs on every change for every affected server, so it is linear apart from one sort.
 import { createHash } from "node:crypto";
 import type { DesiredEntry, DesiredState, ServiceDefinition, ServiceId, SourceKind } from "./model.ts";
+import type { StoredScope } from "./entry-scope.ts";
 import { ALL_SERVICES, SERVICE_CATALOGUE } from "./services.ts";
 
-export type EntryScope = "FLEET" | "TENANT" | "GROUP" | "SERVER";
-
 /** An allow entry as stored, with its scope; `source` is already canonical (parseSource). */
-export interface ScopedEntry {
+export interface ScopedEntry extends StoredScope {
   source: string;
   kind: SourceKind;
   services: ServiceId[];
-  scope: EntryScope;
-  tenantId: string | null;
-  groupName: string | null;
-  serverId: string | null;
   expiresAt: Date | null;
 }
 
@@ -38,9 +33,7 @@ export interface EffectiveStateInput {
   now: Date;
 }
 
-type Coverage = Pick<ScopedEntry, "scope" | "tenantId" | "groupName" | "serverId">;
-
-function covers(entry: Coverage, server: ServerForState, tags: ReadonlySet<string>): boolean {
+function covers(entry: StoredScope, server: ServerForState, tags: ReadonlySet<string>): boolean {
   switch (entry.scope) {
     case "FLEET":
       return true;
@@ -56,7 +49,7 @@ function covers(entry: Coverage, server: ServerForState, tags: ReadonlySet<strin
 }
 
 /** Whether `entry`'s scope includes `server` (expiry aside). */
-export function entryCoversServer(entry: Coverage, server: Pick<ServerForState, "id" | "tenantId" | "tags">): boolean {
+export function entryCoversServer(entry: StoredScope, server: Pick<ServerForState, "id" | "tenantId" | "tags">): boolean {
   return covers(entry, server as ServerForState, new Set(server.tags));
 }
 

@@ -9,6 +9,7 @@ export * from "./source.ts";
 export * from "./source-rules.ts";
 export * from "./address-class.ts";
 export * from "./services.ts";
+export * from "./entry-scope.ts";
 export * from "./desired-state.ts";
 export * from "./resolve.ts";
 export * from "./confirm-fallback.ts";

@@ -59,7 +59,7 @@ async function addServer(ctx: CommandContext, name: string, options: AddOptions)
 interface ListOptions {
   tenant?: string;
   tag?: string;
-  status?: "pending" | "enrolled" | "revoked";
+  status?: Server["status"];
 }
 
 async function listServers(ctx: CommandContext, options: ListOptions): Promise<void> {

@@ -1,10 +1,12 @@
 // Input pieces shared by the routers. Instants travel as ISO-8601 text (the API has no data
-// transformer, so what a client sends and receives is plain JSON); outputs carry ISO text too.
+// transformer, so what a client sends and receives is plain JSON); outputs carry ISO text too
+// (services/listing.ts). Ids and group names are core's (the access middleware has already
+// checked whose an id is).
 import { z } from "zod";
-import { GatehouseError } from "@gatehouse/core";
+import { MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
+import { LIST_PAGE_MAX } from "../services/listing.ts";
 
-/** An id as stored (uuid text); the access middleware has already checked whose it is. */
-export const idSchema = z.string().min(1).max(64);
+export { groupNameSchema, idSchema } from "@gatehouse/core";
 
 /** ISO-8601 with an offset ("2026-01-31T12:00:00Z"), or a Date from an in-process caller. */
 export const instantSchema = z
@@ -13,11 +15,10 @@ export const instantSchema = z
 
 export const nameSchema = z.string().trim().min(1, "a name is required").max(100);
 
-/** Server group names: what an operator tags servers with and scopes entries to. */
-export const groupNameSchema = z
+export const passwordSchema = z
   .string()
-  .trim()
-  .regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/i, "a group name is 1-63 letters, digits, '.', '_' or '-'");
+  .min(MIN_PASSWORD_LENGTH, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(1024, "a password has at most 1024 characters");
 
 /**
  * A procedure's input schema. By convention every object in it is a z.strictObject, so a key
@@ -29,39 +30,18 @@ export type StrictInput = z.ZodType;
 /** The input of a procedure that takes none: nothing, or an empty object. */
 export const noInput = z.strictObject({}).optional();
 
+/** `limit` and `cursor` of a paged list (services/listing.ts); extend it with the list's filters. */
+export const listPageSchema = z.strictObject({
+  limit: z.number().int().min(1).max(LIST_PAGE_MAX).default(LIST_PAGE_MAX),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().max(400).optional(),
+});
+
+export const LIST_PAGE_DEFAULT = { limit: LIST_PAGE_MAX } as const;
+
+/** A page of a list by time (entries, the audit log): 100 rows by default. */
 export const pageSchema = z.strictObject({
   limit: z.number().int().min(1).max(500).default(100),
   /** The `nextCursor` of the previous page. */
   cursor: z.string().max(200).optional(),
 });
-
-export function iso(date: Date): string;
-export function iso(date: Date | null): string | null;
-export function iso(date: Date | null): string | null {
-  return date === null ? null : date.toISOString();
-}
-
-/**
- * Keyset paging over (time, id) descending. The cursor carries the last row's values, not a
- * row reference, so a page never reads, or reveals the existence of, a row outside the filter.
- */
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url");
-}
-
-export function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof at === "string" && typeof id === "string" && !Number.isNaN(Date.parse(at))) return { at: new Date(at), id };
-  } catch {
-    // fall through
-  }
-  throw new GatehouseError("BAD_INPUT", "this page cursor is not one the server gave out", { field: "cursor" });
-}
-
-/** Rows strictly after the cursor in (time desc, id desc) order, for a `field` time column. */
-export function afterCursor<F extends string>(field: F, cursor: string | undefined): Record<string, unknown> {
-  if (cursor === undefined) return {};
-  const { at, id } = decodeCursor(cursor);
-  return { OR: [{ [field]: { lt: at } }, { [field]: at, id: { lt: id } }] };
-}

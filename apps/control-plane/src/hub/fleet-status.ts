@@ -4,7 +4,7 @@
 import type { Prisma, PrismaClient } from "@gatehouse/db";
 import { reportSchema } from "@gatehouse/protocol";
 import { z } from "zod";
-import { afterKeyCursor, encodeKeyCursor, keyOrder, pageOf } from "../api/list-page.ts";
+import { afterKeyCursor, encodeKeyCursor, keyOrder, pageOf } from "../services/listing.ts";
 import type { AgentPresence } from "./hub-types.ts";
 
 const storedReportSchema = reportSchema.omit({ type: true }).extend({ receivedAt: z.string() });

@@ -1,47 +1,33 @@
 // Allow entries: who may reach which services on the servers a scope covers. Each change runs
 // through runMutation, so the audit event and the revisions of exactly the covered servers are
-// written with it. The traveler grants (travelers/) create their entries with addEntry too.
+// written with it. The traveler grants (travelers/) write their entries in their own mutation.
 import {
   DEFAULT_ENTRY_SERVICES,
+  entryScopeOf,
   GatehouseError,
   lookupServices,
   normaliseServiceIds,
+  storedScope,
+  type EntryScope,
+  type EntryScopeKind,
   type ParsedSource,
   type ServiceId,
+  type StoredScope,
 } from "@gatehouse/core";
-import type { AllowEntry, EntryOrigin, Tx } from "@gatehouse/db";
-import { visibleCustomServices } from "./desired-state.ts";
-import { runMutation, type AffectedScope, type MutationContext } from "./mutation.ts";
-
-export type EntryTarget =
-  | { kind: "FLEET" }
-  | { kind: "TENANT"; tenantId: string }
-  | { kind: "GROUP"; tenantId: string; group: string }
-  | { kind: "SERVER"; serverId: string };
+import type { AllowEntry, EntryOrigin, Prisma, PrismaClient, Tx } from "@gatehouse/db";
+import { entriesCoveringServer, visibleCustomServices } from "./desired-state.ts";
+import { afterCursor, encodeCursor, pageOf, timeOrder, type Page, type PageRequest } from "./listing.ts";
+import { runMutation, type MutationContext } from "./mutation.ts";
 
 export interface NewEntry {
   source: ParsedSource;
   services?: readonly ServiceId[];
-  target: EntryTarget;
+  scope: EntryScope;
   comment?: string;
   expiresAt?: Date | null;
   origin?: EntryOrigin;
   createdById?: string | null;
   travelerGrantId?: string | null;
-}
-
-/** The servers an entry (as stored) reaches. */
-export function affectedByEntry(entry: Pick<AllowEntry, "scope" | "tenantId" | "groupName" | "serverId">): AffectedScope {
-  switch (entry.scope) {
-    case "FLEET":
-      return { scope: "FLEET" };
-    case "TENANT":
-      return { scope: "TENANT", tenantId: entry.tenantId ?? "" };
-    case "GROUP":
-      return { scope: "GROUP", tenantId: entry.tenantId ?? "", groupName: entry.groupName ?? "" };
-    case "SERVER":
-      return { scope: "SERVER", serverId: entry.serverId ?? "" };
-  }
 }
 
 /** What the audit log keeps of an entry. */
@@ -50,26 +36,11 @@ export function entryAuditView(entry: AllowEntry) {
   return rest;
 }
 
-interface StoredScope {
-  scope: AllowEntry["scope"];
-  tenantId: string | null;
-  groupName: string | null;
-  serverId: string | null;
-}
-
-async function storedScope(tx: Tx, target: EntryTarget): Promise<StoredScope> {
-  switch (target.kind) {
-    case "FLEET":
-      return { scope: "FLEET", tenantId: null, groupName: null, serverId: null };
-    case "TENANT":
-      return { scope: "TENANT", tenantId: target.tenantId, groupName: null, serverId: null };
-    case "GROUP":
-      return { scope: "GROUP", tenantId: target.tenantId, groupName: target.group, serverId: null };
-    case "SERVER": {
-      const server = await tx.server.findUniqueOrThrow({ where: { id: target.serverId }, select: { tenantId: true } });
-      return { scope: "SERVER", tenantId: server.tenantId, groupName: null, serverId: target.serverId };
-    }
-  }
+/** The row's scope columns; a server's entry also keeps the server's tenant. */
+async function scopeColumns(tx: Tx, scope: EntryScope): Promise<StoredScope> {
+  if (scope.kind !== "SERVER") return storedScope(scope);
+  const server = await tx.server.findUniqueOrThrow({ where: { id: scope.serverId }, select: { tenantId: true } });
+  return storedScope(scope, server.tenantId);
 }
 
 /** Catalogue ids and the custom services the scope can see; "all" absorbs the rest. */
@@ -91,7 +62,7 @@ export async function addEntry(ctx: MutationContext, entry: NewEntry, action = "
     throw new GatehouseError("BAD_INPUT", "the expiry must be in the future", { field: "expiresAt" });
   }
   return runMutation(ctx, action, async (tx) => {
-    const scope = await storedScope(tx, entry.target);
+    const scope = await scopeColumns(tx, entry.scope);
     const services = await checkedServices(tx, entry.services ?? DEFAULT_ENTRY_SERVICES, scope.tenantId);
     const duplicate = await tx.allowEntry.findFirst({
       where: { ...scope, source: entry.source.canonical, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
@@ -114,14 +85,14 @@ export async function addEntry(ctx: MutationContext, entry: NewEntry, action = "
         travelerGrantId: entry.travelerGrantId ?? null,
       },
     });
-    return { result: created, audit: { tenantId: created.tenantId, targetType: "allowEntry", targetId: created.id, after: entryAuditView(created) }, affected: [affectedByEntry(created)] };
+    return { result: created, audit: { tenantId: created.tenantId, targetType: "allowEntry", targetId: created.id, after: entryAuditView(created) }, affected: [entryScopeOf(created)] };
   });
 }
 
 export async function removeEntry(ctx: MutationContext, entryId: string, action = "entry.removed"): Promise<AllowEntry> {
   return runMutation(ctx, action, async (tx) => {
     const entry = await tx.allowEntry.delete({ where: { id: entryId } });
-    return { result: entry, audit: { tenantId: entry.tenantId, targetType: "allowEntry", targetId: entry.id, before: entryAuditView(entry) }, affected: [affectedByEntry(entry)] };
+    return { result: entry, audit: { tenantId: entry.tenantId, targetType: "allowEntry", targetId: entry.id, before: entryAuditView(entry) }, affected: [entryScopeOf(entry)] };
   });
 }
 
@@ -135,7 +106,38 @@ export async function setEntryExpiry(ctx: MutationContext, entryId: string, expi
     return {
       result: after,
       audit: { tenantId: after.tenantId, targetType: "allowEntry", targetId: after.id, before: { expiresAt: before.expiresAt }, after: { expiresAt: after.expiresAt } },
-      affected: [affectedByEntry(after)],
+      affected: [entryScopeOf(after)],
     };
   });
+}
+
+export interface EntryFilter extends PageRequest {
+  scope?: EntryScopeKind | undefined;
+  tenantId?: string | undefined;
+  /** Entries that reach this server: fleet, its tenant, its groups, itself. */
+  serverId?: string | undefined;
+  group?: string | undefined;
+  /** Substring of the canonical source. */
+  source?: string | undefined;
+  origin?: EntryOrigin | undefined;
+  includeExpired: boolean;
+}
+
+/** A page of entries, newest first; a tenant's operator (`ownTenantId`) sees their tenant's and the fleet's. */
+export async function listEntries(prisma: PrismaClient, ownTenantId: string | null, filter: EntryFilter, now: Date): Promise<Page<AllowEntry>> {
+  const and: Prisma.AllowEntryWhereInput[] = [];
+  if (ownTenantId !== null) and.push({ OR: [{ tenantId: ownTenantId }, { scope: "FLEET" }] });
+  if (filter.serverId) {
+    const server = await prisma.server.findUniqueOrThrow({ where: { id: filter.serverId }, select: { id: true, tenantId: true, tags: true } });
+    and.push(entriesCoveringServer(server));
+  }
+  if (filter.scope) and.push({ scope: filter.scope });
+  if (filter.tenantId) and.push({ tenantId: filter.tenantId });
+  if (filter.group) and.push({ groupName: filter.group });
+  if (filter.source) and.push({ source: { contains: filter.source.trim().toLowerCase() } });
+  if (filter.origin) and.push({ origin: filter.origin });
+  if (!filter.includeExpired) and.push({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+  and.push(afterCursor<Prisma.AllowEntryWhereInput>("createdAt", filter.cursor));
+  const rows = await prisma.allowEntry.findMany({ where: { AND: and }, orderBy: timeOrder("createdAt"), take: filter.limit + 1 });
+  return pageOf(rows, filter.limit, (last) => encodeCursor(last.createdAt, last.id));
 }

@@ -10,21 +10,17 @@
 // Each sweep also deletes AuthFailure rows that no lockout counts any more (older than the
 // longest window declared with keepAuthFailuresFor: sign-in, traveler PINs) and the known
 // sign-in sources past their expiry.
+import { entryScopeOf, type StoredScope } from "@gatehouse/core";
 import { Prisma, type PrismaClient, type Tx } from "@gatehouse/db";
 import type { RevisionBus } from "../bus.ts";
 import type { Logger } from "../logger.ts";
-import { affectedByEntry } from "./entries.ts";
 import { runMutation } from "./mutation.ts";
 
-export interface SweptEntry {
+export interface SweptEntry extends StoredScope {
   id: string;
   source: string;
   sourceKind: string;
   services: string[];
-  scope: "FLEET" | "TENANT" | "GROUP" | "SERVER";
-  tenantId: string | null;
-  groupName: string | null;
-  serverId: string | null;
   origin: "OPERATOR" | "PROVIDER" | "TRAVELER";
   comment: string;
   expiresAt: Date;
@@ -128,7 +124,7 @@ export class ExpirySweeper {
       return {
         result: null,
         audit: swept.map((entry) => ({ tenantId: entry.tenantId, targetType: "allowEntry", targetId: entry.id, before: { ...entry, id: undefined } })),
-        affected: swept.map(affectedByEntry),
+        affected: swept.map(entryScopeOf),
       };
     });
     if (swept.length > 0) {

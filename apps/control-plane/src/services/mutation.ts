@@ -3,16 +3,10 @@
 // the commit are the new revisions published on the RevisionBus. If the process dies anywhere
 // before the commit nothing is written; if it dies after, agents still converge because a
 // connecting agent always receives the full state at the stored revision.
+import type { EntryScope } from "@gatehouse/core";
 import { Prisma, type PrismaClient, type Tx } from "@gatehouse/db";
 import type { RevisionBus, RevisionChange } from "../bus.ts";
 import { writeAuditEvents } from "../audit-writer.ts";
-
-/** Which servers a change reaches, in the terms of an allow entry's scope. */
-export type AffectedScope =
-  | { scope: "FLEET" }
-  | { scope: "TENANT"; tenantId: string }
-  | { scope: "GROUP"; tenantId: string; groupName: string }
-  | { scope: "SERVER"; serverId: string };
 
 export interface AuditDraft {
   /** Defaults to the mutation's action. */
@@ -28,7 +22,8 @@ export interface AuditDraft {
 export interface MutationOutcome<T> {
   result: T;
   audit: AuditDraft | readonly AuditDraft[];
-  affected: readonly AffectedScope[];
+  /** Which servers the change reaches, in the terms of an allow entry's scope. */
+  affected: readonly EntryScope[];
   /** Servers this change deleted, with a final revision, so listeners (the hub) drop them. */
   removedServers?: readonly RevisionChange[];
 }
@@ -68,7 +63,7 @@ export async function runMutation<T>(
  * `revision = revision + 1` for every server any scope covers, each once, in id order (the
  * same lock order in every transaction, so concurrent fleet-wide changes cannot deadlock).
  */
-export async function bumpRevisions(tx: Tx, affected: readonly AffectedScope[]): Promise<RevisionChange[]> {
+export async function bumpRevisions(tx: Tx, affected: readonly EntryScope[]): Promise<RevisionChange[]> {
   const condition = coverageCondition(affected);
   if (condition === null) return [];
   const rows = await tx.$queryRaw<{ id: string; revision: number }[]>`
@@ -78,21 +73,21 @@ export async function bumpRevisions(tx: Tx, affected: readonly AffectedScope[]):
   return rows.map((row) => ({ serverId: row.id, revision: Number(row.revision) })).sort((a, b) => (a.serverId < b.serverId ? -1 : 1));
 }
 
-function coverageCondition(affected: readonly AffectedScope[]): Prisma.Sql | null {
-  if (affected.some((item) => item.scope === "FLEET")) return Prisma.sql`TRUE`;
+function coverageCondition(affected: readonly EntryScope[]): Prisma.Sql | null {
+  if (affected.some((item) => item.kind === "FLEET")) return Prisma.sql`TRUE`;
   const tenants = new Set<string>();
   const servers = new Set<string>();
-  const groups = new Map<string, { tenantId: string; groupName: string }>();
+  const groups = new Map<string, { tenantId: string; group: string }>();
   for (const item of affected) {
-    if (item.scope === "TENANT") tenants.add(item.tenantId);
-    else if (item.scope === "SERVER") servers.add(item.serverId);
-    else if (item.scope === "GROUP") groups.set(JSON.stringify([item.tenantId, item.groupName]), item);
+    if (item.kind === "TENANT") tenants.add(item.tenantId);
+    else if (item.kind === "SERVER") servers.add(item.serverId);
+    else if (item.kind === "GROUP") groups.set(JSON.stringify([item.tenantId, item.group]), item);
   }
   const parts: Prisma.Sql[] = [];
   if (tenants.size > 0) parts.push(Prisma.sql`"tenantId" IN (${Prisma.join([...tenants])})`);
   if (servers.size > 0) parts.push(Prisma.sql`"id" IN (${Prisma.join([...servers])})`);
-  for (const { tenantId, groupName } of groups.values()) {
-    parts.push(Prisma.sql`("tenantId" = ${tenantId} AND ${groupName} = ANY("tags"))`);
+  for (const { tenantId, group } of groups.values()) {
+    parts.push(Prisma.sql`("tenantId" = ${tenantId} AND ${group} = ANY("tags"))`);
   }
   return parts.length === 0 ? null : Prisma.join(parts, " OR ");
 }

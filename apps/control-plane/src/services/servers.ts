@@ -2,8 +2,9 @@
 // enforces, revocation and deletion. Plain functions over a MutationContext; the router checks
 // access and shapes input and output.
 import { GatehouseError, parseAdminSource, parseLanRange, sha256Hex, type SourceFloors } from "@gatehouse/core";
-import type { Prisma } from "@gatehouse/db";
+import type { Prisma, PrismaClient } from "@gatehouse/db";
 import { newSecret } from "../auth/secrets.ts";
+import { afterKeyCursor, encodeKeyCursor, keyOrder, pageOf, type Page, type PageRequest } from "./listing.ts";
 import { runMutation, type MutationContext } from "./mutation.ts";
 
 export const serverFields = {
@@ -29,6 +30,47 @@ export const serverFields = {
 } as const satisfies Prisma.ServerSelect;
 
 export type ServerRow = Prisma.ServerGetPayload<{ select: typeof serverFields }>;
+
+export type ServerStatus = "pending" | "enrolled" | "revoked";
+
+export function statusOf(row: Pick<ServerRow, "revokedAt" | "agentCredentialHash">): ServerStatus {
+  if (row.revokedAt !== null) return "revoked";
+  return row.agentCredentialHash !== null ? "enrolled" : "pending";
+}
+
+export interface ServerFilter {
+  tenantId?: string | undefined;
+  /** A group the server is tagged with. */
+  tag?: string | undefined;
+  status?: ServerStatus | undefined;
+  /** Part of the name, any case. */
+  name?: string | undefined;
+}
+
+/** The servers `filter` names within `ownTenant` (the access check's `{}` or `{ tenantId }`). */
+export function serverFilter(ownTenant: { tenantId?: string }, filter: ServerFilter): Prisma.ServerWhereInput {
+  return {
+    ...(filter.tenantId ? { tenantId: filter.tenantId } : {}),
+    ...ownTenant,
+    ...(filter.tag ? { tags: { has: filter.tag } } : {}),
+    ...(filter.status === "revoked" ? { revokedAt: { not: null } } : {}),
+    ...(filter.status === "enrolled" ? { revokedAt: null, agentCredentialHash: { not: null } } : {}),
+    ...(filter.status === "pending" ? { revokedAt: null, agentCredentialHash: null } : {}),
+    ...(filter.name ? { name: { contains: filter.name, mode: "insensitive" } } : {}),
+  };
+}
+
+/** A page of servers by name. */
+export async function listServers(prisma: PrismaClient, ownTenant: { tenantId?: string }, filter: ServerFilter & PageRequest): Promise<Page<ServerRow>> {
+  const where: Prisma.ServerWhereInput = { AND: [serverFilter(ownTenant, filter), afterKeyCursor<Prisma.ServerWhereInput>("name", filter.cursor)] };
+  const rows = await prisma.server.findMany({ where, select: serverFields, orderBy: keyOrder("name"), take: filter.limit + 1 });
+  return pageOf(rows, filter.limit, (last) => encodeKeyCursor(last.name, last.id));
+}
+
+/** One server with the agent's last report. */
+export function serverWithReport(prisma: PrismaClient, serverId: string) {
+  return prisma.server.findUniqueOrThrow({ where: { id: serverId }, select: { ...serverFields, lastReport: true } });
+}
 
 export interface ServerSettings {
   name?: string;
@@ -110,7 +152,7 @@ export async function updateServer(ctx: MutationContext, serverId: string, setti
   await runMutation(ctx, "server.updated", async (tx) => {
     const before = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
     const after = await tx.server.update({ where: { id: serverId }, data: settings, select: serverFields });
-    return { result: null, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ scope: "SERVER", serverId }] };
+    return { result: null, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ kind: "SERVER", serverId }] };
   });
   return reread(ctx, serverId);
 }
@@ -161,7 +203,7 @@ export async function revokeServer(ctx: MutationContext, serverId: string): Prom
       data: { revokedAt: before.revokedAt ?? ctx.now(), agentCredentialHash: null, enrollmentTokenHash: null, enrollmentExpiresAt: null },
       select: serverFields,
     });
-    return { result: null, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ scope: "SERVER", serverId }] };
+    return { result: null, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ kind: "SERVER", serverId }] };
   });
   return reread(ctx, serverId);
 }

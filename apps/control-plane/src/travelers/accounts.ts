@@ -3,7 +3,7 @@
 // system generated, returned once to the operator who asked for it.
 import { GatehouseError, lookupServices, customServiceDefinition, type CustomServiceInput } from "@gatehouse/core";
 import { Prisma, type Traveler, type Tx } from "@gatehouse/db";
-import { afterKeyCursor, encodeKeyCursor, keyOrder, LIST_PAGE_MAX, pageOf } from "../api/list-page.ts";
+import { afterKeyCursor, encodeKeyCursor, keyOrder, LIST_PAGE_MAX, pageOf } from "../services/listing.ts";
 import { runMutation } from "../services/mutation.ts";
 import { mutationBy, serversAffected, type TravelersContext } from "./context.ts";
 import { endGrant } from "./grants.ts";
@@ -119,7 +119,11 @@ export async function getTraveler(ctx: TravelersContext, travelerId: string): Pr
   return travelerView(await findTraveler(ctx, travelerId));
 }
 
-/** A page of travelers by name (keyset paging, list-page.ts); every tenant's when `tenantIds` is null. */
+export async function getTraveler(ctx: TravelersContext, travelerId: string): Promise<TravelerView> {
+  return travelerView(await findTraveler(ctx, travelerId));
+}
+
+/** A page of travelers by name (keyset paging, services/listing.ts); every tenant's when `tenantIds` is null. */
 export async function listTravelers(
   ctx: TravelersContext,
   tenantIds: string[] | null,

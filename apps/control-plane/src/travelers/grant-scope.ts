@@ -1,14 +1,13 @@
 // Where a traveler's grant applies: one allow entry per scope target (the whole tenant when the
 // traveler names no groups or servers), and the servers those entries cover (whose revisions a
 // grant bumps and whose names the confirmation mail lists).
-import { entryCoversServer } from "@gatehouse/core";
+import { entryCoversServer, type StoredScope } from "@gatehouse/core";
 import type { Traveler, Tx } from "@gatehouse/db";
 
-export interface GrantTarget {
+/** A grant's entry is never fleet-wide: always within the traveler's tenant. */
+export interface GrantTarget extends StoredScope {
   scope: "TENANT" | "GROUP" | "SERVER";
   tenantId: string;
-  groupName: string | null;
-  serverId: string | null;
 }
 
 type ScopeOf = Pick<Traveler, "tenantId" | "scopeGroups" | "scopeServerIds">;

@@ -3,30 +3,21 @@
 // the kind. The source is parsed with the configured prefix floors; the parser's message is
 // what the operator sees, attached to the `source` field.
 import { z } from "zod";
-import { GatehouseError, parseSource, type ParsedSource, type SourceFloors } from "@gatehouse/core";
-import type { AllowEntry, Prisma } from "@gatehouse/db";
-import { entriesCoveringServer } from "../../services/desired-state.ts";
-import { addEntry, removeEntry, setEntryExpiry, type EntryTarget } from "../../services/entries.ts";
-import { afterCursor, encodeCursor, groupNameSchema, idSchema, instantSchema, iso, pageSchema } from "../inputs.ts";
+import { ENTRY_SCOPE_KINDS, entryScopeSchema, GatehouseError, parseSource, type ParsedSource, type SourceFloors } from "@gatehouse/core";
+import type { AllowEntry } from "@gatehouse/db";
+import { addEntry, listEntries, removeEntry, setEntryExpiry } from "../../services/entries.ts";
+import { iso } from "../../services/listing.ts";
+import { groupNameSchema, idSchema, instantSchema, pageSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
-
-const scopeSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("FLEET") }),
-  z.strictObject({ kind: z.literal("TENANT"), tenantId: idSchema }),
-  z.strictObject({ kind: z.literal("GROUP"), tenantId: idSchema, group: groupNameSchema }),
-  z.strictObject({ kind: z.literal("SERVER"), serverId: idSchema }),
-]);
 
 const addInput = z.strictObject({
   source: z.string().max(300),
   /** Service ids (catalogue or custom); default "all", like Travelin' Man 3's add-ip. */
   services: z.array(z.string().min(1).max(21)).min(1, "choose at least one service").max(30).optional(),
-  scope: scopeSchema,
+  scope: entryScopeSchema,
   comment: z.string().trim().max(500).default(""),
   expiresAt: instantSchema.nullable().optional(),
 });
-
-type AddInput = z.infer<typeof addInput>;
 
 export function entryView(entry: AllowEntry, now: Date) {
   return {
@@ -61,17 +52,13 @@ function parseSourceField(text: string, floors: SourceFloors, kind?: ParsedSourc
   return parsed;
 }
 
-function target(scope: AddInput["scope"]): EntryTarget {
-  return scope;
-}
-
 function addProcedure(kind?: ParsedSource["kind"]) {
   return writeProcedure(addInput, { fleetLevel: (input) => input.scope.kind === "FLEET" }).mutation(async ({ ctx, input }) => {
     const source = parseSourceField(input.source, ctx.app.sourceFloors, kind);
     const entry = await addEntry(ctx.mutation, {
       source,
       services: input.services,
-      target: target(input.scope),
+      scope: input.scope,
       comment: input.comment,
       expiresAt: input.expiresAt ?? null,
       createdById: ctx.actor.operatorId,
@@ -81,7 +68,7 @@ function addProcedure(kind?: ParsedSource["kind"]) {
 }
 
 const listInput = pageSchema.extend({
-  scope: z.enum(["FLEET", "TENANT", "GROUP", "SERVER"]).optional(),
+  scope: z.enum(ENTRY_SCOPE_KINDS).optional(),
   tenantId: idSchema.optional(),
   /** Entries that reach this server: fleet, its tenant, its groups, itself. */
   serverId: idSchema.optional(),
@@ -103,24 +90,8 @@ export const entriesRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => entryView(await setEntryExpiry(ctx.mutation, input.entryId, input.expiresAt), ctx.app.now())),
 
   list: readProcedure(listInput.default({ limit: 100, includeExpired: false })).query(async ({ ctx, input }) => {
-    const { prisma } = ctx.app;
     const now = ctx.app.now();
-    const and: Prisma.AllowEntryWhereInput[] = [];
-    if (ctx.access.tenantId !== null) and.push({ OR: [{ tenantId: ctx.access.tenantId }, { scope: "FLEET" }] });
-    if (input.serverId) {
-      const server = await prisma.server.findUniqueOrThrow({ where: { id: input.serverId }, select: { id: true, tenantId: true, tags: true } });
-      and.push(entriesCoveringServer(server));
-    }
-    if (input.scope) and.push({ scope: input.scope });
-    if (input.tenantId) and.push({ tenantId: input.tenantId });
-    if (input.group) and.push({ groupName: input.group });
-    if (input.source) and.push({ source: { contains: input.source.trim().toLowerCase() } });
-    if (input.origin) and.push({ origin: input.origin });
-    if (!input.includeExpired) and.push({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
-    and.push(afterCursor("createdAt", input.cursor) as Prisma.AllowEntryWhereInput);
-    const rows = await prisma.allowEntry.findMany({ where: { AND: and }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit + 1 });
-    const page = rows.slice(0, input.limit);
-    const last = page[page.length - 1];
-    return { entries: page.map((row) => entryView(row, now)), nextCursor: rows.length > input.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    const { page, nextCursor } = await listEntries(ctx.app.prisma, ctx.access.tenantId, input, now);
+    return { entries: page.map((row) => entryView(row, now)), nextCursor };
   }),
 });

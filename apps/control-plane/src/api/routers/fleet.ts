@@ -2,12 +2,11 @@
 // scope applies (an id of another tenant is NOT_FOUND; lists are filtered to the own tenant).
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import type { Prisma } from "@gatehouse/db";
-import { groupNameSchema, idSchema } from "../inputs.ts";
-import { LIST_PAGE_DEFAULT, listPageSchema } from "../list-page.ts";
-import { createTRPCRouter, readProcedure } from "../trpc.ts";
 import type { AgentPresence } from "../../hub/hub-types.ts";
 import { fleetStatus, serverAgentDetail, type FleetServerStatus } from "../../hub/fleet-status.ts";
+import { serverFilter } from "../../services/servers.ts";
+import { groupNameSchema, idSchema, LIST_PAGE_DEFAULT, listPageSchema } from "../inputs.ts";
+import { createTRPCRouter, readProcedure } from "../trpc.ts";
 
 const NOBODY_ONLINE: ReadonlyMap<string, AgentPresence> = new Map();
 
@@ -28,11 +27,7 @@ export const fleetRouter = createTRPCRouter({
         .default(LIST_PAGE_DEFAULT),
     )
     .query(async ({ ctx, input }) => {
-      const where: Prisma.ServerWhereInput = {
-        ...(input.tenantId ? { tenantId: input.tenantId } : {}),
-        ...ctx.access.ownTenant(),
-        ...(input.tag ? { tags: { has: input.tag } } : {}),
-      };
+      const where = serverFilter(ctx.access.ownTenant(), { tenantId: input.tenantId, tag: input.tag });
       const { servers, nextCursor } = await fleetStatus(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, where, input, ctx.app.now());
       // Problems are judged on the page (presence is in memory, drift a comparison of two
       // columns), so a page of problems may hold fewer rows than the limit, even none.

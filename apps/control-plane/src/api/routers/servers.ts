@@ -3,22 +3,23 @@
 // run on the host (hub/install-command.ts). Settings that reach the firewall are parsed by the
 // one source parser.
 import { z } from "zod";
-import type { Prisma } from "@gatehouse/db";
 import type { ControlPlaneApp } from "../../app.ts";
+import { enrollCommand, installCommand } from "../../hub/install-command.ts";
+import { iso } from "../../services/listing.ts";
 import {
   canonicalSettings,
   createServer,
   deleteServer,
+  listServers,
   regenerateEnrollment,
   revokeServer,
-  serverFields,
+  serverWithReport,
+  statusOf,
   updateServer,
   type EnrollmentGrant,
   type ServerRow,
 } from "../../services/servers.ts";
-import { enrollCommand, installCommand } from "../../hub/install-command.ts";
-import { groupNameSchema, idSchema, iso, nameSchema } from "../inputs.ts";
-import { afterKeyCursor, encodeKeyCursor, keyOrder, LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../list-page.ts";
+import { groupNameSchema, idSchema, LIST_PAGE_DEFAULT, listPageSchema, nameSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
 
 const settingsSchema = z.strictObject({
@@ -29,13 +30,6 @@ const settingsSchema = z.strictObject({
   lanRanges: z.array(z.string().max(60)).max(50).optional(),
   mediaOpenToAll: z.boolean().optional(),
 });
-
-export type ServerStatus = "pending" | "enrolled" | "revoked";
-
-function statusOf(row: ServerRow): ServerStatus {
-  if (row.revokedAt !== null) return "revoked";
-  return row.agentCredentialHash !== null ? "enrolled" : "pending";
-}
 
 /** What clients see of a server: never a hash. */
 export function serverView(app: ControlPlaneApp, row: ServerRow) {
@@ -119,22 +113,12 @@ export const serversRouter = createTRPCRouter({
         .default(LIST_PAGE_DEFAULT),
     )
     .query(async ({ ctx, input }) => {
-      const where: Prisma.ServerWhereInput = {
-        ...(input.tenantId ? { tenantId: input.tenantId } : {}),
-        ...ctx.access.ownTenant(),
-        ...(input.tag ? { tags: { has: input.tag } } : {}),
-        ...(input.status === "revoked" ? { revokedAt: { not: null } } : {}),
-        ...(input.status === "enrolled" ? { revokedAt: null, agentCredentialHash: { not: null } } : {}),
-        ...(input.status === "pending" ? { revokedAt: null, agentCredentialHash: null } : {}),
-        AND: [input.name ? { name: { contains: input.name, mode: "insensitive" } } : {}, afterKeyCursor<Prisma.ServerWhereInput>("name", input.cursor)],
-      };
-      const rows = await ctx.app.prisma.server.findMany({ where, select: serverFields, orderBy: keyOrder("name"), take: input.limit + 1 });
-      const { page, nextCursor } = pageOf(rows, input.limit, (last) => encodeKeyCursor(last.name, last.id));
+      const { page, nextCursor } = await listServers(ctx.app.prisma, ctx.access.ownTenant(), input);
       return { servers: page.map((row) => serverView(ctx.app, row)), nextCursor };
     }),
 
   get: readProcedure(z.strictObject({ serverId: idSchema })).query(async ({ ctx, input }) => {
-    const row = await ctx.app.prisma.server.findUniqueOrThrow({ where: { id: input.serverId }, select: { ...serverFields, lastReport: true } });
+    const row = await serverWithReport(ctx.app.prisma, input.serverId);
     return { ...serverView(ctx.app, row), lastReport: row.lastReport };
   }),
 

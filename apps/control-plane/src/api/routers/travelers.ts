@@ -1,13 +1,14 @@
 // Operators manage travelers and their grants through the API. Thin procedures: parse, let the
 // builders check access (every travelerId/grantId/tenantId/scopeServerIds is resolved to its
-// tenant in trpc.ts), call the travelers service, return plain JSON (instants as ISO text).
+// tenant in access.ts), call the travelers service (travelers/), return plain JSON (instants as
+// ISO text).
 import { z } from "zod";
 import { serviceIdsSchema } from "@gatehouse/core";
-import type { Prisma, TravelerGrant } from "@gatehouse/db";
+import { iso } from "../../services/listing.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
-import { afterCursor, encodeCursor, groupNameSchema, idSchema, iso, nameSchema } from "../inputs.ts";
-import { LIST_PAGE_DEFAULT, listPageSchema, pageOf } from "../list-page.ts";
-import { createTraveler, deleteTraveler, listTravelers, resetPin, travelerView, updateTraveler, type TravelerView } from "../../travelers/accounts.ts";
+import { groupNameSchema, idSchema, LIST_PAGE_DEFAULT, listPageSchema, nameSchema } from "../inputs.ts";
+import { createTraveler, deleteTraveler, getTraveler, listTravelers, resetPin, updateTraveler, type TravelerView } from "../../travelers/accounts.ts";
+import { grantView, listGrants } from "../../travelers/grant-list.ts";
 import { createGrant, revokeGrant } from "../../travelers/grants.ts";
 import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from "../../travelers/pin.ts";
 
@@ -29,22 +30,6 @@ function travelerOutput(traveler: TravelerView) {
   return { ...traveler, lockedUntil: iso(traveler.lockedUntil), createdAt: iso(traveler.createdAt) };
 }
 
-function grantOutput(grant: TravelerGrant, now: Date) {
-  const status = grant.revokedAt ? "revoked" : grant.expiresAt <= now ? "expired" : "active";
-  return {
-    id: grant.id,
-    travelerId: grant.travelerId,
-    address: grant.address,
-    channel: grant.channel,
-    status,
-    createdAt: iso(grant.createdAt),
-    expiresAt: iso(grant.expiresAt),
-    revokedAt: iso(grant.revokedAt),
-    mailedAt: iso(grant.mailedAt),
-    mailError: grant.mailError,
-  };
-}
-
 export const travelersRouter = createTRPCRouter({
   /** A page of travelers by name (at most LIST_PAGE_MAX); follow `nextCursor` for the rest. */
   list: readProcedure(listPageSchema.extend({ tenantId: idSchema.optional() }).default(LIST_PAGE_DEFAULT)).query(async ({ ctx, input }) => {
@@ -53,9 +38,7 @@ export const travelersRouter = createTRPCRouter({
     return { travelers: travelers.map(travelerOutput), nextCursor };
   }),
 
-  get: readProcedure(z.strictObject({ travelerId: idSchema })).query(async ({ ctx, input }) => {
-    return travelerOutput(travelerView(await ctx.app.prisma.traveler.findUniqueOrThrow({ where: { id: input.travelerId } })));
-  }),
+  get: readProcedure(z.strictObject({ travelerId: idSchema })).query(async ({ ctx, input }) => travelerOutput(await getTraveler(travelersOf(ctx.app), input.travelerId))),
 
   /** The account number is drawn by the control plane; without a PIN, one is generated and returned once in `generatedPin`. */
   create: writeProcedure(settingsSchema.extend({ tenantId: idSchema, pin: pinSchema.optional() }))
@@ -92,30 +75,16 @@ export const travelersRouter = createTRPCRouter({
         .extend({ travelerId: idSchema.optional(), tenantId: idSchema.optional(), activeOnly: z.boolean().default(true) })
         .default({ ...LIST_PAGE_DEFAULT, activeOnly: true }),
     )
-    .query(async ({ ctx, input }) => {
-      const now = ctx.app.now();
-      const tenantId = input.tenantId ?? ctx.access.tenantId ?? undefined;
-      const where: Prisma.TravelerGrantWhereInput = {
-        AND: [
-          input.travelerId ? { travelerId: input.travelerId } : {},
-          tenantId ? { traveler: { tenantId } } : {},
-          input.activeOnly ? { revokedAt: null, expiresAt: { gt: now } } : {},
-          afterCursor("createdAt", input.cursor) as Prisma.TravelerGrantWhereInput,
-        ],
-      };
-      const rows = await ctx.app.prisma.travelerGrant.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit + 1 });
-      const { page, nextCursor } = pageOf(rows, input.limit, (last) => encodeCursor(last.createdAt, last.id));
-      return { grants: page.map((grant) => grantOutput(grant, now)), nextCursor };
-    }),
+    .query(({ ctx, input }) => listGrants(ctx.app.prisma, { ...input, tenantId: input.tenantId ?? ctx.access.tenantId ?? undefined }, ctx.app.now())),
 
   /** An operator allows an address for a traveler (channel OPERATOR), as if they had called. */
   grant: writeProcedure(z.strictObject({ travelerId: idSchema, address: z.string().min(2).max(64) })).mutation(async ({ ctx, input }) => {
     const travelers = ctx.app.travelers;
     const { grant } = await createGrant(travelers, { travelerId: input.travelerId, address: input.address, channel: "OPERATOR", actor: ctx.mutation.actor });
-    return grantOutput(grant, ctx.app.now());
+    return grantView(grant, ctx.app.now());
   }),
 
   revokeGrant: writeProcedure(z.strictObject({ grantId: idSchema })).mutation(async ({ ctx, input }) =>
-    grantOutput(await revokeGrant(ctx.app.travelers, { grantId: input.grantId, actor: ctx.mutation.actor }), ctx.app.now()),
+    grantView(await revokeGrant(ctx.app.travelers, { grantId: input.grantId, actor: ctx.mutation.actor }), ctx.app.now()),
   ),
 });
