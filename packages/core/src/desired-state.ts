@@ -2,7 +2,7 @@
 // whose scope covers the server and that have not expired, merge them by source, and put them in
 // one deterministic order so that the same intent always gives the same JSON and the same hash.
 // Runs on every change for every affected server, so it is linear apart from one sort.
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./hash.ts";
 import type { DesiredEntry, DesiredState, ServiceDefinition, ServiceId, SourceKind } from "./model.ts";
 import type { StoredScope } from "./entry-scope.ts";
 import { ALL_SERVICES, SERVICE_CATALOGUE } from "./services.ts";
@@ -159,5 +159,5 @@ export function canonicalJson(value: unknown): string {
 
 /** sha256 (hex) of the state's canonical JSON: what agents report back as applied. */
 export function hashDesiredState(state: DesiredState): string {
-  return createHash("sha256").update(canonicalJson(state)).digest("hex");
+  return sha256Hex(canonicalJson(state));
 }
