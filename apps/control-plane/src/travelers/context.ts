@@ -32,7 +32,7 @@ export function mutationBy(ctx: TravelersContext, actor: string): MutationContex
 
 /** The revision bumps of a change that reached these servers' allowlists. */
 export function serversAffected(serverIds: readonly string[]): MutationOutcome<unknown>["affected"] {
-  return serverIds.map((serverId) => ({ scope: "SERVER", serverId }));
+  return serverIds.map((serverId) => ({ kind: "SERVER", serverId }));
 }
 
 /** Work started after a commit (mail), awaited on shutdown and by tests. */
