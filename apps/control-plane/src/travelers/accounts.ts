@@ -119,10 +119,6 @@ export async function getTraveler(ctx: TravelersContext, travelerId: string): Pr
   return travelerView(await findTraveler(ctx, travelerId));
 }
 
-export async function getTraveler(ctx: TravelersContext, travelerId: string): Promise<TravelerView> {
-  return travelerView(await findTraveler(ctx, travelerId));
-}
-
 /** A page of travelers by name (keyset paging, services/listing.ts); every tenant's when `tenantIds` is null. */
 export async function listTravelers(
   ctx: TravelersContext,

@@ -38,7 +38,7 @@ export const travelersRouter = createTRPCRouter({
     return { travelers: travelers.map(travelerOutput), nextCursor };
   }),
 
-  get: readProcedure(z.strictObject({ travelerId: idSchema })).query(async ({ ctx, input }) => travelerOutput(await getTraveler(travelersOf(ctx.app), input.travelerId))),
+  get: readProcedure(z.strictObject({ travelerId: idSchema })).query(async ({ ctx, input }) => travelerOutput(await getTraveler(ctx.app.travelers, input.travelerId))),
 
   /** The account number is drawn by the control plane; without a PIN, one is generated and returned once in `generatedPin`. */
   create: writeProcedure(settingsSchema.extend({ tenantId: idSchema, pin: pinSchema.optional() }))
