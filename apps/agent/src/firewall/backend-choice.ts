@@ -57,7 +57,7 @@ export function decideHostBackend(explicit: BackendChoice, recorded: RecordedBac
 
 // --- detection -----------------------------------------------------------------------------
 
-export interface BackendDetection {
+interface BackendDetection {
   name: BackendName;
   /** Why, in words for the operator: "host uses native nftables (table inet filter)". */
   reason: string;

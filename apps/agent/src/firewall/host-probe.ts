@@ -3,7 +3,7 @@
 import { IPTABLES_CHAIN, NFT_FAMILY, NFT_TABLE } from "@gatehouse/core";
 import type { CommandRunner } from "./command-runner.ts";
 
-export interface NftTableId {
+interface NftTableId {
   family: string;
   name: string;
 }
@@ -21,7 +21,7 @@ export function nativeNftTables(tables: NftTableId[]): NftTableId[] {
   );
 }
 
-export function parseNftTables(json: string): NftTableId[] {
+function parseNftTables(json: string): NftTableId[] {
   const parsed = JSON.parse(json) as { nftables?: Array<{ table?: NftTableId }> };
   return (parsed.nftables ?? []).flatMap((item) => (item.table ? [{ family: item.table.family, name: item.table.name }] : []));
 }

@@ -13,7 +13,7 @@ import { desiredOf, type Desired } from "./desired.ts";
 import type { Enforced } from "./enforcer.ts";
 import type { ReportOutbox } from "./report-outbox.ts";
 
-export interface ConfirmationOptions {
+interface ConfirmationOptions {
   /** Commit-confirm window; 0 disables it (every state is kept at once). */
   windowMs: number;
   appliedPath: string;

@@ -18,7 +18,7 @@ import type { Enforcer, EnforceOutcome } from "./enforcer.ts";
 import type { ReportOutbox } from "./report-outbox.ts";
 import type { Reporter } from "./reporter.ts";
 
-export interface EnforcementLoopOptions {
+interface EnforcementLoopOptions {
   serverId: string;
   appliedPath: string;
   commitConfirmMs: number;

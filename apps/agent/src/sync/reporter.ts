@@ -12,7 +12,7 @@ import type { PendingConfirm, RollbackHold } from "./commit-confirm.ts";
 import type { Enforcer, EnforceOutcome, FlowCutOutcome } from "./enforcer.ts";
 import type { ReportOutbox } from "./report-outbox.ts";
 
-export interface ReporterOptions {
+interface ReporterOptions {
   serverId: string;
   statusPath: string;
   logger: Logger;
