@@ -65,12 +65,3 @@ export async function makeAgent(
 export function hubAt(hub: FakeHub): { url: string; credential: string } {
   return { url: hub.url, credential: hub.credential };
 }
-
-/** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

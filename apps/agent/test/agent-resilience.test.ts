@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { saveAppliedRecord, loadAppliedRecord } from "../src/state/applied-record.ts";
 import { loadAgentStatus } from "../src/state/status-file.ts";
 import { Backoff } from "../src/sync/backoff.ts";
 import type { StatePaths } from "../src/state/state-dir.ts";
 import { TestDnsServer } from "./dns-server.ts";
 import { FakeHub } from "./fake-hub.ts";
-import { desiredState, eventually, fqdn, hubAt, ip, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
+import { desiredState, fqdn, hubAt, ip, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
 
 describe("an agent when the network, DNS or the control plane misbehave", () => {
   let hub: FakeHub;
@@ -74,7 +74,7 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     await hub.reportWhere((r) => r.appliedRevision === 1);
     const port = hub.port;
     await hub.stop();
-    await eventually("the agent notices the outage", async () => (await loadAgentStatus(paths.status))?.connected === false);
+    await vi.waitFor(async () => expect((await loadAgentStatus(paths.status))?.connected, "the agent notices the outage").toBe(false), 10_000);
     expect(a.backend.liveAddresses()).toEqual(["192.0.2.10"]);
     hub.state = desiredState([ip("203.0.113.50")]);
     hub.revision = 7;
@@ -122,7 +122,7 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     hub.refuseWith = 503;
     const a = await agent();
     await a.runtime.start();
-    await eventually("three attempts were refused", () => hub.refusals >= 3);
+    await vi.waitFor(() => expect(hub.refusals, "three attempts were refused").toBeGreaterThanOrEqual(3), 10_000);
     expect(a.backend.uninstallCalls).toBe(0);
     hub.refuseWith = null;
     await hub.reportWhere((r) => r.appliedRevision === 1);
@@ -134,7 +134,7 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     const a = await agent({ commitConfirmMs: 300 });
     await a.runtime.start();
     await hub.reportWhere((r) => r.appliedRevision === 1);
-    await eventually("revision 1 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 1 is confirmed on disk").toBe(1), 10_000);
     // Revision 2 adds a source, then the link dies before the ack can come back.
     hub.autoAck = false;
     hub.publish(desiredState([ip("192.0.2.10"), ip("203.0.113.77")]));
@@ -142,8 +142,8 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     expect(a.backend.liveAddresses()).toEqual(["192.0.2.10", "203.0.113.77"]);
     const port = hub.port;
     await hub.stop();
-    await eventually("the added source is taken back", () => a.backend.liveAddresses().join() === "192.0.2.10");
-    await eventually("the rollback is kept on disk to report", async () => (await loadAppliedRecord(paths.applied))?.rollbacksToReport.length === 1);
+    await vi.waitFor(() => expect(a.backend.liveAddresses().join(), "the added source is taken back").toBe("192.0.2.10"), 10_000);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.rollbacksToReport.length, "the rollback is kept on disk to report").toBe(1), 10_000);
     const onDisk = await loadAppliedRecord(paths.applied);
     expect(onDisk?.revision).toBe(1);
     expect(onDisk?.backend).toBe("dry-run");
@@ -153,10 +153,11 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     await hub.start(port);
     const report = await hub.reportWhere((r) => r.rolledBack !== undefined);
     expect(report.rolledBack).toEqual({ fromRevision: 2, reason: expect.stringContaining("no ack from the control plane within") });
-    await eventually("revision 2 is confirmed on disk", async () => {
+    await vi.waitFor(async () => {
       const record = await loadAppliedRecord(paths.applied);
-      return record?.revision === 2 && record.rollbacksToReport.length === 0;
-    });
+      expect(record?.revision, "revision 2 is confirmed on disk").toBe(2);
+      expect(record?.rollbacksToReport).toEqual([]);
+    }, 10_000);
     expect(a.backend.liveAddresses()).toEqual(["192.0.2.10", "203.0.113.77"]);
     expect(a.backend.uninstallCalls).toBe(0);
   });
@@ -171,7 +172,7 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     await hub.reportWhere((r) => r.appliedRevision === 2);
     hub.dropConnections();
     await hub.until(() => hub.received.some((m) => m.type === "hello" && m.appliedRevision === 2));
-    await eventually("revision 2 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 2);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 2 is confirmed on disk").toBe(2), 10_000);
     expect(a.backend.liveAddresses()).toEqual(["203.0.113.80"]);
   });
 
@@ -180,7 +181,7 @@ describe("an agent when the network, DNS or the control plane misbehave", () => 
     const a = await agent({ commitConfirmMs: 100 });
     await a.runtime.start();
     await hub.reportWhere((r) => r.appliedRevision === 1);
-    await eventually("revision 1 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 1 is confirmed on disk").toBe(1), 10_000);
     hub.autoAck = false;
     hub.publish(desiredState([ip("192.0.2.10"), ip("203.0.113.78")]));
     const held = await hub.reportWhere((r) => r.errors.some((e) => e.includes("rolled back 3 times")));

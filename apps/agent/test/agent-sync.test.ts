@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadAppliedRecord } from "../src/state/applied-record.ts";
 import { stat } from "node:fs/promises";
 import { TestDnsServer } from "./dns-server.ts";
 import { FakeHub } from "./fake-hub.ts";
-import { desiredState, eventually, fqdn, hubAt, ip, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
+import { desiredState, fqdn, hubAt, ip, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
 
 describe("an agent keeping its server's firewall as the control plane says", () => {
   let hub: FakeHub;
@@ -36,7 +36,7 @@ describe("an agent keeping its server's firewall as the control plane says", () 
     expect(agent.backend.live?.policy.primaryAdmin).toEqual(["198.51.100.1"]);
     expect(report).toMatchObject({ desiredHash: hub.hash, unresolved: [], errors: [], backend: "dry-run" });
     expect(report.rulesetHash).toMatch(/^[0-9a-f]{64}$/);
-    await eventually("the applied state is on disk", async () => (await loadAppliedRecord(agent.paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(agent.paths.applied))?.revision, "the applied state is on disk").toBe(1), 10_000);
     expect((await stat(agent.paths.applied)).mode & 0o777).toBe(0o600);
   });
 
@@ -80,7 +80,7 @@ describe("an agent keeping its server's firewall as the control plane says", () 
     const report = await hub.reportWhere((r) => r.resolutions[0]?.addresses[0] === "198.51.100.31");
     expect(agent.backend.liveAddresses()).toEqual(["198.51.100.31"]);
     expect(report.appliedRevision).toBe(1);
-    await eventually("the new answer is on disk", async () => (await loadAppliedRecord(agent.paths.applied))?.answers[0]?.addresses[0] === "198.51.100.31");
+    await vi.waitFor(async () => expect((await loadAppliedRecord(agent.paths.applied))?.answers[0]?.addresses[0], "the new answer is on disk").toBe("198.51.100.31"), 10_000);
   });
 
   it("a primary admin given as an FQDN is resolved and always allowed", async () => {

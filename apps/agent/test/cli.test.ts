@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readFile, stat } from "node:fs/promises";
 import { runCli, type CliDeps } from "../src/cli.ts";
 import { EXIT_CONFIG, EXIT_ENROLL_REFUSED, EXIT_FAILURE, EXIT_OK, EXIT_REVOKED } from "../src/exit-codes.ts";
-import type { BackendFactory, BackendRequest } from "../src/firewall/backend-choice.ts";
+import type { BackendFactory, BackendRequest } from "../src/commands/backend-choice.ts";
 import { TestDnsServer } from "./dns-server.ts";
 import { FakeBackend } from "./fake-backend.ts";
 import { FakeHub } from "./fake-hub.ts";
-import { desiredState, eventually, ip, tempStateDir } from "./agent-fixture.ts";
+import { desiredState, ip, tempStateDir } from "./agent-fixture.ts";
 import { loadAgentStatus } from "../src/state/status-file.ts";
 import { loadAppliedRecord } from "../src/state/applied-record.ts";
 import type { StatePaths } from "../src/state/state-dir.ts";
@@ -75,7 +75,7 @@ describe("the gatehouse-agent command", () => {
     expect(await runCli(["check-config", "--backend", "dry-run"], deps)).toBe(EXIT_OK);
     const running = runCli(fastRun, deps);
     await hub.reportWhere((r) => r.appliedRevision === 1);
-    await eventually("the status file shows revision 1", async () => (await loadAgentStatus(paths.status))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAgentStatus(paths.status))?.revision, "the status file shows revision 1").toBe(1), 10_000);
     printed = [];
     await runCli(["status"], deps);
     const status = printed.join("\n");
@@ -113,7 +113,7 @@ describe("the gatehouse-agent command", () => {
     await runCli(["enroll", "--url", hub.url, "--token", token], deps);
     const running = runCli(fastRun, deps);
     await hub.reportWhere((r) => r.appliedRevision === 1);
-    await eventually("revision 1 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 1 is confirmed on disk").toBe(1), 10_000);
     stop();
     await running;
     await hub.stop();
@@ -128,7 +128,7 @@ describe("the gatehouse-agent command", () => {
     await runCli(["enroll", "--url", hub.url, "--token", token], deps);
     const running = runCli(fastRun, deps);
     await hub.reportWhere((r) => r.appliedRevision === 1);
-    await eventually("revision 1 is on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 1 is on disk").toBe(1), 10_000);
     expect(await runCli(["uninstall", "--backend", "dry-run"], deps)).toBe(EXIT_FAILURE);
     expect(backend.uninstallCalls).toBe(0);
     expect(await loadAppliedRecord(paths.applied)).not.toBeNull();
@@ -151,7 +151,7 @@ describe("the gatehouse-agent command", () => {
   it("restore and check-config take every `run` flag, so the unit can pass one set to each step", async () => {
     await runCli(["enroll", "--url", hub.url, "--token", token], deps);
     const running = runCli(fastRun, deps);
-    await eventually("revision 1 is on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 1 is on disk").toBe(1), 10_000);
     stop();
     await running;
     expect((await loadAppliedRecord(paths.applied))?.backend).toBe("dry-run");

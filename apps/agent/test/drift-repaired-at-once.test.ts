@@ -4,7 +4,7 @@
 // the periodic check runs every 10 minutes, so only the watcher can have repaired anything.
 // The real agent runtime with a real backend in a "pbx" namespace and a stand-in control plane;
 // the open window is measured by bench/drift-open-window.bench.ts. Documentation addresses only.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pino } from "pino";
 import type { DesiredState } from "@gatehouse/core";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
@@ -15,7 +15,7 @@ import { NetfilterWatcher } from "../src/firewall/netfilter-watcher.ts";
 import { NftablesBackend } from "../src/firewall/nftables-backend.ts";
 import { TestDnsServer } from "./dns-server.ts";
 import { FakeHub } from "./fake-hub.ts";
-import { SERVER_ID, eventually, hubAt, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
+import { SERVER_ID, hubAt, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
 
 const enabled = requireCapability("drift watch e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
 const SIP = 5060;
@@ -47,11 +47,7 @@ describe.runIf(enabled).each([
   };
   /** The stranger is shut out again and the traveler let in: what a repair looks like from outside. */
   const repaired = () =>
-    eventually(
-      "the firewall is repaired",
-      async () => JSON.stringify([await reaches("stranger"), await reaches("traveler")]) === JSON.stringify([{ ipv4: false, ipv6: false }, { ipv4: true, ipv6: true }]),
-      15_000,
-    );
+    vi.waitFor(async () => expect(JSON.stringify([await reaches("stranger"), await reaches("traveler")]), "the firewall is repaired").toBe(JSON.stringify([{ ipv4: false, ipv6: false }, { ipv4: true, ipv6: true }])), 15_000);
   const driftReports = () => hub.reports.filter((report) => report.drift !== undefined).length;
 
   beforeAll(async () => {
@@ -119,6 +115,6 @@ describe.runIf(enabled).each([
     const before = driftReports();
     for (const [command, ...args] of commands) await inPbx(command!, ...args);
     await repaired();
-    await eventually("the drift is reported", () => driftReports() > before);
+    await vi.waitFor(() => expect(driftReports(), "the drift is reported").toBeGreaterThan(before), 10_000);
   });
 });

@@ -6,16 +6,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { startControlPlane, type ControlPlane } from "../../control-plane/src/server.ts";
-import { createLogger } from "../../control-plane/src/logger.ts";
 import { agentHubExtension, closeAgentHub } from "../../control-plane/src/hub/agent-hub-extension.ts";
-import { startUnderTest, testEnv, type Api, type PlaneUnderTest } from "../../control-plane/test/control-plane-fixture.ts";
+import { startUnderTest, type Api, type PlaneUnderTest } from "@gatehouse/control-plane/testing";
 import { TestDnsServer } from "./dns-server.ts";
-import { eventually } from "./agent-fixture.ts";
 import { AGENT_BIN, runAgentCommand } from "./agent-process.ts";
 
 const enabled = requireCapability("agent e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
@@ -34,7 +31,6 @@ describe.runIf(enabled).each([
   let stateDir: string;
   let agent: ChildProcess | null = null;
   let agentLog = "";
-  let restarted: ControlPlane | null = null;
   let serverId: string;
   let pbxNetns: string;
   const addressesOf = (host: string) => ({ v4: lab.host(host).ipv4, v6: lab.host(host).ipv6 });
@@ -45,11 +41,11 @@ describe.runIf(enabled).each([
     return { ipv4, ipv6 };
   };
   const until = async (from: string, expected: { ipv4: boolean; ipv6: boolean }) => {
-    await eventually(`${from} reaches SIP ${JSON.stringify(expected)}`, async () => JSON.stringify(await reachesSip(from)) === JSON.stringify(expected), 30_000);
+    await vi.waitFor(async () => expect(JSON.stringify(await reachesSip(from)), `${from} reaches SIP ${JSON.stringify(expected)}`).toBe(JSON.stringify(expected)), 30_000);
   };
   const untilApplied = async () => {
     const { revision } = await test.db.prisma.server.findUniqueOrThrow({ where: { id: serverId }, select: { revision: true } });
-    await eventually(`the agent reports revision ${revision}`, async () => (await admin.fleet.server.query({ serverId })).appliedRevision === revision, 30_000);
+    await vi.waitFor(async () => expect((await admin.fleet.server.query({ serverId })).appliedRevision, `the agent reports revision ${revision}`).toBe(revision), 30_000);
   };
   const allow = (source: string) => admin.entries.add.mutate({ source, services: ["sip"], scope: { kind: "SERVER", serverId } });
 
@@ -73,8 +69,6 @@ describe.runIf(enabled).each([
     if (agent && agent.exitCode === null) agent.kill("SIGKILL");
     await lab?.destroy();
     await dns?.stop();
-    if (restarted) await closeAgentHub(restarted.app);
-    await restarted?.close();
     await test?.stop();
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
     if (process.env.AGENT_E2E_LOG) console.log(agentLog);
@@ -150,25 +144,16 @@ describe.runIf(enabled).each([
     for (const [command, ...args] of flush) await lab.exec("pbx", command!, args);
     await until("stranger", NEITHER);
     await until("traveler", BOTH);
-    await eventually("the drift repair is reported", async () => (await admin.fleet.server.query({ serverId })).lastDrift !== null, 30_000);
+    await vi.waitFor(async () => expect((await admin.fleet.server.query({ serverId })).lastDrift, "the drift repair is reported").not.toBeNull(), 30_000);
   });
 
   it("with the control plane gone the rules stay, and the agent catches up when it returns", async () => {
-    const port = test.plane.port;
     await closeAgentHub(test.plane.app);
     await test.plane.close();
-    await eventually("the agent notices", () => agentLog.includes("connection to the control plane lost"), 30_000);
+    await vi.waitFor(() => expect(agentLog, "the agent notices").toContain("connection to the control plane lost"), 30_000);
     expect(await reachesSip("traveler")).toEqual(BOTH);
     expect(await reachesSip("stranger")).toEqual(NEITHER);
-    restarted = test.plane = await startControlPlane(testEnv({ PORT: String(port) }), {
-      prisma: test.db.prisma,
-      now: test.clock.now,
-      logger: createLogger("silent"),
-      print: () => undefined,
-      webDistDir: null,
-      startSweeper: false,
-      extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 })],
-    });
+    await test.restart();
     const stranger = addressesOf("stranger");
     await allow(stranger.v4);
     await allow(stranger.v6);

@@ -9,7 +9,7 @@ import { appendFile, cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DesiredState } from "@gatehouse/core";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
@@ -18,7 +18,7 @@ import { IptablesBackend } from "../src/firewall/iptables-backend.ts";
 import { NetfilterWatcher } from "../src/firewall/netfilter-watcher.ts";
 import { TestDnsServer } from "./dns-server.ts";
 import { FakeHub } from "./fake-hub.ts";
-import { SERVER_ID, eventually, hubAt, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
+import { SERVER_ID, hubAt, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
 
 const enabled = requireCapability("fail2ban e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft", "fail2ban-server", "fail2ban-client"]));
 const SIP = 5060;
@@ -72,7 +72,7 @@ describe.runIf(enabled)("a real fail2ban banning an allowlisted source, with the
     );
     const args = ["-f", "-x", "-c", conf, "-s", join(dir, "f2b.sock"), "-p", join(dir, "f2b.pid"), "--logtarget", join(dir, "f2b.log")];
     fail2ban = spawn("ip", ["netns", "exec", lab.host("pbx").netns, "fail2ban-server", ...args], { stdio: "ignore" });
-    await eventually("fail2ban answers", () => client("ping").then(() => true, () => false), 20_000);
+    await vi.waitFor(() => client("ping"), 20_000);
   }
 
   beforeAll(async () => {
@@ -113,11 +113,11 @@ describe.runIf(enabled)("a real fail2ban banning an allowlisted source, with the
     expect(await reaches("traveler")).toEqual({ ipv4: true, ipv6: true });
     const traveler = lab.host("traveler");
     await appendFile(join(dir, "sip.log"), `auth failure from ${traveler.ipv4}\n`);
-    await eventually("fail2ban bans the traveler", async () => (await client("status", "gatehouse-sip")).stdout.includes(traveler.ipv4), 20_000);
+    await vi.waitFor(async () => expect((await client("status", "gatehouse-sip")).stdout, "fail2ban bans the traveler").toContain(traveler.ipv4), 20_000);
     // The ban is real: fail2ban's chain drops the traveler, and its jump went in at the top of INPUT.
     const rules = (await lab.exec("pbx", "iptables", ["-S"])).stdout;
     expect(rules).toContain(`-A f2b-gatehouse-sip -s ${traveler.ipv4}/32 -j REJECT`);
-    await eventually("our jump is first in INPUT again", async () => (await lab.exec("pbx", "iptables", ["-S", "INPUT"])).stdout.split("\n")[1] === "-A INPUT -j GATEHOUSE");
+    await vi.waitFor(async () => expect((await lab.exec("pbx", "iptables", ["-S", "INPUT"])).stdout.split("\n")[1], "our jump is first in INPUT again").toBe("-A INPUT -j GATEHOUSE"), 10_000);
     expect(await reaches("traveler")).toEqual({ ipv4: true, ipv6: true });
     expect(await reaches("stranger")).toEqual({ ipv4: false, ipv6: false });
   });

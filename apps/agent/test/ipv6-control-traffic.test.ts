@@ -4,15 +4,14 @@
 // socket and a DHCPv6 client port, which see a packet only if the firewall let it in; a traveler
 // (on the link) and a stranger send crafted packets with python3. Documentation addresses only.
 import { spawn, type ChildProcess } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
 import type { FirewallBackend } from "../src/firewall/backend.ts";
 import { CommandRunner } from "../src/firewall/command-runner.ts";
 import { IptablesBackend } from "../src/firewall/iptables-backend.ts";
-import { LAB_HOSTS, pbxState } from "./netns-fixture.ts";
+import { LAB_HOSTS, pbxState } from "../src/firewall/netns-fixture.ts";
 import { NftablesBackend } from "../src/firewall/nftables-backend.ts";
-import { eventually } from "./agent-fixture.ts";
 
 const enabled = requireCapability("IPv6 control traffic e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft", "python3"]));
 
@@ -68,11 +67,11 @@ describe.runIf(enabled).each([
     lab.exec(from, "python3", ["-c", SENDER, what, source, destination, "eth0"]);
   /** Sends until the PBX's sockets see it (the first packets on a fresh link may wait for ND). */
   const arrives = async (line: string, from: string, what: string, source: string, destination: string) =>
-    eventually(`"${line}" reaches the PBX`, async () => {
+    vi.waitFor(async () => {
       await send(from, what, source, destination);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      return received.includes(line);
-    });
+      expect(received, `"${line}" reaches the PBX`).toContain(line);
+    }, 10_000);
   /** Sends a few times, waits as long as an arrival above takes, and says whether it arrived. */
   const neverArrives = async (line: string, from: string, what: string, source: string, destination: string) => {
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -85,16 +84,16 @@ describe.runIf(enabled).each([
   beforeAll(async () => {
     lab = await NetnsLab.create({ label, hosts: LAB_HOSTS });
     for (const host of LAB_HOSTS) {
-      await eventually(`${host} has a usable link-local address`, async () => {
+      await vi.waitFor(async () => {
         const { stdout } = await lab.exec(host, "ip", ["-6", "-o", "addr", "show", "dev", "eth0", "scope", "link", "-tentative"]);
         const address = /inet6 (fe80::[0-9a-f:]+)\//.exec(stdout)?.[1];
         if (address) linkLocal[host] = address;
-        return address !== undefined;
-      });
+        expect(address, `${host} has a usable link-local address`).toBeDefined();
+      }, 10_000);
     }
     receiver = spawn("ip", ["netns", "exec", lab.host("pbx").netns, "python3", "-u", "-c", RECEIVER], { stdio: ["ignore", "pipe", "pipe"] });
     receiver.stdout?.on("data", (chunk: Buffer) => (received += chunk.toString()));
-    await eventually("the PBX listens", () => received.includes("ready"));
+    await vi.waitFor(() => expect(received, "the PBX listens").toContain("ready"), 10_000);
     const runner = new CommandRunner({ netns: lab.host("pbx").netns });
     const backend: FirewallBackend = name === "iptables" ? new IptablesBackend({ runner }) : new NftablesBackend({ runner });
     // The traveler is allowlisted for SIP only: none of what follows is allowed by the allowlist.

@@ -2,14 +2,14 @@
 // (FakeHub.dropReports: its larger segments are dropped) or the control plane never acks them
 // (autoAck false), and DNS goes silent. What was removed stays removed, nothing the agent has
 // to tell is lost, and no allowlist change waits for DNS.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FqdnResolver } from "../src/dns/fqdn-resolver.ts";
 import { loadAppliedRecord } from "../src/state/applied-record.ts";
 import type { StatePaths } from "../src/state/state-dir.ts";
 import { loadAgentStatus } from "../src/state/status-file.ts";
 import { TestDnsServer } from "./dns-server.ts";
 import { FakeHub } from "./fake-hub.ts";
-import { desiredState, eventually, fqdn, hubAt, ip, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
+import { desiredState, fqdn, hubAt, ip, makeAgent, tempStateDir, type AgentUnderTest } from "./agent-fixture.ts";
 
 describe("an agent whose link to the control plane is in trouble", () => {
   let hub: FakeHub;
@@ -37,7 +37,7 @@ describe("an agent whose link to the control plane is in trouble", () => {
     const a = await makeAgent(paths, hubAt(hub), dns, { commitConfirmMs: 100, ...overrides });
     agents.push(a);
     await a.runtime.start();
-    await eventually("revision 1 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 1 is confirmed on disk").toBe(1), 10_000);
     return a;
   };
   const everAllowedAfter = (a: AgentUnderTest, index: number, address: string) =>
@@ -56,9 +56,9 @@ describe("an agent whose link to the control plane is in trouble", () => {
     expect((await loadAgentStatus(paths.status))?.awaitingConfirmSince).toBeNull();
     // Then a source is added on the same bad link: it is taken back, the removed one stays out.
     hub.publish(desiredState([ip("198.51.100.20"), ip("203.0.113.5")]));
-    await eventually("the new source was enforced", () => everAllowedAfter(a, removedAt, "203.0.113.5"));
-    await eventually("the unconfirmed addition is rolled back", async () => (await rollbackCount()) >= 1);
-    await eventually("the rollback is enforced", () => a.backend.liveAddresses().join() === "198.51.100.20");
+    await vi.waitFor(() => expect(everAllowedAfter(a, removedAt, "203.0.113.5"), "the new source was enforced").toBe(true), 10_000);
+    await vi.waitFor(async () => expect(await rollbackCount(), "the unconfirmed addition is rolled back").toBeGreaterThanOrEqual(1), 10_000);
+    await vi.waitFor(() => expect(a.backend.liveAddresses().join(), "the rollback is enforced").toBe("198.51.100.20"), 10_000);
     expect(everAllowedAfter(a, removedAt, "192.0.2.10")).toBe(false);
     const onDisk = await loadAppliedRecord(paths.applied);
     expect(onDisk?.state.entries).toEqual([ip("198.51.100.20")]);
@@ -69,9 +69,9 @@ describe("an agent whose link to the control plane is in trouble", () => {
     hub.autoAck = false;
     hub.publish(desiredState([ip("198.51.100.20"), ip("203.0.113.5")]));
     await hub.reportWhere((r) => r.appliedRevision === 2);
-    await eventually("the fallback is on disk", async () => (await loadAppliedRecord(paths.applied))?.state.entries.length === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.state.entries.length, "the fallback is on disk").toBe(1), 10_000);
     expect((await loadAppliedRecord(paths.applied))?.state.entries).toEqual([ip("198.51.100.20")]);
-    await eventually("the status shows the wait for the ack", async () => (await loadAgentStatus(paths.status))?.awaitingConfirmSince != null);
+    await vi.waitFor(async () => expect((await loadAgentStatus(paths.status))?.awaitingConfirmSince != null, "the status shows the wait for the ack").toBe(true), 10_000);
   });
 
   it("a revision rolled back three times is held, said so, and applied again at the next confirmed contact", async () => {
@@ -84,24 +84,25 @@ describe("an agent whose link to the control plane is in trouble", () => {
     expect((await loadAgentStatus(paths.status))?.heldRevision).toBe(2);
     // The link heals: the next report the agent sends is acked, and revision 2 is applied again.
     hub.autoAck = true;
-    await eventually("revision 2 is confirmed on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 2);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 2 is confirmed on disk").toBe(2), 10_000);
     expect(a.backend.liveAddresses()).toEqual(["192.0.2.10", "198.51.100.20", "203.0.113.5"]);
-    await eventually("the hold is gone from the status", async () => (await loadAgentStatus(paths.status))?.heldRevision === null);
+    await vi.waitFor(async () => expect((await loadAgentStatus(paths.status))?.heldRevision, "the hold is gone from the status").toBe(null), 10_000);
   });
 
   it("three rollbacks while reports are lost are reported once each when the link heals", async () => {
     await confirmedAgent();
     hub.dropReports = true;
     hub.publish(desiredState([ip("192.0.2.10"), ip("198.51.100.20"), ip("203.0.113.5")]));
-    await eventually("the revision is held after three rollbacks", async () => (await loadAgentStatus(paths.status))?.heldRevision === 2);
+    await vi.waitFor(async () => expect((await loadAgentStatus(paths.status))?.heldRevision, "the revision is held after three rollbacks").toBe(2), 10_000);
     expect(await rollbackCount()).toBe(3);
     // The link heals: the stuck connection dies, and the next session's reports get through.
     hub.dropReports = false;
     hub.dropConnections();
-    await eventually("revision 2 is confirmed and every rollback acknowledged", async () => {
+    await vi.waitFor(async () => {
       const record = await loadAppliedRecord(paths.applied);
-      return record?.revision === 2 && record.rollbacksToReport.length === 0;
-    });
+      expect(record?.revision, "revision 2 is confirmed").toBe(2);
+      expect(record?.rollbacksToReport, "every rollback acknowledged").toEqual([]);
+    }, 10_000);
     const rollbacks = hub.reports.filter((r) => r.rolledBack !== undefined);
     expect(rollbacks).toHaveLength(3);
     expect(rollbacks.map((r) => r.rolledBack?.fromRevision)).toEqual([2, 2, 2]);
@@ -112,7 +113,7 @@ describe("an agent whose link to the control plane is in trouble", () => {
     await hub.reportWhere((r) => r.appliedRevision === 1);
     hub.dropReports = true;
     a.backend.flushByHand();
-    await eventually("the drift report went out into the failing link", () => hub.dropped.some((r) => r.drift !== undefined));
+    await vi.waitFor(() => expect(hub.dropped.some((r) => r.drift !== undefined), "the drift report went out into the failing link").toBe(true), 10_000);
     hub.dropReports = false;
     hub.dropConnections();
     const report = await hub.reportWhere((r) => r.drift !== undefined);
@@ -126,7 +127,7 @@ describe("an agent whose link to the control plane is in trouble", () => {
     agents.push(a);
     // The first state waits for its own new name; the control plane then changes the allowlist.
     await a.runtime.start();
-    await eventually("the agent asked for the silent name", () => dns.unanswered > 0);
+    await vi.waitFor(() => expect(dns.unanswered, "the agent asked for the silent name").toBeGreaterThan(0), 10_000);
     hub.publish(desiredState([ip("192.0.2.10"), ip("203.0.113.9"), fqdn("silent.example.test")]));
     const report = await hub.reportWhere((r) => r.appliedRevision === 2);
     expect(a.backend.liveAddresses()).toEqual(["192.0.2.10", "203.0.113.9"]);

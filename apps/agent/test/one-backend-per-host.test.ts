@@ -7,14 +7,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
 import type { DesiredState } from "@gatehouse/core";
 import { loadAppliedRecord } from "../src/state/applied-record.ts";
 import { saveAgentConfig, statePaths, type StatePaths } from "../src/state/state-dir.ts";
 import { AGENT_BIN } from "./agent-process.ts";
-import { eventually, SERVER_ID } from "./agent-fixture.ts";
+import { SERVER_ID } from "./agent-fixture.ts";
 import { FakeHub } from "./fake-hub.ts";
 
 const enabled = requireCapability("one backend per host e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
@@ -100,7 +100,7 @@ describe.runIf(enabled).each([
     return { ipv4, ipv6 };
   };
   const until = async (from: string, expected: { ipv4: boolean; ipv6: boolean }) => {
-    await eventually(`${from} reaches SIP ${JSON.stringify(expected)}`, async () => JSON.stringify(await reachesSip(from)) === JSON.stringify(expected), 30_000);
+    await vi.waitFor(async () => expect(JSON.stringify(await reachesSip(from)), `${from} reaches SIP ${JSON.stringify(expected)}`).toBe(JSON.stringify(expected)), 30_000);
   };
   /** A reboot: the kernel's firewall starts empty. */
   const reboot = async () => {
@@ -141,7 +141,7 @@ describe.runIf(enabled).each([
   it("a boot with the unit's own steps leaves exactly one ruleset, the chosen one, from restore on", async () => {
     await boot(flags(backend));
     await hub.reportWhere((r) => r.appliedRevision === 1);
-    await eventually("the applied state records the backend", async () => (await loadAppliedRecord(paths.applied))?.backend === backend);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.backend, "the applied state records the backend").toBe(backend), 10_000);
     await stopRun();
     await reboot();
     await boot(flags(backend), async () => expect(await rulesetsLive()).toEqual([backend]));
@@ -157,7 +157,7 @@ describe.runIf(enabled).each([
 
   it("a record from an older agent (no backend in it) is detected at restore, and the log says so", async () => {
     await boot(flags(backend));
-    await eventually("revision 1 is on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 1 is on disk").toBe(1), 10_000);
     await stopRun();
     await forgetRecordedBackend();
     const restored = await runToEnd(["restore", "--netns", pbx().netns]);
@@ -169,20 +169,20 @@ describe.runIf(enabled).each([
   it(`an explicit --backend ${backend} replaces a recorded ${other}: the ${other} rules go once ${backend} enforces`, async () => {
     await boot(flags(other));
     await hub.reportWhere((r) => r.appliedRevision === 1);
-    await eventually(`the record names ${other}`, async () => (await loadAppliedRecord(paths.applied))?.backend === other);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.backend, `the record names ${other}`).toBe(other), 10_000);
     await stopRun();
     startRun(["run", ...flags(backend)]);
-    await eventually(`only ${backend} is live`, async () => JSON.stringify(await rulesetsLive()) === JSON.stringify([backend]), 30_000);
+    await vi.waitFor(async () => expect(JSON.stringify(await rulesetsLive()), `only ${backend} is live`).toBe(JSON.stringify([backend])), 30_000);
     await until("traveler", BOTH);
     expect(await reachesSip("stranger")).toEqual(NEITHER);
-    await eventually(`the record names ${backend}`, async () => (await loadAppliedRecord(paths.applied))?.backend === backend);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.backend, `the record names ${backend}`).toBe(backend), 10_000);
     expect(agentLog).toContain("switched backend");
   });
 
   it("uninstall removes both backends' Gatehouse objects and leaves the operator's own gh4-x set and nft table alone", async () => {
     // Two rulesets live, as an older agent's boot left them.
     startRun(["run", ...flags("iptables")]);
-    await eventually("revision 1 is on disk", async () => (await loadAppliedRecord(paths.applied))?.revision === 1);
+    await vi.waitFor(async () => expect((await loadAppliedRecord(paths.applied))?.revision, "revision 1 is on disk").toBe(1), 10_000);
     await stopRun();
     await forgetRecordedBackend();
     expect((await runToEnd(["restore", ...flags("nftables")])).code).toBe(0);

@@ -3,15 +3,14 @@
 // namespace sits behind the PBX on its own link (as behind Docker's bridge) with SIP listening,
 // and the PBX publishes TCP 5060 to it with a DNAT (iptables -t nat, or an nft nat table), over
 // IPv4 and IPv6. The same allowlist guards the published port. Documentation addresses only.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
 import type { FirewallBackend } from "../src/firewall/backend.ts";
 import { CommandRunner } from "../src/firewall/command-runner.ts";
 import { IptablesBackend } from "../src/firewall/iptables-backend.ts";
-import { BOTH, LAB_HOSTS, NEITHER, SIP_PORT, addressesOf, pbxState, reaches } from "./netns-fixture.ts";
+import { BOTH, LAB_HOSTS, NEITHER, SIP_PORT, addressesOf, pbxState, reaches } from "../src/firewall/netns-fixture.ts";
 import { NftablesBackend } from "../src/firewall/nftables-backend.ts";
-import { eventually } from "./agent-fixture.ts";
 
 const enabled = requireCapability("published ports e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
 
@@ -56,7 +55,7 @@ describe.runIf(enabled).each([
 
   it("is open to anyone while no Gatehouse ruleset guards it (what the test would catch)", async () => {
     // The first packets through a new link wait for neighbour discovery.
-    await eventually("the stranger reaches the container", async () => JSON.stringify(await reaches(lab, "stranger", SIP_PORT)) === JSON.stringify(BOTH));
+    await vi.waitFor(async () => expect(JSON.stringify(await reaches(lab, "stranger", SIP_PORT)), "the stranger reaches the container").toBe(JSON.stringify(BOTH)), 10_000);
   });
 
   it("is refused to a stranger and reached by an allowlisted traveler, over IPv4 and IPv6", async () => {
@@ -75,7 +74,7 @@ describe.runIf(enabled).each([
     await lab.listenTcp("stranger", [8080]);
     const stranger = lab.host("stranger");
     const both = async () => (await lab.canConnect("container", stranger.ipv4, 8080)) && (await lab.canConnect("container", stranger.ipv6, 8080));
-    await eventually("the container reaches the stranger", both);
+    await vi.waitFor(async () => expect(await both(), "the container reaches the stranger").toBe(true), 10_000);
   });
 
   it("reports a flushed forward guard as drift", async () => {

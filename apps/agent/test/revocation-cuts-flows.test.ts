@@ -8,15 +8,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
 import { startTalker, type Talker } from "@gatehouse/testkit/talker";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { agentHubExtension } from "../../control-plane/src/hub/agent-hub-extension.ts";
 import { travelersExtension } from "../../control-plane/src/travelers/extension.ts";
-import { startUnderTest, type Api, type PlaneUnderTest } from "../../control-plane/test/control-plane-fixture.ts";
-import { eventually } from "./agent-fixture.ts";
+import { startUnderTest, type Api, type PlaneUnderTest } from "@gatehouse/control-plane/testing";
 import { AGENT_BIN, runAgentCommand } from "./agent-process.ts";
 
 const enabled = requireCapability("flow cutting e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft", "conntrack"]));
@@ -45,7 +44,7 @@ describe.runIf(enabled).each([
 
   const untilApplied = async () => {
     const { revision } = await test.db.prisma.server.findUniqueOrThrow({ where: { id: serverId }, select: { revision: true } });
-    await eventually(`the agent reports revision ${revision}`, async () => (await admin.fleet.server.query({ serverId })).appliedRevision === revision, 30_000);
+    await vi.waitFor(async () => expect((await admin.fleet.server.query({ serverId })).appliedRevision, `the agent reports revision ${revision}`).toBe(revision), 30_000);
   };
   const allowSip = (source: string) => admin.entries.add.mutate({ source, services: ["sip"], scope: { kind: "SERVER", serverId } });
   /** UDP and TCP to SIP, over IPv4 and IPv6, from one host. */
@@ -60,7 +59,7 @@ describe.runIf(enabled).each([
   const answersOf = (group: Talker[]) => group.map((talker) => talker.answers);
   /** Every flow of `group` goes silent within the deadline, and stays silent. */
   const untilCut = async (group: Talker[], since: number) => {
-    await eventually("the revoked phone's flows are cut", () => group.every((talker) => talker.silentFor(SILENCE_MS)), CUT_DEADLINE_MS);
+    await vi.waitFor(() => expect(group.every((talker) => talker.silentFor(SILENCE_MS)), "the revoked phone's flows are cut").toBe(true), CUT_DEADLINE_MS);
     const lastAnswer = Math.max(...group.map((talker) => talker.lastAnswerAt ?? since));
     console.info(`[${backend}] removal -> last echo of the cut flows: ${lastAnswer - since} ms (cut within one ${INTERVAL_MS} ms keep-alive after that)`);
     const answered = answersOf(group);
@@ -70,7 +69,7 @@ describe.runIf(enabled).each([
   /** Every flow of `group` keeps being answered. */
   const untilStillTalking = async (group: Talker[]) => {
     const before = answersOf(group);
-    await eventually("the colleague's flows keep being answered", () => group.every((talker, i) => talker.answers >= before[i]! + 3 && !talker.closed), 5_000);
+    await vi.waitFor(() => expect(group.every((talker, i) => talker.answers >= before[i]! + 3 && !talker.closed), "the colleague's flows keep being answered").toBe(true), 5_000);
   };
   const flowsCutAudited = async () =>
     (await test.db.prisma.auditEvent.findMany({ where: { targetId: serverId, action: "agent.flows_cut" } })).map((event) => (event.after as { flowsCut: number }).flowsCut);
@@ -127,7 +126,7 @@ describe.runIf(enabled).each([
     await untilCut(calls, removedAt);
     await untilStillTalking(colleagueCalls);
     // One removal per family: two applies, two flows (UDP and TCP) cut by each.
-    await eventually("the cut flows are reported", async () => (await flowsCutAudited()).reduce((sum, count) => sum + count, 0) >= calls.length, 10_000);
+    await vi.waitFor(async () => expect((await flowsCutAudited()).reduce((sum, count) => sum + count, 0), "the cut flows are reported").toBeGreaterThanOrEqual(calls.length), 10_000);
     expect(agentLog).toContain("the new ruleset cut the open connections of sources that lost access");
 
     expect((await admin.fleet.server.query({ serverId })).online).toBe(true);

@@ -10,9 +10,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AgentOnTestHost, eventually } from "./agent-process.ts";
-import { ADMIN_PASSWORD, startTestControlPlane, type RunningControlPlane } from "./control-plane-fixture.ts";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { AgentOnTestHost } from "./agent-process.ts";
+import { ADMIN_PASSWORD, startTestControlPlane, type PlaneUnderTest } from "./control-plane-fixture.ts";
 import { DOC_URL, docCommands, firstMissing, type DocCommand } from "./doc-sessions.ts";
 import { buildGatehouseBundle, freshHome, runGatehouse, type RunResult } from "./run-gatehouse.ts";
 import { removeTemporaryDirs } from "./temporary-dirs.ts";
@@ -32,12 +32,12 @@ class DocSession {
   private readonly agents: AgentOnTestHost[] = [];
 
   constructor(
-    private readonly cp: RunningControlPlane,
+    private readonly cp: PlaneUnderTest,
     private readonly bin: string,
   ) {}
 
   async run(command: DocCommand): Promise<RunResult> {
-    const args = command.args.map((arg) => arg.replaceAll(DOC_URL, this.cp.url));
+    const args = command.args.map((arg) => arg.replaceAll(DOC_URL, this.cp.plane.url));
     const login = args[0] === "login";
     if (this.agents.length > 0) await this.untilAgentsInSync();
     const result = await runGatehouse(login ? [...args, "--password-stdin"] : args, {
@@ -60,11 +60,11 @@ class DocSession {
   }
 
   private async untilAgentsInSync(): Promise<void> {
-    await eventually("every enrolled agent is online and in sync", async () => {
+    await vi.waitUntil(async () => {
       const result = await runGatehouse(["status", "--json"], { bin: this.bin, env: { HOME: this.home, XDG_CONFIG_HOME: undefined } });
       const rows = JSON.parse(result.stdout) as ServerRow[];
       return rows.every((row) => !row.enrolled || (row.online && row.inSync)) ? true : undefined;
-    });
+    }, { timeout: 30_000, interval: 200 });
   }
 
   async stop(): Promise<void> {
@@ -93,7 +93,7 @@ afterAll(() => removeTemporaryDirs());
 
 describe.each(["README.md", "docs/operations.md"])("the commands of %s, typed in order on a fresh control plane", (file) => {
   const commands = docCommands(readFileSync(join(ROOT, file), "utf8"));
-  let cp: RunningControlPlane;
+  let cp: PlaneUnderTest;
   let session: DocSession;
 
   beforeAll(async () => {
@@ -111,6 +111,6 @@ describe.each(["README.md", "docs/operations.md"])("the commands of %s, typed in
   });
 
   it.each(commands.map((command, index) => ({ command, label: `${index + 1}. gatehouse ${command.args.join(" ")}` })))("$label", async ({ command }) => {
-    expectShown(command, await session.run(command), cp.url);
+    expectShown(command, await session.run(command), cp.plane.url);
   });
 });

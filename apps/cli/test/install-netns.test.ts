@@ -16,10 +16,9 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
-import { eventually } from "./agent-process.ts";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./control-plane-fixture.ts";
 import { buildGatehouseBundle, type RunResult } from "./run-gatehouse.ts";
 import { removeTemporaryDirs, temporaryDir } from "./temporary-dirs.ts";
@@ -107,7 +106,7 @@ describe.runIf(enabled)("a newcomer pastes the printed install on a new PBX", ()
     });
     controlPlane.stdout?.on("data", (d: Buffer) => (controlPlaneOutput += d.toString()));
     controlPlane.stderr?.on("data", (d: Buffer) => (controlPlaneOutput += d.toString()));
-    await eventually("the control plane listens", async () => (controlPlaneOutput.includes("listening on") ? true : undefined), 60_000);
+    await vi.waitUntil(() => controlPlaneOutput.includes("listening on"), { timeout: 60_000, interval: 200 });
     await lab.listenTcp("pbx", [SIP]);
   }, 120_000);
 
@@ -175,10 +174,10 @@ describe.runIf(enabled)("a newcomer pastes the printed install on a new PBX", ()
     const verify = readIfThere(join(work, "verify.txt"));
     if (verify !== "") expect(verify.trim().split("\n").at(-1), verify).toBe("ok");
 
-    await eventually("the new agent is online and in sync", async () => {
+    await vi.waitUntil(async () => {
       const rows = JSON.parse((await gatehouse("status", "--json")).stdout) as { online: boolean; inSync: boolean }[];
       return rows[0]?.online && rows[0].inSync ? true : undefined;
-    });
+    }, { timeout: 30_000, interval: 200 });
   });
 
   it("the started agent shuts the PBX to a stranger, keeps it open to the admin address, and opens it when the operator allows the stranger", async () => {
@@ -187,7 +186,7 @@ describe.runIf(enabled)("a newcomer pastes the printed install on a new PBX", ()
     expect(await lab.canConnect("stranger", pbx, SIP)).toBe(false);
     const allowed = await gatehouse("add-ip", lab.host("stranger").ipv4, "--server", "pbx1", "--services", "sip");
     expect(allowed.code, allowed.stderr).toBe(0);
-    await eventually("the stranger reaches SIP", async () => ((await lab.canConnect("stranger", pbx, SIP)) ? true : undefined));
+    await vi.waitUntil(() => lab.canConnect("stranger", pbx, SIP), { timeout: 30_000, interval: 200 });
   });
 });
 

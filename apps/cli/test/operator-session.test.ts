@@ -4,14 +4,14 @@
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseSource } from "@gatehouse/core";
 import { removeTemporaryDirs } from "./temporary-dirs.ts";
-import { AgentOnTestHost, eventually } from "./agent-process.ts";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestControlPlane, type RunningControlPlane } from "./control-plane-fixture.ts";
+import { AgentOnTestHost } from "./agent-process.ts";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestControlPlane, type PlaneUnderTest } from "./control-plane-fixture.ts";
 import { buildGatehouseBundle, freshHome, runGatehouse as runBinary, type RunOptions, type RunResult } from "./run-gatehouse.ts";
 
-let cp: RunningControlPlane;
+let cp: PlaneUnderTest;
 let home: string;
 let bin: string;
 let enrollCommand: string;
@@ -65,7 +65,7 @@ afterAll(async () => {
 
 describe("an operator at the terminal", () => {
   it("is refused with the server's message when the password is wrong, and nothing is stored", async () => {
-    const result = await runGatehouse(["login", "--url", cp.url, "--email", ADMIN_EMAIL, "--password-stdin"], {
+    const result = await runGatehouse(["login", "--url", cp.plane.url, "--email", ADMIN_EMAIL, "--password-stdin"], {
       env: { HOME: home, XDG_CONFIG_HOME: undefined },
       stdin: "not the password\n",
     });
@@ -76,24 +76,24 @@ describe("an operator at the terminal", () => {
   });
 
   it("signs in with --password-stdin; an API token, not the password, is kept in a file only they can read", async () => {
-    const result = await runGatehouse(["login", "--url", cp.url, "--email", ADMIN_EMAIL, "--password-stdin"], {
+    const result = await runGatehouse(["login", "--url", cp.plane.url, "--email", ADMIN_EMAIL, "--password-stdin"], {
       env: { HOME: home, XDG_CONFIG_HOME: undefined },
       stdin: `${ADMIN_PASSWORD}\n`,
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Signed in to ${cp.url} as ${ADMIN_EMAIL}`);
+    expect(result.stdout).toContain(`Signed in to ${cp.plane.url} as ${ADMIN_EMAIL}`);
 
     const path = join(home, ".config", "gatehouse", "credentials.json");
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const text = readFileSync(path, "utf8");
     expect(text).not.toContain(ADMIN_PASSWORD);
     const stored = JSON.parse(text) as { url: string; token: string; kind: string; tokenId: string };
-    expect(stored).toMatchObject({ url: cp.url, kind: "api-token" });
-    const token = await cp.database.prisma.apiToken.findUniqueOrThrow({ where: { id: stored.tokenId } });
+    expect(stored).toMatchObject({ url: cp.plane.url, kind: "api-token" });
+    const token = await cp.db.prisma.apiToken.findUniqueOrThrow({ where: { id: stored.tokenId } });
     expect(token.tokenHash).toBe(createHash("sha256").update(stored.token).digest("hex"));
     // The sign-in session was only a means to create the token: it is gone.
-    expect(await cp.database.prisma.session.count()).toBe(0);
+    expect(await cp.db.prisma.session.count()).toBe(0);
 
     const whoami = await gatehouse("whoami");
     expect(whoami.code).toBe(0);
@@ -110,9 +110,9 @@ describe("an operator at the terminal", () => {
     expect(result.code).toBe(0);
     const command = /^\s*(gatehouse-agent enroll --url (\S+) --token (\S+))$/m.exec(result.stdout);
     expect(command, result.stdout).not.toBeNull();
-    expect(command![2]).toBe(cp.url);
+    expect(command![2]).toBe(cp.plane.url);
     // The printed token is the server's live one-time enrollment token.
-    const server = await cp.database.prisma.server.findFirstOrThrow({ where: { name: "pbx1" } });
+    const server = await cp.db.prisma.server.findFirstOrThrow({ where: { name: "pbx1" } });
     expect(server.enrollmentTokenHash).toBe(createHash("sha256").update(command![3]!).digest("hex"));
     enrollCommand = command![1]!;
 
@@ -126,11 +126,11 @@ describe("an operator at the terminal", () => {
     const enrolled = await agent.runPrinted(enrollCommand);
     expect(enrolled.code, enrolled.stderr).toBe(0);
     agent.start();
-    const row = await eventually("the agent reports the current revision", async () => {
+    const row = await vi.waitUntil(async () => {
       const result = await gatehouse("status", "--json");
       const [status] = JSON.parse(result.stdout) as { name: string; online: boolean; inSync: boolean; desiredRevision: number }[];
       return status?.online && status.inSync ? status : undefined;
-    });
+    }, { timeout: 30_000, interval: 200 });
     expect(row.name).toBe("pbx1");
 
     const table = await gatehouse("status");
@@ -245,10 +245,10 @@ describe("an operator at the terminal", () => {
 
   it("sees in the fleet's status that the agent applied every change, and which host name it could not resolve", async () => {
     // bob-home.dyndns.example is a documentation name: it resolves nowhere, and the agent says so.
-    const row = await eventually("the agent has applied the latest revision", async () => {
+    const row = await vi.waitUntil(async () => {
       const [status] = JSON.parse((await gatehouse("status", "--json")).stdout) as { inSync: boolean; unresolved: { fqdn: string }[] }[];
       return status?.inSync && status.unresolved.length > 0 ? status : undefined;
-    });
+    }, { timeout: 30_000, interval: 200 });
     expect(row.unresolved.map((u) => u.fqdn)).toEqual(["bob-home.dyndns.example"]);
 
     const table = await gatehouse("status");
@@ -315,7 +315,7 @@ describe("an operator at the terminal", () => {
     expect(result.stdout).toContain("API token revoked");
     expect(() => statSync(path)).toThrow();
 
-    const withOldToken = await runGatehouse(["list"], { env: { HOME: freshHome(), GATEHOUSE_URL: cp.url, GATEHOUSE_TOKEN: token } });
+    const withOldToken = await runGatehouse(["list"], { env: { HOME: freshHome(), GATEHOUSE_URL: cp.plane.url, GATEHOUSE_TOKEN: token } });
     expect(withOldToken.code).toBe(1);
     expect(withOldToken.stderr).toMatch(/^gatehouse: not signed in \(.+\): run `gatehouse login` or set GATEHOUSE_TOKEN\n$/);
   });

@@ -4,7 +4,7 @@
 // colour it, and a bidi override would make a name read backwards. The real `gatehouse` binary
 // against a real control plane: every such character is shown as a visible escape instead.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestControlPlane, type RunningControlPlane } from "./control-plane-fixture.ts";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestControlPlane, type PlaneUnderTest } from "./control-plane-fixture.ts";
 import { buildGatehouseBundle, freshHome, runGatehouse, type RunResult } from "./run-gatehouse.ts";
 import { removeTemporaryDirs } from "./temporary-dirs.ts";
 
@@ -18,7 +18,7 @@ const REVERSED = "pbx-\u202elanigiro\u2069";
 /** Any character that would reach the terminal as a control: C0 but newline, DEL, C1, bidi. */
 const RAW_CONTROL = /(?!\n)[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
-let cp: RunningControlPlane;
+let cp: PlaneUnderTest;
 let bin: string;
 let home: string;
 
@@ -36,7 +36,7 @@ async function succeeded(result: Promise<RunResult>): Promise<string> {
 beforeAll(async () => {
   [cp, bin] = await Promise.all([startTestControlPlane(), buildGatehouseBundle()]);
   home = freshHome();
-  const login = await runGatehouse(["login", "--url", cp.url, "--email", ADMIN_EMAIL, "--password-stdin"], { bin, env: { HOME: home, XDG_CONFIG_HOME: undefined }, stdin: `${ADMIN_PASSWORD}\n` });
+  const login = await runGatehouse(["login", "--url", cp.plane.url, "--email", ADMIN_EMAIL, "--password-stdin"], { bin, env: { HOME: home, XDG_CONFIG_HOME: undefined }, stdin: `${ADMIN_PASSWORD}\n` });
   expect(login.code, login.stderr).toBe(0);
   await succeeded(gatehouse("tenants", "add", "acme"));
   await succeeded(gatehouse("servers", "add", REVERSED, "--tenant", "acme", "--admin-ip", "203.0.113.10"));
@@ -73,7 +73,7 @@ describe("an MSP admin listing text others stored", () => {
   });
 
   it("sees a compromised agent's unresolved FQDN as escapes in the status table", async () => {
-    await cp.database.prisma.server.updateMany({ where: { name: REVERSED }, data: { agentCredentialHash: "a".repeat(64), lastReport: hostileReport() } });
+    await cp.db.prisma.server.updateMany({ where: { name: REVERSED }, data: { agentCredentialHash: "a".repeat(64), lastReport: hostileReport() } });
     const status = await succeeded(gatehouse("status"));
     expect(status).not.toMatch(RAW_CONTROL);
     expect(status).toMatch(/^pbx-\\u202elanigiro\\u2069\s+acme\s.*\sevil\\x1b\]0;title\\x07\.example\s/m);

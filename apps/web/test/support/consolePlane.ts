@@ -1,18 +1,10 @@
-// A real control plane for the browser tests: a fresh migrated test database (PostgreSQL when
-// DATABASE_URL is set, else PGlite), the production extensions (agent hub, travelers), the
-// built console from apps/web/dist, and a fleet of two tenants seeded through the API.
-// The web app depends on the control plane for types only (a dev dependency); like the CLI's
-// tests, these start it through its "./server" export.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createTRPCClient, httpLink, type TRPCClient } from "@trpc/client";
-import type { AppRouter } from "@gatehouse/control-plane/router";
-import { createTestDatabase, type TestDatabase } from "@gatehouse/testkit/database";
-import { loadEnv, PRODUCTION_EXTENSIONS, startControlPlane, type ControlPlane } from "@gatehouse/control-plane/server";
+// A real control plane for the browser tests: the control plane's testing kit on a fresh test
+// database, with the production extensions (agent hub, travelers), the built console from
+// apps/web/dist, the wall clock the browser reads too, and a fleet of two tenants seeded
+// through the API.
+import { PRODUCTION_EXTENSIONS, type ControlPlane } from "@gatehouse/control-plane/server";
+import { startUnderTest, TestClock, type Api } from "@gatehouse/control-plane/testing";
 import { distDir } from "./webBuild.ts";
-
-export type Api = TRPCClient<AppRouter>;
 
 export const MSP_ADMIN = { email: "msp@example.net", password: "correct horse battery staple" };
 export const BRAVO_ADMIN = { email: "it@bravo.example", password: "bravo's long passphrase" };
@@ -32,12 +24,6 @@ export interface ConsoleUnderTest {
   stop(): Promise<void>;
 }
 
-function clientFor(url: string, token?: string): Api {
-  return createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${url}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
-  });
-}
-
 async function seed(admin: Api): Promise<SeededFleet> {
   const acme = await admin.tenants.create.mutate({ name: "Acme Dental" });
   const bravo = await admin.tenants.create.mutate({ name: "Bravo Logistics" });
@@ -52,43 +38,18 @@ async function seed(admin: Api): Promise<SeededFleet> {
 }
 
 export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
-  const database: TestDatabase = await createTestDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-web-cp-"));
-  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
-  let plane: ControlPlane | undefined;
+  const test = await startUnderTest(undefined, {
+    extensions: PRODUCTION_EXTENSIONS,
+    // Traveler grants must be public addresses; the tests use documentation ranges.
+    env: { ALLOW_DOCUMENTATION_ADDRESSES: "true" },
+    mspAdmin: MSP_ADMIN,
+    webDistDir: distDir,
+    clock: TestClock.wall(),
+  });
   try {
-    const env = loadEnv({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "silent",
-      GATEHOUSE_ADMIN_EMAIL: MSP_ADMIN.email,
-      GATEHOUSE_ADMIN_PASSWORD: MSP_ADMIN.password,
-      // Traveler mail goes to an outbox under DATA_DIR: keep it out of the work tree.
-      DATA_DIR: dataDir,
-      // Traveler grants must be public addresses; the tests use documentation ranges.
-      ALLOW_DOCUMENTATION_ADDRESSES: "true",
-    });
-    plane = await startControlPlane(env, { prisma: database.prisma, extensions: PRODUCTION_EXTENSIONS, print: () => undefined, webDistDir: distDir });
-    const url = plane.url;
-    const { token } = await clientFor(url).auth.login.mutate(MSP_ADMIN);
-    const admin = clientFor(url, token);
-    const fleet = await seed(admin);
-    const started = plane;
-    return {
-      url,
-      plane: started,
-      admin,
-      fleet,
-      stop: async () => {
-        await started.close();
-        await database.drop();
-        removeDataDir();
-      },
-    };
+    return { url: test.plane.url, plane: test.plane, admin: test.admin, fleet: await seed(test.admin), stop: () => test.stop() };
   } catch (error) {
-    await plane?.close();
-    await database.drop();
-    removeDataDir();
+    await test.stop();
     throw error;
   }
 }
