@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readFile, stat } from "node:fs/promises";
 import { runCli, type CliDeps } from "../src/cli.ts";
 import { EXIT_CONFIG, EXIT_ENROLL_REFUSED, EXIT_FAILURE, EXIT_OK, EXIT_REVOKED } from "../src/exit-codes.ts";
-import type { BackendFactory, BackendRequest } from "../src/commands/backend-choice.ts";
+import type { BackendFactory, BackendRequest } from "../src/firewall/backend-choice.ts";
 import { TestDnsServer } from "./dns-server.ts";
 import { FakeBackend } from "./fake-backend.ts";
 import { FakeHub } from "./fake-hub.ts";

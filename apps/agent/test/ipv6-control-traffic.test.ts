@@ -10,7 +10,7 @@ import { NetnsLab } from "@gatehouse/testkit/netns";
 import type { FirewallBackend } from "../src/firewall/backend.ts";
 import { CommandRunner } from "../src/firewall/command-runner.ts";
 import { IptablesBackend } from "../src/firewall/iptables-backend.ts";
-import { LAB_HOSTS, pbxState } from "../src/firewall/netns-fixture.ts";
+import { LAB_HOSTS, pbxState } from "./netns-fixture.ts";
 import { NftablesBackend } from "../src/firewall/nftables-backend.ts";
 
 const enabled = requireCapability("IPv6 control traffic e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft", "python3"]));

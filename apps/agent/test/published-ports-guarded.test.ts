@@ -9,7 +9,7 @@ import { NetnsLab } from "@gatehouse/testkit/netns";
 import type { FirewallBackend } from "../src/firewall/backend.ts";
 import { CommandRunner } from "../src/firewall/command-runner.ts";
 import { IptablesBackend } from "../src/firewall/iptables-backend.ts";
-import { BOTH, LAB_HOSTS, NEITHER, SIP_PORT, addressesOf, pbxState, reaches } from "../src/firewall/netns-fixture.ts";
+import { BOTH, LAB_HOSTS, NEITHER, SIP_PORT, addressesOf, pbxState, reaches } from "./netns-fixture.ts";
 import { NftablesBackend } from "../src/firewall/nftables-backend.ts";
 
 const enabled = requireCapability("published ports e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
