@@ -31,7 +31,7 @@ export interface NewEntry {
 }
 
 /** What the audit log keeps of an entry. */
-export function entryAuditView(entry: AllowEntry) {
+function entryAuditView(entry: AllowEntry) {
   const { id: _id, createdById: _by, ...rest } = entry;
   return rest;
 }

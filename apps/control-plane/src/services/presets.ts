@@ -11,7 +11,7 @@ import { runMutation, type MutationContext } from "./mutation.ts";
  * the servers, so one answer carries at most this many enablements per preset, and says when
  * there are more (filter by tenant or server to see them).
  */
-export const PRESET_ENABLEMENTS_MAX = 500;
+const PRESET_ENABLEMENTS_MAX = 500;
 
 function enablementView(row: PresetEnablement) {
   return { id: row.id, presetId: row.presetId, tenantId: row.tenantId, serverId: row.serverId, createdAt: iso(row.createdAt) };

@@ -7,7 +7,7 @@ import { newSecret } from "../auth/secrets.ts";
 import { afterKeyCursor, encodeKeyCursor, keyOrder, pageOf, type Page, type PageRequest } from "./listing.ts";
 import { runMutation, type MutationContext } from "./mutation.ts";
 
-export const serverFields = {
+const serverFields = {
   id: true,
   tenantId: true,
   name: true,
@@ -121,7 +121,7 @@ function newEnrollment(ctx: MutationContext, ttlMs: number): EnrollmentGrant & {
 }
 
 /** A visible snapshot for the audit log: no hashes, no secrets. */
-export function serverAuditView(row: ServerRow) {
+function serverAuditView(row: ServerRow) {
   return {
     name: row.name,
     provider: row.provider,

@@ -15,7 +15,7 @@ import { forgetPinFailures } from "./verification.ts";
 /** A traveler as the API shows it: everything but the PIN hash and the page sessions' version. */
 export type TravelerView = Omit<Traveler, "pinHash" | "credentialVersion">;
 
-export function travelerView(traveler: Traveler): TravelerView {
+function travelerView(traveler: Traveler): TravelerView {
   const { pinHash: _hidden, credentialVersion: _version, ...view } = traveler;
   return view;
 }

@@ -1,6 +1,9 @@
 import type { RouterInputs } from "../api/client.ts";
 
-export type ScopeKind = "FLEET" | "TENANT" | "GROUP" | "SERVER";
+/** The API's entry scope (core's EntryScope, as the router takes it). */
+export type EntryScope = RouterInputs["entries"]["add"]["scope"];
+
+export type ScopeKind = EntryScope["kind"];
 
 /** What the scope controls hold; turned into the API's scope when the form is sent. */
 export interface ScopeDraft {
@@ -9,8 +12,6 @@ export interface ScopeDraft {
   group: string;
   serverId: string;
 }
-
-export type EntryScope = RouterInputs["entries"]["add"]["scope"];
 
 export function scopeOf(draft: ScopeDraft): EntryScope {
   switch (draft.kind) {

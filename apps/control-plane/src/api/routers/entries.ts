@@ -19,7 +19,7 @@ const addInput = z.strictObject({
   expiresAt: instantSchema.nullable().optional(),
 });
 
-export function entryView(entry: AllowEntry, now: Date) {
+function entryView(entry: AllowEntry, now: Date) {
   return {
     id: entry.id,
     source: entry.source,

@@ -32,7 +32,7 @@ const settingsSchema = z.strictObject({
 });
 
 /** What clients see of a server: never a hash. */
-export function serverView(app: ControlPlaneApp, row: ServerRow) {
+function serverView(app: ControlPlaneApp, row: ServerRow) {
   return {
     id: row.id,
     tenantId: row.tenantId,
