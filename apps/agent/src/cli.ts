@@ -1,4 +1,4 @@
-// The `gatehouse-agent` command line: enroll, run, status, uninstall, check-config.
+// The `gatehouse-agent` command line: enroll, run, status, allows, uninstall, check-config.
 import { Command, Option } from "commander";
 import { EnrollmentRefusedError } from "./enroll/enroll-client.ts";
 import { EXIT_CONFIG, EXIT_ENROLL_REFUSED, EXIT_FAILURE, EXIT_OK } from "./exit-codes.ts";
@@ -6,6 +6,7 @@ import type { AgentEnv } from "./env.ts";
 import { createAgentLogger } from "./logger.ts";
 import { ConfigError } from "./state/state-dir.ts";
 import { parseBackendChoice, type BackendFactory, type CutFlowCounterFactory, type InstalledBackends } from "./firewall/backend-choice.ts";
+import { allowsCommand } from "./commands/allows-command.ts";
 import { checkConfigCommand } from "./commands/check-config-command.ts";
 import { enrollCommand } from "./commands/enroll-command.ts";
 import type { Output } from "./commands/output.ts";
@@ -110,6 +111,14 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .option("--json", "machine-readable")
     .action(async (o: { json?: boolean }) => {
       await statusCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, ...o }, deps.out);
+    });
+
+  program
+    .command("allows")
+    .description("exit 0 if the applied allowlist lets <address> in for some service, else 1 (fail2ban's ignorecommand)")
+    .argument("<address>", "one IPv4 or IPv6 address")
+    .action(async (address: string) => {
+      exitCode = await allowsCommand({ stateDir: program.opts<{ stateDir: string }>().stateDir, address }, deps.out);
     });
 
   program
