@@ -1,15 +1,13 @@
 // Entries with an expiry close by themselves: they leave the effective state the moment they
 // expire, and the sweeper removes them, audits it and bumps the covered servers' revisions so
 // connected agents drop them without anyone acting.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import type { RevisionChange } from "../src/bus.ts";
-import { createLogger } from "../src/logger.ts";
 import type { SweptEntry } from "../src/services/expiry-sweeper.ts";
-import { startControlPlane } from "../src/server.ts";
 import type { ControlPlaneExtension } from "../src/extension.ts";
 import { travelersExtension } from "../src/travelers/extension.ts";
-import { revisions, seedFleet, startUnderTest, testEnv, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
+import { planeTest, revisions, seedFleet, startUnderTest, TestClock, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
 
 const HOUR = 3_600_000;
 
@@ -108,32 +106,19 @@ describe.each(testDatabaseKinds())("expiry on %s", (kind) => {
 });
 
 describe("the sweeper running on its own", () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase(testDatabaseKinds()[0]);
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
+  planeTest.override("planeOptions", { startSweeper: true, clock: TestClock.wall() });
 
-  it("wakes at the next expiry and closes the entry without anyone acting", async () => {
-    const plane = await startControlPlane(testEnv(), { prisma: db.prisma, logger: createLogger("silent"), print: () => undefined, webDistDir: null });
-    try {
-      const tenant = await db.prisma.tenant.create({ data: { name: "Acme" } });
-      const server = await db.prisma.server.create({ data: { tenantId: tenant.id, name: "pbx" } });
-      const heard: RevisionChange[] = [];
-      plane.bus.subscribe((change) => heard.push(change));
-      // Written directly, then one published change makes the sweeper plan again.
-      await db.prisma.allowEntry.create({ data: { source: "192.0.2.40", sourceKind: "ip", services: ["all"], scope: "SERVER", tenantId: tenant.id, serverId: server.id, expiresAt: new Date(Date.now() + 300) } });
-      plane.bus.publish([{ serverId: server.id, revision: 1 }]);
-      const deadline = Date.now() + 20_000;
-      while ((await db.prisma.allowEntry.count()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(await db.prisma.allowEntry.count()).toBe(0);
-      expect(await db.prisma.auditEvent.count({ where: { action: "entry.expired" } })).toBe(1);
-      expect(heard).toContainEqual({ serverId: server.id, revision: 2 });
-    } finally {
-      await plane.close();
-    }
+  planeTest("wakes at the next expiry and closes the entry without anyone acting", async ({ plane: { db, plane } }) => {
+    const tenant = await db.prisma.tenant.create({ data: { name: "Acme" } });
+    const server = await db.prisma.server.create({ data: { tenantId: tenant.id, name: "pbx" } });
+    const heard: RevisionChange[] = [];
+    plane.bus.subscribe((change) => heard.push(change));
+    // Written directly, then one published change makes the sweeper plan again.
+    await db.prisma.allowEntry.create({ data: { source: "192.0.2.40", sourceKind: "ip", services: ["all"], scope: "SERVER", tenantId: tenant.id, serverId: server.id, expiresAt: new Date(Date.now() + 300) } });
+    plane.bus.publish([{ serverId: server.id, revision: 1 }]);
+    await vi.waitFor(async () => expect(await db.prisma.allowEntry.count()).toBe(0), 20_000);
+    expect(await db.prisma.auditEvent.count({ where: { action: "entry.expired" } })).toBe(1);
+    expect(heard).toContainEqual({ serverId: server.id, revision: 2 });
   });
 });
 
@@ -163,21 +148,16 @@ describe("failed sign-ins and PIN attempts", () => {
     expect(await agesKeptBySweep([])).toEqual([30, 1]);
   });
 
-  it("a known sign-in source is forgotten by the sweep once it expires", async () => {
-    const test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite");
-    try {
-      const now = test.clock.now().getTime();
-      await test.db.prisma.knownSignInSource.createMany({
-        data: [
-          { account: "operator:x", source: "address:198.51.100.1", lastSeenAt: new Date(now - 31 * 24 * HOUR), expiresAt: new Date(now - HOUR) },
-          { account: "operator:x", source: "address:198.51.100.2", lastSeenAt: new Date(now), expiresAt: new Date(now + HOUR) },
-        ],
-      });
-      await test.plane.sweeper.sweepNow();
-      const kept = await test.db.prisma.knownSignInSource.findMany({ where: { account: "operator:x" } });
-      expect(kept.map((row) => row.source)).toEqual(["address:198.51.100.2"]);
-    } finally {
-      await test.stop();
-    }
+  planeTest("a known sign-in source is forgotten by the sweep once it expires", async ({ plane: test }) => {
+    const now = test.clock.now().getTime();
+    await test.db.prisma.knownSignInSource.createMany({
+      data: [
+        { account: "operator:x", source: "address:198.51.100.1", lastSeenAt: new Date(now - 31 * 24 * HOUR), expiresAt: new Date(now - HOUR) },
+        { account: "operator:x", source: "address:198.51.100.2", lastSeenAt: new Date(now), expiresAt: new Date(now + HOUR) },
+      ],
+    });
+    await test.plane.sweeper.sweepNow();
+    const kept = await test.db.prisma.knownSignInSource.findMany({ where: { account: "operator:x" } });
+    expect(kept.map((row) => row.source)).toEqual(["address:198.51.100.2"]);
   });
 });

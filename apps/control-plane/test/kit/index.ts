@@ -12,3 +12,4 @@ export { call, OPERATOR_PASSWORD, seedTenantThings, type Things } from "./tenant
 export { silentLogger, travelersFixture, type TravelersFixture } from "./travelers.ts";
 export { startTestSmtpServer, parseMail, type ReceivedMail, type TestSmtpServer } from "./smtp-server.ts";
 export { spawnControlPlane, type ControlPlaneProcess } from "./process.ts";
+export { planeTest } from "./fixtures.ts";
