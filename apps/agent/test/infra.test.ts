@@ -17,6 +17,18 @@ describe("how operators install the agent", () => {
     expect(cloudInit).toContain(indented);
   });
 
+  it("cloud-init installs exactly the fail2ban snippet kept in infra/fail2ban, whose ignorecommand is the installed agent's `allows`", async () => {
+    const snippet = await read("infra/fail2ban/jail.d/gatehouse.conf");
+    const cloudInit = await read("infra/cloud-init/gatehouse-agent.yaml.tftpl");
+    const indented = snippet
+      .trimEnd()
+      .split("\n")
+      .map((line) => (line === "" ? "" : `      ${line}`))
+      .join("\n");
+    expect(cloudInit).toContain(`  - path: /etc/fail2ban/jail.d/gatehouse.conf\n    permissions: "0644"\n    content: |\n${indented}\n`);
+    expect(snippet).toMatch(/^\[DEFAULT\]\nignorecommand = \/usr\/local\/bin\/gatehouse-agent allows <ip>$/m);
+  });
+
   it("the unit restores from disk before the network, validates before running, and does not loop on a revoked credential", async () => {
     const unit = await read("infra/systemd/gatehouse-agent.service");
     expect(unit).toMatch(/ExecStartPre=-\/usr\/local\/bin\/gatehouse-agent restore/);
