@@ -20,7 +20,7 @@ export interface BackendStage {
   backend: FirewallBackend;
   traveler: string[];
   stranger: string[];
-  inPbx(command: string, ...args: string[]): Promise<{ stdout: string }>;
+  inPbx: (command: string, ...args: string[]) => Promise<{ stdout: string }>;
 }
 
 type Sabotage = NonNullable<SabotagingRunner["sabotage"]>;
@@ -30,25 +30,25 @@ export interface BackendCase {
   name: "iptables" | "nftables";
   /** Tools the stories need in the namespaces. */
   tools: string[];
-  create(runner: CommandRunner): FirewallBackend;
+  create: (runner: CommandRunner) => FirewallBackend;
   /** The set sizes of pbxState(traveler). */
   setSizes: Record<string, number>;
   /** Puts an address into the live SIP set by hand, or takes one out. */
-  addToSipSet(stage: BackendStage, address: string): Promise<unknown>;
-  deleteFromSipSet(stage: BackendStage, address: string): Promise<unknown>;
+  addToSipSet: (stage: BackendStage, address: string) => Promise<unknown>;
+  deleteFromSipSet: (stage: BackendStage, address: string) => Promise<unknown>;
   /** Whether a command reads the live rules back. */
-  readsRulesBack(command: string, args: readonly string[]): boolean;
+  readsRulesBack: (command: string, args: readonly string[]) => boolean;
   /** Whether a command loads a delta's batch. */
-  loadsDelta(command: string, options: RunOptions): boolean;
+  loadsDelta: (command: string, options: RunOptions) => boolean;
   /** Flushes the backend's input chain by hand; what verify() then says. */
-  flushChain(stage: BackendStage): Promise<void>;
+  flushChain: (stage: BackendStage) => Promise<void>;
   flushedProblems: string[];
   /** Makes the next full apply fail after part of it ran; what the error then says. */
-  failFullApply(): Sabotage;
+  failFullApply: () => Sabotage;
   fullApplyFailure: RegExp;
   /** Someone else's objects, which uninstall must leave alone: added before it, checked after. */
-  addForeign(stage: BackendStage): Promise<void>;
-  expectOwnGoneForeignKept(stage: BackendStage): Promise<void>;
+  addForeign: (stage: BackendStage) => Promise<void>;
+  expectOwnGoneForeignKept: (stage: BackendStage) => Promise<void>;
   /** Stories only this backend has, on the same PBX, after the shared ones. */
   stories: Story[];
 }
