@@ -124,7 +124,7 @@ export class FakeHub {
     let stalled = false;
     ws.on("message", (data) => {
       if (stalled) return;
-      const parsed = parseAgentMessage(data as Buffer);
+      const parsed = parseAgentMessage(data);
       if (!parsed.ok) return ws.close(1008);
       const message = parsed.message;
       this.received.push(message);

@@ -41,9 +41,9 @@ async function unitSteps(args: string[]): Promise<string[][]> {
 }
 
 describe.runIf(enabled).each([
-  { backend: "iptables" as Backend, other: "nftables" as Backend, label: "bi" },
-  { backend: "nftables" as Backend, other: "iptables" as Backend, label: "bn" },
-])("a PBX whose agent is told --backend $backend", ({ backend, other, label }) => {
+  { backend: "iptables", other: "nftables", label: "bi" },
+  { backend: "nftables", other: "iptables", label: "bn" },
+] as const)("a PBX whose agent is told --backend $backend", ({ backend, other, label }) => {
   let lab: NetnsLab;
   let hub: FakeHub;
   let paths: StatePaths;

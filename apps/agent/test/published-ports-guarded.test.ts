@@ -46,7 +46,7 @@ describe.runIf(enabled).each([
     await lab.addBehind("pbx", "container");
     await lab.listenTcp("container", [SIP_PORT]);
     for (const [command, ...args] of PUBLISH[name]) {
-      await inPbx(command, command === "nft" ? args[0]!.split(" ") : args);
+      await inPbx(command, command === "nft" ? args[0].split(" ") : args);
     }
     const runner = new CommandRunner({ netns: lab.host("pbx").netns });
     backend = name === "iptables" ? new IptablesBackend({ runner }) : new NftablesBackend({ runner });

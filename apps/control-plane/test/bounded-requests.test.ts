@@ -33,7 +33,7 @@ describe.runIf(runs)("a viewer who tries to stall the control plane", () => {
     const paths = Array.from({ length: calls }, () => "audit.list").join(",");
     const inputs = Object.fromEntries(Array.from({ length: calls }, (_, i) => [String(i), input]));
     const response = await fetch(`${test.plane.url}/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`, { headers: { authorization: `Bearer ${viewerToken}` } });
-    const body = (await response.json()) as unknown;
+    const body: unknown = await response.json();
     const answers = (Array.isArray(body) ? body : [body]) as { error?: { data?: { code?: string } } }[];
     return { status: response.status, codes: answers.map((answer) => answer.error?.data?.code ?? "OK") };
   }

@@ -332,12 +332,15 @@ describe("a peer sending a line longer than 8 KiB", () => {
       });
       socket.on("error", (error: NodeJS.ErrnoException) => (error.code === "ECONNRESET" || error.code === "EPIPE" ? undefined : reject(error)));
       socket.on("close", () => resolve(received));
-      socket.on("connect", async () => {
+      const writeOneByOne = async (): Promise<void> => {
         for (const piece of pieces) {
           if (socket.destroyed) return;
           socket.write(piece);
           await new Promise((next) => setTimeout(next, 2));
         }
+      };
+      socket.on("connect", () => {
+        writeOneByOne().catch(reject);
       });
     });
   }

@@ -5,14 +5,14 @@
 // caller are generated, in a temp directory. Calls are Local channels placed with .call files:
 // the ;1 leg runs [gatehouse-travelers], the ;2 leg is the caller, typing keys with SendDTMF
 // when the test says so (a GLOBAL() the driver polls, set with `asterisk -rx`).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Capability } from "@gatehouse/testkit/capability";
 
-export const ASTERISK_PREFIX = process.env.GATEHOUSE_ASTERISK_PREFIX ?? "/opt/asterisk";
+const ASTERISK_PREFIX = process.env.GATEHOUSE_ASTERISK_PREFIX ?? "/opt/asterisk";
 const BINARY = join(ASTERISK_PREFIX, "sbin/asterisk");
 const MODULES = join(ASTERISK_PREFIX, "lib/asterisk/modules");
 const STOCK_DATA = join(ASTERISK_PREFIX, "var/lib/asterisk");
@@ -31,7 +31,7 @@ export interface RealAsteriskOptions {
   globals: Record<string, string>;
 }
 
-export interface PlacedCall {
+interface PlacedCall {
   id: number;
   callerId: string;
 }

@@ -12,6 +12,11 @@ import { createLogger } from "../src/logger.ts";
 import { startControlPlane, type ControlPlane } from "../src/server.ts";
 import { testEnv } from "./kit/index.ts";
 
+/** A text frame's payload: ws hands every frame over as bytes. */
+function textOf(data: WebSocket.RawData): string {
+  return new TextDecoder().decode(Array.isArray(data) ? Buffer.concat(data) : data);
+}
+
 describe("the control plane's HTTP server", () => {
   let db: TestDatabase;
   let plane: ControlPlane;
@@ -26,7 +31,7 @@ describe("the control plane's HTTP server", () => {
     await writeFile(join(webDir, "assets", "app-1234.js"), "console.log('console');");
 
     const echo = new WebSocketServer({ noServer: true });
-    echo.on("connection", (socket) => socket.on("message", (data) => socket.send(`echo ${String(data)}`)));
+    echo.on("connection", (socket) => socket.on("message", (data) => socket.send(`echo ${textOf(data)}`)));
     const echoExtension: HttpExtension = {
       handleUpgrade(req, socket, head) {
         if (req.url !== "/echo") return false;
@@ -85,7 +90,7 @@ describe("the control plane's HTTP server", () => {
     const socket = new WebSocket(`${plane.url.replace("http", "ws")}/echo`);
     const reply = await new Promise<string>((resolve, reject) => {
       socket.once("open", () => socket.send("ping"));
-      socket.once("message", (data) => resolve(String(data)));
+      socket.once("message", (data) => resolve(textOf(data)));
       socket.once("error", reject);
     });
     socket.close();

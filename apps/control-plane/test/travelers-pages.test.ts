@@ -6,12 +6,19 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAddress, trustedProxies } from "../src/http/client-address.ts";
 import { requestLink } from "../src/travelers/links.ts";
-import { travelerPages } from "../src/travelers/pages.ts";
+import { travelerPages, type TravelerPageHandler } from "../src/travelers/pages.ts";
 import { travelersFixture, type TravelersFixture } from "./kit/index.ts";
 
 let f: TravelersFixture;
 let behindProxy: Server;
 let direct: Server;
+
+/** An HTTP server over the pages; a page that throws answers 500, as behind the control plane. */
+function serve(pages: TravelerPageHandler): Server {
+  return createServer((req, res) => {
+    pages(req, res).catch(() => res.writeHead(500).end());
+  });
+}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
@@ -22,8 +29,8 @@ let unproxied = "";
 
 beforeAll(async () => {
   f = await travelersFixture();
-  behindProxy = createServer(travelerPages(f.ctx, { clientAddress: (req) => clientAddress(req, trustedProxies(["127.0.0.1"])) }));
-  direct = createServer(travelerPages(f.ctx, { clientAddress: (req) => clientAddress(req, trustedProxies([])) }));
+  behindProxy = serve(travelerPages(f.ctx, { clientAddress: (req) => clientAddress(req, trustedProxies(["127.0.0.1"])) }));
+  direct = serve(travelerPages(f.ctx, { clientAddress: (req) => clientAddress(req, trustedProxies([])) }));
   proxied = await listen(behindProxy);
   unproxied = await listen(direct);
 });

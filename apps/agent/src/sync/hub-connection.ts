@@ -15,7 +15,7 @@ export class CredentialRefusedError extends Error {
   override readonly name = "CredentialRefusedError";
 }
 
-export class TransientConnectError extends Error {
+class TransientConnectError extends Error {
   override readonly name = "TransientConnectError";
 }
 
@@ -40,7 +40,7 @@ export interface HubSession {
   readonly closed: Promise<string>;
 }
 
-export function hubWebSocketUrl(baseUrl: string): string {
+function hubWebSocketUrl(baseUrl: string): string {
   const url = new URL(baseUrl);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   url.pathname = `${url.pathname.replace(/\/$/, "")}${AGENT_WS_PATH}`;
@@ -90,9 +90,9 @@ export function openHubConnection(options: HubConnectionOptions): Promise<HubSes
       });
     });
     socket.on("ping", armHeartbeat);
-    socket.on("message", (data, isBinary) => {
+    socket.on("message", (data) => {
       armHeartbeat();
-      const parsed = parseHubMessage(isBinary ? (data as Buffer) : (data as Buffer).toString("utf8"));
+      const parsed = parseHubMessage(data);
       if (!parsed.ok) {
         options.onProtocolError(parsed.error.message);
         socket.close(1008, parsed.error.code);

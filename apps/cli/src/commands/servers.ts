@@ -1,7 +1,7 @@
 // `gatehouse servers add|list|enroll-token|revoke` (show and set: server-settings.ts). Adding a
 // server prints the complete install to paste on the new host; its one-time token is shown only
 // here.
-import { Command, Option } from "commander";
+import { type Command, Option } from "commander";
 import type { ApiOutputs } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
 import { allServers, type Server } from "../lists.ts";

@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { sha256Hex } from "@gatehouse/core";
 import type { PrismaClient } from "@gatehouse/db";
-import { encodeMessage, MAX_AGENT_MESSAGE_BYTES, type RawMessage, type ReportMessage } from "@gatehouse/protocol";
+import { encodeMessage, MAX_AGENT_MESSAGE_BYTES, type ReportMessage } from "@gatehouse/protocol";
 import { bearerSecret } from "../auth/secrets.ts";
 import { AgentConnection, CLOSE_REPLACED, type ConnectionHost } from "./agent-connection.ts";
 import { ConcurrencyLimit } from "./concurrency-limit.ts";
@@ -130,7 +130,7 @@ export class AgentHub implements ConnectionHost {
     this.connections.set(serverId, connection);
     this.presence.set(serverId, { connectedAt: new Date() });
     this.seen.mark(serverId);
-    ws.on("message", (data) => connection.onMessage(data as RawMessage));
+    ws.on("message", (data) => connection.onMessage(data));
     ws.on("pong", () => (connection.alive = true));
     ws.on("error", () => ws.terminate());
     ws.on("close", () => this.forget(connection));

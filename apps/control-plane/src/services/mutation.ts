@@ -48,7 +48,7 @@ export async function runMutation<T>(
     async (tx) => {
       const outcome = await change(tx);
       const at = ctx.now();
-      const drafts = Array.isArray(outcome.audit) ? outcome.audit : [outcome.audit as AuditDraft];
+      const drafts: readonly AuditDraft[] = [outcome.audit].flat();
       if (drafts.length > 0) await writeAuditEvents(tx, drafts.map((draft) => ({ ...draft, at, actor: ctx.actor, action: draft.action ?? action })));
       const bumped = await bumpRevisions(tx, outcome.affected);
       return { result: outcome.result, published: [...bumped, ...(outcome.removedServers ?? [])] };
@@ -63,7 +63,7 @@ export async function runMutation<T>(
  * `revision = revision + 1` for every server any scope covers, each once, in id order (the
  * same lock order in every transaction, so concurrent fleet-wide changes cannot deadlock).
  */
-export async function bumpRevisions(tx: Tx, affected: readonly EntryScope[]): Promise<RevisionChange[]> {
+async function bumpRevisions(tx: Tx, affected: readonly EntryScope[]): Promise<RevisionChange[]> {
   const condition = coverageCondition(affected);
   if (condition === null) return [];
   const rows = await tx.$queryRaw<{ id: string; revision: number }[]>`

@@ -10,7 +10,7 @@ export class TestAgentClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on("message", (data) => {
-      const parsed = parseHubMessage(data as Buffer);
+      const parsed = parseHubMessage(data);
       if (parsed.ok) this.received.push(parsed.message);
       this.wakeAll();
     });
