@@ -6,10 +6,13 @@
 // as a single JSON parameter (no bind-parameter limit, whatever the batch size).
 // Server.appliedHash holds the report's desiredHash (comparable with hashDesiredState); the
 // enforced ruleset's hash stays in lastReport.
+// A batch first locks its Server rows in id order (server-row-locks.ts), so it cannot deadlock
+// with a fleet-wide change landing during the fetch storm.
 import type { Logger } from "pino";
 import type { PrismaClient } from "@gatehouse/db";
 import type { ReportMessage } from "@gatehouse/protocol";
 import { writeAuditEvents, type AuditEventDraft } from "../audit-writer.ts";
+import { lockServersInIdOrder } from "./server-row-locks.ts";
 
 export interface ReportingServer {
   id: string;
@@ -50,14 +53,16 @@ function answerRows({ server, report, receivedAt }: Pending) {
 }
 
 /** Writes one batch (at most one report per server) in one transaction. */
-export async function storeReports(prisma: PrismaClient, batch: Pending[]): Promise<void> {
+async function storeReports(prisma: PrismaClient, batch: Pending[]): Promise<void> {
   const servers = JSON.stringify(batch.map(serverRow));
-  const ids = JSON.stringify(batch.map((p) => p.server.id));
+  const serverIds = batch.map((p) => p.server.id);
+  const ids = JSON.stringify(serverIds);
   // A report naming the same FQDN twice keeps the first answer (the table's key is the pair).
   const unique = new Map(batch.flatMap(answerRows).reverse().map((a) => [`${a.serverId}|${a.fqdn}`, a]));
   const answers = JSON.stringify([...unique.values()]);
   const audits = batch.flatMap(auditedEvents);
   await prisma.$transaction([
+    lockServersInIdOrder(prisma, serverIds),
     prisma.$executeRaw`
       UPDATE "Server" AS s
       SET "appliedRevision" = v.rev, "appliedHash" = v.hash, "lastSeenAt" = (v.seen::timestamptz AT TIME ZONE 'UTC'), "lastReport" = v.report

@@ -1,7 +1,9 @@
 // Server.lastSeenAt for connects and disconnects, written in batches: 10,000 agents
-// reconnecting after a restart cost one UPDATE per second instead of 10,000.
+// reconnecting after a restart cost one UPDATE per second instead of 10,000. Each UPDATE locks
+// its rows in id order first (server-row-locks.ts), as reports and revision bumps do.
 import type { Logger } from "pino";
 import type { PrismaClient } from "@gatehouse/db";
+import { lockServersInIdOrder } from "./server-row-locks.ts";
 
 export class SeenTracker {
   private pending = new Set<string>();
@@ -29,7 +31,11 @@ export class SeenTracker {
     this.pending = new Set();
     for (let i = 0; i < ids.length; i += 10_000) {
       try {
-        await this.prisma.server.updateMany({ where: { id: { in: ids.slice(i, i + 10_000) } }, data: { lastSeenAt: this.now() } });
+        const chunk = ids.slice(i, i + 10_000);
+        await this.prisma.$transaction([
+          lockServersInIdOrder(this.prisma, chunk),
+          this.prisma.server.updateMany({ where: { id: { in: chunk } }, data: { lastSeenAt: this.now() } }),
+        ]);
       } catch (error) {
         this.logger.warn({ err: error }, "cannot record when agents were last seen");
       }
