@@ -4,6 +4,10 @@
 //   - one mutation (a fleet-wide entry added through the real tRPC procedure) -> time until each
 //     agent has `changed` with the new revision (p50/p99/max), from the API call and from the
 //     commit's publication on the bus (the call itself bumps N revisions in one transaction);
+//   - the same change -> time until each agent holds the new state (the full round trip a user
+//     waits for: changed, the fetch storm, state), from the API call and from the commit;
+//   - in the same run, a raw `ws` broadcast of a message of the state's size to N clients
+//     (fanout-raw-ws.ts): the wire's limit, and the full round trip's p99 as a ratio to it;
 //   - control-plane memory per connected agent (JS heap + external buffers, and RSS, after GC,
 //     delta / N; RSS is noisy: freed pages are not always returned to the system);
 //   - after a control-plane restart, time until every agent has reconnected and has its state
@@ -20,6 +24,7 @@ import { PROTOCOL_VERSION, type HubMessage } from "../packages/protocol/src/inde
 import { Backoff } from "../apps/agent/src/sync/backoff.ts";
 import { CredentialRefusedError, openHubConnection, type HubSession } from "../apps/agent/src/sync/hub-connection.ts";
 import { startBenchControlPlane, type BenchControlPlane } from "./fanout-control-plane.ts";
+import { rawBroadcast } from "./fanout-raw-ws.ts";
 
 const DEFAULT_SIZES = [1_000, 10_000];
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -118,6 +123,9 @@ class SimulatedAgent {
   revision = -1;
   applied: { revision: number; hash: string } | null = null;
   changedAt = 0;
+  /** When the latest state arrived, and the state itself (its size is the raw broadcast's). */
+  stateAt = 0;
+  lastState: Extract<HubMessage, { type: "state" }> | null = null;
   /** When this session was answered (state or ack): the agent is back in sync. */
   syncedAt = 0;
   syncedBy: "state" | "ack" | null = null;
@@ -168,6 +176,8 @@ class SimulatedAgent {
 
   private onMessage(message: HubMessage): void {
     if (message.type === "state") {
+      this.stateAt = performance.now();
+      this.lastState = message;
       this.revision = Math.max(this.revision, message.revision);
       this.applied = { revision: message.revision, hash: message.hash };
       this.session?.send({
@@ -207,6 +217,13 @@ interface FanoutRow {
   commitP50Ms: number;
   commitP99Ms: number;
   commitMaxMs: number;
+  stateP50Ms: number;
+  stateP99Ms: number;
+  stateCommitP50Ms: number;
+  stateCommitP99Ms: number;
+  stateBytes: number;
+  rawP50Ms: number;
+  rawP99Ms: number;
   heapPerAgentKb: number;
   rssPerAgentKb: number;
   reconnectSeconds: number;
@@ -229,7 +246,9 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 120_000):
   }
 }
 
-async function runSize(n: number): Promise<FanoutRow> {
+type ControlPlaneFigures = Omit<FanoutRow, "rawP50Ms" | "rawP99Ms">;
+
+async function runSize(n: number): Promise<ControlPlaneFigures> {
   const { seedBenchFleet } = await import("./fanout-control-plane.ts");
   const fleet = await seedBenchFleet(DATABASE_URL, n);
   let controlPlane = await ControlPlaneProcess.start(fleet.databaseUrl);
@@ -262,6 +281,9 @@ async function runSize(n: number): Promise<FanoutRow> {
     await new Promise((r) => setTimeout(r, 1500)); // reports stored and lastSeenAt flushed
     const latencies = agents.map((a) => a.changedAt - mutationStart).sort((a, b) => a - b);
     const sinceCommit = agents.map((a) => performance.timeOrigin + a.changedAt - publishedAt).sort((a, b) => a - b);
+    const stateLatencies = agents.map((a) => a.stateAt - mutationStart).sort((a, b) => a - b);
+    const stateSinceCommit = agents.map((a) => performance.timeOrigin + a.stateAt - publishedAt).sort((a, b) => a - b);
+    const stateBytes = Buffer.byteLength(JSON.stringify(agents[0]?.lastState ?? {}));
     if (revision <= before) throw new Error("the mutation did not raise the revision");
 
     // Restart: kill the control plane, start a new one on the same port.
@@ -283,6 +305,11 @@ async function runSize(n: number): Promise<FanoutRow> {
       commitP50Ms: percentile(sinceCommit, 50),
       commitP99Ms: percentile(sinceCommit, 99),
       commitMaxMs: sinceCommit[sinceCommit.length - 1] ?? Number.NaN,
+      stateP50Ms: percentile(stateLatencies, 50),
+      stateP99Ms: percentile(stateLatencies, 99),
+      stateCommitP50Ms: percentile(stateSinceCommit, 50),
+      stateCommitP99Ms: percentile(stateSinceCommit, 99),
+      stateBytes,
       heapPerAgentKb: (loaded.heapUsed + loaded.external - baseline.heapUsed - baseline.external) / n / 1024,
       rssPerAgentKb: (loaded.rss - baseline.rss) / n / 1024,
       reconnectSeconds: (allBack - upAt) / 1000,
@@ -296,11 +323,13 @@ async function runSize(n: number): Promise<FanoutRow> {
 
 function printTable(rows: FanoutRow[]): void {
   const f = (x: number, digits = 1) => x.toFixed(digits);
-  console.log("| agents | connect all (s) | API call -> changed p50 / p99 / max (ms) | commit -> changed p50 / p99 / max (ms) | heap+external/agent (KB) | RSS/agent (KB) | reconnected after restart (s) | from kill (s) |");
-  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|");
+  console.log(
+    "| agents | connect all (s) | API call -> changed p50 / p99 / max (ms) | commit -> changed p50 / p99 / max (ms) | API call -> new state p50 / p99 (ms) | commit -> new state p50 / p99 (ms) | raw ws broadcast of the state's size p50 / p99 (ms) | new state p99 / raw p99 | heap+external/agent (KB) | RSS/agent (KB) | reconnected after restart (s) | from kill (s) |",
+  );
+  console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     console.log(
-      `| ${r.agents} | ${f(r.connectSeconds, 2)} | ${f(r.p50Ms)} / ${f(r.p99Ms)} / ${f(r.maxMs)} | ${f(r.commitP50Ms)} / ${f(r.commitP99Ms)} / ${f(r.commitMaxMs)} | ${f(r.heapPerAgentKb)} | ${f(r.rssPerAgentKb)} | ${f(r.reconnectSeconds, 2)} | ${f(r.reconnectAfterKillSeconds, 2)} |`,
+      `| ${r.agents} | ${f(r.connectSeconds, 2)} | ${f(r.p50Ms)} / ${f(r.p99Ms)} / ${f(r.maxMs)} | ${f(r.commitP50Ms)} / ${f(r.commitP99Ms)} / ${f(r.commitMaxMs)} | ${f(r.stateP50Ms)} / ${f(r.stateP99Ms)} | ${f(r.stateCommitP50Ms)} / ${f(r.stateCommitP99Ms)} | ${f(r.rawP50Ms)} / ${f(r.rawP99Ms)} (${r.stateBytes} B) | ${f(r.stateP99Ms / r.rawP99Ms)}x | ${f(r.heapPerAgentKb)} | ${f(r.rssPerAgentKb)} | ${f(r.reconnectSeconds, 2)} | ${f(r.reconnectAfterKillSeconds, 2)} |`,
     );
   }
 }
@@ -318,7 +347,11 @@ export async function main(sizes: number[] = DEFAULT_SIZES): Promise<void> {
     return;
   }
   const rows: FanoutRow[] = [];
-  for (const n of sizes) rows.push(await runSize(n));
+  for (const n of sizes) {
+    const figures = await runSize(n);
+    const raw = await rawBroadcast(n, figures.stateBytes);
+    rows.push({ ...figures, rawP50Ms: raw.p50Ms, rawP99Ms: raw.p99Ms });
+  }
   printTable(rows);
 }
 
