@@ -20,6 +20,9 @@ const config: KnipConfig = {
       // systemctl-stand-in.mjs is run by path (install-netns.test.ts), never imported.
       entry: ["src/bundle-entry.ts", "test/**/*.test.ts", "test/systemctl-stand-in.mjs"],
       project: ["src/**/*.ts", "test/**/*.{ts,mjs}"],
+      // The package depends on itself so that its bin is linked into its own node_modules/.bin:
+      // `pnpm --filter @gatehouse/cli exec gatehouse` (docs/cli.md) runs nothing without it.
+      ignoreDependencies: ["@gatehouse/cli"],
     },
     "apps/control-plane": {
       entry: ["test/**/*.test.ts"],
@@ -32,7 +35,14 @@ const config: KnipConfig = {
     "packages/db": {
       includeEntryExports: true,
       entry: ["src/**/*.test.ts", "scripts/*.{ts,mjs}"],
-      project: ["src/**/*.ts", "scripts/*.{ts,mjs}"],
+      // The schema (at the repository root, found through prisma.config.ts) names the client
+      // generator knip's Prisma plugin follows.
+      project: ["src/**/*.ts", "scripts/*.{ts,mjs}", "../../prisma/*.prisma"],
+    },
+    // The test kit has no tests of its own: its entries are its package.json exports.
+    "packages/testkit": {
+      includeEntryExports: true,
+      project: ["src/**/*.ts"],
     },
     "packages/*": {
       includeEntryExports: true,

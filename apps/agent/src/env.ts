@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { DEFAULT_STATE_DIR } from "./state/state-dir.ts";
 
-export const agentEnvSchema = z.object({
+const agentEnvSchema = z.object({
   GATEHOUSE_STATE_DIR: z.string().min(1).default(DEFAULT_STATE_DIR),
   GATEHOUSE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

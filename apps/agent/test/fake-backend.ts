@@ -44,7 +44,7 @@ export class FakeBackend implements FirewallBackend {
   }
 }
 
-export function rulesetHash(state: ResolvedState): string {
+function rulesetHash(state: ResolvedState): string {
   return createHash("sha256").update(JSON.stringify(state)).digest("hex");
 }
 

@@ -7,7 +7,7 @@ import { CommandRunner, type CommandResult, type RunOptions } from "../src/firew
 export const SIP_PORT = 5060;
 export const SSH_PORT = 22;
 /** Long enough for an answer inside one machine, short enough to keep the suite fast. */
-export const NO_ANSWER_MS = 400;
+const NO_ANSWER_MS = 400;
 
 const services: ServiceDefinition[] = [
   { id: "rtp", name: "RTP media", ports: [{ protocol: "udp", from: 10000, to: 20000 }] },

@@ -14,7 +14,7 @@ export interface CommandContext {
   anonymousApi(baseUrl: string, token?: string): Api;
 }
 
-export interface GlobalOptions {
+interface GlobalOptions {
   json?: boolean;
   url?: string;
 }
@@ -22,7 +22,7 @@ export interface GlobalOptions {
 /** Where the current command is talking to, for "cannot reach ..." messages. */
 export const endpointInUse = { value: "the control plane" };
 
-export async function createContext(command: Command): Promise<CommandContext> {
+async function createContext(command: Command): Promise<CommandContext> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const config = await loadConfig(process.env, globals.url);
   if (config.url) endpointInUse.value = trpcEndpoint(config.url);

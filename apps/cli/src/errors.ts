@@ -12,7 +12,7 @@ export class CliError extends Error {
 }
 
 /** Exit codes: 1 = the request failed or was refused, 2 = cannot reach / not configured. */
-export const EXIT_FAILED = 1;
+const EXIT_FAILED = 1;
 export const EXIT_UNREACHABLE = 2;
 
 const NETWORK_CODES: Record<string, string> = {

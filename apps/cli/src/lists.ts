@@ -9,7 +9,7 @@ interface Paged {
 type Filter<T> = Omit<Exclude<T, void | undefined>, "limit" | "cursor">;
 
 /** Every row of a paged list: `fetch` asks for the page after `cursor`, `rows` picks its rows. */
-export async function allPages<P extends Paged, T>(fetch: (cursor: string | undefined) => Promise<P>, rows: (page: P) => T[]): Promise<T[]> {
+async function allPages<P extends Paged, T>(fetch: (cursor: string | undefined) => Promise<P>, rows: (page: P) => T[]): Promise<T[]> {
   const all: T[] = [];
   let cursor: string | undefined;
   do {

@@ -28,7 +28,7 @@ const BORDERLESS = {
   right: "", "right-mid": "", middle: "  ",
 };
 
-export function renderTable<Row>(rows: readonly Row[], columns: Column<Row>[]): string {
+function renderTable<Row>(rows: readonly Row[], columns: Column<Row>[]): string {
   const table = new Table({
     head: columns.map((c) => c.header.toUpperCase()),
     chars: BORDERLESS,

@@ -11,7 +11,7 @@ import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
 import { registerTravelerCommands } from "./commands/travelers.ts";
 
-export const VERSION = "0.1.0";
+const VERSION = "0.1.0";
 
 export function buildProgram(): Command {
   const program = new Command("gatehouse")

@@ -18,7 +18,7 @@ function shellWords(text: string): string[] {
   return [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
 }
 
-export function consoleBlocks(markdown: string): string[] {
+function consoleBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```console\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? "");
 }
 
@@ -55,7 +55,7 @@ const VOLATILE: [RegExp, string][] = [
 ];
 
 /** The shown line as a pattern for one printed line. */
-export function linePattern(shown: string, url: string): RegExp {
+function linePattern(shown: string, url: string): RegExp {
   const placeholders: string[] = [];
   let text = shown.trim();
   for (const [pattern, replacement] of VOLATILE) {

@@ -19,7 +19,7 @@ export interface HttpExtension {
 }
 
 /** What an extension is given when the control plane starts. */
-export interface ExtensionHost {
+interface ExtensionHost {
   app: ControlPlaneApp;
   sweeper: ExpirySweeper;
 }

@@ -7,7 +7,7 @@ export type { Logger } from "pino";
 /** Field names that may carry a secret, at any of the first levels of a logged object. */
 const SECRET_FIELDS = ["password", "pin", "token", "secret", "credential", "authorization", "cookie", "enrollmentToken", "sessionToken"];
 
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   "req.headers.authorization",
   "req.headers.cookie",
   'res.headers["set-cookie"]',

@@ -30,7 +30,7 @@ export interface DesiredEntry {
   services: ServiceId[];
 }
 
-export interface BasePolicy {
+interface BasePolicy {
   /** RTP (the "rtp" service) open to every source, as in Travelin' Man 3. */
   mediaOpenToAll: boolean;
   /** Private ranges allowed for everything (canonical CIDRs). */

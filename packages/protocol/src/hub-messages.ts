@@ -33,8 +33,14 @@ export const hubMessageSchema = z.discriminatedUnion("type", [
 ]);
 
 export type StateMessage = z.infer<typeof stateSchema>;
+// Every message of the wire has its name here, whether or not a side names it yet (@public:
+// knip does not count those as dead).
+/** @public */
 export type ChangedMessage = z.infer<typeof changedSchema>;
+/** @public */
 export type AckMessage = z.infer<typeof ackSchema>;
+/** @public */
 export type RevokedMessage = z.infer<typeof revokedSchema>;
+/** @public */
 export type ErrorMessage = z.infer<typeof errorSchema>;
 export type HubMessage = z.infer<typeof hubMessageSchema>;

@@ -5,9 +5,9 @@ import { agentMessageSchema, type AgentMessage } from "./agent-messages.ts";
 import { hubMessageSchema, type HubMessage } from "./hub-messages.ts";
 import { MAX_AGENT_MESSAGE_BYTES, MAX_HUB_MESSAGE_BYTES, MAX_SMALL_MESSAGE_BYTES } from "./version.ts";
 
-export type ProtocolErrorCode = "too_large" | "not_json" | "invalid";
+type ProtocolErrorCode = "too_large" | "not_json" | "invalid";
 
-export interface ProtocolError {
+interface ProtocolError {
   code: ProtocolErrorCode;
   message: string;
 }

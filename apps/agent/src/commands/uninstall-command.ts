@@ -29,7 +29,7 @@ export interface UninstallDeps {
   logger: Logger;
 }
 
-export const RUNNING_AGENT_HINT =
+const RUNNING_AGENT_HINT =
   "the agent is running (it would put every rule back, and the next boot would restore nothing): stop it first with `systemctl disable --now gatehouse-agent`, then uninstall";
 
 export async function uninstallCommand(options: UninstallOptions, deps: UninstallDeps, out: Output): Promise<void> {

@@ -13,7 +13,7 @@ import { IptablesBackend } from "./iptables-backend.ts";
 import type { FirewallLogger } from "./logger.ts";
 import { NftablesBackend } from "./nftables-backend.ts";
 
-export const BACKEND_CHOICES = ["auto", "iptables", "nftables", "dry-run"] as const;
+const BACKEND_CHOICES = ["auto", "iptables", "nftables", "dry-run"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 export function parseBackendChoice(value: string): BackendChoice {

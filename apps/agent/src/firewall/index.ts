@@ -1,6 +1,5 @@
-export type { AppliedSummary, BackendName, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
-export { CommandError, CommandRunner, type CommandResult, type CommandRunnerOptions, type RunOptions } from "./command-runner.ts";
-export { DryRunBackend, type DryRunRecord } from "./dry-run-backend.ts";
-export { IptablesBackend, type IptablesBackendOptions } from "./iptables-backend.ts";
+export type { FirewallBackend } from "./backend.ts";
+export { CommandRunner } from "./command-runner.ts";
+export { DryRunBackend } from "./dry-run-backend.ts";
+export { IptablesBackend } from "./iptables-backend.ts";
 export { NftablesBackend } from "./nftables-backend.ts";
-export type { FirewallLogger } from "./logger.ts";

@@ -11,7 +11,7 @@ import {
 } from "@gatehouse/core";
 import type { CommandRunner } from "./command-runner.ts";
 
-export const IPTABLES = { 4: "iptables", 6: "ip6tables" } as const satisfies Record<IpFamily, string>;
+const IPTABLES = { 4: "iptables", 6: "ip6tables" } as const satisfies Record<IpFamily, string>;
 export const IPTABLES_RESTORE = { 4: "iptables-restore", 6: "ip6tables-restore" } as const satisfies Record<IpFamily, string>;
 /** Wait for the xtables lock (iptables-legacy) instead of failing when fail2ban holds it. */
 export const XTABLES_WAIT = ["-w", "10"];
@@ -52,7 +52,7 @@ function ownChain(lines: string[], jump: HookJump): OwnChainState {
  * `matchedSets`: the ipsets our chains match, sets only this agent makes (an operator's gh4-x
  * is never among them).
  */
-export function parseFilterTable(listing: string): FilterTableState {
+function parseFilterTable(listing: string): FilterTableState {
   const lines = listing.split("\n").map((line) => line.trim());
   const input = ownChain(lines, INPUT_JUMP);
   const forward = ownChain(lines, FORWARD_JUMP);
@@ -66,7 +66,7 @@ export async function readFilterTable(runner: CommandRunner, family: IpFamily): 
 }
 
 /** Members of every Gatehouse ipset, from `ipset save` (one line per member). */
-export function parseIpsetSave(saved: string): Map<string, string[]> {
+function parseIpsetSave(saved: string): Map<string, string[]> {
   const sets = new Map<string, string[]>();
   for (const line of saved.split("\n")) {
     const [verb, name, member] = line.trim().split(/\s+/);

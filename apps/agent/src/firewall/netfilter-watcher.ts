@@ -55,7 +55,7 @@ const COMMENT = /^#/;
 const FOREIGN_ELEMENT = /^(add|delete) element (\S+) (\S+) /;
 
 /** Whether an `nft monitor` line can concern what this backend enforces. */
-export function concernsUs(line: string): boolean {
+function concernsUs(line: string): boolean {
   const trimmed = line.trim();
   if (trimmed === "" || COMMENT.test(trimmed)) return false;
   const element = FOREIGN_ELEMENT.exec(trimmed);
@@ -63,7 +63,7 @@ export function concernsUs(line: string): boolean {
 }
 
 /** The parts of `ipset list -t` that change when a member is added or deleted. */
-export function ipsetFingerprint(listing: string): string {
+function ipsetFingerprint(listing: string): string {
   return listing
     .split("\n")
     .filter((line) => line.startsWith("Name:") || line.startsWith("Number of entries:"))

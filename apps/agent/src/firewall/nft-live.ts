@@ -36,7 +36,7 @@ function elementText(element: unknown): string {
   return JSON.stringify(element);
 }
 
-export function parseNftTable(json: string): NftTableState {
+function parseNftTable(json: string): NftTableState {
   const parsed: unknown = JSON.parse(json);
   const items = isObject(parsed) && Array.isArray(parsed.nftables) ? parsed.nftables : [];
   const sets = new Map<string, string[]>();

@@ -27,7 +27,7 @@ const storedRecordSchema = z.object({
   rollbackToReport: rollbackSchema.nullable().optional(),
 });
 
-export const appliedRecordSchema = storedRecordSchema.transform(({ rollbackToReport, ...record }) => ({
+const appliedRecordSchema = storedRecordSchema.transform(({ rollbackToReport, ...record }) => ({
   ...record,
   rollbacksToReport: rollbackToReport ? [rollbackToReport, ...record.rollbacksToReport] : record.rollbacksToReport,
 }));

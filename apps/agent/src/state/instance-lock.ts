@@ -52,8 +52,3 @@ export async function acquireInstanceLock(path: string, holderHint: string): Pro
     release: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
-
-/** Whether a live process holds the lock at `path` (for `status`). */
-export function instanceLockHeld(path: string): Promise<boolean> {
-  return answers(path);
-}

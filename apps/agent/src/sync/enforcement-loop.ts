@@ -5,6 +5,7 @@
 // status file. Every change of what is enforced (a new state, a DNS refresh, a drift repair, a
 // retry, a rollback) runs through this one queue, so none of them interleave.
 import type { Logger } from "pino";
+import type { FetchMessage } from "@gatehouse/protocol";
 import type { AnswerBook } from "../dns/answer-book.ts";
 import type { ChangeWatcher } from "../firewall/netfilter-watcher.ts";
 import { SerialQueue } from "../serial-queue.ts";
@@ -32,7 +33,7 @@ interface EnforcementLoopOptions {
   hold: RollbackHold;
   reporter: Reporter;
   /** The session with the control plane: a rollback restarts it, an ack ending a hold fetches again. */
-  link: { restart(): void; send(message: { type: "fetch"; revision: number }): boolean };
+  link: { restart(): void; send(message: FetchMessage): boolean };
 }
 
 /** Why the target is enforced: read from disk at boot, a new state, new DNS answers, or a retry / rollback. */

@@ -26,7 +26,7 @@ function statusLine(server: ServerDetail): string {
   return `enrolled, ${server.online ? "online" : `offline (last seen ${ago(server.lastSeenAt)})`}`;
 }
 
-export function settingsText(server: ServerDetail): string {
+function settingsText(server: ServerDetail): string {
   const rows: [string, string][] = [
     ["status", statusLine(server)],
     ["revision", `applied ${server.appliedRevision ?? "-"} of ${server.revision}`],

@@ -29,7 +29,7 @@ const MAX_IDS = 1_000;
 const ID_KEY = /[a-z0-9]Ids?$/;
 
 /** key -> ids found under that key anywhere in `input`. */
-export function idsInInput(input: unknown): Map<string, Set<string>> {
+function idsInInput(input: unknown): Map<string, Set<string>> {
   const found = new Map<string, Set<string>>();
   let count = 0;
   const add = (key: string, id: unknown): void => {

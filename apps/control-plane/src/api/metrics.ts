@@ -9,7 +9,7 @@
 // password change) is being guessed at or has just locked.
 import { Counter, Histogram, type Registry } from "prom-client";
 
-export type ApiCallLabels = { path: string; type: string; code: string };
+type ApiCallLabels = { path: string; type: string; code: string };
 
 export interface ApiMetrics {
   calls: { inc(labels: ApiCallLabels): void };

@@ -13,7 +13,7 @@ export interface Owner {
 }
 
 /** Looks up many ids at once; ids missing from the result do not exist. */
-export type OwnerLookup = (prisma: PrismaClient, ids: string[]) => Promise<Map<string, Owner>>;
+type OwnerLookup = (prisma: PrismaClient, ids: string[]) => Promise<Map<string, Owner>>;
 
 const owned = (tenantId: string | null, fleetReadable = false): Owner => ({ tenantId, fleetReadable });
 

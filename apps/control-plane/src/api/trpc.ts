@@ -58,7 +58,6 @@ const t = initTRPC.context<ApiContext>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const mergeRouters = t.mergeRouters;
 
 /** Maps application errors to tRPC codes (errors.ts) and counts every call. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {

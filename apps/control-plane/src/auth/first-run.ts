@@ -7,7 +7,7 @@ import type { Env } from "../env.ts";
 import { normaliseEmail } from "./login.ts";
 import { generatePassword, hashPassword } from "./passwords.ts";
 
-export const DEFAULT_ADMIN_EMAIL = "admin@gatehouse.local";
+const DEFAULT_ADMIN_EMAIL = "admin@gatehouse.local";
 
 export interface FirstRunResult {
   created: boolean;

@@ -26,9 +26,9 @@ export interface LoginPolicy {
   sessionTtlMs: number;
 }
 
-export const ACCOUNT_FAILURE_WINDOW_MS = 60 * 60_000;
+const ACCOUNT_FAILURE_WINDOW_MS = 60 * 60_000;
 export const KNOWN_DEVICE_TTL_MS = 180 * 24 * 60 * 60_000;
-export const KNOWN_ADDRESS_TTL_MS = 30 * 24 * 60 * 60_000;
+const KNOWN_ADDRESS_TTL_MS = 30 * 24 * 60 * 60_000;
 
 export interface LoginAttempt {
   email: string;

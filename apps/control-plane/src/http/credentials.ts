@@ -2,9 +2,9 @@
 // tokens, the console's stored session) or the HttpOnly session cookie (the console).
 import type { IncomingHttpHeaders } from "node:http";
 
-export const SESSION_COOKIE = "gatehouse_session";
+const SESSION_COOKIE = "gatehouse_session";
 /** Marks a browser an operator signed in from before (auth/login.ts); never an authenticator. */
-export const KNOWN_DEVICE_COOKIE = "gatehouse_device";
+const KNOWN_DEVICE_COOKIE = "gatehouse_device";
 
 export interface PresentedSecret {
   secret: string;
@@ -28,7 +28,7 @@ export function cookieAcceptable(method: string | undefined, headers: IncomingHt
   return /^application\/json\b/i.test(headers["content-type"] ?? "");
 }
 
-export function cookieValue(header: string | undefined, name: string): string | null {
+function cookieValue(header: string | undefined, name: string): string | null {
   for (const part of (header ?? "").split(";")) {
     const [key, ...rest] = part.trim().split("=");
     if (key === name) {

@@ -20,7 +20,7 @@ const CONTENT_TYPES: Record<string, string> = {
   ".map": "application/json",
 };
 
-export const SECURITY_HEADERS: Record<string, string> = {
+const SECURITY_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "no-referrer",

@@ -21,9 +21,9 @@ export interface ConnectionHost {
 }
 
 /** Close codes the hub uses (4000-4999 are the application's). */
-export const CLOSE_REVOKED = 4001;
+const CLOSE_REVOKED = 4001;
 export const CLOSE_REPLACED = 4002;
-export const CLOSE_PROTOCOL_VERSION = 4003;
+const CLOSE_PROTOCOL_VERSION = 4003;
 
 /** What the database said when the agent connected: enough to tell whether it is up to date. */
 export interface SyncAtConnect {

@@ -10,7 +10,7 @@ import type { AgentPresence } from "./hub-types.ts";
 const storedReportSchema = reportSchema.omit({ type: true }).extend({ receivedAt: z.string() });
 
 // Times are ISO 8601 strings: this is what the API returns (no transformer on the wire).
-export interface AgentEvent {
+interface AgentEvent {
   at: string;
   /** Drift: what was wrong. Rollback: why, and from which revision. */
   detail: Record<string, unknown>;
@@ -53,7 +53,7 @@ export interface FleetServerStatus {
   problems: FleetProblem[];
 }
 
-export interface FqdnAnswerView {
+interface FqdnAnswerView {
   fqdn: string;
   addresses: string[];
   error: string | null;

@@ -6,9 +6,9 @@
 import { AGENT_BUNDLE_PATH, AGENT_UNIT_PATH } from "./agent-bundle-route.ts";
 
 /** The oldest Node.js major the agent bundle runs on (esbuild target node20). */
-export const AGENT_NODE_MAJOR = 20;
-export const AGENT_BIN = "/usr/local/bin/gatehouse-agent";
-export const AGENT_UNIT_FILE = "/etc/systemd/system/gatehouse-agent.service";
+const AGENT_NODE_MAJOR = 20;
+const AGENT_BIN = "/usr/local/bin/gatehouse-agent";
+const AGENT_UNIT_FILE = "/etc/systemd/system/gatehouse-agent.service";
 
 export interface InstallCommandInput {
   /** The control plane's public base URL, without a trailing slash. */

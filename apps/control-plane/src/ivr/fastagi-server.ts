@@ -13,7 +13,7 @@ import { refusalThrottle } from "./refusal-throttle.ts";
 import { SoundCheck, type SoundReport } from "./sound-check.ts";
 import { runTravelerCall, type TravelerIvrServices } from "./traveler-call.ts";
 
-export type AgiRefusalReason = "peer-not-allowed" | "no-environment" | "line-too-long" | "wrong-secret" | "unknown-script";
+type AgiRefusalReason = "peer-not-allowed" | "no-environment" | "line-too-long" | "wrong-secret" | "unknown-script";
 
 export interface FastAgiRefusal {
   remoteAddress: string;
@@ -59,7 +59,7 @@ export const FASTAGI_DEFAULTS = {
 } as const;
 
 /** The script name in agi://host:port/<script>. */
-export const TRAVELER_AGI_SCRIPT = "traveler";
+const TRAVELER_AGI_SCRIPT = "traveler";
 
 export interface FastAgiServer {
   port: number;

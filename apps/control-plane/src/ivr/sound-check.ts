@@ -9,7 +9,7 @@ import type { Logger } from "../logger.ts";
 import type { AgiConnection } from "./agi-connection.ts";
 
 /** Digits SAY DIGITS (0-9) and SAY NUMBER (a day of the month: 1-20, 30) need. */
-export const DIGIT_SOUNDS = [...Array.from({ length: 21 }, (_, n) => `digits/${n}`), "digits/30"];
+const DIGIT_SOUNDS = [...Array.from({ length: 21 }, (_, n) => `digits/${n}`), "digits/30"];
 /** Formats a stock or hand-made Asterisk sound may come in. */
 const FORMATS = ["wav", "gsm", "ulaw", "alaw", "g722", "sln"];
 /** Keep each command well under Asterisk's 8 KiB AGI line and its 4 KiB substitution buffers. */
@@ -22,7 +22,7 @@ export interface SoundReport {
   checkedAt: string | null;
 }
 
-export function requiredSounds(promptPrefix: string): string[] {
+function requiredSounds(promptPrefix: string): string[] {
   return [...IVR_PROMPT_IDS.map((id) => promptPrefix + id), ...DIGIT_SOUNDS];
 }
 
@@ -33,7 +33,7 @@ function existsExpression(sound: string): string {
 }
 
 /** GET FULL VARIABLE commands, each answering one 0/1 per sound it covers, in order. */
-export function soundCheckCommands(sounds: readonly string[]): Array<{ command: string; sounds: string[] }> {
+function soundCheckCommands(sounds: readonly string[]): Array<{ command: string; sounds: string[] }> {
   const commands: Array<{ command: string; sounds: string[] }> = [];
   let current: { expression: string; sounds: string[] } = { expression: "", sounds: [] };
   for (const sound of sounds) {

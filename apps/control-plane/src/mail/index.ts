@@ -1,2 +1,2 @@
-export { createMailer, withoutCredentials, type Mailer, type MailMessage, type MailerConfig } from "./mailer.ts";
-export { deliverWithRetry, DEFAULT_MAIL_RETRY, type DeliveryResult, type RetryPolicy } from "./delivery.ts";
+export { createMailer, type Mailer, type MailMessage } from "./mailer.ts";
+export { deliverWithRetry, DEFAULT_MAIL_RETRY, type RetryPolicy } from "./delivery.ts";

@@ -4,7 +4,7 @@
 // 16-digit limit and leave a fleet of thousands of travelers with collisions far apart.
 import { randomInt } from "node:crypto";
 
-export const ACCOUNT_NUMBER_DIGITS = 8;
+const ACCOUNT_NUMBER_DIGITS = 8;
 
 /** A fresh random account number (collisions are retried by the caller). */
 export function drawAccountNumber(): string {

@@ -11,7 +11,7 @@ import { mutationBy, type TravelersContext } from "./context.ts";
 import { grantableAddress, mailConfirmation, writeGrant, type CreatedGrant } from "./grants.ts";
 import { grantLinkMail } from "./mail-content.ts";
 
-export const LINK_LIFETIME_MS = 15 * 60_000;
+const LINK_LIFETIME_MS = 15 * 60_000;
 export const LINK_PATH = "/traveler/link";
 
 /** Create a link and mail it; resolves true once the mail was accepted (the caller is on the phone). */

@@ -1,6 +1,6 @@
 // The traveler pages' HTML: small, server-rendered, no script. Everything shown is escaped.
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 

@@ -19,7 +19,7 @@ export interface PageSessions {
   read(token: string, now: Date): SessionTraveler | null;
 }
 
-export const PAGE_SESSION_TTL_MS = 10 * 60_000;
+const PAGE_SESSION_TTL_MS = 10 * 60_000;
 
 export function pageSessions(key: Buffer = randomBytes(32), ttlMs = PAGE_SESSION_TTL_MS): PageSessions {
   const sign = (payload: string) => createHmac("sha256", key).update(payload).digest("base64url");

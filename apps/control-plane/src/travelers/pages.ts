@@ -15,8 +15,8 @@ import { html, page, PAGE_HEADERS, type Html } from "./page-html.ts";
 import { openPageSession, pageSessions, type PageSessions, type SessionTraveler } from "./page-session.ts";
 import { verifyTraveler, webSource } from "./verification.ts";
 
-export const SELF_SERVICE_PATH = "/traveler";
-export const GRANT_ACTIONS_PATH = "/traveler/grants";
+const SELF_SERVICE_PATH = "/traveler";
+const GRANT_ACTIONS_PATH = "/traveler/grants";
 export const TRAVELER_PAGE_PATHS = [LINK_PATH, SELF_SERVICE_PATH, GRANT_ACTIONS_PATH] as const;
 
 const MAX_FORM_BYTES = 8 * 1024;

@@ -8,7 +8,7 @@ import { GatehouseError } from "@gatehouse/core";
 export const PIN_MIN_DIGITS = 6;
 export const PIN_MAX_DIGITS = 16;
 
-export function assertValidPin(pin: string): void {
+function assertValidPin(pin: string): void {
   if (!/^[0-9]+$/.test(pin)) throw new GatehouseError("BAD_INPUT", "a PIN is digits only");
   if (pin.length < PIN_MIN_DIGITS || pin.length > PIN_MAX_DIGITS) {
     throw new GatehouseError("BAD_INPUT", `a PIN has ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits`);

@@ -27,7 +27,7 @@ export const WITHHELD_CALLERS_LIMIT: FailureLimit = { max: 30, windowMs: 60_000 
 const WITHHELD_SUBJECT = "pin|withheld-callers";
 
 /** How long a caller ID or address that verified a traveler stays known. */
-export const KNOWN_TRAVELER_SOURCE_TTL_MS = 90 * 24 * 60 * 60_000;
+const KNOWN_TRAVELER_SOURCE_TTL_MS = 90 * 24 * 60 * 60_000;
 
 export type TravelerVerification =
   | { ok: true; traveler: Traveler }

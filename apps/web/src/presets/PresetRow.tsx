@@ -3,7 +3,7 @@ import { useState } from "react";
 import { api, type RouterOutputs } from "../api/client.ts";
 import { messageOf } from "../api/errors.ts";
 
-export type PresetView = RouterOutputs["presets"]["list"][number];
+type PresetView = RouterOutputs["presets"]["list"][number];
 
 interface Props {
   preset: PresetView;

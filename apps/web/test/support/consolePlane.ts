@@ -9,7 +9,7 @@ import { distDir } from "./webBuild.ts";
 export const MSP_ADMIN = { email: "msp@example.net", password: "correct horse battery staple" };
 export const BRAVO_ADMIN = { email: "it@bravo.example", password: "bravo's long passphrase" };
 
-export interface SeededFleet {
+interface SeededFleet {
   acme: { id: string; name: string };
   bravo: { id: string; name: string };
   servers: { nyc1: string; lax1: string; bravo1: string };

@@ -6,7 +6,7 @@ import { ipsetName } from "./iptables.ts";
 import { isHostMember } from "./members.ts";
 import { NFT_FAMILY, NFT_TABLE, nftHostSetName, nftNetworkSetName } from "./nft.ts";
 
-export interface SetChange {
+interface SetChange {
   add: string[];
   remove: string[];
 }

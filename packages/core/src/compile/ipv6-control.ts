@@ -8,7 +8,7 @@
 // and "all" sources, and a reply to our own ping is established traffic.
 
 /** How a message proves it comes from the local link (a router never forwards either). */
-export type OnLinkProof = "hop-limit-255" | "link-local-source" | "none";
+type OnLinkProof = "hop-limit-255" | "link-local-source" | "none";
 
 export interface Icmpv6Accept {
   types: readonly number[];

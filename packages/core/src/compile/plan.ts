@@ -20,7 +20,7 @@ export interface SourceGroup {
   members: string[];
 }
 
-export interface ServicePorts {
+interface ServicePorts {
   group: string;
   protocol: Protocol;
   ranges: PortRange[];

@@ -15,7 +15,7 @@ import { parseNetwork, type Family } from "./members.ts";
 import { EVERYTHING_GROUPS, FAMILIES, planRules } from "./plan.ts";
 import { EVERY_PORT, intersectSpans, spansContain, subtractSpans, unionSpans, type PortSpan } from "./port-spans.ts";
 
-export interface KeptNetwork {
+interface KeptNetwork {
   source: string;
   /** Of the revoked ports, those this network may still reach. */
   ports: PortSpan[];

@@ -4,4 +4,4 @@ export * from "./dialed-address.ts";
 export * from "./grant-address.ts";
 export * from "./expiry-speech.ts";
 export * from "./caller-id.ts";
-export { advanceIvr, newIvrCall, IvrEventError } from "./machine.ts";
+export { advanceIvr, newIvrCall } from "./machine.ts";

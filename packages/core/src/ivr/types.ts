@@ -87,12 +87,6 @@ export type IvrAction =
   | { type: "request-link"; travelerId: string }
   | { type: "hang-up" };
 
-/** Actions whose result is the machine's next event; each transition ends with one or hang-up. */
-export type AwaitingAction = Extract<
-  IvrAction,
-  { type: "get-data" | "verify" | "create-grant" | "request-link" | "hang-up" }
->;
-
 export type IvrStep =
   | "not-started"
   | "account"
