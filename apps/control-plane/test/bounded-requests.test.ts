@@ -1,4 +1,4 @@
-// A signed-in viewer tries to stall the control plane (issue 14, item 4): batched GETs of
+// A signed-in viewer tries to stall the control plane: batched GETs of
 // hundreds of `audit.list` calls, four at once, pages as large as they can ask for, and more
 // calls in flight than anyone needs. Each is bounded: oversized batches are refused whole
 // before any call runs, a page has a hard maximum, and one operator's calls beyond a small

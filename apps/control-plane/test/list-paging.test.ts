@@ -1,4 +1,4 @@
-// A signed-in operator asks for whole lists at once (issue 14, "Bounded requests"): every list
+// A signed-in operator asks for whole lists at once: every list
 // that grows with the fleet answers at most LIST_PAGE_MAX rows a call and a cursor to go on.
 // Following the cursors yields every row exactly once, even when names (or creation times)
 // repeat; a larger page, or a cursor the server never gave out, is refused; and a cursor a

@@ -1,4 +1,4 @@
-// Issue 14, item 12: lockouts as a denial of service. A stranger guesses passwords and PINs
+// Lockouts as a denial of service. A stranger guesses passwords and PINs
 // against the real control plane (HTTP through a trusted proxy, so each guess can come from
 // another address; the traveler page; FastAGI calls as Asterisk makes them) and must neither
 // keep the rightful owner out where they signed in before nor guess more than 20 times an hour.

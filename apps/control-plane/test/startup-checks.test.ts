@@ -71,6 +71,26 @@ describe("a control plane started with a configuration mistake", () => {
     }
   });
 
+  it("a value the control plane would later fail on is refused at start: a lifetime past a year, a listen address with a port", () => {
+    const message = problemsOf({
+      SESSION_TTL_HOURS: "1000000000000",
+      ENROLLMENT_TTL_HOURS: "8761",
+      LOGIN_FAILURE_WINDOW_MINUTES: "999999999999",
+      HOST: "0.0.0.0:8080",
+      AGI_HOST: "tcp://192.0.2.10",
+    });
+    for (const expected of [
+      "SESSION_TTL_HOURS: at most 8760 (a year)",
+      "ENROLLMENT_TTL_HOURS: at most 8760 (a year)",
+      "LOGIN_FAILURE_WINDOW_MINUTES: at most 525600 (a year)",
+      "HOST: must be an IP address or a host name, without a port",
+      "AGI_HOST: must be an IP address or a host name, without a port",
+    ]) {
+      expect(message).toContain(expected);
+    }
+    expect(loadEnv({ HOST: "::", AGI_HOST: "pbx-gateway.example.net", SESSION_TTL_HOURS: "8760" })).toMatchObject({ HOST: "::", AGI_HOST: "pbx-gateway.example.net", SESSION_TTL_HOURS: 8760 });
+  });
+
   it("an address list's refusal is the parser's own message, naming what is wrong with the item", () => {
     const message = problemsOf({ TRUSTED_PROXIES: "010.0.0.1", AGI_SECRET: "a-long-enough-agi-secret", AGI_ALLOWED_ADDRESSES: "192.0.2.10, 10.0.0.1/8" });
     expect(message).toContain("TRUSTED_PROXIES: 010.0.0.1 is not an IPv4 address: octet 1 (010) has a leading zero, which some tools read as octal");

@@ -1,4 +1,4 @@
-// Issue 4's "done means", over real TCP FastAGI conversations against the real control plane
+// A traveler calls the IVR, over real TCP FastAGI conversations against the real control plane
 // (HTTP server, runMutation, RevisionBus, expiry sweeper, travelers extension) on a real test
 // database, with a real SMTP server receiving the mail. The test client plays Asterisk's side
 // of the AGI protocol byte for byte.
