@@ -193,6 +193,9 @@ describe("an operator at the terminal", () => {
     expect(result.stdout).toMatch(/^198\.51\.100\.7$/m);
     expect(result.stdout).toContain("bob-home.dyndns.example  (host name, resolved on the agent)");
     expect(result.stdout).toMatch(/^203\.0\.113\.10$/m); // the primary admin address, always allowed
+    // Open flows pass only as replies, so a revoked source's own packets meet the sets again.
+    expect(result.stdout).toMatch(/^DROP +all .* ctstate INVALID$/m);
+    expect(result.stdout).toMatch(/^ACCEPT +all .* ctstate ESTABLISHED ctdir REPLY$/m);
 
     const json = JSON.parse((await gatehouse("rules", "pbx1", "--json")).stdout) as { listing: string; fqdns: string[] };
     expect(json.fqdns).toEqual(["bob-home.dyndns.example"]);

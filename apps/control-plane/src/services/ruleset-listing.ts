@@ -119,6 +119,10 @@ function describeRule(tokens: string[]): ListedRule {
         match.push(`ctstate ${next}`);
         i += 1;
         break;
+      case "--ctdir":
+        match.push(`ctdir ${next}`);
+        i += 1;
+        break;
       case "--match-set":
         match.push(`match-set ${next} ${tokens[i + 2] ?? ""}`.trimEnd());
         i += 2;
