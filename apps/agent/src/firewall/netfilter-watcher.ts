@@ -6,10 +6,12 @@
 //   both show there.
 // - what sends no event, polled every second with one cheap listing: ipset (no change events at
 //   all) and iptables-legacy's rules. Each poll compares a fingerprint with the last one.
-// Changes the agent makes itself are not changes: each apply runs inside ownChange(), events
-// arriving meanwhile (and for a short grace after) are ignored, and the poll's fingerprint is
-// taken again afterwards. So there is never a repair loop against our own applies. The periodic
-// verify stays as the fallback (an external change landing during one of our applies waits for it).
+// Changes the agent makes itself are not changes: each apply runs inside ownChange(), and events
+// arriving meanwhile (and for a short grace after) do not fire at once. They are not dropped
+// either: an external change can land during one of our applies (a flush right after a repair),
+// so such events fire ONE check once the grace is over. That check finds nothing when the events
+// were ours, and applies nothing, so there is never a repair loop. The poll's fingerprint is taken
+// again after our change. The periodic verify stays as the fallback.
 import { spawn, type ChildProcess } from "node:child_process";
 import type { BackendName, FirewallBackend } from "./backend.ts";
 import type { CommandRunner } from "./command-runner.ts";
@@ -79,6 +81,9 @@ export class NetfilterWatcher implements ChangeWatcher {
   private pollTimer: NodeJS.Timeout | undefined;
   private ownChanges = 0;
   private quietUntil = 0;
+  /** An event arrived while a change of ours was running: check once the grace is over. */
+  private heardDuringOwnChange = false;
+  private afterOwnChangeTimer: NodeJS.Timeout | undefined;
   private fingerprint: string | null = null;
   private polling = false;
   private legacyIptables = false;
@@ -97,6 +102,7 @@ export class NetfilterWatcher implements ChangeWatcher {
     this.onChange = null;
     clearTimeout(this.restartTimer);
     clearTimeout(this.debounceTimer);
+    clearTimeout(this.afterOwnChangeTimer);
     clearInterval(this.pollTimer);
     this.monitor?.kill();
     this.monitor = null;
@@ -110,7 +116,17 @@ export class NetfilterWatcher implements ChangeWatcher {
       this.ownChanges -= 1;
       this.quietUntil = performance.now() + OWN_CHANGE_GRACE_MS;
       if (this.ownChanges === 0 && this.fingerprint !== null) this.fingerprint = await this.takeFingerprint().catch(() => null);
+      if (this.ownChanges === 0) this.checkAfterGraceIfHeard();
     }
+  }
+
+  private checkAfterGraceIfHeard(): void {
+    clearTimeout(this.afterOwnChangeTimer);
+    this.afterOwnChangeTimer = setTimeout(() => {
+      if (!this.heardDuringOwnChange || this.ours) return;
+      this.heardDuringOwnChange = false;
+      this.changed();
+    }, OWN_CHANGE_GRACE_MS + 1);
   }
 
   private get ours(): boolean {
@@ -118,10 +134,15 @@ export class NetfilterWatcher implements ChangeWatcher {
   }
 
   private changed(): void {
-    if (this.onChange === null || this.ours) return;
+    if (this.onChange === null) return;
+    if (this.ours) {
+      this.heardDuringOwnChange = true;
+      return;
+    }
     clearTimeout(this.debounceTimer);
     this.debounceTimer = setTimeout(() => {
-      if (!this.ours) this.onChange?.();
+      if (this.ours) this.heardDuringOwnChange = true;
+      else this.onChange?.();
     }, this.options.debounceMs ?? DEBOUNCE_MS);
   }
 
