@@ -2,7 +2,7 @@
 // enforces, revocation and deletion. Plain functions over a MutationContext; the router checks
 // access and shapes input and output.
 import { GatehouseError, parseAdminSource, parseLanRange, sha256Hex, type SourceFloors } from "@gatehouse/core";
-import type { Prisma, PrismaClient } from "@gatehouse/db";
+import type { Prisma, PrismaClient, Tx } from "@gatehouse/db";
 import { newSecret } from "../auth/secrets.ts";
 import { afterKeyCursor, encodeKeyCursor, keyOrder, pageOf, type Page, type PageRequest } from "./listing.ts";
 import { runMutation, type MutationContext } from "./mutation.ts";
@@ -67,9 +67,18 @@ export async function listServers(prisma: PrismaClient, ownTenant: { tenantId?: 
   return pageOf(rows, filter.limit, (last) => encodeKeyCursor(last.name, last.id));
 }
 
-/** One server with the agent's last report. */
+/** One server with the agent's last report and what is deleted with it (its own entries and preset switches). */
 export function serverWithReport(prisma: PrismaClient, serverId: string) {
-  return prisma.server.findUniqueOrThrow({ where: { id: serverId }, select: { ...serverFields, lastReport: true } });
+  return prisma.server.findUniqueOrThrow({
+    where: { id: serverId },
+    select: { ...serverFields, lastReport: true, _count: { select: { allowEntries: true, presetEnables: true } } },
+  });
+}
+
+/** Server names are unique within a tenant: said in words before the unique index says it in columns. */
+async function ensureNameFree(tx: Tx, tenantId: string, name: string, exceptId?: string): Promise<void> {
+  const taken = await tx.server.findFirst({ where: { tenantId, name, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { tenant: { select: { name: true } } } });
+  if (taken) throw new GatehouseError("CONFLICT", `tenant ${taken.tenant.name} already has a server named ${name}`, { field: "name" });
 }
 
 export interface ServerSettings {
@@ -138,6 +147,7 @@ function serverAuditView(row: ServerRow) {
 export async function createServer(ctx: MutationContext, tenantId: string, settings: ServerSettings & { name: string }, ttlMs: number) {
   const enrollment = newEnrollment(ctx, ttlMs);
   return runMutation(ctx, "server.created", async (tx) => {
+    await ensureNameFree(tx, tenantId, settings.name);
     const server = await tx.server.create({
       data: { tenantId, ...settings, createdAt: ctx.now(), enrollmentTokenHash: enrollment.tokenHash, enrollmentExpiresAt: enrollment.expiresAt },
       select: serverFields,
@@ -151,6 +161,7 @@ export async function createServer(ctx: MutationContext, tenantId: string, setti
 export async function updateServer(ctx: MutationContext, serverId: string, settings: ServerSettings): Promise<ServerRow> {
   await runMutation(ctx, "server.updated", async (tx) => {
     const before = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
+    if (settings.name !== undefined) await ensureNameFree(tx, before.tenantId, settings.name, serverId);
     const after = await tx.server.update({ where: { id: serverId }, data: settings, select: serverFields });
     return { result: null, audit: { tenantId: after.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before), after: serverAuditView(after) }, affected: [{ kind: "SERVER", serverId }] };
   });
@@ -211,10 +222,11 @@ export async function revokeServer(ctx: MutationContext, serverId: string): Prom
 /** Deletes the server with its server-scoped entries and preset switches (cascade). */
 export async function deleteServer(ctx: MutationContext, serverId: string) {
   return runMutation(ctx, "server.deleted", async (tx) => {
-    const before = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: serverFields });
+    const before = await tx.server.findUniqueOrThrow({ where: { id: serverId }, select: { ...serverFields, _count: { select: { allowEntries: true, presetEnables: true } } } });
     await tx.server.delete({ where: { id: serverId } });
+    const removed = { entries: before._count.allowEntries, presetSwitches: before._count.presetEnables };
     return {
-      result: { deleted: true },
+      result: { deleted: true, name: before.name, tenantName: before.tenant.name, removed },
       audit: { tenantId: before.tenantId, targetType: "server", targetId: serverId, before: serverAuditView(before) },
       affected: [],
       // Published so the hub drops a still-connected agent: its state now loads as null.

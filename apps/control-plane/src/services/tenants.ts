@@ -1,22 +1,49 @@
 // Tenants (the MSP's customers): created, renamed and deleted by MSP admins (the router's
 // builder decides who), listed by name. Plain functions over a MutationContext.
 import { GatehouseError } from "@gatehouse/core";
-import type { Prisma, PrismaClient } from "@gatehouse/db";
+import type { Prisma, PrismaClient, Tx } from "@gatehouse/db";
 import { afterKeyCursor, encodeKeyCursor, iso, keyOrder, pageOf, type PageRequest } from "./listing.ts";
 import { runMutation, type MutationContext } from "./mutation.ts";
 
-const tenantFields = { id: true, name: true, createdAt: true, _count: { select: { servers: true, operators: true, travelers: true } } } as const satisfies Prisma.TenantSelect;
+const tenantFields = {
+  id: true,
+  name: true,
+  createdAt: true,
+  _count: { select: { servers: true, operators: true, travelers: true, allowEntries: true, customServices: true, presetEnables: true } },
+} as const satisfies Prisma.TenantSelect;
 
 type TenantRow = Prisma.TenantGetPayload<{ select: typeof tenantFields }>;
 
+/**
+ * A tenant with what it holds: `servers`, `operators` and `travelers` must be removed before the
+ * tenant can be deleted; `entries`, `customServices` and `presetSwitches` are deleted with it.
+ */
 function tenantView(row: TenantRow) {
-  return { id: row.id, name: row.name, createdAt: iso(row.createdAt), servers: row._count.servers, operators: row._count.operators, travelers: row._count.travelers };
+  const counts = row._count;
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: iso(row.createdAt),
+    servers: counts.servers,
+    operators: counts.operators,
+    travelers: counts.travelers,
+    entries: counts.allowEntries,
+    customServices: counts.customServices,
+    presetSwitches: counts.presetEnables,
+  };
 }
 
 export type TenantView = ReturnType<typeof tenantView>;
 
+/** Refuses a name another tenant has (any case: "Acme" and "acme" would be told apart by no one). */
+async function ensureNameFree(tx: Tx, name: string, exceptId?: string): Promise<void> {
+  const taken = await tx.tenant.findFirst({ where: { name: { equals: name, mode: "insensitive" }, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { name: true } });
+  if (taken) throw new GatehouseError("CONFLICT", `a tenant named ${taken.name} already exists`, { field: "name" });
+}
+
 export function createTenant(ctx: MutationContext, name: string): Promise<TenantView> {
   return runMutation(ctx, "tenant.created", async (tx) => {
+    await ensureNameFree(tx, name);
     const tenant = tenantView(await tx.tenant.create({ data: { name, createdAt: ctx.now() }, select: tenantFields }));
     return { result: tenant, audit: { tenantId: tenant.id, targetType: "tenant", targetId: tenant.id, after: { name: tenant.name } }, affected: [] };
   });
@@ -34,18 +61,29 @@ export async function listTenants(prisma: PrismaClient, ownTenantId: string | nu
 export function renameTenant(ctx: MutationContext, tenantId: string, name: string): Promise<TenantView> {
   return runMutation(ctx, "tenant.renamed", async (tx) => {
     const before = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true } });
+    await ensureNameFree(tx, name, tenantId);
     const tenant = tenantView(await tx.tenant.update({ where: { id: tenantId }, data: { name }, select: tenantFields }));
     return { result: tenant, audit: { tenantId: tenant.id, targetType: "tenant", targetId: tenant.id, before, after: { name: tenant.name } }, affected: [] };
   });
 }
 
-/** Only an empty tenant: servers, operators and travelers must be removed first. */
+/**
+ * Only a tenant without servers, operators and travelers (each has its own consequences: an
+ * agent to revoke, people who would lose their sign-in or their IVR account). Its entries,
+ * custom services and preset switches go with it; the audit log keeps its events.
+ */
 export function deleteTenant(ctx: MutationContext, tenantId: string) {
   return runMutation(ctx, "tenant.deleted", async (tx) => {
     const tenant = tenantView(await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: tenantFields }));
-    const left = [`${tenant.servers} server(s)`, `${tenant.operators} operator(s)`, `${tenant.travelers} traveler(s)`].filter((text) => !text.startsWith("0 "));
+    const left = [counted(tenant.servers, "server"), counted(tenant.operators, "operator"), counted(tenant.travelers, "traveler")].filter((text) => text !== null);
     if (left.length > 0) throw new GatehouseError("CONFLICT", `tenant ${tenant.name} still has ${left.join(", ")}; remove them first`);
     await tx.tenant.delete({ where: { id: tenantId } });
-    return { result: { deleted: true }, audit: { tenantId: tenant.id, targetType: "tenant", targetId: tenant.id, before: tenant }, affected: [] };
+    const removed = { entries: tenant.entries, customServices: tenant.customServices, presetSwitches: tenant.presetSwitches };
+    return { result: { deleted: true, name: tenant.name, removed }, audit: { tenantId: tenant.id, targetType: "tenant", targetId: tenant.id, before: tenant }, affected: [] };
   });
+}
+
+function counted(count: number, noun: string): string | null {
+  if (count === 0) return null;
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

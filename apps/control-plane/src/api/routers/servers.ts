@@ -119,7 +119,8 @@ export const serversRouter = createTRPCRouter({
 
   get: readProcedure(z.strictObject({ serverId: idSchema })).query(async ({ ctx, input }) => {
     const row = await serverWithReport(ctx.app.prisma, input.serverId);
-    return { ...serverView(ctx.app, row), lastReport: row.lastReport };
+    const deletedWithIt = { entries: row._count.allowEntries, presetSwitches: row._count.presetEnables };
+    return { ...serverView(ctx.app, row), lastReport: row.lastReport, deletedWithIt };
   }),
 
   update: writeProcedure(settingsSchema.extend({ serverId: idSchema, name: nameSchema.optional() }))
