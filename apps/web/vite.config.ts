@@ -12,7 +12,9 @@ export default defineConfig({
   build: {
     outDir: "dist",
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the build: served, they would publish the console's source, and
+    // static-files.ts refuses *.map anyway. Debug with `pnpm --filter @gatehouse/web dev`.
+    sourcemap: false,
     rollupOptions: {
       // TanStack Query marks modules "use client" for React Server Components; meaningless here.
       onwarn(warning, warn) {

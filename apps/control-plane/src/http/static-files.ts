@@ -1,10 +1,19 @@
 // The web console's static files (apps/web/dist), served from the control plane's own origin so
 // the console's session cookie is SameSite=Strict and no CORS is needed. Paths without a file
 // extension fall back to index.html (the console routes in the browser).
+//
+// Text files (HTML, scripts, styles, SVG) go out brotli- or gzip-compressed as the browser asks
+// (Vary: Accept-Encoding). Each file is compressed once, on its first request, and the result
+// kept until the file changes (its size or mtime): the console is a few hundred kilobytes, and
+// any build (WEB_DIST_DIR) is served compressed without a build step of its own. Source maps are
+// never served, even when a build left some in the directory: they are the console's source.
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
+import { promisify } from "node:util";
+import { brotliCompress, constants as zlib, gzip } from "node:zlib";
+import { chooseEncoding, type BodyEncoding } from "./content-encoding.ts";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -17,8 +26,15 @@ const CONTENT_TYPES: Record<string, string> = {
   ".ico": "image/x-icon",
   ".woff2": "font/woff2",
   ".txt": "text/plain; charset=utf-8",
-  ".map": "application/json",
+  ".webmanifest": "application/manifest+json",
 };
+
+/** Formats that are already compressed (PNG, WOFF2) gain nothing from another pass. */
+const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".webmanifest", ".ico"]);
+/** Below this, the encoding's own framing eats what it saves. */
+const MIN_COMPRESS_BYTES = 512;
+/** A file this large is no console asset; stream it as it is rather than hold it in memory. */
+const MAX_COMPRESS_BYTES = 16 * 1024 * 1024;
 
 const SECURITY_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
@@ -27,10 +43,70 @@ const SECURITY_HEADERS: Record<string, string> = {
   "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 };
 
-async function fileAt(path: string): Promise<{ path: string; size: number } | null> {
+const compressWithBrotli = promisify(brotliCompress);
+const compressWithGzip = promisify(gzip);
+
+interface StaticFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+interface Compressed {
+  size: number;
+  mtimeMs: number;
+  bodies: Partial<Record<Exclude<BodyEncoding, "identity">, Promise<Buffer>>>;
+}
+
+const compressedFiles = new Map<string, Compressed>();
+
+async function fileAt(path: string): Promise<StaticFile | null> {
   try {
     const info = await stat(path);
-    return info.isFile() ? { path, size: info.size } : null;
+    return info.isFile() ? { path, size: info.size, mtimeMs: info.mtimeMs } : null;
+  } catch {
+    return null;
+  }
+}
+
+function compress(bytes: Buffer, encoding: Exclude<BodyEncoding, "identity">): Promise<Buffer> {
+  if (encoding === "gzip") return compressWithGzip(bytes, { level: 9 });
+  return compressWithBrotli(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+}
+
+/** The file's bytes in `encoding`, compressed on first use and kept while the file is unchanged. */
+function compressedBody(file: StaticFile, encoding: Exclude<BodyEncoding, "identity">): Promise<Buffer> {
+  let entry = compressedFiles.get(file.path);
+  if (!entry || entry.size !== file.size || entry.mtimeMs !== file.mtimeMs) {
+    entry = { size: file.size, mtimeMs: file.mtimeMs, bodies: {} };
+    compressedFiles.set(file.path, entry);
+  }
+  const cached = entry.bodies[encoding];
+  if (cached) return cached;
+  const body = readFile(file.path).then((bytes) => compress(bytes, encoding));
+  entry.bodies[encoding] = body;
+  // A failed read (the file went away mid-build) is not remembered: the next request tries again.
+  body.catch(() => {
+    if (entry.bodies[encoding] === body) delete entry.bodies[encoding];
+  });
+  return body;
+}
+
+function isCompressible(file: StaticFile): boolean {
+  return COMPRESSIBLE.has(extname(file.path)) && file.size >= MIN_COMPRESS_BYTES && file.size <= MAX_COMPRESS_BYTES;
+}
+
+async function findFile(root: string, pathname: string): Promise<StaticFile | null> {
+  const base = resolve(root);
+  const candidate = resolve(join(base, normalize(pathname)));
+  if (candidate !== base && !candidate.startsWith(base + sep)) return null; // outside the root
+  if (extname(candidate).toLowerCase() === ".map") return null;
+  return (await fileAt(candidate)) ?? (await fileAt(join(candidate, "index.html"))) ?? (extname(pathname) === "" ? await fileAt(join(base, "index.html")) : null);
+}
+
+function pathnameOf(req: IncomingMessage): string | null {
+  try {
+    return decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
   } catch {
     return null;
   }
@@ -39,25 +115,30 @@ async function fileAt(path: string): Promise<{ path: string; size: number } | nu
 /** Serves GET/HEAD from `root`; false = not a file here (the caller answers 404). */
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
-  } catch {
-    return false;
-  }
-  const base = resolve(root);
-  const candidate = resolve(join(base, normalize(pathname)));
-  if (candidate !== base && !candidate.startsWith(base + sep)) return false; // outside the root
-  const file = (await fileAt(candidate)) ?? (await fileAt(join(candidate, "index.html"))) ?? (extname(pathname) === "" ? await fileAt(join(base, "index.html")) : null);
+  const pathname = pathnameOf(req);
+  if (pathname === null) return false;
+  const file = await findFile(root, pathname);
   if (file === null) return false;
-  const immutable = file.path.includes(`${sep}assets${sep}`);
+  const compressible = isCompressible(file);
+  const encoding = compressible ? chooseEncoding(req.headers["accept-encoding"]) : "identity";
+  let body: Buffer | null = null;
+  if (encoding !== "identity") {
+    try {
+      body = await compressedBody(file, encoding);
+    } catch {
+      return false; // gone between stat and read
+    }
+  }
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     "content-type": CONTENT_TYPES[extname(file.path)] ?? "application/octet-stream",
-    "content-length": file.size,
-    "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+    "content-length": body ? body.length : file.size,
+    "cache-control": file.path.includes(`${sep}assets${sep}`) ? "public, max-age=31536000, immutable" : "no-cache",
+    ...(compressible ? { vary: "accept-encoding" } : {}),
+    ...(body ? { "content-encoding": encoding } : {}),
   });
   if (req.method === "HEAD") res.end();
+  else if (body) res.end(body);
   else createReadStream(file.path).pipe(res);
   return true;
 }
