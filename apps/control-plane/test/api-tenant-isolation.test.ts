@@ -38,6 +38,18 @@ const TABLE: Record<string, Row> = {
   "operators.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "operators.setDisabled": { type: "mutation", deny: (b) => ({ operatorId: b.operatorId }), own: (a) => ({ operatorId: a.operatorId }) },
   "operators.setPassword": { type: "mutation", deny: (b) => ({ operatorId: b.operatorId, password }), own: (a) => ({ operatorId: a.operatorId, password }) },
+  "operators.setRole": { type: "mutation", deny: (b) => ({ operatorId: b.operatorId, role: "VIEWER", tenantId: b.tenantId }), own: (a) => ({ operatorId: a.operatorId, role: "VIEWER", tenantId: a.tenantId }) },
+  "operators.invite": {
+    type: "mutation",
+    deny: (b) => ({ email: "spy@example.net", name: "Spy", role: "TENANT_ADMIN", tenantId: b.tenantId }),
+    own: (a) => ({ email: "new@example.net", name: "New", role: "VIEWER", tenantId: a.tenantId }),
+  },
+  "operators.invites": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
+  // Another tenant's invitations are refused in operator-invites.test.ts; here an unknown id.
+  "operators.revokeInvite": { type: "mutation", deny: () => ({ inviteId: randomUUID() }) },
+  // Public: an invitation link's token is all they take.
+  "operators.inviteInfo": { type: "query", self: true },
+  "operators.acceptInvite": { type: "mutation", self: true },
   "servers.create": { type: "mutation", deny: (b) => ({ tenantId: b.tenantId, name: "rogue" }), own: (a) => ({ tenantId: a.tenantId, name: "pbx-new" }) },
   "servers.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "servers.get": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
@@ -54,6 +66,10 @@ const TABLE: Record<string, Row> = {
   },
   "entries.remove": { type: "mutation", deny: (b) => ({ entryId: b.entryId }), own: (a) => ({ entryId: a.entryId }) },
   "entries.setExpiry": { type: "mutation", deny: (b) => ({ entryId: b.entryId, expiresAt: later() }), own: (a) => ({ entryId: a.entryId, expiresAt: later() }) },
+  "entries.update": { type: "mutation", deny: (b) => ({ entryId: b.entryId, comment: "mine now" }), own: (a) => ({ entryId: a.entryId, comment: "renamed" }) },
+  // A read that travels as POST (a pasted file does not fit in a URL): a viewer may preview.
+  "entries.importPreview": { type: "mutation", deny: (b) => ({ text: "192.0.2.66, sip", scope: { kind: "SERVER", serverId: b.serverId } }) },
+  "entries.import": { type: "mutation", deny: (b) => ({ text: "192.0.2.66, sip", scope: { kind: "TENANT", tenantId: b.tenantId } }), own: (a) => ({ text: "192.0.2.70, sip", scope: { kind: "SERVER", serverId: a.serverId } }) },
   "entries.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "customServices.create": {
     type: "mutation",

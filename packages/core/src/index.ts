@@ -13,3 +13,5 @@ export * from "./entry-scope.ts";
 export * from "./desired-state.ts";
 export * from "./resolve.ts";
 export * from "./confirm-fallback.ts";
+export * from "./import-lines.ts";
+export * from "./paging.ts";

@@ -14,7 +14,7 @@ import {
   type ServiceId,
   type StoredScope,
 } from "@gatehouse/core";
-import type { AllowEntry, EntryOrigin, Prisma, PrismaClient, Tx } from "@gatehouse/db";
+import type { AllowEntry, Db, EntryOrigin, Prisma, PrismaClient, Tx } from "@gatehouse/db";
 import { entriesCoveringServer, visibleCustomServices } from "./desired-state.ts";
 import { afterCursor, encodeCursor, pageOf, timeOrder, type Page, type PageRequest } from "./listing.ts";
 import { runMutation, type MutationContext } from "./mutation.ts";
@@ -31,13 +31,13 @@ export interface NewEntry {
 }
 
 /** What the audit log keeps of an entry. */
-function entryAuditView(entry: AllowEntry) {
+export function entryAuditView(entry: AllowEntry) {
   const { id: _id, createdById: _by, ...rest } = entry;
   return rest;
 }
 
 /** The row's scope columns; a server's entry also keeps the server's tenant. */
-async function scopeColumns(tx: Tx, scope: EntryScope): Promise<StoredScope> {
+export async function scopeColumns(tx: Db, scope: EntryScope): Promise<StoredScope> {
   if (scope.kind !== "SERVER") return storedScope(scope);
   const server = await tx.server.findUniqueOrThrow({ where: { id: scope.serverId }, select: { tenantId: true } });
   return storedScope(scope, server.tenantId);
@@ -64,10 +64,7 @@ export async function addEntry(ctx: MutationContext, entry: NewEntry, action = "
   return runMutation(ctx, action, async (tx) => {
     const scope = await scopeColumns(tx, entry.scope);
     const services = await checkedServices(tx, entry.services ?? DEFAULT_ENTRY_SERVICES, scope.tenantId);
-    const duplicate = await tx.allowEntry.findFirst({
-      where: { ...scope, source: entry.source.canonical, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      select: { id: true },
-    });
+    const duplicate = await liveDuplicate(tx, scope, entry.source.canonical, now);
     if (duplicate !== null) {
       throw new GatehouseError("CONFLICT", `${entry.source.canonical} is already allowed in this scope (entry ${duplicate.id}); change that entry instead`, { field: "source", entryId: duplicate.id });
     }
@@ -111,6 +108,57 @@ export async function setEntryExpiry(ctx: MutationContext, entryId: string, expi
   });
 }
 
+/** What an operator may change of an entry; the source stays (a new source is a new entry). */
+export interface EntryChanges {
+  services?: readonly ServiceId[] | undefined;
+  comment?: string | undefined;
+  scope?: EntryScope | undefined;
+}
+
+/** An unexpired entry of `source` in `scope` other than `exceptId`, or null. */
+async function liveDuplicate(tx: Tx, scope: StoredScope, source: string, now: Date, exceptId?: string): Promise<{ id: string } | null> {
+  return tx.allowEntry.findFirst({
+    where: { ...scope, source, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }], ...(exceptId ? { id: { not: exceptId } } : {}) },
+    select: { id: true },
+  });
+}
+
+/**
+ * Changes an operator's entry in place. A move to another scope bumps the servers of both the
+ * old and the new scope (the old ones close it, the new ones open it) in the same transaction.
+ * A traveler's entry belongs to its grant and is changed there.
+ */
+export async function updateEntry(ctx: MutationContext, entryId: string, changes: EntryChanges): Promise<AllowEntry> {
+  return runMutation(ctx, "entry.updated", async (tx) => {
+    const before = await tx.allowEntry.findUniqueOrThrow({ where: { id: entryId } });
+    if (before.origin === "TRAVELER") throw new GatehouseError("BAD_INPUT", "this entry belongs to a traveler's grant; change or revoke the grant instead", { field: "entryId" });
+    const scope = changes.scope ? await scopeColumns(tx, changes.scope) : entryScopeColumns(before);
+    const services = await checkedServices(tx, changes.services ?? before.services, scope.tenantId);
+    const duplicate = changes.scope ? await liveDuplicate(tx, scope, before.source, ctx.now(), before.id) : null;
+    if (duplicate !== null) {
+      throw new GatehouseError("CONFLICT", `${before.source} is already allowed in that scope (entry ${duplicate.id}); change that entry instead`, { field: "scope", entryId: duplicate.id });
+    }
+    const after = await tx.allowEntry.update({ where: { id: entryId }, data: { ...scope, services, comment: changes.comment ?? before.comment } });
+    return {
+      result: after,
+      audit: [
+        { tenantId: after.tenantId, targetType: "allowEntry", targetId: after.id, before: entryAuditView(before), after: entryAuditView(after) },
+        // The old tenant's log shows the entry leaving it, too.
+        ...(before.tenantId !== after.tenantId && before.tenantId !== null
+          ? [{ tenantId: before.tenantId, targetType: "allowEntry", targetId: after.id, before: entryAuditView(before), after: entryAuditView(after) }]
+          : []),
+      ],
+      affected: [entryScopeOf(before), entryScopeOf(after)],
+    };
+  });
+}
+
+function entryScopeColumns(row: AllowEntry): StoredScope {
+  return { scope: row.scope, tenantId: row.tenantId, groupName: row.groupName, serverId: row.serverId };
+}
+
+type ServerScopeKey = Parameters<typeof entriesCoveringServer>[0];
+
 export interface EntryFilter extends PageRequest {
   scope?: EntryScopeKind | undefined;
   tenantId?: string | undefined;
@@ -123,21 +171,31 @@ export interface EntryFilter extends PageRequest {
   includeExpired: boolean;
 }
 
-/** A page of entries, newest first; a tenant's operator (`ownTenantId`) sees their tenant's and the fleet's. */
-export async function listEntries(prisma: PrismaClient, ownTenantId: string | null, filter: EntryFilter, now: Date): Promise<Page<AllowEntry>> {
+function entryConditions(ownTenantId: string | null, filter: EntryFilter, now: Date, server: ServerScopeKey | null): Prisma.AllowEntryWhereInput[] {
   const and: Prisma.AllowEntryWhereInput[] = [];
   if (ownTenantId !== null) and.push({ OR: [{ tenantId: ownTenantId }, { scope: "FLEET" }] });
-  if (filter.serverId) {
-    const server = await prisma.server.findUniqueOrThrow({ where: { id: filter.serverId }, select: { id: true, tenantId: true, tags: true } });
-    and.push(entriesCoveringServer(server));
-  }
+  if (server) and.push(entriesCoveringServer(server));
   if (filter.scope) and.push({ scope: filter.scope });
   if (filter.tenantId) and.push({ tenantId: filter.tenantId });
   if (filter.group) and.push({ groupName: filter.group });
   if (filter.source) and.push({ source: { contains: filter.source.trim().toLowerCase() } });
   if (filter.origin) and.push({ origin: filter.origin });
   if (!filter.includeExpired) and.push({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
-  and.push(afterCursor<Prisma.AllowEntryWhereInput>("createdAt", filter.cursor));
-  const rows = await prisma.allowEntry.findMany({ where: { AND: and }, orderBy: timeOrder("createdAt"), take: filter.limit + 1 });
-  return pageOf(rows, filter.limit, (last) => encodeCursor(last.createdAt, last.id));
+  return and;
+}
+
+/**
+ * A page of entries, newest first, and how many match the filter in all (so a page can say
+ * "1-100 of 734"); a tenant's operator (`ownTenantId`) sees their tenant's and the fleet's.
+ */
+export async function listEntries(prisma: PrismaClient, ownTenantId: string | null, filter: EntryFilter, now: Date): Promise<Page<AllowEntry> & { total: number }> {
+  const server = filter.serverId
+    ? await prisma.server.findUniqueOrThrow({ where: { id: filter.serverId }, select: { id: true, tenantId: true, tags: true } })
+    : null;
+  const and = entryConditions(ownTenantId, filter, now, server);
+  const [rows, total] = await Promise.all([
+    prisma.allowEntry.findMany({ where: { AND: [...and, afterCursor<Prisma.AllowEntryWhereInput>("createdAt", filter.cursor)] }, orderBy: timeOrder("createdAt"), take: filter.limit + 1 }),
+    prisma.allowEntry.count({ where: { AND: and } }),
+  ]);
+  return { ...pageOf(rows, filter.limit, (last) => encodeCursor(last.createdAt, last.id)), total };
 }

@@ -3,9 +3,10 @@
 // the kind. The source is parsed with the configured prefix floors; the parser's message is
 // what the operator sees, attached to the `source` field.
 import { z } from "zod";
-import { ENTRY_SCOPE_KINDS, entryScopeSchema, GatehouseError, parseSource, type ParsedSource, type SourceFloors } from "@gatehouse/core";
+import { ENTRY_SCOPE_KINDS, entryScopeSchema, GatehouseError, IMPORT_MAX_CHARACTERS, parseSource, type ParsedSource, type SourceFloors } from "@gatehouse/core";
 import type { AllowEntry } from "@gatehouse/db";
-import { addEntry, listEntries, removeEntry, setEntryExpiry } from "../../services/entries.ts";
+import { addEntry, listEntries, removeEntry, setEntryExpiry, updateEntry } from "../../services/entries.ts";
+import { importEntries, previewImport, type JudgedLine } from "../../services/entry-import.ts";
 import { iso } from "../../services/listing.ts";
 import { groupNameSchema, idSchema, instantSchema, pageSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
@@ -67,6 +68,32 @@ function addProcedure(kind?: ParsedSource["kind"]) {
   });
 }
 
+const servicesInput = z.array(z.string().min(1).max(21)).min(1, "choose at least one service").max(30);
+
+const updateInput = z.strictObject({
+  entryId: idSchema,
+  services: servicesInput.optional(),
+  comment: z.string().trim().max(500).optional(),
+  scope: entryScopeSchema.optional(),
+});
+
+const importInput = z.strictObject({
+  /** One entry a line: source, services, comment, expiry (core's import-lines.ts). */
+  text: z.string().max(IMPORT_MAX_CHARACTERS),
+  scope: entryScopeSchema,
+});
+
+const importCommitInput = importInput.extend({
+  /** Write the valid lines and skip the bad ones; otherwise one bad line refuses the import. */
+  validLinesOnly: z.boolean().default(false),
+});
+
+function lineView(line: JudgedLine) {
+  if (!line.ok) return { line: line.line, text: line.text, ok: false as const, message: line.message, source: null, services: [], comment: "", expiresAt: null };
+  const { source, services, comment, expiresAt } = line.draft;
+  return { line: line.line, text: line.text, ok: true as const, message: "", source: source.canonical, services, comment, expiresAt: iso(expiresAt) };
+}
+
 const listInput = pageSchema.extend({
   scope: z.enum(ENTRY_SCOPE_KINDS).optional(),
   tenantId: idSchema.optional(),
@@ -86,12 +113,37 @@ export const entriesRouter = createTRPCRouter({
 
   remove: writeProcedure(z.strictObject({ entryId: idSchema })).mutation(async ({ ctx, input }) => entryView(await removeEntry(ctx.mutation, input.entryId), ctx.app.now())),
 
+  /** Services, comment and scope of an operator's entry; a move bumps the old and the new scope's servers. */
+  update: writeProcedure(updateInput, { fleetLevel: (input) => input.scope?.kind === "FLEET" }).mutation(async ({ ctx, input }) =>
+    entryView(await updateEntry(ctx.mutation, input.entryId, { services: input.services, comment: input.comment, scope: input.scope }), ctx.app.now()),
+  ),
+
+  /** What each line of a bulk import would do; writes nothing. */
+  // A mutation only in HTTP terms (POST): a pasted file does not fit in a GET URL.
+  importPreview: readProcedure(importInput).mutation(async ({ ctx, input }) => {
+    const lines = await previewImport(ctx.app.prisma, { text: input.text, scope: input.scope, floors: ctx.app.sourceFloors }, ctx.app.now());
+    return { lines: lines.map(lineView), valid: lines.filter((line) => line.ok).length };
+  }),
+
+  /** Every line as one entry, in one transaction; a bad line refuses all unless validLinesOnly. */
+  import: writeProcedure(importCommitInput, { fleetLevel: (input) => input.scope.kind === "FLEET" }).mutation(async ({ ctx, input }) => {
+    const now = ctx.app.now();
+    const { created, lines } = await importEntries(ctx.mutation, {
+      text: input.text,
+      scope: input.scope,
+      floors: ctx.app.sourceFloors,
+      validLinesOnly: input.validLinesOnly,
+      createdById: ctx.actor.operatorId,
+    });
+    return { entries: created.map((entry) => entryView(entry, now)), lines: lines.map(lineView), skipped: lines.filter((line) => !line.ok).length };
+  }),
+
   setExpiry: writeProcedure(z.strictObject({ entryId: idSchema, expiresAt: instantSchema.nullable() }))
     .mutation(async ({ ctx, input }) => entryView(await setEntryExpiry(ctx.mutation, input.entryId, input.expiresAt), ctx.app.now())),
 
   list: readProcedure(listInput.default({ limit: 100, includeExpired: false })).query(async ({ ctx, input }) => {
     const now = ctx.app.now();
-    const { page, nextCursor } = await listEntries(ctx.app.prisma, ctx.access.tenantId, input, now);
-    return { entries: page.map((row) => entryView(row, now)), nextCursor };
+    const { page, nextCursor, total } = await listEntries(ctx.app.prisma, ctx.access.tenantId, input, now);
+    return { entries: page.map((row) => entryView(row, now)), nextCursor, total };
   }),
 });
