@@ -126,7 +126,7 @@ describe("a range with host bits set is never silently widened", () => {
     const before = await writes();
     expect(await errorOf(test.admin.entries.add.mutate({ source: "1.2.3.4/8", scope: { kind: "FLEET" } }))).toEqual({
       code: "BAD_REQUEST",
-      message: "1.2.3.4/8 has host bits set; did you mean 1.0.0.0/8?",
+      message: "1.2.3.4/8 is not where a /8 range starts: did you mean 1.0.0.0/8 (the whole range) or 1.2.3.4 (that one address)?",
       field: "source",
     });
     expect(await writes()).toEqual(before);
@@ -138,7 +138,7 @@ describe("a range with host bits set is never silently widened", () => {
     const before = await writes();
     expect(await errorOf(test.admin.servers.update.mutate({ serverId: fleet.serverA1, lanRanges: ["10.1.2.3/8"] }))).toEqual({
       code: "BAD_REQUEST",
-      message: "10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?",
+      message: "10.1.2.3/8 is not where a /8 range starts: did you mean 10.0.0.0/8 (the whole range) or 10.1.2.3 (that one address)?",
       field: "lanRanges.0",
     });
     expect(await writes()).toEqual(before);

@@ -94,7 +94,7 @@ describe("a control plane started with a configuration mistake", () => {
   it("an address list's refusal is the parser's own message, naming what is wrong with the item", () => {
     const message = problemsOf({ TRUSTED_PROXIES: "010.0.0.1", AGI_SECRET: "a-long-enough-agi-secret", AGI_ALLOWED_ADDRESSES: "192.0.2.10, 10.0.0.1/8" });
     expect(message).toContain("TRUSTED_PROXIES: 010.0.0.1 is not an IPv4 address: octet 1 (010) has a leading zero, which some tools read as octal");
-    expect(message).toContain("AGI_ALLOWED_ADDRESSES: 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?");
+    expect(message).toContain("AGI_ALLOWED_ADDRESSES: 10.0.0.1/8 is not where a /8 range starts: did you mean 10.0.0.0/8 (the whole range) or 10.0.0.1 (that one address)?");
     expect(message).not.toContain("192.0.2.10");
   });
 

@@ -100,14 +100,14 @@ describe("a server's primary admin source is public", () => {
     ["fd00::/48", "fd00::/48 is a unique local IPv6 range (fc00::/7); the primary admin source must be public (put LAN and VPN ranges in the server's LAN ranges)"],
     ["100.64.0.0/10", "100.64.0.0/10 is a carrier-grade NAT range (100.64.0.0/10), shared by many subscribers; the primary admin source must be public (put LAN and VPN ranges in the server's LAN ranges)"],
     ["127.0.0.1", "127.0.0.1 is a loopback address; it can never reach the server from outside"],
-    ["1.2.3.4/8", "1.2.3.4/8 has host bits set; did you mean 1.0.0.0/8?"],
+    ["1.2.3.4/8", "1.2.3.4/8 is not where a /8 range starts: did you mean 1.0.0.0/8 (the whole range) or 1.2.3.4 (that one address)?"],
     ["0.0.0.0/0", "0.0.0.0/0 would allow every IPv4 address; allowing the whole Internet is refused"],
   ])("refuses %s", (text, message) => {
     expect(refusal(() => parseAdminSource(text))).toBe(message);
   });
 
   it("honours the configured floors", () => {
-    expect(refusal(() => parseAdminSource("8.0.0.0/8", { ipv4Floor: 16 }))).toBe("8.0.0.0/8 is broader than the IPv4 floor of /16: give a range of /16 or narrower");
+    expect(refusal(() => parseAdminSource("8.0.0.0/8", { ipv4Floor: 16 }))).toBe("8.0.0.0/8 is too broad: the widest IPv4 range allowed is /16");
   });
 });
 
@@ -131,7 +131,7 @@ describe("a server's LAN ranges are local networks", () => {
     ["10.0.0.0/7", "10.0.0.0/7 is a public range, not a LAN range: LAN ranges are private (RFC 1918), unique local (fc00::/7) or link-local"],
     ["100.64.0.0/10", "100.64.0.0/10 is a carrier-grade NAT range (100.64.0.0/10), shared by many subscribers, not a LAN range: LAN ranges are private (RFC 1918), unique local (fc00::/7) or link-local"],
     ["127.0.0.0/8", "127.0.0.0/8 is a loopback range; it can never reach the server from outside"],
-    ["10.1.2.3/8", "10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?"],
+    ["10.1.2.3/8", "10.1.2.3/8 is not where a /8 range starts: did you mean 10.0.0.0/8 (the whole range) or 10.1.2.3 (that one address)?"],
     ["lan.example.com", "lan.example.com is not an IP address or CIDR"],
   ])("refuses %s", (text, message) => {
     expect(refusal(() => parseLanRange(text))).toBe(message);

@@ -108,14 +108,14 @@ describe("whatever is typed as a source", () => {
     );
   });
 
-  it("as a CIDR within the floors is accepted in network form and refused with host bits set, naming the network", () => {
+  it("as a CIDR within the floors is accepted in network form and refused when it does not start the range, naming the network", () => {
     fc.assert(
       fc.property(fc.ipV4(), fc.integer({ min: 8, max: 31 }), (address, prefix) => {
         const network = ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefix}`).toString();
         fc.pre(!NEVER_PEER_IPV4.some((range) => ipaddr.IPv4.parse(network).match(range)));
         expect(parseSource(`${network}/${prefix}`).canonical).toBe(`${network}/${prefix}`);
         if (network !== address) {
-          expect(() => parseSource(`${address}/${prefix}`)).toThrow(`${address}/${prefix} has host bits set; did you mean ${network}/${prefix}?`);
+          expect(() => parseSource(`${address}/${prefix}`)).toThrow(`${address}/${prefix} is not where a /${prefix} range starts: did you mean ${network}/${prefix} (the whole range) or ${address} (that one address)?`);
         }
       }),
       { seed: SEED, numRuns: 2_000 },

@@ -40,10 +40,10 @@ describe("an operator allows an IPv4 address or range", () => {
   });
 
   it.each([
-    ["1.2.3.4/8", "1.2.3.4/8 has host bits set; did you mean 1.0.0.0/8?"],
-    ["10.1.2.3/8", "10.1.2.3/8 has host bits set; did you mean 10.0.0.0/8?"],
-    ["203.0.113.77/24", "203.0.113.77/24 has host bits set; did you mean 203.0.113.0/24?"],
-    ["2001:db8:abcd:12::99/64", "2001:db8:abcd:12::99/64 has host bits set; did you mean 2001:db8:abcd:12::/64?"],
+    ["1.2.3.4/8", "1.2.3.4/8 is not where a /8 range starts: did you mean 1.0.0.0/8 (the whole range) or 1.2.3.4 (that one address)?"],
+    ["10.1.2.3/8", "10.1.2.3/8 is not where a /8 range starts: did you mean 10.0.0.0/8 (the whole range) or 10.1.2.3 (that one address)?"],
+    ["203.0.113.77/24", "203.0.113.77/24 is not where a /24 range starts: did you mean 203.0.113.0/24 (the whole range) or 203.0.113.77 (that one address)?"],
+    ["2001:db8:abcd:12::99/64", "2001:db8:abcd:12::99/64 is not where a /64 range starts: did you mean 2001:db8:abcd:12::/64 (the whole range) or 2001:db8:abcd:12::99 (that one address)?"],
   ])("is not silently widened: %s is refused naming the network form", (text, message) => {
     expect(refusal(text)).toBe(message);
   });
@@ -89,8 +89,8 @@ describe("over-broad ranges never open a server to the Internet", () => {
     ["0.0.0.0/0", "0.0.0.0/0 would allow every IPv4 address; allowing the whole Internet is refused"],
     ["198.51.100.7/0", "198.51.100.7/0 would allow every IPv4 address; allowing the whole Internet is refused"],
     ["::/0", "::/0 would allow every IPv6 address; allowing the whole Internet is refused"],
-    ["10.0.0.0/7", "10.0.0.0/7 is broader than the IPv4 floor of /8: give a range of /8 or narrower"],
-    ["2001::/16", "2001::/16 is broader than the IPv6 floor of /32: give a range of /32 or narrower"],
+    ["10.0.0.0/7", "10.0.0.0/7 is too broad: the widest IPv4 range allowed is /8"],
+    ["2001::/16", "2001::/16 is too broad: the widest IPv6 range allowed is /32"],
   ])("refuses %s", (text, message) => {
     expect(refusal(text)).toBe(message);
   });
@@ -102,10 +102,10 @@ describe("over-broad ranges never open a server to the Internet", () => {
 
   it("applies a stricter floor when one is configured, naming it", () => {
     expect(refusal("10.0.0.0/8", { ipv4Floor: 16 })).toBe(
-      "10.0.0.0/8 is broader than the IPv4 floor of /16: give a range of /16 or narrower",
+      "10.0.0.0/8 is too broad: the widest IPv4 range allowed is /16",
     );
     expect(refusal("2001:db8::/32", { ipv6Floor: 48 })).toBe(
-      "2001:db8::/32 is broader than the IPv6 floor of /48: give a range of /48 or narrower",
+      "2001:db8::/32 is too broad: the widest IPv6 range allowed is /48",
     );
     expect(canonical("198.51.100.0/24", { ipv4Floor: 16 })).toBe("198.51.100.0/24");
   });
@@ -157,7 +157,7 @@ describe("an operator allows an IPv6 address or range", () => {
     ["2001:dg8::1", "2001:dg8::1 is not an IPv6 address: group dg8 is not 1 to 4 hex digits"],
     ["::1.2.3.04", "::1.2.3.04 is not an IPv6 address: its IPv4 part 1.2.3.04 is invalid: octet 4 (04) has a leading zero, which some tools read as octal"],
     ["::1.2.3.4:1", "::1.2.3.4:1 is not an IPv6 address: an IPv4 part may only come last"],
-    ["fe80::1%eth0", "IPv6 zone ids (like %eth0) are not allowed in a source"],
+    ["fe80::1%eth0", "fe80::1 is followed by an interface name (%eth0): an allowed address is written without one"],
     ["2001:db8::1/129", "2001:db8::1/129 has a prefix length of 129; IPv6 allows at most 128"],
     ["::", ":: is the unspecified address, which no packet comes from; it is not a source"],
   ])("is told exactly why %s is refused", (text, message) => {
@@ -187,17 +187,17 @@ describe("an operator allows a host name (a trunk provider, a dynamic DNS office
 
   it.each([
     ["*.example.com", "wildcards are not supported (*.example.com): list each host name on its own"],
-    ["localhost", "localhost is not a host name: it needs at least two labels, like pbx.example.com"],
-    ["pbx..example.com", "pbx..example.com is not a host name: it has an empty label (two dots in a row, or a leading dot)"],
-    [".example.com", ".example.com is not a host name: it has an empty label (two dots in a row, or a leading dot)"],
-    ["example.com..", "example.com.. is not a host name: it has an empty label (two dots in a row, or a leading dot)"],
-    ["-pbx.example.com", "-pbx.example.com is not a host name: label -pbx starts with a hyphen"],
-    ["pbx-.example.com", "pbx-.example.com is not a host name: label pbx- ends with a hyphen"],
-    ["pbx.example.123", "pbx.example.123 is not a host name: its top-level label 123 must start with a letter"],
-    ["198.51.100.7o", "198.51.100.7o is not a host name: its top-level label 7o must start with a letter"],
-    ["pbx.example.com/24", "pbx.example.com/24 is not a host name: a host name cannot have a prefix length"],
-    ["sip_trunk.example.com", "source contains \"_\", which is not allowed in an IP address, CIDR or host name"],
-    [`${"a".repeat(64)}.example.com`, `${"a".repeat(64)}.example.com is not a host name: label aaaaaaaaaaaaaaaaaaaa... is longer than 63 characters`],
+    ["localhost", "localhost is not a host name: a host name has at least two parts, like pbx.example.com"],
+    ["pbx..example.com", "pbx..example.com is not a host name: it has an empty part between dots (two dots in a row, or a dot at the start)"],
+    [".example.com", ".example.com is not a host name: it has an empty part between dots (two dots in a row, or a dot at the start)"],
+    ["example.com..", "example.com.. is not a host name: it has an empty part between dots (two dots in a row, or a dot at the start)"],
+    ["-pbx.example.com", "-pbx.example.com is not a host name: its part -pbx starts with a hyphen"],
+    ["pbx-.example.com", "pbx-.example.com is not a host name: its part pbx- ends with a hyphen"],
+    ["pbx.example.123", "pbx.example.123 is not a host name: its last part (123) must start with a letter; a mistyped address?"],
+    ["198.51.100.7o", "198.51.100.7o is not a host name: its last part (7o) must start with a letter; a mistyped address?"],
+    ["pbx.example.com/24", "pbx.example.com/24 is not a host name: a host name cannot have a /prefix"],
+    ["sip_trunk.example.com", "\"_\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    [`${"a".repeat(64)}.example.com`, `${"a".repeat(64)}.example.com is not a host name: its part aaaaaaaaaaaaaaaaaaaa... is longer than 63 characters`],
   ])("is told exactly why %s is refused", (text, message) => {
     expect(refusal(text)).toBe(message);
   });
@@ -211,32 +211,32 @@ describe("an operator allows a host name (a trunk provider, a dynamic DNS office
 
 describe("hostile input never gets through", () => {
   it.each([
-    ["198.51.100.7 rm -rf /", "source contains whitespace at position 13: give one address, CIDR or host name per entry"],
-    ["198.51.100.7;reboot", "source contains \";\", which is not allowed in an IP address, CIDR or host name"],
-    ["$(reboot).example.com", "source contains \"$\", which is not allowed in an IP address, CIDR or host name"],
-    ["`id`.example.com", "source contains \"`\", which is not allowed in an IP address, CIDR or host name"],
-    ["a|b.example.com", "source contains \"|\", which is not allowed in an IP address, CIDR or host name"],
-    ["a&b.example.com", "source contains \"&\", which is not allowed in an IP address, CIDR or host name"],
-    ["'x'.example.com", "source contains \"'\", which is not allowed in an IP address, CIDR or host name"],
-    ['"x".example.com', "source contains \"\\\"\", which is not allowed in an IP address, CIDR or host name"],
-    ["a>b.example.com", "source contains \">\", which is not allowed in an IP address, CIDR or host name"],
-    ["a\\b.example.com", "source contains \"\\\\\", which is not allowed in an IP address, CIDR or host name"],
-    ["{a,b}.example.com", "source contains \"{\", which is not allowed in an IP address, CIDR or host name"],
-    ["a!b.example.com", "source contains \"!\", which is not allowed in an IP address, CIDR or host name"],
-    ["198.51.100.7\n203.0.113.9", "source contains whitespace at position 13: give one address, CIDR or host name per entry"],
-    ["pbx\u0000.example.com", "source contains a control character (U+0000)"],
-    ["bücher.example", "source contains the non-ASCII character \"ü\" (U+00FC); write internationalised host names in punycode (xn--...)"],
-    ["１９８.51.100.7", "source contains the non-ASCII character \"１\" (U+FF11); write internationalised host names in punycode (xn--...)"],
-    ["pbx\u00a0x.example.com", "source contains whitespace at position 4: give one address, CIDR or host name per entry"],
-    ["", "source is empty: give an IP address, a CIDR range or a host name"],
-    ["   \n", "source is empty: give an IP address, a CIDR range or a host name"],
+    ["198.51.100.7 rm -rf /", "there is a space after \"198.51.100.7\": give one address, CIDR range or host name per entry"],
+    ["198.51.100.7;reboot", "\";\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["$(reboot).example.com", "\"$\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["`id`.example.com", "\"`\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["a|b.example.com", "\"|\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["a&b.example.com", "\"&\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["'x'.example.com", "\"'\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ['"x".example.com', "\"\\\"\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["a>b.example.com", "\">\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["a\\b.example.com", "\"\\\\\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["{a,b}.example.com", "\"{\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["a!b.example.com", "\"!\" cannot appear in an IP address, CIDR range or host name (only letters, digits, \".\", \"-\", \":\" and \"/\" can)"],
+    ["198.51.100.7\n203.0.113.9", "there is a line break after \"198.51.100.7\": give one address, CIDR range or host name per entry"],
+    ["pbx\u0000.example.com", "there is an invisible control character (U+0000) after \"pbx\": type the address again rather than pasting it"],
+    ["bücher.example", "\"ü\" (U+00FC) is not a plain letter or digit: addresses are written in plain digits, and international host names in their xn-- form (punycode)"],
+    ["１９８.51.100.7", "\"１\" (U+FF11) is not a plain letter or digit: addresses are written in plain digits, and international host names in their xn-- form (punycode)"],
+    ["pbx\u00a0x.example.com", "there is a space after \"pbx\": give one address, CIDR range or host name per entry"],
+    ["", "nothing was given: type an IP address (198.51.100.7), a CIDR range (198.51.100.0/24) or a host name (sip.example.com)"],
+    ["   \n", "nothing was given: type an IP address (198.51.100.7), a CIDR range (198.51.100.0/24) or a host name (sip.example.com)"],
   ])("refuses %j", (text, message) => {
     expect(refusal(text)).toBe(message);
   });
 
   it("refuses over-long input without echoing it", () => {
     const message = refusal(`${"a".repeat(100_000)}.com`);
-    expect(message).toBe("source is 100004 characters long; the longest allowed is 254");
+    expect(message).toBe("that is 100004 characters long; an address or host name has 254 at most");
   });
 });
 
@@ -260,7 +260,7 @@ describe("the source field of a form or API call", () => {
   it("honours configured floors", () => {
     const strict = sourceSchemaWith({ ipv4Floor: 24 });
     expect(strict.safeParse("198.51.0.0/16").error?.issues[0]?.message).toBe(
-      "198.51.0.0/16 is broader than the IPv4 floor of /24: give a range of /24 or narrower",
+      "198.51.0.0/16 is too broad: the widest IPv4 range allowed is /24",
     );
   });
 });
@@ -323,7 +323,7 @@ describe("configured ranges of our own machines (AGI_ALLOWED_ADDRESSES, TRUSTED_
 
   it.each([
     ["010.0.0.1", "010.0.0.1 is not an IPv4 address: octet 1 (010) has a leading zero, which some tools read as octal"],
-    ["10.0.0.1/8", "10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?"],
+    ["10.0.0.1/8", "10.0.0.1/8 is not where a /8 range starts: did you mean 10.0.0.0/8 (the whole range) or 10.0.0.1 (that one address)?"],
     ["0.0.0.0/0", "0.0.0.0/0 would allow every IPv4 address; allowing the whole Internet is refused"],
     ["proxy.example.com", "proxy.example.com is not an IP address or CIDR"],
   ])("refuse %s", (text, message) => {

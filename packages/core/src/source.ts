@@ -39,11 +39,19 @@ function describeCharacter(char: string): string {
   return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
+/** What a whitespace character is called on a keyboard. */
+function whitespaceName(char: string): string {
+  if (char === " " || char === "\u00a0") return "a space";
+  if (char === "\t") return "a tab";
+  if (char === "\n" || char === "\r") return "a line break";
+  return `a blank character (${describeCharacter(char)})`;
+}
+
 /** Refuses empty, over-long and any text with a character no address or host name contains. */
 function gate(text: string): void {
-  if (text === "") refuse("source is empty: give an IP address, a CIDR range or a host name");
+  if (text === "") refuse("nothing was given: type an IP address (198.51.100.7), a CIDR range (198.51.100.0/24) or a host name (sip.example.com)");
   if (text.length > MAX_SOURCE_LENGTH) {
-    refuse(`source is ${text.length} characters long; the longest allowed is ${MAX_SOURCE_LENGTH}`);
+    refuse(`that is ${text.length} characters long; an address or host name has ${MAX_SOURCE_LENGTH} at most`);
   }
   if (text.startsWith("*.")) {
     refuse(`wildcards are not supported (${text}): list each host name on its own`);
@@ -52,19 +60,25 @@ function gate(text: string): void {
   for (const char of text) {
     position += 1;
     if (/^[A-Za-z0-9.:/-]$/.test(char)) continue;
+    const before = [...text].slice(0, position - 1).join("");
+    const where = before === "" ? "at the start" : `after "${before}"`;
     if (/^\s$/u.test(char)) {
-      refuse(`source contains whitespace at position ${position}: give one address, CIDR or host name per entry`);
+      refuse(`there is ${whitespaceName(char)} ${where}: give one address, CIDR range or host name per entry`);
     }
-    if (char === "%" && text.includes(":")) refuse("IPv6 zone ids (like %eth0) are not allowed in a source");
+    if (char === "%" && text.includes(":")) {
+      refuse(`${before} is followed by an interface name (${text.slice(before.length)}): an allowed address is written without one`);
+    }
     const code = char.codePointAt(0) ?? 0;
-    if (code < 0x20 || code === 0x7f) refuse(`source contains a control character (${describeCharacter(char)})`);
+    if (code < 0x20 || code === 0x7f) {
+      refuse(`there is an invisible control character (${describeCharacter(char)}) ${where}: type the address again rather than pasting it`);
+    }
     if (code > 0x7f) {
       refuse(
-        `source contains the non-ASCII character ${JSON.stringify(char)} (${describeCharacter(char)}); ` +
-          "write internationalised host names in punycode (xn--...)",
+        `${JSON.stringify(char)} (${describeCharacter(char)}) is not a plain letter or digit: ` +
+          "addresses are written in plain digits, and international host names in their xn-- form (punycode)",
       );
     }
-    refuse(`source contains ${JSON.stringify(char)}, which is not allowed in an IP address, CIDR or host name`);
+    refuse(`${JSON.stringify(char)} cannot appear in an IP address, CIDR range or host name (only letters, digits, ".", "-", ":" and "/" can)`);
   }
 }
 
@@ -162,7 +176,7 @@ function checkFloor(text: string, family: 4 | 6, prefix: number, floor: number):
     refuse(`${text} would allow every IPv${family} address; allowing the whole Internet is refused`);
   }
   if (prefix < floor) {
-    refuse(`${text} is broader than the IPv${family} floor of /${floor}: give a range of /${floor} or narrower`);
+    refuse(`${text} is too broad: the widest IPv${family} range allowed is /${floor}`);
   }
 }
 
@@ -191,7 +205,9 @@ function refuseMapped(text: string, network: ipaddr.IPv6, prefix: number): never
 
 /** `1.2.3.4/8` names 1.0.0.0/8 but looks like one host: say so rather than widen it silently. */
 function refuseHostBits(text: string, address: ipaddr.IPv4 | ipaddr.IPv6, network: string, prefix: number): void {
-  if (formatAddress(address) !== network) refuse(`${text} has host bits set; did you mean ${network}/${prefix}?`);
+  if (formatAddress(address) !== network) {
+    refuse(`${text} is not where a /${prefix} range starts: did you mean ${network}/${prefix} (the whole range) or ${formatAddress(address)} (that one address)?`);
+  }
 }
 
 function refuseNeverPeer(text: string, range: IpRange, networkAddress: ipaddr.IPv4 | ipaddr.IPv6): void {
@@ -238,20 +254,20 @@ function parseIp(text: string, reading: IpReading): ParsedIp {
 
 function parseFqdn(text: string): ParsedSource {
   const invalid = (reason: string): never => refuse(`${text} is not a host name: ${reason}`);
-  if (text.includes("/")) invalid("a host name cannot have a prefix length");
+  if (text.includes("/")) invalid("a host name cannot have a /prefix");
   const name = (text.endsWith(".") ? text.slice(0, -1) : text).toLowerCase();
   if (name.length > MAX_FQDN_LENGTH) invalid(`it is ${name.length} characters long, at most ${MAX_FQDN_LENGTH}`);
   const labels = name.split(".");
   for (const label of labels) {
-    if (label === "") invalid("it has an empty label (two dots in a row, or a leading dot)");
-    if (label.length > MAX_LABEL_LENGTH) invalid(`label ${label.slice(0, 20)}... is longer than ${MAX_LABEL_LENGTH} characters`);
-    if (label.startsWith("-")) invalid(`label ${label} starts with a hyphen`);
-    if (label.endsWith("-")) invalid(`label ${label} ends with a hyphen`);
+    if (label === "") invalid("it has an empty part between dots (two dots in a row, or a dot at the start)");
+    if (label.length > MAX_LABEL_LENGTH) invalid(`its part ${label.slice(0, 20)}... is longer than ${MAX_LABEL_LENGTH} characters`);
+    if (label.startsWith("-")) invalid(`its part ${label} starts with a hyphen`);
+    if (label.endsWith("-")) invalid(`its part ${label} ends with a hyphen`);
   }
-  if (labels.length < 2) invalid("it needs at least two labels, like pbx.example.com");
+  if (labels.length < 2) invalid("a host name has at least two parts, like pbx.example.com");
   const tld = labels[labels.length - 1] ?? "";
   // Real top-level domains start with a letter; this also catches mistyped addresses (`198.51.100.7o`).
-  if (!/^[a-z]/.test(tld)) invalid(`its top-level label ${tld} must start with a letter`);
+  if (!/^[a-z]/.test(tld)) invalid(`its last part (${tld}) must start with a letter; a mistyped address?`);
   return { kind: "fqdn", canonical: name };
 }
 

@@ -5,6 +5,7 @@
 import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import { isGatehouseError, type ErrorCode } from "@gatehouse/core";
 import { Prisma } from "@gatehouse/db";
+import { fieldName, humanIssueMessage, type ZodIssueLike } from "./issue-messages.ts";
 
 const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   BAD_INPUT: "BAD_REQUEST",
@@ -32,10 +33,7 @@ function uniqueTarget(error: Prisma.PrismaClientKnownRequestError): string {
   return fields.length > 0 ? fields.join(" + ") : "name";
 }
 
-interface IssueLike {
-  message: string;
-  path?: readonly (PropertyKey | { key: PropertyKey })[];
-}
+type IssueLike = ZodIssueLike;
 
 function issuesOf(cause: unknown): IssueLike[] | null {
   const issues = (cause as { issues?: unknown } | null)?.issues;
@@ -55,9 +53,13 @@ export interface FieldError {
 export function describeError(error: TRPCError): { message: string; field: string | null; fieldErrors: FieldError[] } {
   const issues = issuesOf(error.cause);
   if (issues !== null) {
-    const fieldErrors = issues.map((issue) => ({ field: pathText(issue.path), message: issue.message }));
-    const first = fieldErrors[0] as FieldError;
-    return { message: first.field ? `${first.field}: ${first.message}` : first.message, field: first.field || null, fieldErrors };
+    const worded = issues.map((issue) => ({ field: pathText(issue.path), name: fieldName(issue.path), message: humanIssueMessage(issue), raw: issue.message }));
+    const fieldErrors = worded.map(({ field, message, raw }) => ({ field, message: message ?? raw }));
+    const first = worded[0] as (typeof worded)[number];
+    // A worded message names its field already ("Comment is too long: …"); one a schema wrote
+    // gets the field's name in front ("Name: a name is required").
+    const message = first.message ?? (first.field ? `${first.name}: ${first.raw}` : first.raw);
+    return { message, field: first.field || null, fieldErrors };
   }
   const details = isGatehouseError(error.cause) ? error.cause.details : undefined;
   const field = typeof details?.field === "string" ? details.field : null;
