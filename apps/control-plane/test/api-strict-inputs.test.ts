@@ -37,6 +37,12 @@ const TABLE: Record<string, Row> = {
   "operators.list": q((a) => ({ tenantId: a.tenantId })),
   "operators.setDisabled": m((a) => ({ operatorId: a.operatorId })),
   "operators.setPassword": m((a) => ({ operatorId: a.operatorId, password })),
+  "operators.setRole": m((a) => ({ operatorId: a.operatorId, role: "VIEWER", tenantId: a.tenantId })),
+  "operators.invite": m((a) => ({ email: "invited@example.net", name: "Invited", role: "VIEWER", tenantId: a.tenantId })),
+  "operators.invites": q((a) => ({ tenantId: a.tenantId })),
+  "operators.revokeInvite": m(() => ({ inviteId: "00000000-0000-4000-8000-000000000000" })),
+  "operators.inviteInfo": q(() => ({ token: "A".repeat(43) })),
+  "operators.acceptInvite": m(() => ({ token: "A".repeat(43), password })),
   "servers.create": m((a) => ({ tenantId: a.tenantId, name: "pbx-new" })),
   "servers.list": q(),
   "servers.get": q((a) => ({ serverId: a.serverId })),
@@ -186,6 +192,8 @@ describe.each(testDatabaseKinds())("strict inputs and fleet-level acts on %s", (
       ["entries.addFqdn", () => ({ source: "everyone.example.net", scope: { kind: "FLEET" } })],
       ["customServices.create", () => ({ id: "fleet-ssh", name: "x", protocol: "tcp", portFrom: 22, portTo: 22 })],
       ["operators.create", () => ({ email: "boss@example.net", name: "Boss", password, role: "MSP_ADMIN" })],
+      ["operators.invite", () => ({ email: "boss@example.net", name: "Boss", role: "MSP_ADMIN" })],
+      ["operators.setRole", () => ({ operatorId: a.operatorId, role: "MSP_ADMIN" })],
       ["tenants.create", () => ({ name: "Charlie" })],
     ];
 

@@ -40,6 +40,10 @@ const apiToken: OwnerLookup = async (prisma, ids) =>
     owned(row.operator.tenantId),
   );
 
+/** An invitation to be an MSP admin (no tenant) is, like an MSP admin, invisible to a tenant's operators. */
+const operatorInvite: OwnerLookup = async (prisma, ids) =>
+  byRows(await prisma.operatorInvite.findMany({ where: { id: { in: ids } }, select: { id: true, tenantId: true } }), (row) => owned(row.tenantId));
+
 const customService: OwnerLookup = async (prisma, ids) =>
   byRows(await prisma.customService.findMany({ where: { id: { in: ids } }, select: { id: true, tenantId: true } }), (row) =>
     owned(row.tenantId, row.tenantId === null),
@@ -77,6 +81,7 @@ export const TENANT_OWNED_IDS: Readonly<Record<string, IdKind>> = {
   entryIds: { label: "allow entry", lookup: entry },
   operatorId: { label: "operator", lookup: operator },
   tokenId: { label: "API token", lookup: apiToken },
+  inviteId: { label: "invitation", lookup: operatorInvite },
   customServiceId: { label: "custom service", lookup: customService },
   presetEnablementId: { label: "preset enablement", lookup: presetEnablement },
   travelerId: { label: "traveler", lookup: traveler },

@@ -74,6 +74,21 @@ export function setOperatorDisabled(ctx: MutationContext, byOperatorId: string, 
   });
 }
 
+/** A new role (and tenant: none for an MSP admin); never one's own, so nobody locks themselves out. */
+export function setOperatorRole(ctx: MutationContext, byOperatorId: string, operatorId: string, role: OperatorRole, tenantId: string | null) {
+  if (operatorId === byOperatorId) throw new GatehouseError("CONFLICT", "you cannot change your own role", { field: "operatorId" });
+  return runMutation(ctx, "operator.role_changed", async (tx) => {
+    const before = await tx.operator.findUniqueOrThrow({ where: { id: operatorId }, select: operatorFields });
+    const after = await tx.operator.update({ where: { id: operatorId }, data: { role, tenantId }, select: operatorFields });
+    // Sessions and tokens act with the operator's current role on every call; nothing else to end.
+    return {
+      result: operatorView(after),
+      audit: { tenantId: after.tenantId ?? before.tenantId, targetType: "operator", targetId: after.id, before: { role: before.role, tenantId: before.tenantId }, after: { role: after.role, tenantId: after.tenantId } },
+      affected: [],
+    };
+  });
+}
+
 /** A new password (for an operator who forgot theirs); ends their sessions. */
 export async function setOperatorPassword(ctx: MutationContext, operatorId: string, password: string) {
   const passwordHash = await hashPassword(password);
