@@ -73,7 +73,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   program
     .command("enroll")
     .description("trade a one-time enrollment token for this server's credential")
-    .requiredOption("--url <url>", "control plane base URL, e.g. https://gatehouse.example.net")
+    .requiredOption("--url <url[,url...]>", "control plane base URL, e.g. https://gatehouse.example.net, or its replicas' separated by commas")
     .requiredOption("--token <token>", "one-time enrollment token from the control plane")
     .option("--ca <file>", "PEM CA bundle to trust for https")
     .option("--hostname <name>", "name to report (default: this host's name)")

@@ -1,7 +1,8 @@
 // `gatehouse-agent check-config`: validates everything `run` needs before systemd starts it
 // (ExecStartPre), so a typo never takes the agent down with the firewall half-managed.
 import type { Logger } from "pino";
-import { loadAgentConfig, statePaths } from "../state/state-dir.ts";
+import { shownUrl } from "../state/control-plane-urls.ts";
+import { controlPlaneUrls, loadAgentConfig, statePaths } from "../state/state-dir.ts";
 import type { BackendChoice, BackendFactory } from "../firewall/backend-choice.ts";
 import { openHostBackend } from "./host-backend.ts";
 import { readCa, warn, type Output } from "./output.ts";
@@ -19,7 +20,10 @@ export async function checkConfigCommand(options: CheckConfigOptions, deps: { cr
   const config = await loadAgentConfig(paths);
   if (options.ca) await readCa(options.ca);
   const { backend, decision } = await openHostBackend({ paths, explicit: options.backend, ...(options.netns ? { netns: options.netns } : {}) }, deps);
-  if (plainHttp(config.url) === "remote") warn(out, `warning: ${new URL(config.url).origin} is plain http: the credential and every desired state cross the network unencrypted`);
+  const urls = controlPlaneUrls(config);
+  for (const url of urls.filter((u) => plainHttp(u) === "remote")) {
+    warn(out, `warning: ${shownUrl(url)} is plain http: the credential and every desired state cross the network unencrypted`);
+  }
   const replaces = decision.replaces ? `; replaces ${decision.replaces}, whose Gatehouse rules go once ${backend.name} enforces` : "";
-  out.print(`ok: enrolled as server ${config.serverId} with ${new URL(config.url).origin}; backend ${backend.name} (${decision.reason})${replaces}`);
+  out.print(`ok: enrolled as server ${config.serverId} with ${urls.map(shownUrl).join(", ")}; backend ${backend.name} (${decision.reason})${replaces}`);
 }

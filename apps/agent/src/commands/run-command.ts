@@ -11,7 +11,8 @@ import { NetfilterWatcher } from "../firewall/netfilter-watcher.ts";
 import { AgentRuntime } from "../sync/agent-runtime.ts";
 import { loadAppliedRecord } from "../state/applied-record.ts";
 import { acquireInstanceLock, type InstanceLock } from "../state/instance-lock.ts";
-import { loadAgentConfig, statePaths, type AgentConfig, type StatePaths } from "../state/state-dir.ts";
+import { shownUrl } from "../state/control-plane-urls.ts";
+import { controlPlaneUrls, loadAgentConfig, statePaths, type AgentConfig, type StatePaths } from "../state/state-dir.ts";
 import type { BackendChoice, BackendFactory, CutFlowCounterFactory } from "../firewall/backend-choice.ts";
 import { openHostBackend, recordedResolvedState } from "./host-backend.ts";
 import { readCa } from "./output.ts";
@@ -72,12 +73,15 @@ async function runLocked(paths: StatePaths, config: AgentConfig, ca: Buffer | un
   const applied = await loadAppliedRecord(paths.applied);
   const host = await openHostBackend({ paths, explicit: options.backend, applied, ...(options.netns ? { netns: options.netns } : {}) }, deps);
   const { backend } = host;
-  if (plainHttp(config.url) === "remote") deps.logger.warn({ url: new URL(config.url).origin }, "the control plane is plain http: the credential and every desired state cross the network unencrypted");
+  const urls = controlPlaneUrls(config);
+  for (const url of urls.filter((u) => plainHttp(u) === "remote")) {
+    deps.logger.warn({ url: shownUrl(url) }, "the control plane is plain http: the credential and every desired state cross the network unencrypted");
+  }
   const cutFlowCounter = deps.createCutFlowCounter?.({ backend: backend.name, ...(options.netns ? { netns: options.netns } : {}) }) ?? null;
   // A dry run touches no firewall, so there is nothing to watch.
   const changeWatcher =
     backend.name === "dry-run" ? null : new NetfilterWatcher({ runner: new CommandRunner(options.netns ? { netns: options.netns } : {}), backend: backend.name, logger: deps.logger });
-  deps.logger.info({ backend: backend.name, serverId: config.serverId, url: config.url }, "gatehouse agent starting");
+  deps.logger.info({ backend: backend.name, serverId: config.serverId, urls: urls.map(shownUrl) }, "gatehouse agent starting");
   const runtime = new AgentRuntime({
     config,
     paths,

@@ -33,7 +33,7 @@ export async function statusCommand(options: { stateDir: string; json?: boolean 
   out.print(`enforcing:    ${status.revision === null ? "nothing yet" : `revision ${status.revision}`} (ruleset ${status.rulesetHash?.slice(0, 12) ?? "-"}, ${status.ruleCount} rules)`);
   out.print(`sets:         ${sizes}`);
   out.print(`confirmed:    ${applied ? `revision ${applied.revision} on disk` : "nothing on disk"}${status.awaitingConfirmSince ? `; new ruleset awaiting the control plane's ack since ${status.awaitingConfirmSince}` : ""}`);
-  out.print(`control plane: ${status.connected ? "connected" : "not connected"}; last contact ${status.lastContactAt ?? "never"}`);
+  out.print(`control plane: ${status.connected ? `connected${status.connectedTo ? ` to ${status.connectedTo}` : ""}` : "not connected"}; last contact ${status.lastContactAt ?? "never"}`);
   if (status.heldRevision !== null) out.print(`held:         revision ${status.heldRevision} (rolled back 3 times; applied again at the next confirmed contact)`);
   if (status.unresolved.length === 0) out.print("unresolved:   none");
   for (const u of status.unresolved) out.print(`unresolved:   ${u.fqdn}: ${u.error}`);

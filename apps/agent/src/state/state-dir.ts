@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { BackendName } from "../firewall/backend.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
+import { readControlPlaneUrls } from "./control-plane-urls.ts";
 
 export const DEFAULT_STATE_DIR = "/var/lib/gatehouse";
 
@@ -27,8 +28,11 @@ export function statePaths(dir: string): StatePaths {
 export const backendNameSchema = z.enum(["iptables", "nftables", "dry-run"]) satisfies z.ZodType<BackendName>;
 
 export const agentConfigSchema = z.object({
-  /** The control plane's base URL (http(s)://host[:port]); the hub is at /agent on it. */
-  url: z.string().url().refine((u) => /^https?:\/\//.test(u), "must be an http:// or https:// URL"),
+  /** The control plane's base URL (http(s)://host[:port]), or several replicas' separated by commas; the hub is at /agent on each. */
+  url: z.string().superRefine((text, ctx) => {
+    const read = readControlPlaneUrls(text);
+    if (!read.ok) ctx.addIssue({ code: "custom", message: read.problem });
+  }),
   serverId: z.string().min(1),
   credential: z.string().min(32),
   /** The backend chosen at enrollment (--backend), until an applied state records the one in use. */
@@ -43,6 +47,13 @@ export class ConfigError extends Error {
 
 export async function saveAgentConfig(paths: StatePaths, config: AgentConfig): Promise<void> {
   await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`, 0o600);
+}
+
+/** The control-plane URLs of a validated enrollment, in the order given. */
+export function controlPlaneUrls(config: AgentConfig): string[] {
+  const read = readControlPlaneUrls(config.url);
+  if (!read.ok) throw new ConfigError(`url: ${read.problem}`);
+  return read.urls;
 }
 
 /** Reads and validates the enrollment; throws ConfigError saying what to do when missing. */

@@ -17,6 +17,8 @@ export const agentStatusSchema = z.object({
   ruleCount: z.number().int(),
   unresolved: z.array(unresolvedFqdnSchema),
   connected: z.boolean(),
+  /** The control-plane replica the session is with (scheme, host, port, path); null when not connected. */
+  connectedTo: z.string().nullable().default(null),
   /** Last message from the control plane (ISO 8601). */
   lastContactAt: z.string().nullable(),
   /** A new ruleset applied and waiting for the control plane's ack (commit-confirm). */

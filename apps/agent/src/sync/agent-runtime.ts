@@ -10,7 +10,7 @@ import type { FqdnLookup } from "../dns/fqdn-resolver.ts";
 import type { FirewallBackend } from "../firewall/backend.ts";
 import type { CutFlowCounter } from "../firewall/cut-flow-counter.ts";
 import { watchedBackend, type ChangeWatcher } from "../firewall/netfilter-watcher.ts";
-import type { AgentConfig, StatePaths } from "../state/state-dir.ts";
+import { controlPlaneUrls, type AgentConfig, type StatePaths } from "../state/state-dir.ts";
 import { AGENT_VERSION } from "../version.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import { RollbackHold } from "./commit-confirm.ts";
@@ -81,7 +81,7 @@ export class AgentRuntime {
       onExpired: (pending) => void this.loop.windowExpired(pending),
     });
     const link = (this.link = new HubLink({
-      url: config.url,
+      urls: controlPlaneUrls(config),
       credential: config.credential,
       ...(options.ca ? { ca: options.ca } : {}),
       heartbeatTimeoutMs: options.heartbeatTimeoutMs,

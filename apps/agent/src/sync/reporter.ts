@@ -16,7 +16,7 @@ interface ReporterOptions {
   serverId: string;
   statusPath: string;
   logger: Logger;
-  link: { readonly connected: boolean; readonly lastContactAt: Date | null; send(message: AgentMessage): boolean };
+  link: { readonly connected: boolean; readonly connectedTo: string | null; readonly lastContactAt: Date | null; send(message: AgentMessage): boolean };
   enforcer: Pick<Enforcer, "enforced" | "backendName">;
   answers: AnswerBook;
   outbox: ReportOutbox;
@@ -184,6 +184,7 @@ export class Reporter {
         ruleCount: enforced?.summary.ruleCount ?? 0,
         unresolved: this.options.answers.unresolved(this.enforcedFqdns()),
         connected: this.options.link.connected,
+        connectedTo: this.options.link.connectedTo,
         lastContactAt: contact?.toISOString() ?? null,
         awaitingConfirmSince: pending ? pending.since.toISOString() : null,
         heldRevision: this.options.hold.held,
