@@ -19,6 +19,8 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Default: the repository's prisma/migrations. */
   migrationsDir?: string;
+  /** PostgreSQL only: told of every SQL statement the client sends (tests count a load's queries). */
+  onQuery?: (sql: string) => void;
 }
 
 export interface Database {
@@ -32,7 +34,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   if (options.databaseUrl) {
     const databaseUrl = options.databaseUrl;
     if (options.migrate !== false) await applyMigrations({ kind: "postgres", databaseUrl }, migrateOptions);
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }), log: options.onQuery ? [{ emit: "event", level: "query" }] : [] });
+    const onQuery = options.onQuery;
+    if (onQuery) prisma.$on("query", (event) => onQuery(event.query));
     return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
   }
 

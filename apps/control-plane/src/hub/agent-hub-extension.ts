@@ -1,11 +1,12 @@
 // The agent hub as a control-plane extension: agents' WebSocket upgrades at /agent, enrollment,
 // the agent bundle and its unit on the control plane's HTTP server; revisions from the RevisionBus;
-// snapshots from loadDesiredState; and the hub published as app.agents for the API.
+// snapshots from loadDesiredStates in batches (snapshot-loader.ts); and the hub published as
+// app.agents for the API.
 import type { ReportMessage } from "@gatehouse/protocol";
 import type { ControlPlaneApp } from "../app.ts";
 import type { ControlPlaneExtension } from "../extension.ts";
-import { loadDesiredState } from "../services/desired-state.ts";
 import { createAgentRoutes } from "./agent-routes.ts";
+import { batchedSnapshotLoader } from "./snapshot-loader.ts";
 
 export interface AgentHubExtensionOptions {
   /** Ping interval (default 15 s); an agent that misses one pong is cut off. */
@@ -34,11 +35,7 @@ export function agentHubExtension(options: AgentHubExtensionOptions = {}): Contr
       feed: app.bus,
       logger: app.logger,
       now: app.now,
-      loadSnapshot: async (serverId) => {
-        const loaded = await loadDesiredState(app.prisma, serverId, app.now());
-        if (loaded === null || loaded.server.revokedAt !== null) return null;
-        return { revision: loaded.revision, hash: loaded.hash, state: loaded.state };
-      },
+      loadSnapshot: batchedSnapshotLoader(app.prisma, app.now),
       ...options,
     });
     app.agents = routes.hub;

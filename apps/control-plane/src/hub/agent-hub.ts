@@ -11,7 +11,6 @@ import type { PrismaClient } from "@gatehouse/db";
 import { encodeMessage, MAX_AGENT_MESSAGE_BYTES, type ReportMessage } from "@gatehouse/protocol";
 import { bearerSecret } from "../auth/secrets.ts";
 import { AgentConnection, CLOSE_REPLACED, type ConnectionHost } from "./agent-connection.ts";
-import { ConcurrencyLimit } from "./concurrency-limit.ts";
 import { CredentialLookup, type AgentServer } from "./credential-lookup.ts";
 import type { AgentPresence, DesiredSnapshot, RevisionEvent, RevisionFeed } from "./hub-types.ts";
 import { ReportWriter, type ReportingServer } from "./report-store.ts";
@@ -40,7 +39,6 @@ export class AgentHub implements ConnectionHost {
   private readonly seen: SeenTracker;
   private readonly credentials: CredentialLookup;
   private readonly reports: ReportWriter;
-  private readonly snapshotLoads = new ConcurrencyLimit(8);
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private pendingChanges = new Map<string, number>();
@@ -84,8 +82,9 @@ export class AgentHub implements ConnectionHost {
 
   // --- ConnectionHost ------------------------------------------------------------------
 
+  /** Bounded and batched by the loader (agent-hub-extension.ts: snapshot-loader.ts), not here. */
   loadSnapshot(serverId: string): Promise<DesiredSnapshot | null> {
-    return this.snapshotLoads.run(() => this.options.loadSnapshot(serverId));
+    return this.options.loadSnapshot(serverId);
   }
 
   async storeReport(server: ReportingServer, report: ReportMessage): Promise<void> {

@@ -1,6 +1,5 @@
-// At most `limit` tasks in flight; the rest wait their turn in order. Used for desired-state
-// loads: a fetch storm of 10,000 agents must queue, not open 40,000 queries at once and starve
-// the database pool (and the reports and logins that share it).
+// At most `limit` tasks in flight; the rest wait their turn in order (one operator's API calls,
+// see api/operator-concurrency.ts).
 export class ConcurrencyLimit {
   private running = 0;
   private readonly queue: Array<() => void> = [];

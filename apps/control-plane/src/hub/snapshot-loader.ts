@@ -1,0 +1,30 @@
+// The hub's desired-state snapshots, loaded in batches: every fetch (and every hello that needs
+// a state) asked for in the same turn of the event loop goes into one loadDesiredStates, a
+// fixed number of queries for up to a few thousand servers. A fleet-wide change makes every
+// connected agent fetch at once; one query per server would queue them for seconds.
+import type { Db } from "@gatehouse/db";
+import { loadDesiredStates } from "../services/desired-state.ts";
+import type { DesiredSnapshot } from "./hub-types.ts";
+import { TickBatcher } from "./tick-batcher.ts";
+
+/** Servers per batch: a few queries of this many ids each. */
+const SERVERS_PER_BATCH = 2_000;
+/** Batches loading at once: the database pool is shared with reports, logins and the API. */
+const BATCHES_AT_ONCE = 2;
+
+/** serverId -> its snapshot now; null when the server is gone or revoked (its agent is refused). */
+export function batchedSnapshotLoader(prisma: Db, now: () => Date): (serverId: string) => Promise<DesiredSnapshot | null> {
+  const batches = new TickBatcher<string, DesiredSnapshot>({
+    load: async (serverIds) => {
+      const loaded = await loadDesiredStates(prisma, serverIds, now());
+      const snapshots = new Map<string, DesiredSnapshot>();
+      for (const [serverId, { server, revision, hash, state }] of loaded) {
+        if (server.revokedAt === null) snapshots.set(serverId, { revision, hash, state });
+      }
+      return snapshots;
+    },
+    maxBatch: SERVERS_PER_BATCH,
+    concurrency: BATCHES_AT_ONCE,
+  });
+  return (serverId) => batches.get(serverId);
+}

@@ -1,0 +1,60 @@
+// A fleet-wide change makes every connected agent fetch at once. The hub answers the whole storm
+// from batched loads, and each agent still gets its own server's state; a server revoked in the
+// meantime is refused in the middle of a batch like anywhere else.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "@gatehouse/testkit/database";
+import { seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest, type SeededServer } from "./kit/index.ts";
+
+const AGENTS = 40;
+
+describe.each(testDatabaseKinds())("a fetch storm on %s", (kind) => {
+  let hub: HubUnderTest;
+  let servers: SeededServer[];
+  let agents: TestAgentClient[] = [];
+
+  beforeAll(async () => {
+    hub = await startHubUnderTest(kind);
+    servers = [];
+    for (let i = 0; i < AGENTS; i += 1) servers.push(await seedServer(hub.test.db.prisma));
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
+  afterEach(async () => {
+    for (const agent of agents) agent.close();
+    agents = [];
+    await hub.test.db.prisma.server.updateMany({ data: { revokedAt: null } });
+  });
+
+  const connectAll = async () => {
+    agents = await Promise.all(servers.map((server) => TestAgentClient.connect(hub.url, server.credential)));
+    await Promise.all(agents.map((agent) => agent.next("state")));
+  };
+
+  it("every agent told of a fleet-wide change holds its own new state", async () => {
+    await connectAll();
+    const from = agents.map((agent) => agent.received.length);
+    await hub.test.admin.entries.add.mutate({ source: "192.0.2.77", services: ["sip"], scope: { kind: "FLEET" }, comment: "new SIP trunk" });
+    const changed = await Promise.all(agents.map((agent, i) => agent.next("changed", () => true, from[i])));
+    for (const [i, agent] of agents.entries()) agent.send({ type: "fetch", revision: changed[i]!.revision });
+    const states = await Promise.all(agents.map((agent, i) => agent.next("state", (s) => s.revision === changed[i]!.revision, from[i])));
+    expect(states.map((s) => s.state.serverId)).toEqual(servers.map((server) => server.id));
+    expect(states.every((s) => s.state.entries.some((entry) => entry.source === "192.0.2.77"))).toBe(true);
+    expect(new Set(states.map((s) => s.hash)).size).toBe(AGENTS);
+  });
+
+  it("refuses the revoked server among agents fetching in the same turn, and answers the others", async () => {
+    await connectAll();
+    const revoked = 7;
+    await hub.test.db.prisma.server.update({ where: { id: servers[revoked]!.id }, data: { revokedAt: new Date() } });
+    await hub.test.db.prisma.allowEntry.create({ data: { source: "192.0.2.78", sourceKind: "ip", services: ["sip"], scope: "FLEET" } });
+    const from = agents.map((agent) => agent.received.length);
+    for (const agent of agents) agent.send({ type: "fetch", revision: 1 });
+    expect(await agents[revoked]!.next("revoked", () => true, from[revoked])).toMatchObject({ type: "revoked" });
+    expect(await agents[revoked]!.closed()).toBe(4001);
+    const others = agents.filter((_, i) => i !== revoked);
+    const states = await Promise.all(others.map((agent) => agent.next("state", () => true, from[agents.indexOf(agent)])));
+    expect(states.map((s) => s.state.serverId)).toEqual(servers.filter((_, i) => i !== revoked).map((server) => server.id));
+    expect(states.every((s) => s.state.entries.some((entry) => entry.source === "192.0.2.78"))).toBe(true);
+  });
+});
