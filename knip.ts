@@ -50,8 +50,9 @@ const config: KnipConfig = {
       project: ["src/**/*.ts"],
     },
   },
-  // Programs the tests and benchmarks run inside network namespaces (Debian packages, not npm).
-  ignoreBinaries: ["ip", "openssl", "prlimit"],
+  // Programs the tests and benchmarks run (Debian packages, not npm): inside network namespaces,
+  // and HAProxy in front of control planes.
+  ignoreBinaries: ["ip", "openssl", "prlimit", "haproxy"],
 };
 
 export default config;
