@@ -1,6 +1,6 @@
 // Managing tenants and servers through the API, as the console and the CLI do: a tenant shows
-// what it holds before anyone deletes it, a tenant that still has servers, operators or
-// travelers is never deleted, names stay unambiguous, and a hostile tenant admin can neither
+// what it holds before anyone deletes it, a tenant that still has servers is never deleted
+// (the rest of what it holds goes with it), names stay unambiguous, and a hostile tenant admin can neither
 // touch the tenants nor move or rename their way into another tenant.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorOf, revisions, seedFleet, startUnderTest, OPERATOR_PASSWORD as password, type Api, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
@@ -28,7 +28,7 @@ describe("tenants and servers managed through the API", () => {
     return tenants.find((tenant) => tenant.name === name);
   }
 
-  it("a tenant lists what it holds: what blocks its deletion and what would go with it", async () => {
+  it("a tenant lists what it holds: its servers, which block its deletion, and what would go with it", async () => {
     await test.admin.entries.add.mutate({ source: "198.51.100.0/24", scope: { kind: "TENANT", tenantId: fleet.tenantA.id } });
     await test.admin.entries.add.mutate({ source: "192.0.2.9", scope: { kind: "SERVER", serverId: fleet.serverA1 } });
     await test.admin.customServices.create.mutate({ id: "acme-fax", name: "Fax", protocol: "udp", portFrom: 9000, portTo: 9000, tenantId: fleet.tenantA.id });
@@ -36,21 +36,26 @@ describe("tenants and servers managed through the API", () => {
     expect(await tenantNamed("Acme")).toMatchObject({ servers: 2, operators: 2, travelers: 0, entries: 2, customServices: 1, presetSwitches: 1 });
   });
 
-  it("a tenant that still has servers or operators is not deleted, and the refusal names them", async () => {
+  it("a tenant that still has servers is not deleted, and the refusal says so", async () => {
     const error = await errorOf(test.admin.tenants.delete.mutate({ tenantId: fleet.tenantA.id }));
     expect(error.code).toBe("CONFLICT");
-    expect(error.message).toBe("tenant Acme still has 2 servers, 2 operators; remove them first");
+    expect(error.message).toBe("tenant Acme still has 2 servers; delete them first (their agents are disconnected and keep their last rules)");
     expect(await tenantNamed("Acme")).toMatchObject({ servers: 2, entries: 2 });
   });
 
-  it("an empty tenant's deletion takes its entries, custom services and preset switches, and says how many", async () => {
+  it("a tenant without servers is deleted with its operators (who cannot sign in any more), entries and custom services, and says how many", async () => {
     const charlie = await test.admin.tenants.create.mutate({ name: "Charlie" });
+    await test.admin.operators.create.mutate({ email: "it@charlie.example", name: "Charlie IT", password, role: "TENANT_ADMIN", tenantId: charlie.id });
+    const charlieAdmin = await test.signIn("it@charlie.example", password);
+    expect((await charlieAdmin.tenants.list.query({})).tenants.map((tenant) => tenant.name)).toEqual(["Charlie"]);
     await test.admin.entries.add.mutate({ source: "203.0.113.0/28", scope: { kind: "TENANT", tenantId: charlie.id } });
     await test.admin.customServices.create.mutate({ id: "charlie-fax", name: "Fax", protocol: "udp", portFrom: 9100, portTo: 9100, tenantId: charlie.id });
     const before = await revisions(test);
     const result = await test.admin.tenants.delete.mutate({ tenantId: charlie.id });
-    expect(result).toEqual({ deleted: true, name: "Charlie", removed: { entries: 1, customServices: 1, presetSwitches: 0 } });
+    expect(result).toEqual({ deleted: true, name: "Charlie", removed: { operators: 1, travelers: 0, entries: 1, customServices: 1, presetSwitches: 0 } });
     expect(await tenantNamed("Charlie")).toBeUndefined();
+    expect((await errorOf(charlieAdmin.tenants.list.query({}))).code).toBe("UNAUTHORIZED");
+    expect(await test.db.prisma.operator.count({ where: { email: "it@charlie.example" } })).toBe(0);
     expect(await test.db.prisma.allowEntry.count({ where: { source: "203.0.113.0/28" } })).toBe(0);
     expect(await revisions(test)).toEqual(before);
     const { events } = await test.admin.audit.list.query({ targetId: charlie.id });

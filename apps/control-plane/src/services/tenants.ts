@@ -15,8 +15,8 @@ const tenantFields = {
 type TenantRow = Prisma.TenantGetPayload<{ select: typeof tenantFields }>;
 
 /**
- * A tenant with what it holds: `servers`, `operators` and `travelers` must be removed before the
- * tenant can be deleted; `entries`, `customServices` and `presetSwitches` are deleted with it.
+ * A tenant with what it holds: `servers` must be deleted before the tenant can be; everything
+ * else (operators, travelers, entries, custom services, preset switches) is deleted with it.
  */
 function tenantView(row: TenantRow) {
   const counts = row._count;
@@ -68,22 +68,24 @@ export function renameTenant(ctx: MutationContext, tenantId: string, name: strin
 }
 
 /**
- * Only a tenant without servers, operators and travelers (each has its own consequences: an
- * agent to revoke, people who would lose their sign-in or their IVR account). Its entries,
- * custom services and preset switches go with it; the audit log keeps its events.
+ * Only a tenant without servers: each server has an agent enforcing its rules, and deleting one
+ * is its own decision (servers.delete disconnects the agent). With no server left, nothing the
+ * tenant holds reaches a firewall: its operators (their sessions and API tokens), travelers,
+ * entries, custom services and preset switches go with it; the audit log keeps its events.
  */
 export function deleteTenant(ctx: MutationContext, tenantId: string) {
   return runMutation(ctx, "tenant.deleted", async (tx) => {
     const tenant = tenantView(await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: tenantFields }));
-    const left = [counted(tenant.servers, "server"), counted(tenant.operators, "operator"), counted(tenant.travelers, "traveler")].filter((text) => text !== null);
-    if (left.length > 0) throw new GatehouseError("CONFLICT", `tenant ${tenant.name} still has ${left.join(", ")}; remove them first`);
+    if (tenant.servers > 0) {
+      throw new GatehouseError("CONFLICT", `tenant ${tenant.name} still has ${counted(tenant.servers, "server")}; delete them first (their agents are disconnected and keep their last rules)`);
+    }
     await tx.tenant.delete({ where: { id: tenantId } });
-    const removed = { entries: tenant.entries, customServices: tenant.customServices, presetSwitches: tenant.presetSwitches };
+    const { operators, travelers, entries, customServices, presetSwitches } = tenant;
+    const removed = { operators, travelers, entries, customServices, presetSwitches };
     return { result: { deleted: true, name: tenant.name, removed }, audit: { tenantId: tenant.id, targetType: "tenant", targetId: tenant.id, before: tenant }, affected: [] };
   });
 }
 
-function counted(count: number, noun: string): string | null {
-  if (count === 0) return null;
+function counted(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
