@@ -1,3 +1,4 @@
+import { Badge } from "../components/Badge.tsx";
 import { DataTable } from "../components/DataTable.tsx";
 import { When } from "../components/When.tsx";
 import { hrefFor } from "../routing/routes.ts";
@@ -19,6 +20,11 @@ export function FleetTable({ rows, now }: { rows: FleetRow[]; now: Date }) {
             <>
               <a href={hrefFor({ page: "server", serverId: row.id })}>{row.name}</a>
               {row.tags.length > 0 && <div className="small muted">{row.tags.join(", ")}</div>}
+              {row.primaryAdminSource === null && (
+                <div title="Only the allowlist reaches this server: one wrong entry locks everyone out. Set a primary admin address on its page.">
+                  <Badge tone="bad">no admin address</Badge>
+                </div>
+              )}
             </>
           ),
         },

@@ -24,7 +24,7 @@ export function NewServerPage({ operator }: { operator: Operator }) {
           </div>
         </section>
       ) : (
-        <NewServerForm defaultTenantId={operator.tenantId ?? ""} onCreated={setCreated} />
+        <NewServerForm defaultTenantId={operator.tenantId ?? ""} canCreateTenant={operator.role === "MSP_ADMIN"} onCreated={setCreated} />
       )}
     </>
   );

@@ -8,9 +8,13 @@ import { ErrorNotice, Loading } from "../components/Notice.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
 import { hrefFor } from "../routing/routes.ts";
 import { AgentStatus } from "../servers/AgentStatus.tsx";
+import { DeleteServerPanel } from "../servers/DeleteServerPanel.tsx";
 import { EnrollmentPanel } from "../servers/EnrollmentPanel.tsx";
+import { NoAdminAddressWarning } from "../servers/NoAdminAddressWarning.tsx";
+import { RevokeServerPanel } from "../servers/RevokeServerPanel.tsx";
 import { RulesetListing } from "../servers/RulesetListing.tsx";
 import { ServerFacts } from "../servers/ServerFacts.tsx";
+import { ServerSettingsForm } from "../servers/ServerSettingsForm.tsx";
 import type { Operator } from "../session/useSession.ts";
 import { useTenants } from "../tenants/useTenants.ts";
 
@@ -32,6 +36,7 @@ export function ServerDetailPage({ serverId, operator }: { serverId: string; ope
   return (
     <>
       <PageHeader title={s.name} description={<a href={hrefFor({ page: "fleet" })}>← Fleet</a>} />
+      {s.primaryAdminSource === null && <NoAdminAddressWarning />}
       <div className="grid-2">
         <section className="panel" aria-labelledby="facts-heading">
           <h2 id="facts-heading">Server</h2>
@@ -43,9 +48,22 @@ export function ServerDetailPage({ serverId, operator }: { serverId: string; ope
         </section>
       </div>
       {canEdit && (
+        <section className="panel" aria-labelledby="settings-heading">
+          <h2 id="settings-heading">Settings</h2>
+          <ServerSettingsForm server={s} />
+        </section>
+      )}
+      {canEdit && (
         <section className="panel" aria-labelledby="enroll-heading">
           <h2 id="enroll-heading">Enrollment</h2>
           <EnrollmentPanel serverId={s.id} status={s.status} />
+        </section>
+      )}
+      {canEdit && (
+        <section className="panel stack" aria-labelledby="retire-heading">
+          <h2 id="retire-heading">Revoke or delete</h2>
+          <RevokeServerPanel server={s} />
+          <DeleteServerPanel server={s} />
         </section>
       )}
       <section className="panel" aria-labelledby="ruleset-heading">

@@ -2,41 +2,36 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, type RouterOutputs } from "../api/client.ts";
 import { fieldErrorsOf, messageOf } from "../api/errors.ts";
-import { describedBy, Field } from "../components/Field.tsx";
+import { Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
 import { TenantSelect } from "../tenants/TenantSelect.tsx";
+import { NoTenantYet } from "../tenants/NoTenantYet.tsx";
+import { useTenants } from "../tenants/useTenants.ts";
+import { ServerSettingsFields } from "./ServerSettingsFields.tsx";
+import { NEW_SERVER_DRAFT, settingsOf } from "./serverSettings.ts";
 
 export type CreatedServer = RouterOutputs["servers"]["create"];
 
-const PROVIDERS = ["digitalocean", "vultr", "hetzner", "linode", "aws", "other"];
-
-function splitTags(text: string): string[] {
-  return text.split(/[\s,]+/).filter(Boolean);
+interface Props {
+  defaultTenantId: string;
+  /** An MSP admin may create the first tenant right here. */
+  canCreateTenant: boolean;
+  onCreated: (created: CreatedServer) => void;
 }
 
-export function NewServerForm({ defaultTenantId, onCreated }: { defaultTenantId: string; onCreated: (created: CreatedServer) => void }) {
+export function NewServerForm({ defaultTenantId, canCreateTenant, onCreated }: Props) {
   const queryClient = useQueryClient();
+  const tenants = useTenants();
   const [tenantId, setTenantId] = useState(defaultTenantId);
-  const [name, setName] = useState("");
-  const [provider, setProvider] = useState("digitalocean");
-  const [region, setRegion] = useState("");
-  const [tags, setTags] = useState("");
-  const [primaryAdminSource, setPrimaryAdminSource] = useState("");
+  const [draft, setDraft] = useState(NEW_SERVER_DRAFT);
   const create = useMutation({
-    mutationFn: () =>
-      api.servers.create.mutate({
-        tenantId,
-        name,
-        provider,
-        region: region || null,
-        tags: splitTags(tags),
-        primaryAdminSource: primaryAdminSource || null,
-      }),
+    mutationFn: () => api.servers.create.mutate({ tenantId, ...settingsOf(draft) }),
     onSuccess: async (created) => {
       await queryClient.invalidateQueries();
       onCreated(created);
     },
   });
+  if (tenants.data?.length === 0) return <NoTenantYet canCreate={canCreateTenant} onCreated={(tenant) => setTenantId(tenant.id)} />;
   const errors = fieldErrorsOf(create.error);
   const unplaced = create.error && Object.keys(errors).length === 0 ? messageOf(create.error) : null;
   const submit = (event: FormEvent) => {
@@ -50,31 +45,8 @@ export function NewServerForm({ defaultTenantId, onCreated }: { defaultTenantId:
         <Field id="server-tenant" label="Tenant" error={errors.tenantId}>
           <TenantSelect id="server-tenant" value={tenantId} onChange={setTenantId} error={errors.tenantId} />
         </Field>
-        <Field id="server-name" label="Name" error={errors.name}>
-          <input {...describedBy("server-name", errors.name)} type="text" required value={name} onChange={(e) => setName(e.target.value)} placeholder="pbx-nyc-1" />
-        </Field>
       </div>
-      <div className="form-row">
-        <Field id="server-provider" label="Provider" error={errors.provider}>
-          <input {...describedBy("server-provider", errors.provider)} type="text" list="server-providers" value={provider} onChange={(e) => setProvider(e.target.value)} />
-          <datalist id="server-providers">
-            {PROVIDERS.map((p) => (
-              <option key={p} value={p} />
-            ))}
-          </datalist>
-        </Field>
-        <Field id="server-region" label="Region" error={errors.region}>
-          <input {...describedBy("server-region", errors.region)} type="text" value={region} onChange={(e) => setRegion(e.target.value)} placeholder="nyc3" />
-        </Field>
-      </div>
-      <div className="form-row">
-        <Field id="server-tags" label="Groups (tags)" hint="Separated by spaces or commas; entries scoped to a group reach its servers." error={errors.tags}>
-          <input {...describedBy("server-tags", errors.tags, true)} type="text" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="east sales" />
-        </Field>
-        <Field id="server-admin" label="Primary admin address" hint="Always allowed, whatever the allowlist says." error={errors.primaryAdminSource}>
-          <input {...describedBy("server-admin", errors.primaryAdminSource, true)} type="text" value={primaryAdminSource} onChange={(e) => setPrimaryAdminSource(e.target.value)} placeholder="203.0.113.10" />
-        </Field>
-      </div>
+      <ServerSettingsFields idPrefix="server" draft={draft} onChange={setDraft} errors={errors} creating />
       <div>
         <button type="submit" className="button primary" disabled={create.isPending}>
           {create.isPending ? "Creating…" : "Create server"}
