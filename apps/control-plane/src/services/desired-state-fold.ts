@@ -2,7 +2,7 @@
 // whose fold has the same inputs (same tenant, same matching groups, same policy, no entries or
 // presets of their own) get the same state but for its serverId: the fold runs once for all of
 // them, and each server's state shares the entries and services of that one fold.
-import { effectiveStateForServer, hashDesiredState, type DesiredState, type ScopedEntry, type ServerForState, type ServiceDefinition } from "@gatehouse/core";
+import { canonicalJson, effectiveStateForServer, hashDesiredState, sha256Hex, type DesiredState, type ScopedEntry, type ServerForState, type ServiceDefinition } from "@gatehouse/core";
 
 export interface FoldServer extends ServerForState {
   tenantId: string;
@@ -68,25 +68,46 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else list.push(value);
 }
 
+interface SharedFold {
+  state: DesiredState;
+  hashFor: (serverId: string) => string;
+}
+
 /** serverId -> its state and hash, for every server of the input. */
 export function foldDesiredStates(input: FoldInput): Map<string, FoldedState> {
   const index = new EntryIndex(input.entries);
-  const shared = new Map<string, DesiredState>();
+  const shared = new Map<string, SharedFold>();
   const result = new Map<string, FoldedState>();
   for (const server of input.servers) {
     const groups = index.matchedGroups(server);
     const own = index.own(server.id);
     const key = own.length > 0 ? `server ${server.id}` : foldKey(server, groups);
-    let folded = shared.get(key);
-    if (folded === undefined) {
+    let fold = shared.get(key);
+    if (fold === undefined) {
       const entries = [...index.fleet, ...index.tenant(server.tenantId), ...groups.flatMap((group) => index.group(server.tenantId, group)), ...own];
-      folded = effectiveStateForServer({ server, entries, customServices: input.customServices.get(server.tenantId) ?? [], now: input.now });
-      shared.set(key, folded);
+      const state = effectiveStateForServer({ server, entries, customServices: input.customServices.get(server.tenantId) ?? [], now: input.now });
+      fold = { state, hashFor: stateHasher(state) };
+      shared.set(key, fold);
     }
-    const state = folded.serverId === server.id ? folded : { ...folded, serverId: server.id };
-    result.set(server.id, { state, hash: hashDesiredState(state) });
+    const state = fold.state.serverId === server.id ? fold.state : { ...fold.state, serverId: server.id };
+    result.set(server.id, { state, hash: fold.hashFor(server.id) });
   }
   return result;
+}
+
+/** Cannot occur in a real state: ids are UUIDs, sources canonical addresses or host names. */
+const ID_PLACEHOLDER = JSON.stringify("\u0000server id\u0000");
+
+/**
+ * hashDesiredState({...state, serverId}) for any serverId. The canonical JSON is written once,
+ * with a placeholder for the id, and only the id is spliced in per server: canonicalJson costs
+ * ~25 µs for a small state, the splice and SHA-256 ~2 µs, and a fetch storm asks for 10,000.
+ */
+function stateHasher(state: DesiredState): (serverId: string) => string {
+  const parts = canonicalJson({ ...state, serverId: JSON.parse(ID_PLACEHOLDER) as string }).split(ID_PLACEHOLDER);
+  if (parts.length !== 2) return (serverId) => hashDesiredState({ ...state, serverId });
+  const [head, tail] = parts as [string, string];
+  return (serverId) => sha256Hex(head + JSON.stringify(serverId) + tail);
 }
 
 /** Everything a fold reads from a server that has no entries of its own, but its id. */
