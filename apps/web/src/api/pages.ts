@@ -45,3 +45,10 @@ export const allGrants = (filter: Filter<RouterInputs["travelers"]["grants"]> = 
   allPages((cursor) => api.travelers.grants.query({ ...filter, cursor }), (page) => page.grants);
 
 export const allAgentStatus = (): Promise<AgentStatus[]> => allPages((cursor) => api.fleet.status.query({ cursor }), (page) => page.servers);
+
+export type InviteView = RouterOutputs["operators"]["invites"]["invites"][number];
+export type ApiTokenView = RouterOutputs["apiTokens"]["list"]["tokens"][number];
+
+export const allInvites = (): Promise<InviteView[]> => allPages((cursor) => api.operators.invites.query({ cursor }), (page) => page.invites);
+
+export const allApiTokens = (): Promise<ApiTokenView[]> => allPages((cursor) => api.apiTokens.list.query({ cursor }), (page) => page.tokens);

@@ -9,6 +9,7 @@ const sections: { label: string; route: Route }[] = [
   { label: "Presets", route: { page: "presets" } },
   { label: "Travelers", route: { page: "travelers" } },
   { label: "Audit log", route: { page: "audit" } },
+  { label: "Operators", route: { page: "operators" } },
 ];
 
 function isCurrent(section: Route, current: Route): boolean {
@@ -39,10 +40,13 @@ export function Layout({ operator, route, children }: { operator: Operator; rout
           </ul>
         </nav>
         <div className="session-box">
-          <span data-testid="signed-in-as">
+          <a href={hrefFor({ page: "account" })} data-testid="signed-in-as" aria-current={route.page === "account" ? "page" : undefined}>
             {operator.name || operator.email}
-            <span className="visually-hidden"> signed in</span>
-          </span>
+            <span className="visually-hidden"> signed in: your account</span>
+          </a>
+          <a href={hrefFor({ page: "tokens" })} aria-current={route.page === "tokens" ? "page" : undefined}>
+            API tokens
+          </a>
           <button type="button" className="button small" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
             Sign out
           </button>

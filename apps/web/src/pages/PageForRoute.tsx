@@ -1,12 +1,16 @@
 import type { Route } from "../routing/routes.ts";
 import type { Operator } from "../session/useSession.ts";
+import { AcceptInvitePage } from "./AcceptInvitePage.tsx";
+import { AccountPage } from "./AccountPage.tsx";
 import { AllowlistPage } from "./AllowlistPage.tsx";
 import { AuditPage } from "./AuditPage.tsx";
 import { FleetPage } from "./FleetPage.tsx";
 import { NewServerPage } from "./NewServerPage.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
+import { OperatorsPage } from "./OperatorsPage.tsx";
 import { PresetsPage } from "./PresetsPage.tsx";
 import { ServerDetailPage } from "./ServerDetailPage.tsx";
+import { TokensPage } from "./TokensPage.tsx";
 import { TravelersPage } from "./TravelersPage.tsx";
 
 export function PageForRoute({ route, operator }: { route: Route; operator: Operator }) {
@@ -25,6 +29,14 @@ export function PageForRoute({ route, operator }: { route: Route; operator: Oper
       return <TravelersPage operator={operator} />;
     case "audit":
       return <AuditPage />;
+    case "operators":
+      return <OperatorsPage operator={operator} />;
+    case "tokens":
+      return <TokensPage />;
+    case "account":
+      return <AccountPage operator={operator} />;
+    case "invite":
+      return <AcceptInvitePage token={route.token} />;
     case "not-found":
       return <NotFoundPage path={route.path} />;
   }

@@ -11,6 +11,10 @@ describe("console addresses", () => {
       { page: "presets" },
       { page: "travelers" },
       { page: "audit" },
+      { page: "operators" },
+      { page: "tokens" },
+      { page: "account" },
+      { page: "invite", token: "GRrtz1wXLapb3beDI2O8GNUtT0luoIrVj9VSUSY4nK0" },
     ];
     for (const route of routes) expect(parseRoute(hrefFor(route))).toEqual(route);
   });

@@ -9,6 +9,11 @@ export type Route =
   | { page: "presets" }
   | { page: "travelers" }
   | { page: "audit" }
+  | { page: "operators" }
+  | { page: "tokens" }
+  | { page: "account" }
+  /** An invitation link: the token stays in the fragment, which the browser never sends. */
+  | { page: "invite"; token: string }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -21,6 +26,8 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && (first === "allowlist" || first === "presets" || first === "travelers" || first === "audit")) {
     return { page: first };
   }
+  if (parts.length === 1 && (first === "operators" || first === "tokens" || first === "account")) return { page: first };
+  if (first === "invite" && second && parts.length === 2) return { page: "invite", token: second };
   return { page: "not-found", path };
 }
 
@@ -32,6 +39,8 @@ export function hrefFor(route: Route): string {
       return `#/servers/${encodeURIComponent(route.serverId)}`;
     case "new-server":
       return "#/servers/new";
+    case "invite":
+      return `#/invite/${route.token}`;
     case "not-found":
       return `#${route.path}`;
     default:
