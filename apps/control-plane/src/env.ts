@@ -42,7 +42,7 @@ const sharedSecret = optionalText.pipe(
 
 /**
  * A comma-separated list of addresses/CIDRs, each accepted by the same code that later uses it;
- * a refused item gets that parser's own message ("010.0.0.1: leading zeros…", "… host bits set").
+ * a refused item gets that parser's own message ("010.0.0.1: … a leading zero", "… not where a /8 range starts").
  */
 function addressList(accepts: (items: readonly string[]) => unknown) {
   return list.superRefine((items, ctx) => {
@@ -113,11 +113,18 @@ const fields = z.object({
    */
   AGI_HOST: optionalText.pipe(listenHost.optional()),
   AGI_PORT: port.default(4573),
+  /** The number travelers call, shown on the console's Travelers page (display only: the DID is the PBX's). */
+  TRAVELER_DID: optionalText.pipe(z.string().max(40).regex(/^\+?[0-9][0-9 ().-]*$/, "must be a phone number, like +1 212 555 0100").optional()),
   /** Turns the traveler IVR on; the dialplan passes it as the first AGI argument. */
   AGI_SECRET: sharedSecret,
   AGI_ALLOWED_ADDRESSES: addressList(peerAllowlist).default([]),
   /** Tests only: documentation address ranges may be granted to travelers. */
   ALLOW_DOCUMENTATION_ADDRESSES: flag.default(false),
+
+  /** Alert webhooks may post to private and loopback addresses, and over plain http (never link-local). */
+  ALERT_WEBHOOK_ALLOW_PRIVATE: flag.default(false),
+  /** A server whose agent stays disconnected this long raises a server.offline alert. */
+  ALERT_OFFLINE_AFTER_SECONDS: positiveInt.max(MAX_SWEEP_INTERVAL_SECONDS, `at most ${MAX_SWEEP_INTERVAL_SECONDS} (a day)`).default(120),
 });
 
 type Fields = z.infer<typeof fields>;

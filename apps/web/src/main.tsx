@@ -1,7 +1,7 @@
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { isUnauthorized } from "./api/errors.ts";
+import { isUnauthorized, isUnreachable, UNREACHABLE_RETRY_MS } from "./api/errors.ts";
 import { App } from "./App.tsx";
 import { sessionKey } from "./session/useSession.ts";
 import "./styles/app.css";
@@ -16,7 +16,9 @@ const queryClient: QueryClient = new QueryClient({
     },
   }),
   defaultOptions: {
-    queries: { retry: 1, refetchOnWindowFocus: true },
+    // A page that found the control plane unreachable keeps asking (polling pages do anyway),
+    // so it comes back by itself once the plane answers, as its message promises.
+    queries: { retry: 1, refetchOnWindowFocus: true, refetchInterval: (query) => (isUnreachable(query.state.error) ? UNREACHABLE_RETRY_MS : false) },
     mutations: { retry: false },
   },
 });

@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
+import { useDocumentTitle } from "./useDocumentTitle.ts";
 
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <div className="page-header">
       <div>

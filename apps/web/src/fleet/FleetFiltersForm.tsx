@@ -1,4 +1,4 @@
-import type { FleetFilters, FleetStatusFilter } from "./fleetRow.ts";
+import type { FleetFilters, FleetSort, FleetStatusFilter } from "./fleetRow.ts";
 
 const statuses: { value: FleetStatusFilter; label: string }[] = [
   { value: "all", label: "Any status" },
@@ -11,16 +11,28 @@ const statuses: { value: FleetStatusFilter; label: string }[] = [
   { value: "unresolved", label: "Unresolved FQDNs" },
 ];
 
+const sorts: { value: FleetSort; label: string }[] = [
+  { value: "name", label: "Name" },
+  { value: "last-seen", label: "Last seen (newest first)" },
+  { value: "problems", label: "Problems (most first)" },
+];
+
 interface Props {
   filters: FleetFilters;
   onChange: (filters: FleetFilters) => void;
+  sort: FleetSort;
+  onSort: (sort: FleetSort) => void;
   tenants: { id: string; name: string }[];
   tags: string[];
 }
 
-export function FleetFiltersForm({ filters, onChange, tenants, tags }: Props) {
+export function FleetFiltersForm({ filters, onChange, sort, onSort, tenants, tags }: Props) {
   return (
     <form className="filters" role="search" aria-label="Filter servers" onSubmit={(e) => e.preventDefault()}>
+      <div className="field">
+        <label htmlFor="fleet-search">Search by name</label>
+        <input id="fleet-search" type="search" value={filters.search ?? ""} placeholder="pbx-nyc" onChange={(e) => onChange({ ...filters, search: e.target.value })} />
+      </div>
       {tenants.length > 1 && (
         <div className="field">
           <label htmlFor="fleet-tenant">Tenant</label>
@@ -49,6 +61,16 @@ export function FleetFiltersForm({ filters, onChange, tenants, tags }: Props) {
         <label htmlFor="fleet-status">Status</label>
         <select id="fleet-status" value={filters.status} onChange={(e) => onChange({ ...filters, status: e.target.value as FleetStatusFilter })}>
           {statuses.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="fleet-sort">Sort by</label>
+        <select id="fleet-sort" value={sort} onChange={(e) => onSort(e.target.value as FleetSort)}>
+          {sorts.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}
             </option>

@@ -1,11 +1,20 @@
 import type { FleetSummary } from "./fleetRow.ts";
 
-export function FleetSummaryBar({ summary }: { summary: FleetSummary }) {
+/** The fleet's counts; the problems tile is a switch that shows only the servers with problems. */
+export function FleetSummaryBar({ summary, showingProblems, onShowProblems }: { summary: FleetSummary; showingProblems: boolean; onShowProblems: (on: boolean) => void }) {
   return (
     <section className="summary" aria-label="Fleet summary">
-      <div className={`summary-item ${summary.problems > 0 ? "is-bad" : ""}`} data-testid="problem-count">
+      <button
+        type="button"
+        className={`summary-item summary-filter ${summary.problems > 0 ? "is-bad" : ""}`}
+        data-testid="problem-count"
+        aria-pressed={showingProblems}
+        title={showingProblems ? "Show every server again" : "Show only the servers with problems"}
+        onClick={() => onShowProblems(!showingProblems)}
+      >
         <strong>{summary.problems}</strong> {summary.problems === 1 ? "server with problems" : "servers with problems"}
-      </div>
+        <span className="small muted summary-hint">{showingProblems ? "showing only these · show all" : "show only these"}</span>
+      </button>
       <div className="summary-item">
         <strong>{summary.servers}</strong> servers
       </div>

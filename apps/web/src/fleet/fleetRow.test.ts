@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterFleet, problemsOf, summarise, type FleetRow } from "./fleetRow.ts";
+import { filterFleet, problemsOf, sortFleet, summarise, type FleetRow } from "./fleetRow.ts";
 
 const now = new Date("2026-03-01T12:00:00Z");
 
@@ -11,6 +11,7 @@ function server(name: string, overrides: Partial<FleetRow> = {}): FleetRow {
     tenantName: "Acme",
     provider: "vultr",
     tags: [],
+    primaryAdminSource: "203.0.113.10",
     enrolled: true,
     revoked: false,
     online: true,
@@ -59,5 +60,28 @@ describe("the fleet overview's problem count", () => {
     expect(names({ tenantId: "", tag: "", status: "problems" })).toEqual(["b", "c"]);
     expect(names({ tenantId: "", tag: "", status: "pending" })).toEqual(["d"]);
     expect(names({ tenantId: "", tag: "", status: "behind" })).toEqual(["c"]);
+  });
+});
+
+describe("searching and sorting the fleet", () => {
+  const rows = [
+    server("pbx-nyc-10", { lastSeenAt: "2026-03-01T11:00:00Z" }),
+    server("pbx-nyc-2", { lastSeenAt: "2026-03-01T11:59:00Z", online: false }),
+    server("PBX-LAX-1", { lastSeenAt: null, enrolled: false, online: false }),
+    server("pbx-ams-1", { lastSeenAt: "2026-03-01T11:30:00Z", online: false, unresolved: [{ fqdn: "x.example", error: "NXDOMAIN" }] }),
+  ];
+  const names = (list: FleetRow[]) => list.map((r) => r.name);
+
+  it("finds servers by part of the name, whatever its case", () => {
+    expect(names(filterFleet(rows, { tenantId: "", tag: "", status: "all", search: "nyc" }, now))).toEqual(["pbx-nyc-10", "pbx-nyc-2"]);
+    expect(names(filterFleet(rows, { tenantId: "", tag: "", status: "all", search: " lax " }, now))).toEqual(["PBX-LAX-1"]);
+    expect(filterFleet(rows, { tenantId: "", tag: "", status: "all", search: "sfo" }, now)).toEqual([]);
+  });
+
+  it("sorts by name (numbers in order), by last seen (newest first, never seen last) and by problems (most first)", () => {
+    expect(names(sortFleet(rows, "name", now))).toEqual(["pbx-ams-1", "PBX-LAX-1", "pbx-nyc-2", "pbx-nyc-10"]);
+    expect(names(sortFleet(rows, "last-seen", now))).toEqual(["pbx-nyc-2", "pbx-ams-1", "pbx-nyc-10", "PBX-LAX-1"]);
+    expect(names(sortFleet(rows, "problems", now))).toEqual(["pbx-ams-1", "pbx-nyc-2", "PBX-LAX-1", "pbx-nyc-10"]);
+    expect(names(rows)).toEqual(["pbx-nyc-10", "pbx-nyc-2", "PBX-LAX-1", "pbx-ams-1"]); // the input is left as it was
   });
 });

@@ -8,6 +8,8 @@ export interface FleetRow {
   tenantName: string;
   provider: string;
   tags: string[];
+  /** Null: no address is always allowed, so one wrong allowlist locks everyone out (warned in the row). */
+  primaryAdminSource: string | null;
   /** An agent holds a credential for this server (enrolled, not revoked). */
   enrolled: boolean;
   revoked: boolean;
@@ -71,15 +73,35 @@ export interface FleetFilters {
   tenantId: string;
   tag: string;
   status: FleetStatusFilter;
+  /** Part of the server's name, any case; empty = every server. */
+  search?: string;
 }
 
 export function filterFleet(rows: FleetRow[], filters: FleetFilters, now: Date): FleetRow[] {
+  const search = (filters.search ?? "").trim().toLowerCase();
   return rows.filter(
     (row) =>
       (!filters.tenantId || row.tenantId === filters.tenantId) &&
       (!filters.tag || row.tags.includes(filters.tag)) &&
+      (!search || row.name.toLowerCase().includes(search)) &&
       matchesStatus(row, filters.status, now),
   );
+}
+
+export type FleetSort = "name" | "last-seen" | "problems";
+
+const byName = (a: FleetRow, b: FleetRow) => a.name.localeCompare(b.name, undefined, { numeric: true });
+/** Newest first; never seen (awaiting enrollment) last. */
+const lastSeenTime = (row: FleetRow) => (row.lastSeenAt ? new Date(row.lastSeenAt).getTime() : -Infinity);
+
+/** A new array in the chosen order; ties always fall back to the name, so rows never jump. */
+export function sortFleet(rows: FleetRow[], sort: FleetSort, now: Date): FleetRow[] {
+  const order: Record<FleetSort, (a: FleetRow, b: FleetRow) => number> = {
+    name: byName,
+    "last-seen": (a, b) => lastSeenTime(b) - lastSeenTime(a) || byName(a, b),
+    problems: (a, b) => problemsOf(b, now).length - problemsOf(a, now).length || byName(a, b),
+  };
+  return [...rows].sort(order[sort]);
 }
 
 export interface FleetSummary {

@@ -14,6 +14,7 @@ function fleetRowOf(server: ServerView, agent: AgentStatus | undefined): FleetRo
     tenantName: server.tenantName,
     provider: server.provider,
     tags: server.tags,
+    primaryAdminSource: server.primaryAdminSource,
     enrolled: agent?.enrolled ?? server.status === "enrolled",
     revoked: agent?.revoked ?? server.status === "revoked",
     online: agent?.online ?? server.online,

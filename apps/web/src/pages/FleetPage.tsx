@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { ErrorNotice, Loading } from "../components/Notice.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
 import { FleetFiltersForm } from "../fleet/FleetFiltersForm.tsx";
-import { filterFleet, summarise, type FleetFilters } from "../fleet/fleetRow.ts";
+import { filterFleet, sortFleet, summarise, type FleetFilters, type FleetSort } from "../fleet/fleetRow.ts";
 import { FleetSummaryBar } from "../fleet/FleetSummaryBar.tsx";
 import { FleetTable } from "../fleet/FleetTable.tsx";
 import { useFleet } from "../fleet/useFleet.ts";
@@ -11,12 +11,13 @@ import type { Operator } from "../session/useSession.ts";
 
 export function FleetPage({ operator }: { operator: Operator }) {
   const fleet = useFleet();
-  const [filters, setFilters] = useState<FleetFilters>({ tenantId: "", tag: "", status: "all" });
+  const [filters, setFilters] = useState<FleetFilters>({ tenantId: "", tag: "", status: "all", search: "" });
+  const [sort, setSort] = useState<FleetSort>("name");
   const rows = fleet.data ?? [];
   const now = new Date(fleet.dataUpdatedAt || Date.now());
   const tenants = useMemo(() => uniqueBy(rows.map((r) => ({ id: r.tenantId, name: r.tenantName }))), [rows]);
   const tags = useMemo(() => [...new Set(rows.flatMap((r) => r.tags))].sort(), [rows]);
-  const shown = filterFleet(rows, filters, now);
+  const shown = sortFleet(filterFleet(rows, filters, now), sort, now);
   return (
     <>
       <PageHeader
@@ -35,8 +36,12 @@ export function FleetPage({ operator }: { operator: Operator }) {
         <Loading what="the fleet" />
       ) : (
         <>
-          <FleetSummaryBar summary={summarise(rows, now)} />
-          <FleetFiltersForm filters={filters} onChange={setFilters} tenants={tenants} tags={tags} />
+          <FleetSummaryBar
+            summary={summarise(rows, now)}
+            showingProblems={filters.status === "problems"}
+            onShowProblems={(on) => setFilters({ ...filters, status: on ? "problems" : "all" })}
+          />
+          <FleetFiltersForm filters={filters} onChange={setFilters} sort={sort} onSort={setSort} tenants={tenants} tags={tags} />
           <p className="muted small" aria-live="polite">
             Showing {shown.length} of {rows.length} servers · updates every few seconds
           </p>

@@ -2,10 +2,12 @@ import { useState, type FormEvent } from "react";
 import { messageOf } from "../api/errors.ts";
 import { describedBy, Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { useDocumentTitle } from "../components/useDocumentTitle.ts";
 import { useSignIn } from "../session/useSession.ts";
 
 export function SignInPage() {
   const signIn = useSignIn();
+  useDocumentTitle("Sign in");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const submit = (event: FormEvent) => {

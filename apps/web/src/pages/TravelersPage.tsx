@@ -9,6 +9,7 @@ import { GrantForm } from "../travelers/GrantForm.tsx";
 import { GrantsTable } from "../travelers/GrantsTable.tsx";
 import { NewTravelerForm } from "../travelers/NewTravelerForm.tsx";
 import { OneTimePin } from "../travelers/OneTimePin.tsx";
+import { PhoneSetupPanel } from "../travelers/PhoneSetupPanel.tsx";
 import { TravelersTable } from "../travelers/TravelersTable.tsx";
 import { useActiveGrants, useTravelers } from "../travelers/useTravelers.ts";
 
@@ -19,7 +20,9 @@ export function TravelersPage({ operator }: { operator: Operator }) {
   const travelers = useTravelers(tenantId);
   const grants = useActiveGrants(tenantId);
   const servers = useServers(tenantId);
-  const [pin, setPin] = useState<{ name: string; pin: string } | null>(null);
+  // A generated PIN shows beside the button that made it: a new traveler's or a reset one.
+  const [pin, setPin] = useState<{ name: string; pin: string; from: "create" | "reset" } | null>(null);
+  const pinFrom = (from: "create" | "reset") => pin?.from === from && <OneTimePin travelerName={pin.name} pin={pin.pin} onDone={() => setPin(null)} />;
   const canEdit = operator.role !== "VIEWER";
   const travelerNames = new Map((travelers.data ?? []).map((t) => [t.id, t.name]));
   return (
@@ -33,7 +36,7 @@ export function TravelersPage({ operator }: { operator: Operator }) {
           </div>
         </div>
       )}
-      {pin && <OneTimePin travelerName={pin.name} pin={pin.pin} onDone={() => setPin(null)} />}
+      <PhoneSetupPanel />
       <ErrorNotice error={tenants.error ?? travelers.error ?? grants.error} />
       {tenants.data?.length === 0 && <p className="muted">Create a tenant first.</p>}
       {tenantId && (
@@ -42,13 +45,14 @@ export function TravelersPage({ operator }: { operator: Operator }) {
             <h2 id="grants-heading">Active grants</h2>
             {grants.isPending ? <Loading what="grants" /> : <GrantsTable grants={grants.data ?? []} travelerNames={travelerNames} canEdit={canEdit} />}
             {canEdit && (travelers.data?.length ?? 0) > 0 && (
-              <div style={{ marginTop: "1rem" }}>
+              <div className="panel-footer">
                 <GrantForm travelers={travelers.data ?? []} />
               </div>
             )}
           </section>
           <section className="panel" aria-labelledby="travelers-heading">
             <h2 id="travelers-heading">Travelers</h2>
+            {pinFrom("reset")}
             {travelers.isPending ? (
               <Loading what="travelers" />
             ) : (
@@ -56,14 +60,15 @@ export function TravelersPage({ operator }: { operator: Operator }) {
                 travelers={travelers.data ?? []}
                 serverNames={new Map((servers.data ?? []).map((s) => [s.id, s.name]))}
                 canEdit={canEdit}
-                onPinReset={(name, newPin) => setPin({ name, pin: newPin })}
+                onPinReset={(name, newPin) => setPin({ name, pin: newPin, from: "reset" })}
               />
             )}
           </section>
           {canEdit && (
             <section className="panel" aria-labelledby="new-traveler-heading">
               <h2 id="new-traveler-heading">New traveler</h2>
-              <NewTravelerForm key={tenantId} tenantId={tenantId} onCreated={(name, generated) => generated && setPin({ name, pin: generated })} />
+              <NewTravelerForm key={tenantId} tenantId={tenantId} onCreated={(name, generated) => setPin(generated ? { name, pin: generated, from: "create" } : null)} />
+              {pinFrom("create")}
             </section>
           )}
         </>

@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { api } from "../api/client.ts";
 import { messageOf } from "../api/errors.ts";
 import { Badge } from "../components/Badge.tsx";
@@ -15,11 +16,23 @@ function MailBadge({ grant }: { grant: GrantView }) {
 
 export function GrantsTable({ grants, travelerNames, canEdit }: { grants: GrantView[]; travelerNames: Map<string, string>; canEdit: boolean }) {
   const queryClient = useQueryClient();
-  const revoke = useMutation({ mutationFn: (grantId: string) => api.travelers.revokeGrant.mutate({ grantId }), onSuccess: () => queryClient.invalidateQueries() });
   const who = (g: GrantView) => travelerNames.get(g.travelerId) ?? "traveler";
+  const [revoked, setRevoked] = useState<string | null>(null);
+  const revoke = useMutation({
+    mutationFn: (g: GrantView) => api.travelers.revokeGrant.mutate({ grantId: g.id }),
+    onMutate: () => setRevoked(null),
+    onSuccess: async (_, g) => {
+      setRevoked(`${g.address} of ${who(g)} is revoked: their servers drop it within seconds.`);
+      await queryClient.invalidateQueries();
+    },
+  });
+  const askToRevoke = (g: GrantView) => {
+    if (window.confirm(`Revoke ${g.address} of ${who(g)}? Their servers stop accepting it within seconds.`)) revoke.mutate(g);
+  };
   return (
     <>
       {revoke.error && <Notice tone="bad">{messageOf(revoke.error)}</Notice>}
+      {revoked && <Notice tone="ok">{revoked}</Notice>}
       <DataTable
         label="Active grants"
         rows={grants}
@@ -37,7 +50,7 @@ export function GrantsTable({ grants, travelerNames, canEdit }: { grants: GrantV
             header: "Actions",
             headerHidden: true,
             cell: (g) => (
-              <button type="button" className="button small danger" disabled={revoke.isPending} onClick={() => revoke.mutate(g.id)} aria-label={`Revoke ${g.address} of ${who(g)}`}>
+              <button type="button" className="button small danger" disabled={revoke.isPending} onClick={() => askToRevoke(g)} aria-label={`Revoke ${g.address} of ${who(g)}`}>
                 Revoke
               </button>
             ),

@@ -6,10 +6,11 @@ import { z } from "zod";
 import { serviceIdsSchema } from "@gatehouse/core";
 import { iso } from "../../services/listing.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
-import { groupNameSchema, idSchema, LIST_PAGE_DEFAULT, listPageSchema, nameSchema } from "../inputs.ts";
+import { groupNameSchema, idSchema, LIST_PAGE_DEFAULT, listPageSchema, nameSchema, noInput } from "../inputs.ts";
 import { createTraveler, deleteTraveler, getTraveler, listTravelers, resetPin, updateTraveler, type TravelerView } from "../../travelers/accounts.ts";
 import { grantView, listGrants } from "../../travelers/grant-list.ts";
 import { createGrant, revokeGrant } from "../../travelers/grants.ts";
+import { phoneSetupOf } from "../../travelers/phone-setup.ts";
 import { PIN_MAX_DIGITS, PIN_MIN_DIGITS } from "../../travelers/pin.ts";
 
 const pinSchema = z.string().regex(new RegExp(`^[0-9]{${PIN_MIN_DIGITS},${PIN_MAX_DIGITS}}$`), `a PIN is ${PIN_MIN_DIGITS} to ${PIN_MAX_DIGITS} digits`);
@@ -31,6 +32,9 @@ function travelerOutput(traveler: TravelerView) {
 }
 
 export const travelersRouter = createTRPCRouter({
+  /** The phone side as travelers meet it: the number they call, whether the IVR answers, where mail goes. */
+  phoneSetup: readProcedure(noInput).query(({ ctx }) => phoneSetupOf(ctx.app)),
+
   /** A page of travelers by name (at most LIST_PAGE_MAX); follow `nextCursor` for the rest. */
   list: readProcedure(listPageSchema.extend({ tenantId: idSchema.optional() }).default(LIST_PAGE_DEFAULT)).query(async ({ ctx, input }) => {
     const tenantIds = input.tenantId ? [input.tenantId] : ctx.access.tenantId ? [ctx.access.tenantId] : null;
