@@ -4,11 +4,13 @@ import { registerAuditCommands } from "./commands/audit.ts";
 import { registerAuthCommands } from "./commands/auth.ts";
 import { registerAllowCommands } from "./commands/allow.ts";
 import { registerListCommand } from "./commands/list.ts";
+import { registerOperatorCommands } from "./commands/operators.ts";
 import { registerRemoveCommands } from "./commands/remove.ts";
 import { registerRulesCommand } from "./commands/rules.ts";
 import { registerServerCommands } from "./commands/servers.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
+import { registerTokenCommands } from "./commands/tokens.ts";
 import { registerTravelerCommands } from "./commands/travelers.ts";
 
 const VERSION = "0.1.0";
@@ -36,5 +38,7 @@ export function buildProgram(): Command {
   registerTravelerCommands(program);
   registerAuditCommands(program);
   registerTenantCommands(program);
+  registerOperatorCommands(program);
+  registerTokenCommands(program);
   return program;
 }

@@ -1,7 +1,9 @@
-// `gatehouse login` / `logout` / `whoami`. Login signs in with email + password, then trades
-// the short session for a named API token (revocable on its own, listed in the console) and
-// ends the session: only the API token is kept on disk.
+// `gatehouse login` / `logout` / `whoami` / `password`. Login signs in with email + password,
+// then trades the short session for a named API token (revocable on its own, listed in the
+// console) and ends the session: only the API token is kept on disk. `password` changes one's
+// own password, asked without echo (or read from stdin), never taken as an argument.
 import { hostname } from "node:os";
+import { TRPCClientError } from "@trpc/client";
 import type { Command } from "commander";
 import { normaliseUrl, requireUrl } from "../config.ts";
 import { withContext, type CommandContext } from "../context.ts";
@@ -70,6 +72,30 @@ async function whoami(ctx: CommandContext): Promise<void> {
   ctx.out.result(me, `${me.email} (${me.role}${me.tenantName ? `, tenant ${me.tenantName}` : ""}) on ${ctx.config.url}`);
 }
 
+/** Current and new password: asked twice without echo, or two lines of stdin (current, new). */
+async function passwordsToChange(fromStdin: boolean | undefined): Promise<{ currentPassword: string; newPassword: string }> {
+  if (fromStdin) {
+    const [currentPassword = "", newPassword = ""] = (await readStdin()).split(/\r?\n/);
+    if (!currentPassword || !newPassword) throw new CliError("--password-stdin: give the current password on the first line and the new one on the second");
+    return { currentPassword, newPassword };
+  }
+  const currentPassword = await askPassword("Current password: ");
+  const newPassword = await askPassword("New password: ");
+  if ((await askPassword("New password again: ")) !== newPassword) throw new CliError("the two new passwords differ; nothing was changed");
+  return { currentPassword, newPassword };
+}
+
+async function changePassword(ctx: CommandContext, options: { passwordStdin?: boolean }): Promise<void> {
+  const api = ctx.api();
+  const passwords = await passwordsToChange(options.passwordStdin);
+  // The API answers a wrong current password as UNAUTHORIZED, which would read as "not signed in".
+  const result = await api.auth.changePassword.mutate(passwords).catch((error: unknown) => {
+    if (error instanceof TRPCClientError && (error.data as { field?: unknown } | undefined)?.field === "currentPassword") throw new CliError(error.message);
+    throw error;
+  });
+  ctx.out.result(result, "Password changed. Your sign-in sessions (the console's too) have ended; API tokens keep working.");
+}
+
 export function registerAuthCommands(program: Command): void {
   program
     .command("login")
@@ -89,4 +115,10 @@ export function registerAuthCommands(program: Command): void {
     .command("whoami")
     .description("show who the configured token signs in as")
     .action(withContext(whoami));
+
+  program
+    .command("password")
+    .description("change your own password (asked without echo)")
+    .option("--password-stdin", "read the current password, then the new one, as two lines of standard input")
+    .action(withContext(changePassword));
 }
