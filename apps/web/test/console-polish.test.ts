@@ -127,6 +127,7 @@ describe.skipIf(!runs)("the console, polished", () => {
     const untouched = await border(source);
 
     await source.fill("198.51.100.7;reboot");
+    await form.getByRole("checkbox", { name: /^SIP \(/ }).check();
     await form.getByLabel("Scope").selectOption("SERVER");
     await form.getByLabel("Server").selectOption({ label: "pbx-nyc-1 (Acme Dental)" });
     await form.getByRole("button", { name: "Allow", exact: true }).click();
