@@ -22,14 +22,16 @@ function expiryOf(local: string): string | null {
 }
 
 /** The API names scope problems by the id it could not place; all of them belong to "scope". */
-function scopeError(errors: Record<string, string>): string | undefined {
+function scopeError(errors: Record<string, string | undefined>): string | undefined {
   return errors.scope ?? errors.serverId ?? errors.tenantId ?? errors.group;
 }
 
 export function AddEntryForm({ defaultTenantId, allowFleet, fixedServer }: Props) {
   const queryClient = useQueryClient();
   const [source, setSource] = useState("");
-  const [services, setServices] = useState<string[]>(["all"]);
+  // No default: an entry opens exactly the services the operator chose.
+  const [services, setServices] = useState<string[]>([]);
+  const [servicesMissing, setServicesMissing] = useState(false);
   const [scope, setScope] = useState<ScopeDraft>({
     kind: fixedServer ? "SERVER" : "TENANT",
     tenantId: fixedServer?.tenantId ?? defaultTenantId,
@@ -51,12 +53,13 @@ export function AddEntryForm({ defaultTenantId, allowFleet, fixedServer }: Props
     },
     onMutate: () => setAdded(null),
   });
-  const errors = fieldErrorsOf(add.error);
+  const errors: Record<string, string | undefined> = servicesMissing ? { services: "choose the services this source may reach (SIP + RTP for a trunk or a phone)" } : fieldErrorsOf(add.error);
   const placed = new Set(["source", "services", "scope", "serverId", "tenantId", "group", "expiresAt", "comment"]);
-  const unplaced = add.error && !Object.keys(errors).some((f) => placed.has(f)) ? messageOf(add.error) : null;
+  const unplaced = !servicesMissing && add.error && !Object.keys(errors).some((f) => placed.has(f)) ? messageOf(add.error) : null;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    add.mutate();
+    setServicesMissing(services.length === 0);
+    if (services.length > 0) add.mutate();
   };
 
   return (
@@ -71,7 +74,16 @@ export function AddEntryForm({ defaultTenantId, allowFleet, fixedServer }: Props
           <input {...describedBy("entry-comment", errors.comment)} type="text" value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Head office" />
         </Field>
       </div>
-      <ServicesField idPrefix="entry-services" choices={choices} selected={services} onChange={setServices} error={errors.services} />
+      <ServicesField
+        idPrefix="entry-services"
+        choices={choices}
+        selected={services}
+        onChange={(next) => {
+          setServices(next);
+          setServicesMissing(false);
+        }}
+        error={errors.services}
+      />
       {fixedServer ? (
         <p className="muted small">Scope: this server ({fixedServer.name}) only.</p>
       ) : (

@@ -1,9 +1,13 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Fragment, useState } from "react";
 import { api } from "../api/client.ts";
 import { messageOf } from "../api/errors.ts";
 import { Badge } from "../components/Badge.tsx";
 import { DataTable } from "../components/DataTable.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { useSession } from "../session/useSession.ts";
+import "./allowlist.css";
+import { EntryEditor } from "./EntryEditor.tsx";
 import { ExpiryEditor } from "./ExpiryEditor.tsx";
 import type { EntryView } from "./useEntries.ts";
 
@@ -29,15 +33,55 @@ function scopeText(entry: EntryView, tenantNames: Map<string, string>, serverNam
   }
 }
 
+/** The source as one unbreakable address, or a host name that may break after its dots. */
+function SourceCell({ entry }: { entry: EntryView }) {
+  if (entry.kind === "ip") return <span className="address">{entry.source}</span>;
+  const labels = entry.source.split(".");
+  return (
+    <>
+      <span className="hostname">
+        {labels.map((label, i) => (
+          <Fragment key={i}>
+            {label}
+            {i < labels.length - 1 && (
+              <>
+                .<wbr />
+              </>
+            )}
+          </Fragment>
+        ))}
+      </span>{" "}
+      <Badge tone="neutral">FQDN</Badge>
+    </>
+  );
+}
+
+/**
+ * What removing an entry does, said on its button: a tenant's or the fleet's entry shown on a
+ * server's page closes on every server of its scope, not only this one.
+ */
+function removeLabel(entry: EntryView, scope: string): { text: string; confirm: string } {
+  if (entry.scope === "SERVER") return { text: "Remove", confirm: `Remove ${entry.source}? Its server closes it on the next sync.` };
+  const where = entry.scope === "FLEET" ? "the whole fleet" : scope;
+  return { text: `Remove from ${where}`, confirm: `Remove ${entry.source} from ${where}? Every server of ${where} closes it on its next sync.` };
+}
+
 export function EntriesTable({ entries, tenantNames, serverNames, canEdit }: Props) {
   const queryClient = useQueryClient();
+  const session = useSession();
+  const isMspAdmin = session.data?.role === "MSP_ADMIN";
+  const [editing, setEditing] = useState<string | null>(null);
   const remove = useMutation({
     mutationFn: (entryId: string) => api.entries.remove.mutate({ entryId }),
     onSuccess: () => queryClient.invalidateQueries(),
   });
+  // Fleet-wide entries are the MSP's; travelers' entries belong to their grants.
+  const changeable = (entry: EntryView) => canEdit && (entry.scope !== "FLEET" || isMspAdmin);
+  const editedEntry = entries.find((entry) => entry.id === editing);
   return (
-    <>
+    <div className="entries-table">
       {remove.error && <Notice tone="bad">{messageOf(remove.error)}</Notice>}
+      {editedEntry && <EntryEditor key={editedEntry.id} entry={editedEntry} allowFleet={isMspAdmin} onDone={() => setEditing(null)} />}
       <DataTable
         label="Allow entries"
         rows={entries}
@@ -45,42 +89,45 @@ export function EntriesTable({ entries, tenantNames, serverNames, canEdit }: Pro
         rowData={(entry) => ({ entry: entry.source })}
         empty="No entries match."
         columns={[
-          {
-            header: "Source",
-            className: "mono",
-            cell: (entry) => (
-              <>
-                {entry.source} {entry.kind === "fqdn" && <Badge tone="neutral">FQDN</Badge>}
-              </>
-            ),
-          },
+          { header: "Source", className: "mono entry-source", cell: (entry) => <SourceCell entry={entry} /> },
           { header: "Services", cell: (entry) => entry.services.join(", ") },
           { header: "Scope", cell: (entry) => scopeText(entry, tenantNames, serverNames) },
           { header: "Origin", cell: (entry) => entry.origin.toLowerCase() },
           {
             header: "Expires",
-            cell: (entry) => (entry.expired ? <Badge tone="neutral">expired</Badge> : <ExpiryEditor entryId={entry.id} expiresAt={entry.expiresAt} source={entry.source} canEdit={canEdit} />),
+            cell: (entry) => (entry.expired ? <Badge tone="neutral">expired</Badge> : <ExpiryEditor entryId={entry.id} expiresAt={entry.expiresAt} source={entry.source} canEdit={changeable(entry)} />),
           },
-          { header: "Comment", cell: (entry) => entry.comment || <span className="muted">—</span> },
+          { header: "Comment", className: "entry-comment", cell: (entry) => entry.comment || <span className="muted">—</span> },
           canEdit && {
             header: "Actions",
             headerHidden: true,
-            cell: (entry) => (
-              <button
-                type="button"
-                className="button small danger"
-                disabled={remove.isPending}
-                aria-label={`Remove ${entry.source}`}
-                onClick={() => {
-                  if (window.confirm(`Remove ${entry.source}? Servers in its scope close it on their next sync.`)) remove.mutate(entry.id);
-                }}
-              >
-                Remove
-              </button>
-            ),
+            cell: (entry) => {
+              if (!changeable(entry)) return <span className="muted small">{entry.scope === "FLEET" ? "fleet-wide (MSP)" : ""}</span>;
+              const label = removeLabel(entry, scopeText(entry, tenantNames, serverNames));
+              return (
+                <span className="row">
+                  {entry.origin !== "TRAVELER" && (
+                    <button type="button" className="button small" aria-label={`Edit ${entry.source}`} onClick={() => setEditing(entry.id)}>
+                      Edit
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    className="button small danger"
+                    disabled={remove.isPending}
+                    aria-label={entry.scope === "SERVER" ? `Remove ${entry.source}` : `Remove ${entry.source} ${label.text.slice("Remove ".length)}`}
+                    onClick={() => {
+                      if (window.confirm(label.confirm)) remove.mutate(entry.id);
+                    }}
+                  >
+                    {label.text}
+                  </button>
+                </span>
+              );
+            },
           },
         ]}
       />
-    </>
+    </div>
   );
 }

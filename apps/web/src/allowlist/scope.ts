@@ -32,3 +32,8 @@ export const SCOPE_LABELS: Record<ScopeKind, string> = {
   GROUP: "A server group of a tenant",
   SERVER: "One server",
 };
+
+/** The draft of an entry's stored scope (for editing it). */
+export function draftOf(entry: { scope: ScopeKind; tenantId: string | null; groupName: string | null; serverId: string | null }): ScopeDraft {
+  return { kind: entry.scope, tenantId: entry.tenantId ?? "", group: entry.groupName ?? "", serverId: entry.serverId ?? "" };
+}

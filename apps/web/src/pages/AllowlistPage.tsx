@@ -2,7 +2,9 @@ import { useState } from "react";
 import { AddEntryForm } from "../allowlist/AddEntryForm.tsx";
 import { EntriesTable } from "../allowlist/EntriesTable.tsx";
 import { EntryFiltersForm } from "../allowlist/EntryFiltersForm.tsx";
-import { useEntries, type EntryFilters } from "../allowlist/useEntries.ts";
+import { ImportPanel } from "../allowlist/ImportPanel.tsx";
+import type { EntryFilters } from "../allowlist/useEntries.ts";
+import { usePagedEntries, type EntryQuery } from "../allowlist/usePagedEntries.ts";
 import { ErrorNotice, Loading } from "../components/Notice.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
 import { useServers } from "../servers/useServers.ts";
@@ -12,11 +14,13 @@ import { useTenants } from "../tenants/useTenants.ts";
 const PAGE = 100;
 
 export function AllowlistPage({ operator }: { operator: Operator }) {
-  const [filters, setFilters] = useState<EntryFilters>({ limit: PAGE, includeExpired: false });
-  const entries = useEntries(filters);
+  const [filters, setFilters] = useState<EntryQuery>({ includeExpired: false });
+  const paged = usePagedEntries(filters, PAGE);
+  const { entries } = paged;
   const tenants = useTenants();
   const servers = useServers();
   const canEdit = operator.role !== "VIEWER";
+  const allowFleet = operator.role === "MSP_ADMIN";
   const tenantNames = new Map((tenants.data ?? []).map((t) => [t.id, t.name]));
   const serverNames = new Map((servers.data ?? []).map((s) => [s.id, s.name]));
   return (
@@ -25,23 +29,42 @@ export function AllowlistPage({ operator }: { operator: Operator }) {
       {canEdit && (
         <section className="panel" aria-labelledby="add-entry-heading">
           <h2 id="add-entry-heading">Allow a source</h2>
-          <AddEntryForm defaultTenantId={operator.tenantId ?? ""} allowFleet={operator.role === "MSP_ADMIN"} />
+          <AddEntryForm defaultTenantId={operator.tenantId ?? ""} allowFleet={allowFleet} />
         </section>
+      )}
+      {canEdit && (
+        <details className="panel import-many">
+          <summary>
+            <h2>Import many</h2>
+          </summary>
+          <ImportPanel defaultTenantId={operator.tenantId ?? ""} allowFleet={allowFleet} />
+        </details>
       )}
       <section aria-labelledby="entries-heading">
         <h2 id="entries-heading">Entries</h2>
-        <EntryFiltersForm filters={filters} onChange={(f) => setFilters({ ...f, limit: PAGE })} showTenant={(tenants.data?.length ?? 0) > 1} servers={servers.data ?? []} />
+        <EntryFiltersForm
+          filters={{ ...filters, limit: PAGE }}
+          onChange={({ limit: _limit, cursor: _cursor, ...f }: EntryFilters) => setFilters(f)}
+          showTenant={(tenants.data?.length ?? 0) > 1}
+          servers={servers.data ?? []}
+        />
         <ErrorNotice error={entries.error} />
         {entries.isPending ? (
           <Loading what="entries" />
         ) : (
           entries.data && (
             <>
+              <p className="muted" role="status" data-testid="entries-count">
+                {paged.total === 0 ? "No entries" : `Entries ${paged.from}–${paged.to} of ${paged.total}`}
+              </p>
               <EntriesTable entries={entries.data.entries} tenantNames={tenantNames} serverNames={serverNames} canEdit={canEdit} />
-              {entries.data.nextCursor && (filters.limit ?? PAGE) < 500 && (
-                <p>
-                  <button type="button" className="button" onClick={() => setFilters({ ...filters, limit: Math.min(500, (filters.limit ?? PAGE) + PAGE) })}>
-                    Show more
+              {(paged.previous || paged.next) && (
+                <p className="row">
+                  <button type="button" className="button" disabled={!paged.previous} onClick={() => paged.previous?.()}>
+                    Previous page
+                  </button>
+                  <button type="button" className="button" disabled={!paged.next} onClick={() => paged.next?.()}>
+                    Next page
                   </button>
                 </p>
               )}
