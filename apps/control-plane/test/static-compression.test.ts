@@ -1,12 +1,12 @@
 // The console's files travel compressed: brotli when the browser takes it, gzip otherwise, as
 // they are when it takes neither; every answer says Vary: Accept-Encoding so a cache in between
-// never hands brotli to a browser that asked for gzip. Source maps are not served, even when a
-// build left one beside the bundle. A real HTTP listener over real files in a temporary dist/.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// never hands brotli to a browser that asked for gzip; the build's own .br/.gz copies are used
+// when they are current. Source maps are not served, even when a build left one beside the bundle. A real HTTP listener over real files in a temporary dist/.
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chooseEncoding } from "../src/http/content-encoding.ts";
 import { serveStatic } from "../src/http/static-files.ts";
@@ -89,6 +89,21 @@ describe("the console's static files", () => {
     writeFileSync(join(dist, "app.js"), changed);
     expect(brotliDecompressSync((await get("/app.js", "br")).body).toString()).toBe(changed);
     writeFileSync(join(dist, "app.js"), script);
+  });
+
+  it("sends the build's own compressed copy when it has one, and compresses itself when that copy is older than the file", async () => {
+    const page = join(dist, "page.js");
+    const built = `${script}// as built\n`;
+    writeFileSync(page, built);
+    // The build's copy is marked, so the answer shows which bytes went out.
+    writeFileSync(`${page}.br`, brotliCompressSync(`${built}// precompressed\n`));
+    expect(brotliDecompressSync((await get("/page.js", "br")).body).toString()).toBe(`${built}// precompressed\n`);
+    expect((await get("/page.js.br", "br")).status).toBe(404);
+
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${page}.br`, old, old);
+    writeFileSync(page, `${built}// edited\n`);
+    expect(brotliDecompressSync((await get("/page.js", "br")).body).toString()).toBe(`${built}// edited\n`);
   });
 
   it("leaves already-compressed images as they are", async () => {

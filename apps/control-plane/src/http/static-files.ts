@@ -3,10 +3,11 @@
 // extension fall back to index.html (the console routes in the browser).
 //
 // Text files (HTML, scripts, styles, SVG) go out brotli- or gzip-compressed as the browser asks
-// (Vary: Accept-Encoding). Each file is compressed once, on its first request, and the result
-// kept until the file changes (its size or mtime): the console is a few hundred kilobytes, and
-// any build (WEB_DIST_DIR) is served compressed without a build step of its own. Source maps are
-// never served, even when a build left some in the directory: they are the console's source.
+// (Vary: Accept-Encoding). The console's build writes file.br and file.gz beside each file
+// (apps/web/vite.config.ts); a build without them (WEB_DIST_DIR) is compressed here, once per
+// file on its first request. Either way the bytes are kept in memory until the file changes
+// (its size or mtime). Source maps are never served, even when a build left some in the
+// directory: they are the console's source; nor are the .br/.gz copies by their own names.
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -83,13 +84,22 @@ function compressedBody(file: StaticFile, encoding: Exclude<BodyEncoding, "ident
   }
   const cached = entry.bodies[encoding];
   if (cached) return cached;
-  const body = readFile(file.path).then((bytes) => compress(bytes, encoding));
+  const body = precompressed(file, encoding).then(async (ready) => ready ?? compress(await readFile(file.path), encoding));
   entry.bodies[encoding] = body;
   // A failed read (the file went away mid-build) is not remembered: the next request tries again.
   body.catch(() => {
     if (entry.bodies[encoding] === body) delete entry.bodies[encoding];
   });
   return body;
+}
+
+const SIDECAR: Record<Exclude<BodyEncoding, "identity">, string> = { br: ".br", gzip: ".gz" };
+
+/** The build's own compressed copy, when it is there and not older than the file. */
+async function precompressed(file: StaticFile, encoding: Exclude<BodyEncoding, "identity">): Promise<Buffer | null> {
+  const sidecar = await fileAt(file.path + SIDECAR[encoding]);
+  if (sidecar === null || sidecar.mtimeMs < file.mtimeMs) return null;
+  return readFile(sidecar.path);
 }
 
 function isCompressible(file: StaticFile): boolean {
@@ -100,7 +110,7 @@ async function findFile(root: string, pathname: string): Promise<StaticFile | nu
   const base = resolve(root);
   const candidate = resolve(join(base, normalize(pathname)));
   if (candidate !== base && !candidate.startsWith(base + sep)) return null; // outside the root
-  if (extname(candidate).toLowerCase() === ".map") return null;
+  if ([".map", ".br", ".gz"].includes(extname(candidate).toLowerCase())) return null;
   return (await fileAt(candidate)) ?? (await fileAt(join(candidate, "index.html"))) ?? (extname(pathname) === "" ? await fileAt(join(base, "index.html")) : null);
 }
 
