@@ -14,7 +14,7 @@ import { restoreCommand } from "./commands/restore-command.ts";
 import { RUN_DEFAULTS, runCommand, type RunCommandOptions } from "./commands/run-command.ts";
 import { statusCommand } from "./commands/status-command.ts";
 import { uninstallCommand } from "./commands/uninstall-command.ts";
-import { InstanceLockedError } from "./state/instance-lock.ts";
+import { InstanceLockedError } from "@gatehouse/instance-lock";
 import { AGENT_VERSION } from "./version.ts";
 
 export interface CliDeps {

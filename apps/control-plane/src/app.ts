@@ -7,18 +7,18 @@ import type { Registry } from "prom-client";
 import type { ApiMetrics } from "./api/metrics.ts";
 import type { OperatorCallLimit } from "./api/operator-concurrency.ts";
 import type { RevisionBus } from "./bus.ts";
+import type { Leadership } from "./cluster/leadership.ts";
 import type { Env } from "./env.ts";
 import type { Logger } from "./logger.ts";
 import type { LoginPolicy } from "./auth/login.ts";
 import type { TrustedProxies } from "./http/client-address.ts";
-import type { AgentPresence } from "./hub/hub-types.ts";
 import type { AgentDownloadChecksums } from "./hub/agent-bundle-route.ts";
 import type { TravelersContext } from "./travelers/context.ts";
 
 /** What the agent hub tells the rest of the control plane, once it is attached. */
 export interface AgentDirectory {
-  /** Servers with a live agent connection in this process, and since when. */
-  onlineServers(): ReadonlyMap<string, AgentPresence>;
+  /** Writes every connection's presence again (this replica's row was reaped while it was frozen). */
+  rewritePresence(): void;
   /** Drops a server's connection at once (revoked, deleted). */
   disconnect(serverId: string, reason: string): void;
   /** Closes every agent connection (1001); the plane's close() waits for them otherwise. */
@@ -31,6 +31,10 @@ export interface ControlPlaneApp {
   /** "external" when the caller passed its own Prisma client (tests). */
   databaseKind: DatabaseKind | "external";
   bus: RevisionBus;
+  /** This process among the control planes on the same database. */
+  replica: { id: string };
+  /** Whether this replica runs the once-only jobs now. */
+  leadership: Leadership;
   logger: Logger;
   metrics: Registry;
   /** The API's own metrics, registered on `metrics`. */

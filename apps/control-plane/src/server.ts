@@ -1,5 +1,5 @@
-// Starts one control plane: database (migrated, presets seeded, first admin), RevisionBus,
-// expiry sweeper, and one HTTP server carrying the tRPC API (/trpc), /healthz, /metrics, the
+// Starts one control plane: database (migrated, presets seeded, first admin), RevisionBus, its
+// place among the replicas on the same database (cluster/), the expiry sweeper (on the leader), and one HTTP server carrying the tRPC API (/trpc), /healthz, /metrics, the
 // extensions (agent hub, traveler link page) and the web console. Tests start it on port 0
 // with their own database and clock.
 import { existsSync } from "node:fs";
@@ -18,6 +18,7 @@ import type { ControlPlaneApp } from "./app.ts";
 import { ensureFirstAdmin, type FirstRunResult } from "./auth/first-run.ts";
 import { loginLockoutPolicy } from "./auth/login.ts";
 import { RevisionBus } from "./bus.ts";
+import { startCluster } from "./cluster/start-cluster.ts";
 import { publicUrlOf, type Env } from "./env.ts";
 import type { ControlPlaneExtension, HttpExtension } from "./extension.ts";
 import { trustedProxies } from "./http/client-address.ts";
@@ -33,6 +34,10 @@ import { startTravelers, stopTravelers, type TravelersOptions } from "./traveler
 export interface StartOptions {
   /** Use this database (tests); it is migrated by its owner and not closed by close(). */
   prisma?: PrismaClient;
+  /** `prisma`'s postgresql:// URL, for the replicas' LISTEN link; without it this plane is alone. */
+  databaseUrl?: string | null;
+  /** Tests: how often a follower asks for the leader lock. */
+  leaderPollMs?: number;
   extensions?: readonly ControlPlaneExtension[];
   now?: () => Date;
   logger?: Logger;
@@ -90,6 +95,17 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
 
     let listeningUrl = `http://${env.HOST}:${env.PORT}`;
     const publicUrl = () => publicUrlOf(env, listeningUrl);
+    const cluster = await startCluster({
+      prisma,
+      bus,
+      logger,
+      databaseUrl: database.kind === "postgres" ? (env.DATABASE_URL ?? null) : (options.databaseUrl ?? null),
+      listenUrl: listeningUrl,
+      leaderPollMs: options.leaderPollMs,
+      // Fires at a heartbeat, long after `app` below exists.
+      onReaped: () => app.agents?.rewritePresence(),
+    });
+    closers.push(() => cluster.close());
     const travelers = startTravelers({ env, prisma, bus, logger, now, publicUrl }, options.travelers);
     closers.push(() => stopTravelers(travelers));
     const app: ControlPlaneApp = {
@@ -97,6 +113,8 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
       prisma,
       databaseKind: database.kind,
       bus,
+      replica: cluster.replica,
+      leadership: cluster.leadership,
       logger,
       metrics,
       apiMetrics: registerApiMetrics(metrics),
@@ -158,7 +176,8 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
       serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     });
-    if (options.startSweeper !== false) sweeper.start();
+    await cluster.replica.setListenUrl(listeningUrl);
+    if (options.startSweeper !== false) cluster.whileLeader(sweeper);
     reportMetricsAccess(metricsAccess(env), logger);
     print(`Gatehouse control plane listening on ${listeningUrl} (database: ${describeDatabase(env, database.kind)})`);
 

@@ -148,7 +148,7 @@ describe.each(testDatabaseKinds())("enrollment tokens on %s", (kind) => {
     test = await startUnderTest(kind, {
       clock,
       // The agent hub's enrollment route, mounted through the extension point.
-      extensions: [({ app }) => createAgentRoutes({ prisma: app.prisma, feed: app.bus, loadSnapshot: async () => null, logger: createLogger("silent") })],
+      extensions: [({ app }) => createAgentRoutes({ prisma: app.prisma, feed: app.bus, replicaId: app.replica.id, loadSnapshot: async () => null, logger: createLogger("silent") })],
     });
   });
   afterAll(async () => {

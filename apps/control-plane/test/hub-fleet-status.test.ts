@@ -42,8 +42,8 @@ describe("the fleet's agent status, as operators see it", () => {
     await agent.next("ack");
     await db.prisma.server.update({ where: { id: online.id }, data: { revision: 2 } });
 
-    const presence = hub.agents.onlineServers();
-    const { servers: rows } = await fleetStatus(db.prisma, presence, { tenantId: online.tenantId }, { limit: 100 });
+    await vi.waitFor(async () => expect(await hub.isOnline(online.id), "its presence is recorded").toBe(true), 10_000);
+    const { servers: rows } = await fleetStatus(db.prisma, { tenantId: online.tenantId }, { limit: 100 });
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(byName["pbx-online"]).toMatchObject({
       online: true,
@@ -59,7 +59,7 @@ describe("the fleet's agent status, as operators see it", () => {
     });
     expect(byName["pbx-silent"]).toMatchObject({ online: false, lastSeenAt: null, appliedRevision: null, inSync: false, backend: null });
 
-    const detail = await serverAgentDetail(db.prisma, presence, online.id);
+    const detail = await serverAgentDetail(db.prisma, online.id);
     expect(detail?.fqdnAnswers.map((a) => [a.fqdn, a.addresses, a.error])).toEqual([
       ["gone.example.net", [], "no A or AAAA record"],
       ["trunk.example.net", ["192.0.2.20"], null],
@@ -67,9 +67,9 @@ describe("the fleet's agent status, as operators see it", () => {
     expect(detail?.fqdnAnswers[1]?.resolvedAt).toBe("2024-05-01T10:00:00.000Z");
 
     agent.close();
-    await vi.waitFor(() => expect(hub.agents.onlineServers().has(online.id), "the agent is offline").toBe(false), 10_000);
+    await vi.waitFor(async () => expect(await hub.isOnline(online.id), "the agent is offline").toBe(false), 10_000);
     await vi.waitFor(async () => expect((await db.prisma.server.findUniqueOrThrow({ where: { id: online.id } })).lastSeenAt, "its last-seen time is recorded").not.toBeNull(), 10_000);
-    const { servers: after } = await fleetStatus(db.prisma, hub.agents.onlineServers(), { id: online.id }, { limit: 100 });
+    const { servers: after } = await fleetStatus(db.prisma, { id: online.id }, { limit: 100 });
     expect(after[0]).toMatchObject({ online: false, lastSeenAt: expect.any(String) });
     expect(silent.id).not.toBe(online.id);
   });

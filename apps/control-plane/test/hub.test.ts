@@ -48,7 +48,7 @@ describe("the agent hub", () => {
     const state = await agent.next("state");
     expect(state).toMatchObject({ revision: 1, state: { serverId: server.id, policy: { primaryAdmin: "198.51.100.1" } } });
     expect(state.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(hub.agents.onlineServers().has(server.id)).toBe(true);
+    await vi.waitFor(async () => expect(await hub.isOnline(server.id), "fleet status counts it online").toBe(true), 10_000);
   });
 
   it("answers the hello of an agent that already enforces the current state with an ack, not the state", async () => {
@@ -79,7 +79,7 @@ describe("the agent hub", () => {
     hub.publish({ serverId: server.id, revision });
     expect(await agent.next("revoked", () => true).catch(() => null)).toMatchObject({ type: "revoked" });
     expect(await agent.closed()).toBe(4001);
-    await vi.waitFor(() => expect(hub.agents.onlineServers().has(server.id), "the hub counts it offline").toBe(false), 10_000);
+    await vi.waitFor(async () => expect(await hub.isOnline(server.id), "the hub counts it offline").toBe(false), 10_000);
   });
 
   it("tells a connected agent `changed` with the revision number only, and answers its fetch with the state", async () => {
@@ -158,7 +158,7 @@ describe("the agent hub", () => {
     const agent = await connect(server.credential, { autoPong: false });
     await agent.next("state");
     expect(await agent.closed()).toBe(1006);
-    await vi.waitFor(() => expect(hub.agents.onlineServers().has(server.id), "the hub counts it offline").toBe(false), 10_000);
+    await vi.waitFor(async () => expect(await hub.isOnline(server.id), "the hub counts it offline").toBe(false), 10_000);
   });
 
   it("a newer connection of the same server replaces the older one", async () => {

@@ -1,11 +1,13 @@
 // The traveler pages over real HTTP: the mailed link grants the address the request comes from
 // (behind a trusted proxy: its X-Forwarded-For), works once, expires; the account + PIN page
 // locks out like the IVR and lets a traveler allow, renew and end grants.
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientAddress, trustedProxies } from "../src/http/client-address.ts";
 import { requestLink } from "../src/travelers/links.ts";
+import { pageSessions } from "../src/travelers/page-session.ts";
 import { travelerPages, type TravelerPageHandler } from "../src/travelers/pages.ts";
 import { travelersFixture, type TravelersFixture } from "./kit/index.ts";
 
@@ -29,8 +31,10 @@ let unproxied = "";
 
 beforeAll(async () => {
   f = await travelersFixture();
-  behindProxy = serve(travelerPages(f.ctx, { clientAddress: (req) => clientAddress(req, trustedProxies(["127.0.0.1"])) }));
-  direct = serve(travelerPages(f.ctx, { clientAddress: (req) => clientAddress(req, trustedProxies([])) }));
+  // Two page servers with one key, as two replicas sharing theirs.
+  const sessions = pageSessions(randomBytes(32));
+  behindProxy = serve(travelerPages(f.ctx, { clientAddress: (req) => clientAddress(req, trustedProxies(["127.0.0.1"])), sessions }));
+  direct = serve(travelerPages(f.ctx, { clientAddress: (req) => clientAddress(req, trustedProxies([])), sessions }));
   proxied = await listen(behindProxy);
   unproxied = await listen(direct);
 });

@@ -1,7 +1,9 @@
 // The one way Gatehouse opens its system of record: PostgreSQL when a URL is given, else an
 // embedded PGlite (PostgreSQL compiled to WebAssembly) persisted in a directory.
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { acquireInstanceLock, InstanceLockedError, type InstanceLock } from "@gatehouse/instance-lock";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
 import { applyMigrations, type DbLogger } from "./migrate.ts";
@@ -41,10 +43,38 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   }
 
   const dataDir = options.dataDir ?? "./data";
-  if (!dataDir.includes("://")) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const database = await useEmbeddedDatabase(await PGlite.create(dataDir), options);
-  options.logger?.info(`using embedded PGlite database in ${dataDir}`);
-  return database;
+  const lock = dataDir.includes("://") ? null : await lockDataDir(dataDir);
+  try {
+    const database = await useEmbeddedDatabase(await PGlite.create(dataDir), options);
+    options.logger?.info(`using embedded PGlite database in ${dataDir}`);
+    return lock === null ? database : { ...database, close: () => database.close().finally(() => lock.release()) };
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+/** The socket beside PGlite's files that says a live control plane has them open. */
+const DATA_DIR_LOCK = "control-plane.lock";
+
+class SecondReplicaOnPgliteError extends Error {
+  override readonly name = "SecondReplicaOnPgliteError";
+}
+
+/**
+ * PGlite is one process's database: two control planes on one DATA_DIR both write and neither
+ * sees the other (silent divergence, then corruption). More replicas need PostgreSQL.
+ */
+async function lockDataDir(dataDir: string): Promise<InstanceLock> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    return await acquireInstanceLock(join(dataDir, DATA_DIR_LOCK), dataDir);
+  } catch (error) {
+    if (!(error instanceof InstanceLockedError)) throw error;
+    throw new SecondReplicaOnPgliteError(
+      `another control plane is running on the embedded database in ${dataDir}: PGlite serves one process only. Stop it, or run several replicas on PostgreSQL (set DATABASE_URL; docs/operations.md, "Scaling out").`,
+    );
+  }
 }
 
 /**

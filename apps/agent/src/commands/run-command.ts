@@ -10,7 +10,7 @@ import { CommandRunner } from "../firewall/command-runner.ts";
 import { NetfilterWatcher } from "../firewall/netfilter-watcher.ts";
 import { AgentRuntime } from "../sync/agent-runtime.ts";
 import { loadAppliedRecord } from "../state/applied-record.ts";
-import { acquireInstanceLock, type InstanceLock } from "../state/instance-lock.ts";
+import { acquireInstanceLock, type InstanceLock } from "@gatehouse/instance-lock";
 import { shownUrl } from "../state/control-plane-urls.ts";
 import { controlPlaneUrls, loadAgentConfig, statePaths, type AgentConfig, type StatePaths } from "../state/state-dir.ts";
 import type { BackendChoice, BackendFactory, CutFlowCounterFactory } from "../firewall/backend-choice.ts";

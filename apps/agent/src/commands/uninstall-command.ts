@@ -8,7 +8,7 @@ import { rm } from "node:fs/promises";
 import type { Logger } from "pino";
 import type { BackendName } from "../firewall/backend.ts";
 import { loadAppliedRecord } from "../state/applied-record.ts";
-import { acquireInstanceLock } from "../state/instance-lock.ts";
+import { acquireInstanceLock } from "@gatehouse/instance-lock";
 import { statePaths } from "../state/state-dir.ts";
 import type { BackendChoice, BackendFactory, InstalledBackends } from "../firewall/backend-choice.ts";
 import { recordedResolvedState } from "./host-backend.ts";

@@ -33,6 +33,7 @@ export function agentHubExtension(options: AgentHubExtensionOptions = {}): Contr
     const routes = createAgentRoutes({
       prisma: app.prisma,
       feed: app.bus,
+      replicaId: app.replica.id,
       logger: app.logger,
       now: app.now,
       loadSnapshot: batchedSnapshotLoader(app.prisma, app.now),

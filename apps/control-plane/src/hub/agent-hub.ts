@@ -1,7 +1,9 @@
 // The agent hub: a WebSocket server (ws, noServer) on the control plane's HTTP server at
 // /agent. It authenticates agents by their bearer credential, answers each agent's hello with
-// its full desired state (or an ack when it is provably up to date), tells connected agents `changed {revision}` after every committed change, stores
-// their reports and acks them, and drops dead links (ping every 15 s) and revoked servers.
+// its full desired state (or an ack when it is provably up to date), tells connected agents
+// `changed {revision}` after every committed change (made here or, through the bus, on another
+// replica), stores their reports and acks them, records their presence in the database, and
+// drops dead links (ping every 15 s) and revoked servers.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
@@ -12,13 +14,15 @@ import { encodeMessage, MAX_AGENT_MESSAGE_BYTES, type ReportMessage } from "@gat
 import { bearerSecret } from "../auth/secrets.ts";
 import { AgentConnection, CLOSE_REPLACED, type ConnectionHost } from "./agent-connection.ts";
 import { CredentialLookup, type AgentServer } from "./credential-lookup.ts";
-import type { AgentPresence, DesiredSnapshot, RevisionEvent, RevisionFeed } from "./hub-types.ts";
+import type { DesiredSnapshot, RevisionEvent, RevisionFeed } from "./hub-types.ts";
+import { PresenceWriter } from "./presence-writer.ts";
 import { ReportWriter, type ReportingServer } from "./report-store.ts";
-import { SeenTracker } from "./seen-tracker.ts";
 
 export interface AgentHubOptions {
   prisma: PrismaClient;
   feed: RevisionFeed;
+  /** This replica (cluster/replica-registry.ts): agents connected here are recorded under it. */
+  replicaId: string;
   /** The server's desired state now; null when the server no longer exists. */
   loadSnapshot: (serverId: string) => Promise<DesiredSnapshot | null>;
   logger: Logger;
@@ -27,6 +31,8 @@ export interface AgentHubOptions {
   now?: () => Date;
   /** Told of every report once stored (metrics, benchmarks). */
   onReport?: (serverId: string, report: ReportMessage) => void;
+  /** Told when a server's agent connects (true) or its last connection here ends (false): alerts. */
+  onPresence?: (serverId: string, online: boolean) => void;
 }
 
 /** Ids per revocation query (PostgreSQL allows 65,535 bind parameters). */
@@ -35,22 +41,21 @@ const CHECK_CHUNK = 10_000;
 export class AgentHub implements ConnectionHost {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
   private readonly connections = new Map<string, AgentConnection>();
-  private readonly presence = new Map<string, AgentPresence>();
-  private readonly seen: SeenTracker;
+  private readonly presence: PresenceWriter;
   private readonly credentials: CredentialLookup;
   private readonly reports: ReportWriter;
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
   private pendingChanges = new Map<string, number>();
   private flushScheduled = false;
   private closed = false;
 
   constructor(private readonly options: AgentHubOptions) {
     const now = options.now ?? (() => new Date());
-    this.seen = new SeenTracker(options.prisma, options.logger, now);
+    this.presence = new PresenceWriter({ prisma: options.prisma, replicaId: options.replicaId, logger: options.logger, now });
     this.credentials = new CredentialLookup(options.prisma);
     this.reports = new ReportWriter(options.prisma, options.logger, now);
-    this.unsubscribe = options.feed.subscribe((event) => this.onRevision(event));
+    this.unsubscribe = [options.feed.subscribe((event) => this.onRevision(event)), options.feed.onRecheck(() => void this.recheck())];
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs ?? 15_000);
     this.heartbeat.unref();
   }
@@ -60,9 +65,9 @@ export class AgentHub implements ConnectionHost {
     void this.authenticateAndUpgrade(req, socket, head);
   }
 
-  /** Connected servers and since when (this process's view). */
-  onlineServers(): ReadonlyMap<string, AgentPresence> {
-    return this.presence;
+  /** Writes every connection's presence again (this replica's row was reaped while it was frozen). */
+  rewritePresence(): void {
+    for (const serverId of this.connections.keys()) this.presence.connected(serverId);
   }
 
   /** Drops a server's connection at once (revoked, re-enrolled, deleted). */
@@ -73,10 +78,10 @@ export class AgentHub implements ConnectionHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.unsubscribe();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     clearInterval(this.heartbeat);
     for (const connection of this.connections.values()) connection.socket.close(1001, "control plane stopping");
-    await this.seen.close([...this.connections.keys()]);
+    await this.presence.close([...this.connections.keys()]);
     this.wss.close();
   }
 
@@ -127,8 +132,8 @@ export class AgentHub implements ConnectionHost {
     const sync = { revision: server.revision, appliedRevision: server.appliedRevision, appliedHash: server.appliedHash };
     const connection = new AgentConnection(serverId, server.tenantId, credentialHash, ws, this, sync);
     this.connections.set(serverId, connection);
-    this.presence.set(serverId, { connectedAt: new Date() });
-    this.seen.mark(serverId);
+    this.presence.connected(serverId);
+    this.options.onPresence?.(serverId, true);
     ws.on("message", (data) => connection.onMessage(data));
     ws.on("pong", () => (connection.alive = true));
     ws.on("error", () => ws.terminate());
@@ -138,8 +143,8 @@ export class AgentHub implements ConnectionHost {
   private forget(connection: AgentConnection): void {
     if (this.connections.get(connection.serverId) !== connection) return;
     this.connections.delete(connection.serverId);
-    this.presence.delete(connection.serverId);
-    this.seen.mark(connection.serverId);
+    this.presence.disconnected(connection.serverId);
+    this.options.onPresence?.(connection.serverId, false);
   }
 
   private beat(): void {
@@ -154,6 +159,26 @@ export class AgentHub implements ConnectionHost {
   }
 
   // --- fan-out -------------------------------------------------------------------------
+
+  /**
+   * Another replica made a change too big to name server by server, or this replica's LISTEN
+   * connection was lost: every connected agent's revision is read again, and those behind are
+   * told as if the change had been announced.
+   */
+  private async recheck(): Promise<void> {
+    const ids = [...this.connections.keys()];
+    for (let i = 0; i < ids.length; i += CHECK_CHUNK) {
+      try {
+        const chunk = ids.slice(i, i + CHECK_CHUNK);
+        const rows = await this.options.prisma.server.findMany({ where: { id: { in: chunk } }, select: { id: true, revision: true } });
+        for (const row of rows) this.onRevision({ serverId: row.id, revision: row.revision });
+        const found = new Set(rows.map((row) => row.id));
+        for (const serverId of chunk) if (!found.has(serverId)) this.disconnect(serverId, "this server was removed from the control plane");
+      } catch (error) {
+        this.options.logger.error({ err: error }, "cannot recheck connected agents against the database");
+      }
+    }
+  }
 
   /** Bus events are gathered for one turn of the event loop, then checked and sent together. */
   private onRevision(event: RevisionEvent): void {

@@ -24,6 +24,8 @@ import type { DesiredSnapshot, RevisionFeed } from "./hub-types.ts";
 export interface AgentRoutesOptions {
   prisma: PrismaClient;
   feed: RevisionFeed;
+  /** This replica: agents connected here are recorded under it. */
+  replicaId: string;
   loadSnapshot: (serverId: string) => Promise<DesiredSnapshot | null>;
   logger: Logger;
   heartbeatIntervalMs?: number;
@@ -33,6 +35,8 @@ export interface AgentRoutesOptions {
   now?: () => Date;
   /** Told of every report once stored (metrics, benchmarks). */
   onReport?: (serverId: string, report: ReportMessage) => void;
+  /** Told when a server's agent connects or disconnects (alerts). */
+  onPresence?: (serverId: string, online: boolean) => void;
 }
 
 export interface AgentRoutes {

@@ -4,8 +4,8 @@
 import type { Prisma, PrismaClient } from "@gatehouse/db";
 import { reportSchema } from "@gatehouse/protocol";
 import { z } from "zod";
+import { liveReplicaIds } from "../cluster/replica-registry.ts";
 import { afterKeyCursor, encodeKeyCursor, keyOrder, pageOf } from "../services/listing.ts";
-import type { AgentPresence } from "./hub-types.ts";
 
 const storedReportSchema = reportSchema.omit({ type: true }).extend({ receivedAt: z.string() });
 
@@ -74,6 +74,8 @@ const serverFields = {
   lastReport: true,
   agentCredentialHash: true,
   revokedAt: true,
+  connectedReplicaId: true,
+  connectedAt: true,
 } satisfies Prisma.ServerSelect;
 
 type ServerRow = Prisma.ServerGetPayload<{ select: typeof serverFields }>;
@@ -109,19 +111,24 @@ export function fleetProblems(status: Omit<FleetServerStatus, "problems">, now: 
   return checks.filter(([holds]) => holds).map(([, problem]) => problem);
 }
 
-function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, events: Map<string, AgentEvent>, now = new Date()): FleetServerStatus {
+/** Connected to a replica that is alive (its own row says so, on any replica). */
+export function isOnline(row: { connectedReplicaId: string | null }, liveReplicas: ReadonlySet<string>): boolean {
+  return row.connectedReplicaId !== null && liveReplicas.has(row.connectedReplicaId);
+}
+
+function toStatus(row: ServerRow, liveReplicas: ReadonlySet<string>, events: Map<string, AgentEvent>, now = new Date()): FleetServerStatus {
   const report = storedReportSchema.safeParse(row.lastReport);
   const last = report.success ? report.data : null;
-  const connected = presence.get(row.id);
+  const online = isOnline(row, liveReplicas);
   const status = {
     serverId: row.id,
     tenantId: row.tenantId,
     name: row.name,
     enrolled: row.agentCredentialHash !== null && row.revokedAt === null,
     revoked: row.revokedAt !== null,
-    online: connected !== undefined,
-    connectedAt: connected?.connectedAt.toISOString() ?? null,
-    lastSeenAt: (connected ? new Date() : row.lastSeenAt)?.toISOString() ?? null,
+    online,
+    connectedAt: online ? (row.connectedAt?.toISOString() ?? null) : null,
+    lastSeenAt: (online ? new Date() : row.lastSeenAt)?.toISOString() ?? null,
     desiredRevision: row.revision,
     appliedRevision: row.appliedRevision,
     inSync: row.appliedRevision === row.revision,
@@ -141,7 +148,6 @@ function toStatus(row: ServerRow, presence: ReadonlyMap<string, AgentPresence>, 
 /** A page of the servers matching `where` (the caller's tenant scope), by name. */
 export async function fleetStatus(
   prisma: PrismaClient,
-  presence: ReadonlyMap<string, AgentPresence>,
   where: Prisma.ServerWhereInput,
   { limit, cursor }: { limit: number; cursor?: string | undefined },
   now = new Date(),
@@ -153,17 +159,18 @@ export async function fleetStatus(
     take: limit + 1,
   });
   const { page, nextCursor } = pageOf(rows, limit, (last) => encodeKeyCursor(last.name, last.id));
-  const events = await lastAgentEvents(prisma, page.map((r) => r.id));
-  return { servers: page.map((row) => toStatus(row, presence, events, now)), nextCursor };
+  const [events, live] = await Promise.all([lastAgentEvents(prisma, page.map((r) => r.id)), liveReplicaIds(prisma)]);
+  return { servers: page.map((row) => toStatus(row, live, events, now)), nextCursor };
 }
 
 /** One server with each FQDN's last answer; null when it does not exist. */
-export async function serverAgentDetail(prisma: PrismaClient, presence: ReadonlyMap<string, AgentPresence>, serverId: string, now = new Date()): Promise<ServerAgentDetail | null> {
+export async function serverAgentDetail(prisma: PrismaClient, serverId: string, now = new Date()): Promise<ServerAgentDetail | null> {
   const row = await prisma.server.findUnique({ where: { id: serverId }, select: serverFields });
   if (row === null) return null;
-  const [events, answers] = await Promise.all([
+  const [events, live, answers] = await Promise.all([
     lastAgentEvents(prisma, [row.id]),
+    liveReplicaIds(prisma),
     prisma.fqdnAnswer.findMany({ where: { serverId }, orderBy: { fqdn: "asc" }, select: { fqdn: true, addresses: true, error: true, resolvedAt: true } }),
   ]);
-  return { ...toStatus(row, presence, events, now), fqdnAnswers: answers.map((a) => ({ ...a, resolvedAt: a.resolvedAt.toISOString() })) };
+  return { ...toStatus(row, live, events, now), fqdnAnswers: answers.map((a) => ({ ...a, resolvedAt: a.resolvedAt.toISOString() })) };
 }

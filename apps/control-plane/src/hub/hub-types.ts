@@ -11,6 +11,8 @@ export interface RevisionEvent {
 /** Published after commit for every server whose desired state changed. */
 export interface RevisionFeed {
   subscribe(listener: (event: RevisionEvent) => void): () => void;
+  /** "Compare what you hold with the database": a change not named server by server, or a lost LISTEN. */
+  onRecheck(listener: () => void): () => void;
 }
 
 export interface DesiredSnapshot {
@@ -18,8 +20,4 @@ export interface DesiredSnapshot {
   /** hashDesiredState(state). */
   hash: string;
   state: DesiredState;
-}
-
-export interface AgentPresence {
-  connectedAt: Date;
 }

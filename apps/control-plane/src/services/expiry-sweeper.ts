@@ -5,7 +5,10 @@
 // makes the revision move so connected agents fetch that state.
 //
 // It wakes at the next expiry (and at least every intervalMs), and re-plans after every
-// published change, since a change may have added an earlier expiry.
+// published change, since a change may have added an earlier expiry. With several replicas it
+// runs only on the leader (cluster/start-cluster.ts: started on election, stopped on loss);
+// should two ever sweep at once, DELETE ... RETURNING with SKIP LOCKED still closes each entry
+// exactly once.
 //
 // Each sweep also deletes AuthFailure rows that no lockout counts any more (older than the
 // longest window declared with keepAuthFailuresFor: sign-in, traveler PINs) and the known
@@ -53,15 +56,27 @@ export class ExpirySweeper {
   private running: Promise<number> = Promise.resolve(0);
   private replanQueued = false;
   private closed = false;
-  private unsubscribe: (() => void) | null = null;
+  private active = false;
+  private unsubscribe: (() => void)[] = [];
   private authFailureWindowMs = 0;
 
   constructor(private readonly options: ExpirySweeperOptions) {}
 
-  /** Sweeps now, then keeps sweeping on schedule until close(). */
+  /** Sweeps now, then keeps sweeping on schedule until stop() or close(). */
   start(): void {
-    this.unsubscribe = this.options.bus.subscribe(() => this.queueReplan());
+    if (this.active || this.closed) return;
+    this.active = true;
+    this.unsubscribe = [this.options.bus.subscribe(() => this.queueReplan()), this.options.bus.onRecheck(() => this.queueReplan())];
     void this.sweepNow().catch(() => undefined);
+  }
+
+  /** No more scheduled sweeps (leadership lost); a sweep already running finishes. */
+  stop(): void {
+    this.active = false;
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    this.unsubscribe = [];
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** Returns a function that removes the hooks again. */
@@ -102,8 +117,7 @@ export class ExpirySweeper {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.unsubscribe?.();
-    if (this.timer) clearTimeout(this.timer);
+    this.stop();
     await this.running.catch(() => undefined);
   }
 
@@ -157,20 +171,20 @@ export class ExpirySweeper {
 
   /** Wakes at the next expiry, or after the interval, whichever comes first. */
   private async plan(): Promise<void> {
-    if (this.closed) return;
+    if (!this.active) return;
     const now = this.options.now();
     const next = await this.options.prisma.allowEntry.findFirst({ where: { expiresAt: { gt: now } }, orderBy: { expiresAt: "asc" }, select: { expiresAt: true } });
     const untilNext = next?.expiresAt ? next.expiresAt.getTime() - now.getTime() + SLACK_MS : Infinity;
     const delay = Math.max(0, Math.min(untilNext, this.options.intervalMs));
     if (this.timer) clearTimeout(this.timer);
-    if (this.closed) return;
+    if (!this.active) return;
     this.timer = setTimeout(() => void this.sweepNow().catch(() => undefined), delay);
     this.timer.unref();
   }
 
   /** Coalesces a burst of published changes (10,000 servers) into one re-plan. */
   private queueReplan(): void {
-    if (this.replanQueued || this.closed) return;
+    if (this.replanQueued || !this.active) return;
     this.replanQueued = true;
     setImmediate(() => {
       this.replanQueued = false;

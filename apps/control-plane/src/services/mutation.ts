@@ -1,6 +1,7 @@
 // Every change to intent goes through runMutation: ONE database transaction runs the change,
 // writes its audit event(s) and bumps `revision` of exactly the servers it affects; only after
-// the commit are the new revisions published on the RevisionBus. If the process dies anywhere
+// the commit are the new revisions published on the RevisionBus (the other replicas hear of them
+// by a NOTIFY sent in the same transaction, so only if it commits). If the process dies anywhere
 // before the commit nothing is written; if it dies after, agents still converge because a
 // connecting agent always receives the full state at the stored revision.
 import type { EntryScope } from "@gatehouse/core";
@@ -50,8 +51,9 @@ export async function runMutation<T>(
       const at = ctx.now();
       const drafts: readonly AuditDraft[] = [outcome.audit].flat();
       if (drafts.length > 0) await writeAuditEvents(tx, drafts.map((draft) => ({ ...draft, at, actor: ctx.actor, action: draft.action ?? action })));
-      const bumped = await bumpRevisions(tx, outcome.affected);
-      return { result: outcome.result, published: [...bumped, ...(outcome.removedServers ?? [])] };
+      const published = [...(await bumpRevisions(tx, outcome.affected)), ...(outcome.removedServers ?? [])];
+      await ctx.bus.announce(tx, published);
+      return { result: outcome.result, published };
     },
     { timeout: TRANSACTION_TIMEOUT_MS },
   );

@@ -23,6 +23,7 @@ const serverFields = {
   enrollmentExpiresAt: true,
   revokedAt: true,
   lastSeenAt: true,
+  connectedReplicaId: true,
   appliedRevision: true,
   appliedHash: true,
   createdAt: true,

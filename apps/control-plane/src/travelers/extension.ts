@@ -5,13 +5,18 @@
 import { longestLockoutWindowMs } from "@gatehouse/core";
 import type { ControlPlaneApp } from "../app.ts";
 import type { ControlPlaneExtension } from "../extension.ts";
+import { sharedSecret } from "../cluster/shared-secrets.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { FASTAGI_DEFAULTS, startFastAgiServer, type FastAgiServer } from "../ivr/index.ts";
 import type { TravelersContext } from "./context.ts";
 import { grantExpiryHooks } from "./grant-expiry.ts";
 import { travelerIvrServices } from "./ivr-services.ts";
 import { LOCKOUT_POLICY, WITHHELD_CALLERS_LIMIT } from "./verification.ts";
+import { pageSessions } from "./page-session.ts";
 import { TRAVELER_PAGE_PATHS, travelerPages } from "./pages.ts";
+
+/** The ClusterSecret holding the traveler page's session signing key. */
+const TRAVELER_PAGE_SESSION_KEY = "traveler-page-session";
 
 export interface TravelersExtensionOptions {
   /** Tests: wait this long for the AGI environment block. */
@@ -31,7 +36,8 @@ export function travelersExtension(options: TravelersExtensionOptions = {}): Con
 
     const agi = await startIvr(app, ctx, options);
     if (agi) app.fastAgiPort = agi.port;
-    const pages = travelerPages(ctx, { clientAddress: (req) => clientAddress(req, app.isTrustedProxy) });
+    const sessionKey = await sharedSecret(app.prisma, TRAVELER_PAGE_SESSION_KEY);
+    const pages = travelerPages(ctx, { clientAddress: (req) => clientAddress(req, app.isTrustedProxy), sessions: pageSessions(sessionKey) });
 
     return {
       async handleRequest(req, res) {

@@ -1,10 +1,11 @@
 // After account + PIN on the traveler page, the traveler gets a few minutes to renew or end
 // their grants without typing the PIN again. The session is a signed token carried in each
 // form's POST body (never a cookie, so no other site can make the browser use it), signed with
-// a key that lives only in this process: a restart simply asks for the PIN again. The token
+// a key every replica shares (cluster/shared-secrets.ts): a page opened through one replica is
+// renewed through another. The token
 // names the traveler's credential version; a PIN reset or disabling moves that on (see
 // access-end.ts), so `openPageSession` refuses every session issued before it at once.
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { sameSecret } from "../auth/secrets.ts";
 import type { TravelersContext } from "./context.ts";
 
@@ -21,7 +22,7 @@ export interface PageSessions {
 
 const PAGE_SESSION_TTL_MS = 10 * 60_000;
 
-export function pageSessions(key: Buffer = randomBytes(32), ttlMs = PAGE_SESSION_TTL_MS): PageSessions {
+export function pageSessions(key: Buffer, ttlMs = PAGE_SESSION_TTL_MS): PageSessions {
   const sign = (payload: string) => createHmac("sha256", key).update(payload).digest("base64url");
   return {
     issue(traveler, now) {

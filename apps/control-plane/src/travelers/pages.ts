@@ -12,7 +12,7 @@ import { createGrant, revokeGrant, SESSION_ENDED } from "./grants.ts";
 import { inspectLink, LINK_PATH, redeemLink } from "./links.ts";
 import { formatInstant } from "./mail-content.ts";
 import { html, page, PAGE_HEADERS, type Html } from "./page-html.ts";
-import { openPageSession, pageSessions, type PageSessions, type SessionTraveler } from "./page-session.ts";
+import { openPageSession, type PageSessions, type SessionTraveler } from "./page-session.ts";
 import { verifyTraveler, webSource } from "./verification.ts";
 
 const SELF_SERVICE_PATH = "/traveler";
@@ -24,7 +24,8 @@ const MAX_FORM_BYTES = 8 * 1024;
 export interface TravelerPagesOptions {
   /** The browser's address (X-Forwarded-For believed only from trusted proxies). */
   clientAddress: (req: IncomingMessage) => string;
-  sessions?: PageSessions;
+  /** Signed with the key every replica shares. */
+  sessions: PageSessions;
 }
 
 export type TravelerPageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -36,7 +37,7 @@ interface Reply {
 }
 
 export function travelerPages(ctx: TravelersContext, options: TravelerPagesOptions): TravelerPageHandler {
-  const sessions = options.sessions ?? pageSessions();
+  const { sessions } = options;
   const routes: Record<string, Partial<Record<string, (req: IncomingMessage, url: URL) => Promise<Reply>>>> = {
     [LINK_PATH]: {
       GET: async (req, url) => showLink(url.searchParams.get("token") ?? "", options.clientAddress(req)),

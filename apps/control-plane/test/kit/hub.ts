@@ -7,6 +7,7 @@ import type { DatabaseKind } from "@gatehouse/db";
 import type { AgentDirectory } from "../../src/app.ts";
 import type { RevisionChange } from "../../src/bus.ts";
 import { agentHubExtension, type AgentHubExtensionOptions } from "../../src/hub/agent-hub-extension.ts";
+import { serverAgentDetail } from "../../src/hub/fleet-status.ts";
 import { startUnderTest, type PlaneUnderTest } from "./plane.ts";
 
 export interface SeededServer {
@@ -31,6 +32,8 @@ export interface HubUnderTest {
   agents: AgentDirectory;
   /** What runMutation does after a commit: tell the bus these servers' new revisions. */
   publish(event: RevisionChange): void;
+  /** What fleet status says (presence is in the database, written within ~100 ms). */
+  isOnline(serverId: string): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -39,5 +42,12 @@ export async function startHubUnderTest(kind: DatabaseKind, options: AgentHubExt
   const test = await startUnderTest(kind, { extensions: [agentHubExtension(options)] });
   const agents = test.plane.app.agents;
   if (!agents) throw new Error("the agent hub extension did not attach");
-  return { url: test.plane.url, test, agents, publish: (event) => test.plane.bus.publish([event]), stop: () => test.stop() };
+  return {
+    url: test.plane.url,
+    test,
+    agents,
+    publish: (event) => test.plane.bus.publish([event]),
+    isOnline: async (serverId) => (await serverAgentDetail(test.db.prisma, serverId))?.online ?? false,
+    stop: () => test.stop(),
+  };
 }

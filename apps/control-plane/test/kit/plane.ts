@@ -71,6 +71,8 @@ export async function startUnderTest(kind?: DatabaseKind, options: StartUnderTes
   const start = (port = env.PORT ?? "0") =>
     startControlPlane(testEnv({ ...env, PORT: port }), {
       prisma: db.prisma,
+      // On PostgreSQL the plane joins the replicas on its database (LISTEN, leader lock), as in production.
+      databaseUrl: db.url,
       now: clock.now,
       logger: options.logger ?? createLogger("silent"),
       print: (text) => printed.push(text),

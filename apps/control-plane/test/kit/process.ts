@@ -21,6 +21,8 @@ export interface ControlPlaneProcess {
   exited(): Promise<number>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number>;
+  /** SIGKILL (a crash, an OOM kill): nothing runs on the way out. */
+  kill(): Promise<number>;
 }
 
 /** Starts main.ts with `env` only (plus PATH): never the test runner's DATABASE_URL or the like. */
@@ -51,6 +53,10 @@ export function spawnControlPlane(env: Record<string, string>): ControlPlaneProc
     exited: () => exited,
     stop: async () => {
       child.kill("SIGTERM");
+      return exited;
+    },
+    kill: async () => {
+      child.kill("SIGKILL");
       return exited;
     },
   };

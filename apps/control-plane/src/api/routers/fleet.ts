@@ -2,13 +2,10 @@
 // scope applies (an id of another tenant is NOT_FOUND; lists are filtered to the own tenant).
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import type { AgentPresence } from "../../hub/hub-types.ts";
 import { fleetStatus, serverAgentDetail, type FleetServerStatus } from "../../hub/fleet-status.ts";
 import { serverFilter } from "../../services/servers.ts";
 import { groupNameSchema, idSchema, LIST_PAGE_DEFAULT, listPageSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure } from "../trpc.ts";
-
-const NOBODY_ONLINE: ReadonlyMap<string, AgentPresence> = new Map();
 
 function hasProblem(row: FleetServerStatus): boolean {
   return row.problems.length > 0;
@@ -28,15 +25,15 @@ export const fleetRouter = createTRPCRouter({
     )
     .query(async ({ ctx, input }) => {
       const where = serverFilter(ctx.access.ownTenant(), { tenantId: input.tenantId, tag: input.tag });
-      const { servers, nextCursor } = await fleetStatus(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, where, input, ctx.app.now());
-      // Problems are judged on the page (presence is in memory, drift a comparison of two
-      // columns), so a page of problems may hold fewer rows than the limit, even none.
+      const { servers, nextCursor } = await fleetStatus(ctx.app.prisma, where, input, ctx.app.now());
+      // Problems are judged on the page (presence needs the live replicas, drift a comparison
+      // of two columns), so a page of problems may hold fewer rows than the limit, even none.
       return { servers: input.problemsOnly ? servers.filter(hasProblem) : servers, nextCursor };
     }),
 
   /** One server, with each FQDN's last answer and when. */
   server: readProcedure(z.strictObject({ serverId: idSchema })).query(async ({ ctx, input }) => {
-    const detail = await serverAgentDetail(ctx.app.prisma, ctx.app.agents?.onlineServers() ?? NOBODY_ONLINE, input.serverId, ctx.app.now());
+    const detail = await serverAgentDetail(ctx.app.prisma, input.serverId, ctx.app.now());
     if (detail === null) throw new TRPCError({ code: "NOT_FOUND", message: `server ${input.serverId} not found` });
     return detail;
   }),

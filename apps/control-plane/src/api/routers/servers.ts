@@ -4,6 +4,8 @@
 // one source parser.
 import { z } from "zod";
 import type { ControlPlaneApp } from "../../app.ts";
+import { liveReplicaIds } from "../../cluster/replica-registry.ts";
+import { isOnline } from "../../hub/fleet-status.ts";
 import { enrollCommand, installCommand } from "../../hub/install-command.ts";
 import { iso } from "../../services/listing.ts";
 import {
@@ -32,7 +34,7 @@ const settingsSchema = z.strictObject({
 });
 
 /** What clients see of a server: never a hash. */
-function serverView(app: ControlPlaneApp, row: ServerRow) {
+function serverView(liveReplicas: ReadonlySet<string>, row: ServerRow) {
   return {
     id: row.id,
     tenantId: row.tenantId,
@@ -45,7 +47,7 @@ function serverView(app: ControlPlaneApp, row: ServerRow) {
     lanRanges: row.lanRanges,
     mediaOpenToAll: row.mediaOpenToAll,
     status: statusOf(row),
-    online: app.agents?.onlineServers().has(row.id) ?? false,
+    online: isOnline(row, liveReplicas),
     revision: row.revision,
     appliedRevision: row.appliedRevision,
     appliedHash: row.appliedHash,
@@ -98,7 +100,7 @@ export const serversRouter = createTRPCRouter({
       const { tenantId, ...settings } = input;
       const canonical = { ...canonicalSettings(settings, ctx.app.sourceFloors), name: input.name };
       const { server, enrollment } = await createServer(ctx.mutation, tenantId, canonical, ctx.app.enrollmentTtlMs);
-      return { server: serverView(ctx.app, server), enrollment: await enrollmentView(ctx.app, enrollment) };
+      return { server: serverView(await liveReplicaIds(ctx.app.prisma), server), enrollment: await enrollmentView(ctx.app, enrollment) };
     }),
 
   /** A page of servers by name (at most LIST_PAGE_MAX); follow `nextCursor` for the rest. */
@@ -114,19 +116,20 @@ export const serversRouter = createTRPCRouter({
     )
     .query(async ({ ctx, input }) => {
       const { page, nextCursor } = await listServers(ctx.app.prisma, ctx.access.ownTenant(), input);
-      return { servers: page.map((row) => serverView(ctx.app, row)), nextCursor };
+      const live = await liveReplicaIds(ctx.app.prisma);
+      return { servers: page.map((row) => serverView(live, row)), nextCursor };
     }),
 
   get: readProcedure(z.strictObject({ serverId: idSchema })).query(async ({ ctx, input }) => {
     const row = await serverWithReport(ctx.app.prisma, input.serverId);
     const deletedWithIt = { entries: row._count.allowEntries, presetSwitches: row._count.presetEnables };
-    return { ...serverView(ctx.app, row), lastReport: row.lastReport, deletedWithIt };
+    return { ...serverView(await liveReplicaIds(ctx.app.prisma), row), lastReport: row.lastReport, deletedWithIt };
   }),
 
   update: writeProcedure(settingsSchema.extend({ serverId: idSchema, name: nameSchema.optional() }))
     .mutation(async ({ ctx, input }) => {
       const { serverId, ...settings } = input;
-      return serverView(ctx.app, await updateServer(ctx.mutation, serverId, canonicalSettings(settings, ctx.app.sourceFloors)));
+      return serverView(await liveReplicaIds(ctx.app.prisma), await updateServer(ctx.mutation, serverId, canonicalSettings(settings, ctx.app.sourceFloors)));
     }),
 
   /** Also for a revoked server: it becomes pending, and only the new token enrolls it again. */
@@ -138,7 +141,7 @@ export const serversRouter = createTRPCRouter({
   revoke: writeProcedure(z.strictObject({ serverId: idSchema })).mutation(async ({ ctx, input }) => {
     const row = await revokeServer(ctx.mutation, input.serverId);
     ctx.app.agents?.disconnect(input.serverId, "this server was revoked");
-    return serverView(ctx.app, row);
+    return serverView(await liveReplicaIds(ctx.app.prisma), row);
   }),
 
   delete: writeProcedure(z.strictObject({ serverId: idSchema })).mutation(async ({ ctx, input }) => {

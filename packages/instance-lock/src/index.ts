@@ -1,7 +1,9 @@
-// One agent command that changes the firewall for good at a time: `run` holds this lock for as
-// long as it runs, `uninstall` while it removes everything. The lock is a Unix socket in the
-// state directory that its holder listens on: a live holder answers a connect, a crashed one
-// leaves a file nobody answers (taken over), and a reused pid can never look like a holder.
+// One process at a time in a directory: the agent's `run` and `uninstall` in its state directory
+// (one command that changes the firewall for good at a time), the control plane in the PGlite
+// DATA_DIR it opens (PGlite is one process's database: a second writer corrupts it). The lock is
+// a Unix socket in the directory that its holder listens on: a live holder answers a connect, a
+// crashed one leaves a file nobody answers (taken over), and a reused pid can never look like a
+// holder.
 import { createConnection, createServer, type Server } from "node:net";
 import { rm } from "node:fs/promises";
 
