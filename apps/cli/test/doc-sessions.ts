@@ -45,6 +45,9 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const VOLATILE: [RegExp, string][] = [
   [/\b[0-9a-f]{64}\b/g, "[0-9a-f]{64}"],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "[0-9a-f-]{36}"],
+  [/\bgh_[A-Za-z0-9_-]{43}(?=\s|$)/g, "gh_[A-Za-z0-9_-]{43}"],
+  [/(?<=state )[0-9a-f]{12}\b/g, "[0-9a-f]{12}"],
+  [/(?<=^|\s)gh_[A-Za-z0-9_-]{6}(?=\s)/g, "gh_[A-Za-z0-9_-]{6}"],
   [/(?<=--token )[A-Za-z0-9_-]{43}/g, "[A-Za-z0-9_-]{43}"],
   [/\b\d{4}-\d\d-\d\d \d\d:\d\dZ/g, "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ"],
   [/\b\d+[smhd] ago\b/g, "\\d+[smhd] ago"],

@@ -1,5 +1,5 @@
 // A newcomer types the docs' sessions as they are written: every `$ gatehouse ...` line of the
-// ```console blocks in README.md and docs/operations.md runs, in order, through the real CLI
+// ```console blocks in README.md, docs/operations.md and docs/cli.md runs, in order, through the real CLI
 // against a fresh control plane, and prints what the docs show (doc-sessions.ts says how a shown
 // line matches). Where the docs say "on the new server, run ...", the printed enroll command
 // enrolls a real agent (dry-run backend) before the next command; the install line itself runs
@@ -91,7 +91,7 @@ beforeAll(async () => {
 });
 afterAll(() => removeTemporaryDirs());
 
-describe.each(["README.md", "docs/operations.md"])("the commands of %s, typed in order on a fresh control plane", (file) => {
+describe.each(["README.md", "docs/operations.md", "docs/cli.md"])("the commands of %s, typed in order on a fresh control plane", (file) => {
   const commands = docCommands(readFileSync(join(ROOT, file), "utf8"));
   let cp: PlaneUnderTest;
   let session: DocSession;

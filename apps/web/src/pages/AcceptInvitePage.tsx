@@ -16,6 +16,7 @@ export function AcceptInvitePage({ token }: { token: string }) {
   return (
     <main className="sign-in">
       <div className="brand-large">Gatehouse</div>
+      <h1>Your invitation</h1>
       {invite.isPending && <Loading what="your invitation" />}
       <ErrorNotice error={invite.error} />
       {data && !data.usable && <Notice tone="bad">{data.problem}</Notice>}
