@@ -15,6 +15,7 @@ const PAGE = 100;
 
 export function AllowlistPage({ operator }: { operator: Operator }) {
   const [filters, setFilters] = useState<EntryQuery>({ includeExpired: false });
+  const [importOpen, setImportOpen] = useState(false);
   const paged = usePagedEntries(filters, PAGE);
   const { entries } = paged;
   const tenants = useTenants();
@@ -33,11 +34,12 @@ export function AllowlistPage({ operator }: { operator: Operator }) {
         </section>
       )}
       {canEdit && (
-        <details className="panel import-many">
+        // Mounted only while open: its fields stay out of the page (and its queries idle) until asked for.
+        <details className="panel import-many" onToggle={(e) => setImportOpen(e.currentTarget.open)}>
           <summary>
             <h2>Import many</h2>
           </summary>
-          <ImportPanel defaultTenantId={operator.tenantId ?? ""} allowFleet={allowFleet} />
+          {importOpen && <ImportPanel defaultTenantId={operator.tenantId ?? ""} allowFleet={allowFleet} />}
         </details>
       )}
       <section aria-labelledby="entries-heading">
