@@ -1,27 +1,16 @@
 // The API's lists come a page at a time (at most 100 rows, then `nextCursor`). The console's
 // tables show a whole list, so a hook loads the pages one after another, up to LIST_MAX_PAGES
 // (5,000 rows: past that a table is no use without the filters the pages offer).
+import { followPages, type CursorPage } from "@gatehouse/core/paging";
 import { api, type RouterInputs, type RouterOutputs } from "./client.ts";
 
 const LIST_MAX_PAGES = 50;
 
-interface Paged {
-  nextCursor: string | null;
-}
-
 type Filter<T> = Omit<Exclude<T, void | undefined>, "limit" | "cursor">;
 
-/** The rows of up to LIST_MAX_PAGES pages: `fetch` asks for the page after `cursor`, `rows` picks its rows. */
-async function allPages<P extends Paged, T>(fetch: (cursor: string | undefined) => Promise<P>, rows: (page: P) => T[]): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  for (let pages = 0; pages < LIST_MAX_PAGES; pages += 1) {
-    const page = await fetch(cursor);
-    all.push(...rows(page));
-    if (page.nextCursor === null) break;
-    cursor = page.nextCursor;
-  }
-  return all;
+/** The rows of up to LIST_MAX_PAGES pages (core's followPages): `fetch` asks for the page after `cursor`, `rows` picks its rows. */
+async function allPages<P extends CursorPage, T>(fetch: (cursor: string | undefined) => Promise<P>, rows: (page: P) => T[]): Promise<T[]> {
+  return (await followPages(fetch, rows, LIST_MAX_PAGES)).rows;
 }
 
 export type TenantView = RouterOutputs["tenants"]["list"]["tenants"][number];
