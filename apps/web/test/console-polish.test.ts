@@ -19,6 +19,9 @@ import { chromiumCapability, launchChromium, saveScreenshot } from "./support/br
 import { MSP_ADMIN, startConsoleUnderTest, type ConsoleUnderTest } from "./support/consolePlane.ts";
 import { distDir, ensureWebBuilt } from "./support/webBuild.ts";
 
+/** The console polls and re-renders; on a busy 2-core CI machine that can take a while. */
+const POLL = { timeout: 15_000 };
+
 const runs = requireCapability("web console in Chromium", chromiumCapability());
 const readmeScreenshots = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "screenshots");
 
@@ -108,13 +111,13 @@ describe.skipIf(!runs)("the console, polished", () => {
     await page.getByLabel("Email").fill(MSP_ADMIN.email);
     await page.getByLabel("Password").fill(MSP_ADMIN.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => page.title()).toBe("Fleet · Gatehouse");
+    await expect.poll(() => page.title(), POLL).toBe("Fleet · Gatehouse");
     for (const [link, title] of [["Allowlist", "Allowlist"], ["Travelers", "Travelers"], ["Audit log", "Audit log"], ["Presets", "Provider presets"]] as const) {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link, exact: true }).click();
-      await expect.poll(() => page.title()).toBe(`${title} · Gatehouse`);
+      await expect.poll(() => page.title(), POLL).toBe(`${title} · Gatehouse`);
     }
     await page.goto(`${cp.url}/#/servers/${cp.fleet.servers.nyc1}`);
-    await expect.poll(() => page.title()).toBe("pbx-nyc-1 · Gatehouse");
+    await expect.poll(() => page.title(), POLL).toBe("pbx-nyc-1 · Gatehouse");
   });
 
   it("a refused field is visibly marked: its border turns red, and messages speak the operator's words", async () => {
@@ -191,18 +194,18 @@ describe.skipIf(!runs)("the console, polished", () => {
     expect(await names()).toEqual(["pbx-bravo-1", "pbx-lax-1", "pbx-nyc-1", "pbx-sfo-1"]);
 
     await page.getByLabel("Search by name").fill("NYC");
-    await expect.poll(names).toEqual(["pbx-nyc-1"]);
+    await expect.poll(names, POLL).toEqual(["pbx-nyc-1"]);
     await page.getByLabel("Search by name").fill("");
 
     await page.getByLabel("Sort by").selectOption({ label: "Problems (most first)" });
-    await expect.poll(async () => (await names())[0]).toBe("pbx-sfo-1");
+    await expect.poll(async () => (await names())[0], POLL).toBe("pbx-sfo-1");
     await page.getByLabel("Sort by").selectOption({ label: "Name" });
 
     const tile = page.getByTestId("problem-count");
     await showsText(tile, "1 server with problems");
     expect(await tile.getAttribute("aria-pressed")).toBe("false");
     await tile.click();
-    await expect.poll(names).toEqual(["pbx-sfo-1"]);
+    await expect.poll(names, POLL).toEqual(["pbx-sfo-1"]);
     expect(await tile.getAttribute("aria-pressed")).toBe("true");
     expect(await page.getByLabel("Status").inputValue()).toBe("problems");
     await saveScreenshot(page, "polish-fleet-problems");
@@ -231,7 +234,7 @@ describe.skipIf(!runs)("the console, polished", () => {
     await create.click();
     const pinBox = page.getByRole("group", { name: "Shown once: Pat Polish's new PIN" });
     await pinBox.waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Shown once: Pat Polish's new PIN");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label")), POLL).toBe("Shown once: Pat Polish's new PIN");
     const box = await pinBox.boundingBox();
     const button = await create.boundingBox();
     if (!box || !button) throw new Error("PIN or button not laid out");
@@ -260,7 +263,7 @@ describe.skipIf(!runs)("the console, polished", () => {
     });
     const revoke = grant.getByRole("button", { name: "Revoke 203.0.113.61 of Pat Polish" });
     await revoke.click();
-    await expect.poll(() => asked.length).toBe(1);
+    await expect.poll(() => asked.length, POLL).toBe(1);
     expect(asked[0]).toContain("Revoke 203.0.113.61 of Pat Polish?");
     await hasCount(grant, 1);
     expect((await cp.admin.travelers.grants.query({ tenantId: cp.fleet.acme.id })).grants.map((g) => g.address)).toContain("203.0.113.61");
