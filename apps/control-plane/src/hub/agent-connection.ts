@@ -137,7 +137,7 @@ export class AgentConnection {
         const snapshot = await this.host.loadSnapshot(this.serverId);
         if (snapshot === null) return this.revoke("this server was revoked or removed from the control plane");
         this.lastNotified = Math.max(this.lastNotified, snapshot.revision);
-        this.send({ type: "state", revision: snapshot.revision, hash: snapshot.hash, state: snapshot.state });
+        if (this.open) this.socket.send(snapshot.frame(), { binary: false });
       } while (this.reloadWanted && this.open);
     } catch (error) {
       this.host.onFailure(this.serverId, "loading the desired state", error);

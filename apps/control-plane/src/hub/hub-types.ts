@@ -1,7 +1,6 @@
 // The hub's view of the rest of the control plane: where revisions come from and how a
 // server's desired state is loaded. agent-hub-extension.ts binds them to the real bus
 // and services, so the hub itself has no knowledge of how they are built.
-import type { DesiredState } from "@gatehouse/core";
 
 export interface RevisionEvent {
   serverId: string;
@@ -19,5 +18,9 @@ export interface DesiredSnapshot {
   revision: number;
   /** hashDesiredState(state). */
   hash: string;
-  state: DesiredState;
+  /**
+   * Writes the `state` message {type, revision, hash, state} as sent (snapshot-frame.ts): when
+   * it is sent, so that a batch of large states is not held in memory all at once.
+   */
+  frame: () => Buffer;
 }

@@ -2,7 +2,8 @@
 // whose fold has the same inputs (same tenant, same matching groups, same policy, no entries or
 // presets of their own) get the same state but for its serverId: the fold runs once for all of
 // them, and each server's state shares the entries and services of that one fold.
-import { canonicalJson, effectiveStateForServer, hashDesiredState, sha256Hex, type DesiredState, type ScopedEntry, type ServerForState, type ServiceDefinition } from "@gatehouse/core";
+import { createHash } from "node:crypto";
+import { canonicalJson, effectiveStateForServer, hashDesiredState, type DesiredState, type ScopedEntry, type ServerForState, type ServiceDefinition } from "@gatehouse/core";
 
 export interface FoldServer extends ServerForState {
   tenantId: string;
@@ -12,6 +13,11 @@ export interface FoldedState {
   state: DesiredState;
   /** hashDesiredState(state): what the agent reports back as applied. */
   hash: string;
+  /**
+   * The fold `state` is a copy of (with its own serverId): one object for all the servers of
+   * the batch folded together, so that what is written for it can be written once.
+   */
+  shared: DesiredState;
 }
 
 export interface FoldInput {
@@ -90,24 +96,35 @@ export function foldDesiredStates(input: FoldInput): Map<string, FoldedState> {
       shared.set(key, fold);
     }
     const state = fold.state.serverId === server.id ? fold.state : { ...fold.state, serverId: server.id };
-    result.set(server.id, { state, hash: fold.hashFor(server.id) });
+    result.set(server.id, { state, hash: fold.hashFor(server.id), shared: fold.state });
   }
   return result;
 }
 
 /** Cannot occur in a real state: ids are UUIDs, sources canonical addresses or host names. */
-const ID_PLACEHOLDER = JSON.stringify("\u0000server id\u0000");
+const ID_PLACEHOLDER = "\u0000server id\u0000";
 
 /**
- * hashDesiredState({...state, serverId}) for any serverId. The canonical JSON is written once,
- * with a placeholder for the id, and only the id is spliced in per server: canonicalJson costs
- * ~25 µs for a small state, the splice and SHA-256 ~2 µs, and a fetch storm asks for 10,000.
+ * `write({...state, serverId})` cut where the server id goes, so that the text for any server
+ * is head + JSON.stringify(serverId) + tail; null if the placeholder is not found exactly once.
+ */
+export function textAroundServerId(state: DesiredState, write: (state: DesiredState) => string): [string, string] | null {
+  const parts = write({ ...state, serverId: ID_PLACEHOLDER }).split(JSON.stringify(ID_PLACEHOLDER));
+  return parts.length === 2 ? (parts as [string, string]) : null;
+}
+
+/**
+ * hashDesiredState({...state, serverId}) for any serverId. The canonical JSON is written and
+ * hashed once up to the id (its keys are sorted: entries and policy come first), and each
+ * server's hash only goes on from there with its id and the services: canonicalJson and SHA-256
+ * of the whole cost ~25 µs a server for a small state, ~500 µs for 300 entries; this ~2 µs.
  */
 function stateHasher(state: DesiredState): (serverId: string) => string {
-  const parts = canonicalJson({ ...state, serverId: JSON.parse(ID_PLACEHOLDER) as string }).split(ID_PLACEHOLDER);
-  if (parts.length !== 2) return (serverId) => hashDesiredState({ ...state, serverId });
-  const [head, tail] = parts as [string, string];
-  return (serverId) => sha256Hex(head + JSON.stringify(serverId) + tail);
+  const around = textAroundServerId(state, canonicalJson);
+  if (around === null) return (serverId) => hashDesiredState({ ...state, serverId });
+  const [head, tail] = around;
+  const upToId = createHash("sha256").update(head);
+  return (serverId) => upToId.copy().update(JSON.stringify(serverId) + tail).digest("hex");
 }
 
 /** Everything a fold reads from a server that has no entries of its own, but its id. */

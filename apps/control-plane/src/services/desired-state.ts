@@ -49,9 +49,8 @@ export async function loadDesiredStates(prisma: Db, serverIds: readonly string[]
   const folded = foldDesiredStates({ servers, entries: [...entries, ...presetEntries], customServices, now });
   return new Map(
     servers.map((server) => {
-      const { state, hash } = folded.get(server.id) as FoldedState;
       const { id, tenantId, name, revokedAt, revision } = server;
-      return [id, { revision, hash, state, server: { id, tenantId, name, revokedAt } }];
+      return [id, { ...(folded.get(id) as FoldedState), revision, server: { id, tenantId, name, revokedAt } }];
     }),
   );
 }
