@@ -23,6 +23,9 @@ export interface ControlPlaneProcess {
   stop(): Promise<number>;
   /** SIGKILL (a crash, an OOM kill): nothing runs on the way out. */
   kill(): Promise<number>;
+  /** SIGSTOP / SIGCONT: the process is frozen (a long GC pause, a stalled VM) and runs on. */
+  freeze(): void;
+  thaw(): void;
 }
 
 /** Starts main.ts with `env` only (plus PATH): never the test runner's DATABASE_URL or the like. */
@@ -59,5 +62,7 @@ export function spawnControlPlane(env: Record<string, string>): ControlPlaneProc
       child.kill("SIGKILL");
       return exited;
     },
+    freeze: () => child.kill("SIGSTOP"),
+    thaw: () => child.kill("SIGCONT"),
   };
 }
