@@ -10,6 +10,7 @@ const sections: { label: string; route: Route }[] = [
   { label: "Travelers", route: { page: "travelers" } },
   { label: "Audit log", route: { page: "audit" } },
   { label: "Operators", route: { page: "operators" } },
+  { label: "Tenants", route: { page: "tenants" } },
 ];
 
 function isCurrent(section: Route, current: Route): boolean {

@@ -10,6 +10,7 @@ import { NotFoundPage } from "./NotFoundPage.tsx";
 import { OperatorsPage } from "./OperatorsPage.tsx";
 import { PresetsPage } from "./PresetsPage.tsx";
 import { ServerDetailPage } from "./ServerDetailPage.tsx";
+import { TenantsPage } from "./TenantsPage.tsx";
 import { TokensPage } from "./TokensPage.tsx";
 import { TravelersPage } from "./TravelersPage.tsx";
 
@@ -29,6 +30,8 @@ export function PageForRoute({ route, operator }: { route: Route; operator: Oper
       return <TravelersPage operator={operator} />;
     case "audit":
       return <AuditPage />;
+    case "tenants":
+      return <TenantsPage operator={operator} />;
     case "operators":
       return <OperatorsPage operator={operator} />;
     case "tokens":

@@ -15,6 +15,7 @@ describe("console addresses", () => {
       { page: "tokens" },
       { page: "account" },
       { page: "invite", token: "GRrtz1wXLapb3beDI2O8GNUtT0luoIrVj9VSUSY4nK0" },
+      { page: "tenants" },
     ];
     for (const route of routes) expect(parseRoute(hrefFor(route))).toEqual(route);
   });

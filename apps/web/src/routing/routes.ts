@@ -9,6 +9,7 @@ export type Route =
   | { page: "presets" }
   | { page: "travelers" }
   | { page: "audit" }
+  | { page: "tenants" }
   | { page: "operators" }
   | { page: "tokens" }
   | { page: "account" }
@@ -23,7 +24,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0 || (first === "fleet" && parts.length === 1)) return { page: "fleet" };
   if (first === "servers" && second === "new" && parts.length === 2) return { page: "new-server" };
   if (first === "servers" && second && parts.length === 2) return { page: "server", serverId: decodeURIComponent(second) };
-  if (parts.length === 1 && (first === "allowlist" || first === "presets" || first === "travelers" || first === "audit")) {
+  if (parts.length === 1 && (first === "allowlist" || first === "presets" || first === "travelers" || first === "audit" || first === "tenants")) {
     return { page: first };
   }
   if (parts.length === 1 && (first === "operators" || first === "tokens" || first === "account")) return { page: first };
