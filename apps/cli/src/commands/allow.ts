@@ -7,6 +7,8 @@ import { servicesText, shortId } from "../entry-table.ts";
 import { parseExpiry } from "../expiry.ts";
 import { shortTime } from "../output.ts";
 import { addScopeOptions, resolveScope, type ScopeFlags } from "../scope.ts";
+import { registerAllowEdit } from "./allow-edit.ts";
+import { registerImportCommand } from "./import.ts";
 
 type Procedure = "add" | "addIp" | "addFqdn";
 
@@ -36,9 +38,10 @@ async function allow(procedure: Procedure, ctx: CommandContext, source: string, 
   ctx.out.result(entry, `Allowed ${entry.source} for ${servicesText(entry.services)} on ${scope!.label}${expiry} (entry ${shortId(entry.id)}).`);
 }
 
-function defineAllow(program: Command, name: string, procedure: Procedure, description: string, example: string): void {
+function defineAllow(program: Command, name: string, procedure: Procedure, description: string, example: string): Command {
   const command = program
-    .command(`${name} <source>`)
+    .command(name)
+    .argument("<source>")
     .description(description)
     .option("--services <ids>", "comma-separated services, e.g. sip,rtp (default: all)")
     .option("--expires <when>", "remove it automatically: 30m, 12h, 7d, 2w or an ISO date")
@@ -47,13 +50,17 @@ function defineAllow(program: Command, name: string, procedure: Procedure, descr
   command
     .addHelpText("after", `\nExample:\n  ${example}`)
     .action(withContext((ctx, source: string, options: AllowOptions) => allow(procedure, ctx, source, options)));
+  return command;
 }
 
 export function registerAllowCommands(program: Command): void {
-  defineAllow(program, "allow", "add", "allow an IP address, CIDR range or host name (FQDN)",
+  const allowCommand = defineAllow(program, "allow", "add", "allow an IP address, CIDR range or host name (FQDN)",
     "gatehouse allow 198.51.100.7 --services sip,rtp --server pbx1 --expires 7d --comment 'Bob at home'");
+  registerAllowEdit(allowCommand);
   defineAllow(program, "add-ip", "addIp", "allow an IP address or CIDR range (Travelin' Man 3's add-ip; refuses host names)",
     "gatehouse add-ip 203.0.113.0/28 --tenant acme --comment 'office'");
   defineAllow(program, "add-fqdn", "addFqdn", "allow a host name, re-resolved as it changes (Travelin' Man 3's add-fqdn; refuses IPs)",
     "gatehouse add-fqdn bob-home.dyndns.example --server pbx1 --services sip");
+  // Many sources at once, next to the commands that allow one.
+  registerImportCommand(program);
 }
