@@ -109,6 +109,10 @@ describe("tenants and servers managed through the API", () => {
     expect([lan.code, lan.field]).toEqual(["BAD_REQUEST", "lanRanges.1"]);
     const admin = await errorOf(acmeAdmin.servers.update.mutate({ serverId: fleet.serverA1, primaryAdminSource: "10.0.0.1" }));
     expect([admin.code, admin.field]).toEqual(["BAD_REQUEST", "primaryAdminSource"]);
+    // A hostile tenant admin opening their server to the whole Internet through its base policy.
+    for (const wide of [{ lanRanges: ["0.0.0.0/0"] }, { lanRanges: ["::/0"] }, { primaryAdminSource: "0.0.0.0/0" }]) {
+      expect((await errorOf(acmeAdmin.servers.update.mutate({ serverId: fleet.serverA1, ...wide }))).code).toBe("BAD_REQUEST");
+    }
     expect(await test.admin.servers.get.query({ serverId: fleet.serverA1 })).toMatchObject({ revision: before.revision, lanRanges: before.lanRanges, primaryAdminSource: "203.0.113.10" });
   });
 
