@@ -22,7 +22,6 @@ async function allPages<P extends Paged, T>(fetch: (cursor: string | undefined) 
 
 export type Tenant = ApiOutputs["tenants"]["list"]["tenants"][number];
 export type Server = ApiOutputs["servers"]["list"]["servers"][number];
-export type Operator = ApiOutputs["operators"]["list"]["operators"][number];
 export type Traveler = ApiOutputs["travelers"]["list"]["travelers"][number];
 export type Grant = ApiOutputs["travelers"]["grants"]["grants"][number];
 export type ServerStatus = ApiOutputs["fleet"]["status"]["servers"][number];
@@ -31,9 +30,6 @@ export const allTenants = (api: Api): Promise<Tenant[]> => allPages((cursor) => 
 
 export const allServers = (api: Api, filter: Filter<ApiInputs["servers"]["list"]> = {}): Promise<Server[]> =>
   allPages((cursor) => api.servers.list.query({ ...filter, cursor }), (page) => page.servers);
-
-export const allOperators = (api: Api, filter: Filter<ApiInputs["operators"]["list"]> = {}): Promise<Operator[]> =>
-  allPages((cursor) => api.operators.list.query({ ...filter, cursor }), (page) => page.operators);
 
 export const allTravelers = (api: Api, filter: Filter<ApiInputs["travelers"]["list"]> = {}): Promise<Traveler[]> =>
   allPages((cursor) => api.travelers.list.query({ ...filter, cursor }), (page) => page.travelers);

@@ -1,5 +1,6 @@
 // The command tree. Each group of commands lives in its own module under commands/.
 import { Command } from "commander";
+import { registerAlertCommands } from "./commands/alerts.ts";
 import { registerAuditCommands } from "./commands/audit.ts";
 import { registerAuthCommands } from "./commands/auth.ts";
 import { registerAllowCommands } from "./commands/allow.ts";
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerServerCommands(program);
   registerTravelerCommands(program);
   registerAuditCommands(program);
+  registerAlertCommands(program);
   registerTenantCommands(program);
   registerOperatorCommands(program);
   registerTokenCommands(program);

@@ -302,9 +302,9 @@ describe("an operator at the terminal", () => {
     const result = await gatehouse("audit", "--action", "entry.");
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^AT\s+ACTOR\s+ACTION\s+TARGET\s+DETAIL$/m);
-    expect(result.stdout).toMatch(/^\S+ \S+\s+admin@example\.net\s+entry\.removed\s+allowEntry [0-9a-f]{8}\s+198\.51\.100\.7$/m);
-    expect(result.stdout).toMatch(/^\S+ \S+\s+admin@example\.net\s+entry\.created\s+allowEntry [0-9a-f]{8}\s+bob-home\.dyndns\.example$/m);
+    expect(result.stdout).toMatch(/^AT\s+ACTOR\s+ACTION\s+WHAT\s+CHANGES$/m);
+    expect(result.stdout).toMatch(/^\S+ \S+\s+.*admin@example\.net\)?\s+entry\.removed\s+removed 198\.51\.100\.7 \([A-Z, -]+|all services\) from \S+/m);
+    expect(result.stdout).toMatch(/^\S+ \S+\s+.*admin@example\.net\)?\s+entry\.created\s+allowed bob-home\.dyndns\.example for .+ on \S+/m);
 
     const events = JSON.parse((await gatehouse("audit", "--json", "--action", "server.created")).stdout) as { action: string }[];
     expect(events.map((e) => e.action)).toEqual(["server.created"]);

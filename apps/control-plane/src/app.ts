@@ -14,6 +14,7 @@ import type { LoginPolicy } from "./auth/login.ts";
 import type { TrustedProxies } from "./http/client-address.ts";
 import type { AgentDownloadChecksums } from "./hub/agent-bundle-route.ts";
 import type { TravelersContext } from "./travelers/context.ts";
+import type { AlertHooks } from "./alerts/extension.ts";
 
 /** What the agent hub tells the rest of the control plane, once it is attached. */
 export interface AgentDirectory {
@@ -55,6 +56,8 @@ export interface ControlPlaneApp {
   agents?: AgentDirectory;
   /** Set by the agent hub extension: the checksums of the files a new PBX downloads. */
   agentDownloads?: () => Promise<AgentDownloadChecksums>;
+  /** Set by the alerts extension while it runs: what the hub and the API tell the alerts. */
+  alerts?: AlertHooks;
   /** Set by the travelers extension when the IVR listens: the FastAGI server's port. */
   fastAgiPort?: number;
 }

@@ -65,6 +65,12 @@ const TABLE: Record<string, Row> = {
   "presets.disable": m((a) => ({ presetEnablementId: a.presetEnablementId })),
   "rulesets.effective": q((a) => ({ serverId: a.serverId })),
   "audit.list": q(),
+  "audit.exportCsv": q(),
+  "alerts.list": q(),
+  "alerts.add": m((a) => ({ tenantId: a.tenantId, name: "on call", kinds: ["server.offline"], channel: "EMAIL", email: "oncall@example.net" })),
+  "alerts.remove": m(() => ({ alertRuleId: "00000000-0000-4000-8000-000000000000" })),
+  "alerts.test": m(() => ({ alertRuleId: "00000000-0000-4000-8000-000000000000" })),
+  "alerts.deliveries": q(),
   "travelers.list": q(),
   "travelers.get": q((a) => ({ travelerId: a.travelerId })),
   "travelers.create": m((a) => ({ tenantId: a.tenantId, name: "Sam", email: "sam@example.net" })),
@@ -194,6 +200,7 @@ describe.each(testDatabaseKinds())("strict inputs and fleet-level acts on %s", (
       ["operators.create", () => ({ email: "boss@example.net", name: "Boss", password, role: "MSP_ADMIN" })],
       ["operators.invite", () => ({ email: "boss@example.net", name: "Boss", role: "MSP_ADMIN" })],
       ["operators.setRole", () => ({ operatorId: a.operatorId, role: "MSP_ADMIN" })],
+      ["alerts.add", () => ({ name: "everything", kinds: ["server.offline"], channel: "EMAIL", email: "noc@example.net" })],
       ["tenants.create", () => ({ name: "Charlie" })],
     ];
 

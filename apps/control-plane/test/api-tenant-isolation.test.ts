@@ -96,6 +96,18 @@ const TABLE: Record<string, Row> = {
   "presets.disable": { type: "mutation", deny: (b) => ({ presetEnablementId: b.presetEnablementId }), own: (a) => ({ presetEnablementId: a.presetEnablementId }) },
   "rulesets.effective": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
   "audit.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
+  "audit.exportCsv": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
+  // Alert rules (src/api/routers/alerts.ts): Acme has none to list here; alerts.test.ts lists, and
+  // refuses another tenant's rule ids; here an unknown id.
+  "alerts.list": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
+  "alerts.add": {
+    type: "mutation",
+    deny: (b) => ({ tenantId: b.tenantId, name: "spy", kinds: ["server.offline"], channel: "EMAIL", email: "spy@example.net" }),
+    own: (a) => ({ tenantId: a.tenantId, name: "on call", kinds: ["server.offline"], channel: "EMAIL", email: "oncall@example.net" }),
+  },
+  "alerts.remove": { type: "mutation", deny: () => ({ alertRuleId: randomUUID() }) },
+  "alerts.test": { type: "mutation", deny: () => ({ alertRuleId: randomUUID() }) },
+  "alerts.deliveries": { type: "query", deny: () => ({ alertRuleId: randomUUID() }) },
   // The travelers router (src/api/routers/travelers.ts): its rows live here too, so that
   // isolation is proven for every router in one table.
   "travelers.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },

@@ -236,7 +236,7 @@ describe.skipIf(!runs)("the operators' web console", () => {
     await msp.getByRole("button", { name: "Apply filters" }).click();
     const table = msp.getByRole("table", { name: "Audit events" });
     await showsText(table.locator("tbody tr").first(), "entry.");
-    const actions = await table.locator("tbody tr td:nth-child(3)").allTextContents();
+    const actions = await table.locator("tbody tr td:nth-child(3) .mono").allTextContents();
     expect(actions.length).toBeGreaterThan(0);
     for (const action of actions) expect(action.startsWith("entry.")).toBe(true);
     await saveScreenshot(msp, "audit-log");

@@ -23,4 +23,6 @@ export type {
   AuthFailure,
   FqdnAnswer,
   AuditEvent,
+  AlertRule,
+  AlertDelivery,
 } from "./generated/client.ts";

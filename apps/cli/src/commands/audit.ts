@@ -1,11 +1,11 @@
-// `gatehouse audit`: who changed what, newest first.
+// `gatehouse audit`: who changed what, newest first, in words the control plane writes ("allowed
+// 203.0.113.7 for RTP, SIP on pbx1"), or as CSV for a spreadsheet (--csv).
 import type { Command } from "commander";
 import type { Api, ApiInputs, ApiOutputs } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
 import { parseDuration } from "../expiry.ts";
 import { shortTime } from "../output.ts";
-import { allOperators, allServers } from "../lists.ts";
 import { resolveTenant } from "../resolve.ts";
 
 type AuditEvent = ApiOutputs["audit"]["list"]["events"][number];
@@ -21,6 +21,7 @@ interface AuditOptions {
   target?: string;
   since?: string;
   limit: string;
+  csv?: boolean;
 }
 
 /** --since takes a look-back ("2h", "7d") or an ISO date. */
@@ -32,24 +33,37 @@ function sinceInstant(text: string): string {
   return at.toISOString();
 }
 
-async function audit(ctx: CommandContext, options: AuditOptions): Promise<void> {
-  const api = ctx.api();
-  const limit = Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError(`--limit ${options.limit}: expected 1 to 500`);
+async function filterOf(api: Api, options: AuditOptions): Promise<AuditFilter> {
   const filter: AuditFilter = {};
   if (options.tenant) filter.tenantId = (await resolveTenant(api, options.tenant)).id;
   if (options.action) filter.action = options.action;
   if (options.actor) filter.actor = options.actor;
   if (options.target) filter.targetId = options.target;
   if (options.since) filter.from = sinceInstant(options.since);
-  const [events, names] = await Promise.all([listEvents(api, filter, limit), loadNames(api)]);
+  return filter;
+}
+
+async function audit(ctx: CommandContext, options: AuditOptions): Promise<void> {
+  const api = ctx.api();
+  const filter = await filterOf(api, options);
+  if (options.csv) return exportCsv(api, filter);
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError(`--limit ${options.limit}: expected 1 to 500`);
+  const events = await listEvents(api, filter, limit);
   ctx.out.table<AuditEvent>(events, [
     { header: "at", value: (e) => shortTime(e.at) },
-    { header: "actor", value: (e) => actorLabel(e.actor, names) },
+    { header: "actor", value: (e) => e.actorName },
     { header: "action", value: (e) => e.action },
-    { header: "target", value: (e) => targetLabel(e, names) },
-    { header: "detail", value: (e) => detail(e) },
+    { header: "what", value: (e) => e.summary },
+    { header: "changes", value: (e) => changesText(e) },
   ], "No audit events match.");
+}
+
+/** The filtered events as CSV on stdout (the API makes it; formulas arrive defused). */
+async function exportCsv(api: Api, filter: AuditFilter): Promise<void> {
+  const exported = await api.audit.exportCsv.query(filter);
+  process.stdout.write(exported.csv);
+  if (exported.truncated) process.stderr.write(`only the newest ${exported.rows} events were exported; narrow the range with --since\n`);
 }
 
 async function listEvents(api: Api, filter: AuditFilter, max: number): Promise<AuditEvent[]> {
@@ -63,41 +77,10 @@ async function listEvents(api: Api, filter: AuditFilter, max: number): Promise<A
   return events;
 }
 
-/** Emails of operators and names of servers the caller can see, for readable columns. */
-async function loadNames(api: Api): Promise<Map<string, string>> {
-  const [operators, servers] = await Promise.all([
-    allOperators(api).catch(() => []),
-    allServers(api).catch(() => []),
-  ]);
-  return new Map([
-    ...operators.map((o) => [o.id, o.email] as const),
-    ...servers.map((s) => [s.id, `${s.tenantName}/${s.name}`] as const),
-  ]);
-}
-
-/** "operator:<uuid>" -> "ops@example.net", "agent:<serverId>" -> "agent acme/pbx1". */
-function actorLabel(actor: string, names: Map<string, string>): string {
-  const [kind, id] = actor.split(":", 2);
-  const name = id ? names.get(id) : undefined;
-  if (!name) return actor;
-  return kind === "operator" ? name : `${kind} ${name}`;
-}
-
-function targetLabel(event: AuditEvent, names: Map<string, string>): string {
-  if (!event.targetType) return "";
-  if (!event.targetId) return event.targetType;
-  return `${event.targetType} ${names.get(event.targetId) ?? event.targetId.slice(0, 8)}`;
-}
-
-/** The most telling field of the change: the source of an entry, the name of a server... */
-function detail(event: AuditEvent): string {
-  const state = (event.after ?? event.before) as Record<string, unknown> | null;
-  if (!state || typeof state !== "object") return "";
-  for (const key of ["source", "name", "address", "email", "accountNumber"]) {
-    const value = state[key];
-    if (typeof value === "string") return value;
-  }
-  return "";
+/** "services: [\"sip\"] → [\"sip\",\"rtp\"]" for an update; nothing for a creation or removal. */
+function changesText(event: AuditEvent): string {
+  if (event.before === null || event.after === null) return "";
+  return event.changes.map((change) => `${change.field}: ${change.before ?? "∅"} → ${change.after ?? "∅"}`).join("; ");
 }
 
 export function registerAuditCommands(program: Command): void {
@@ -110,6 +93,7 @@ export function registerAuditCommands(program: Command): void {
     .option("--target <id>", "events about this entry, server, traveler... id")
     .option("--since <when>", "from this long ago (2h, 7d) or this ISO date")
     .option("--limit <n>", "at most this many events (1-500)", "50")
-    .addHelpText("after", "\nExamples:\n  gatehouse audit --action entry. --since 1d\n  gatehouse audit --tenant acme --json")
+    .option("--csv", "print the matching events as CSV (up to 10,000, newest first; --limit does not apply)")
+    .addHelpText("after", "\nExamples:\n  gatehouse audit --action entry. --since 1d\n  gatehouse audit --tenant acme --json\n  gatehouse audit --since 30d --csv > audit.csv")
     .action(withContext(audit));
 }

@@ -1,6 +1,7 @@
 // The whole tRPC API. Each domain has its router in ./routers/<domain>.ts built from the
 // procedure builders in ./trpc.ts; add a domain by importing its router and naming it here.
 // Clients import only the TYPE (package export "@gatehouse/control-plane/router").
+import { alertsRouter } from "./routers/alerts.ts";
 import { apiTokensRouter } from "./routers/api-tokens.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   travelers: travelersRouter,
   fleet: fleetRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -65,6 +65,10 @@ const travelerLink: OwnerLookup = async (prisma, ids) =>
     owned(row.traveler.tenantId),
   );
 
+/** Fleet alert rules (no tenant) are an MSP admin's: a tenant's operators never see them. */
+const alertRule: OwnerLookup = async (prisma, ids) =>
+  byRows(await prisma.alertRule.findMany({ where: { id: { in: ids } }, select: { id: true, tenantId: true } }), (row) => owned(row.tenantId));
+
 export interface IdKind {
   /** Said in NOT_FOUND messages: "server 1234 not found". */
   label: string;
@@ -87,6 +91,7 @@ export const TENANT_OWNED_IDS: Readonly<Record<string, IdKind>> = {
   travelerId: { label: "traveler", lookup: traveler },
   grantId: { label: "traveler grant", lookup: grant },
   linkId: { label: "traveler link", lookup: travelerLink },
+  alertRuleId: { label: "alert rule", lookup: alertRule },
 };
 
 /**

@@ -9,6 +9,8 @@
 // belongs to anyone or not.
 import { GatehouseError, lockoutSubjects, sha256Hex, type LockoutPolicy } from "@gatehouse/core";
 import type { PrismaClient } from "@gatehouse/db";
+import { operatorLockedOutAlert } from "../alerts/alert-kinds.ts";
+import { raiseAlert } from "../alerts/outbox.ts";
 import { writeAuditEvents } from "../audit-writer.ts";
 import type { Actor } from "./authenticate.ts";
 import { failureRows, knownSourceOf, lockoutRefusalFor, rememberSource } from "./lockout-store.ts";
@@ -91,6 +93,7 @@ export async function login(prisma: PrismaClient, policy: LoginPolicy, attempt: 
         { at: now, actor: "system", action: "auth.login_failed", tenantId: operator?.tenantId ?? null, targetType: "login", targetId: email, after: { email, address: attempt.address, knownSource: known !== null } },
       ]),
     ]);
+    await alertWhenNowLockedOut(prisma, lockout, subjects, known !== null, operator, email, now);
     throw new GatehouseError("UNAUTHORIZED", WRONG_CREDENTIALS);
   }
 
@@ -110,4 +113,19 @@ export async function login(prisma: PrismaClient, policy: LoginPolicy, attempt: 
     ]),
   ]);
   return { token, expiresAt, operatorId: operator.id, role: operator.role, tenantId: operator.tenantId, deviceSecret };
+}
+
+/** The failure that crosses a lockout threshold raises an operator.locked_out alert (once: later attempts are refused above). */
+async function alertWhenNowLockedOut(
+  prisma: PrismaClient,
+  lockout: ReturnType<typeof loginLockoutPolicy>,
+  subjects: ReturnType<typeof lockoutSubjects>,
+  knownSource: boolean,
+  operator: { tenantId: string | null } | null,
+  email: string,
+  now: Date,
+): Promise<void> {
+  if (operator === null) return;
+  const refusal = await lockoutRefusalFor(prisma, lockout, subjects, knownSource, now);
+  if (refusal !== null) await raiseAlert(prisma, operatorLockedOutAlert(operator.tenantId, email, Math.ceil(lockout[refusal].windowMs / 60_000)), now);
 }

@@ -38,6 +38,11 @@ export function agentHubExtension(options: AgentHubExtensionOptions = {}): Contr
       now: app.now,
       loadSnapshot: batchedSnapshotLoader(app.prisma, app.now),
       ...options,
+      onReport: (serverId, report) => {
+        options.onReport?.(serverId, report);
+        app.alerts?.agentReported(serverId, report);
+      },
+      onPresence: (serverId, online) => app.alerts?.agentPresence(serverId, online),
     });
     app.agents = routes.hub;
     app.agentDownloads = () => routes.downloadChecksums();

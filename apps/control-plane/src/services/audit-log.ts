@@ -1,7 +1,11 @@
 // Reading the audit log: every change and security event, newest first, with filters and
 // keyset paging (at most AUDIT_PAGE_MAX events a page, fewer when their snapshots are large:
-// page-budget.ts). A tenant's operator sees their tenant's events only.
+// page-budget.ts). A tenant's operator sees their tenant's events only. Each event comes with its
+// readable parts (audit-readable.ts: names, a sentence, the changed fields, a console link), and
+// the same events export as CSV (audit-csv.ts).
 import type { Prisma, PrismaClient } from "@gatehouse/db";
+import { auditCsv } from "./audit-csv.ts";
+import { readableParts } from "./audit-readable.ts";
 import { afterCursor, encodeCursor, iso, timeOrder, type PageRequest } from "./listing.ts";
 import { AUDIT_PAGE_SNAPSHOT_BYTES, prefixWithinBudget, snapshotBytes } from "./page-budget.ts";
 
@@ -35,8 +39,24 @@ export async function listAuditEvents(prisma: PrismaClient, ownTenant: { tenantI
   const rows = await prisma.auditEvent.findMany({ where: { AND: conditions(ownTenant, filter) }, orderBy: timeOrder("at"), take: filter.limit + 1 });
   const page = prefixWithinBudget(rows.slice(0, filter.limit), snapshotBytes, AUDIT_PAGE_SNAPSHOT_BYTES);
   const last = page[page.length - 1];
+  const readable = await readableParts(prisma, page);
   return {
-    events: page.map((row) => ({ ...row, at: iso(row.at) })),
+    events: page.map((row, index) => ({ ...row, at: iso(row.at), ...readable[index]! })),
     nextCursor: rows.length > page.length && last ? encodeCursor(last.at, last.id) : null,
   };
+}
+
+/** At most this many events in one CSV export; narrow the filters (from/to) for more. */
+const AUDIT_EXPORT_MAX = 10_000;
+
+/** The events the filter selects, newest first, as CSV; `truncated` when more than AUDIT_EXPORT_MAX matched. */
+export async function exportAuditCsv(prisma: PrismaClient, ownTenant: { tenantId?: string }, filter: Omit<AuditFilter, "cursor" | "limit">) {
+  const events = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listAuditEvents(prisma, ownTenant, { ...filter, limit: 100, cursor });
+    events.push(...page.events);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && events.length < AUDIT_EXPORT_MAX);
+  return { csv: auditCsv(events.slice(0, AUDIT_EXPORT_MAX)), rows: Math.min(events.length, AUDIT_EXPORT_MAX), truncated: cursor !== undefined };
 }

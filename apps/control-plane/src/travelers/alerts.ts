@@ -5,7 +5,11 @@
 //   several tenants' accounts: the MSP's admins only.
 // A failed delivery is audited under the recipient's own tenant (null for an MSP admin), so a
 // tenant admin never reads another operator's address in an SMTP error.
+// The lockout is also raised as a traveler.locked_out alert, for the alert rules that hear it
+// (alerts/outbox.ts: a webhook, another mailbox), delivered by the alert worker.
 import type { Prisma } from "@gatehouse/db";
+import { travelerLockedOutAlert } from "../alerts/alert-kinds.ts";
+import { raiseAlert } from "../alerts/outbox.ts";
 import { writeAuditEvents } from "../audit-writer.ts";
 import { deliverWithRetry } from "../mail/index.ts";
 import type { TravelersContext } from "./context.ts";
@@ -14,6 +18,7 @@ import { lockoutAlertMail, type LockoutAlert } from "./mail-content.ts";
 export function alertOperators(ctx: TravelersContext, tenantId: string | null, alert: LockoutAlert): void {
   ctx.background.run(
     async () => {
+      await raiseAlert(ctx.prisma, lockoutAsAlert(alert.kind === "account-locked" ? tenantId : null, alert), ctx.now());
       const audience = alertAudience(alert.kind === "account-locked" ? tenantId : null);
       const recipients = await ctx.prisma.operator.findMany({ where: audience, select: { email: true, tenantId: true }, orderBy: { email: "asc" } });
       if (recipients.length === 0) {
@@ -34,4 +39,13 @@ export function alertOperators(ctx: TravelersContext, tenantId: string | null, a
 /** The MSP's admins, and the given tenant's admins. */
 function alertAudience(tenantId: string | null): Prisma.OperatorWhereInput {
   return { disabled: false, OR: [{ role: "MSP_ADMIN" }, ...(tenantId ? [{ role: "TENANT_ADMIN" as const, tenantId }] : [])] };
+}
+
+function lockoutAsAlert(tenantId: string | null, alert: LockoutAlert) {
+  if (alert.kind === "account-locked") {
+    const what = `traveler account ${alert.accountNumber} (${alert.travelerName}) is locked after repeated wrong PINs, until ${alert.until.toISOString()}`;
+    return travelerLockedOutAlert(tenantId, what, { accountNumber: alert.accountNumber, travelerName: alert.travelerName, until: alert.until.toISOString() });
+  }
+  const what = `${alert.subject} is refused fleet-wide after ${alert.failures} wrong PINs`;
+  return travelerLockedOutAlert(null, what, { subject: alert.subject, failures: alert.failures });
 }

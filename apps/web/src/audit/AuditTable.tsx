@@ -1,53 +1,20 @@
+// Audit events as the control plane describes them (services/audit-readable.ts): who by name,
+// what happened in a sentence, the target linked to its page, and before/after as a diff.
+import type { RouterOutputs } from "../api/client.ts";
 import { DataTable } from "../components/DataTable.tsx";
 import { When } from "../components/When.tsx";
-import { useNames } from "./useNames.ts";
+import { hrefFor } from "../routing/routes.ts";
+import { ChangeDiff } from "./ChangeDiff.tsx";
 
-export interface AuditRow {
-  id: string;
-  at: string | Date;
-  actor: string;
-  action: string;
-  tenantId?: string | null;
-  targetType?: string | null;
-  targetId?: string | null;
-  before?: unknown;
-  after?: unknown;
+type AuditEvent = RouterOutputs["audit"]["list"]["events"][number];
+
+function Target({ event }: { event: AuditEvent }) {
+  const name = event.targetName ?? event.targetType ?? "—";
+  if (!event.link) return <>{name}</>;
+  return <a href={hrefFor(event.link)}>{name}</a>;
 }
 
-/** What the event's own record calls its target (an entry's source, a grant's address), if anything. */
-function recordedName(event: AuditRow): string | null {
-  for (const record of [event.after, event.before]) {
-    if (record && typeof record === "object") {
-      const fields = record as Record<string, unknown>;
-      for (const key of ["source", "address", "name", "email"]) if (typeof fields[key] === "string") return fields[key];
-    }
-  }
-  return null;
-}
-
-function Change({ before, after }: { before: unknown; after: unknown }) {
-  if (before == null && after == null) return <span className="muted">—</span>;
-  return (
-    <details>
-      <summary>details</summary>
-      {before != null && (
-        <>
-          <div className="small muted">before</div>
-          <pre className="listing small">{JSON.stringify(before, null, 2)}</pre>
-        </>
-      )}
-      {after != null && (
-        <>
-          <div className="small muted">after</div>
-          <pre className="listing small">{JSON.stringify(after, null, 2)}</pre>
-        </>
-      )}
-    </details>
-  );
-}
-
-export function AuditTable({ events, label = "Audit events" }: { events: AuditRow[]; label?: string }) {
-  const names = useNames();
+export function AuditTable({ events, label = "Audit events" }: { events: AuditEvent[]; label?: string }) {
   return (
     <DataTable
       label={label}
@@ -56,14 +23,19 @@ export function AuditTable({ events, label = "Audit events" }: { events: AuditRo
       empty="No events."
       columns={[
         { header: "When", cell: (event) => <When at={event.at} /> },
-        { header: "Actor", title: (event) => event.actor, cell: (event) => names.actor(event.actor) },
-        { header: "Action", className: "mono", cell: (event) => event.action },
+        { header: "Actor", title: (event) => event.actor, cell: (event) => event.actorName },
         {
-          header: "Target",
-          title: (event) => event.targetId ?? undefined,
-          cell: (event) => (event.targetType && recordedName(event) ? `${event.targetType} ${recordedName(event)}` : names.target(event.targetType, event.targetId)),
+          header: "What",
+          cell: (event) => (
+            <>
+              {event.summary}
+              <div className="small muted mono">{event.action}</div>
+            </>
+          ),
         },
-        { header: "Change", cell: (event) => <Change before={event.before} after={event.after} /> },
+        { header: "Target", title: (event) => event.targetId ?? undefined, cell: (event) => <Target event={event} /> },
+        { header: "Tenant", cell: (event) => event.tenantName ?? <span className="muted">fleet</span> },
+        { header: "Changes", cell: (event) => <ChangeDiff changes={event.changes} /> },
       ]}
     />
   );

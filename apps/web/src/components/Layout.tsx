@@ -9,6 +9,7 @@ const sections: { label: string; route: Route }[] = [
   { label: "Presets", route: { page: "presets" } },
   { label: "Travelers", route: { page: "travelers" } },
   { label: "Audit log", route: { page: "audit" } },
+  { label: "Alerts", route: { page: "alerts" } },
   { label: "Operators", route: { page: "operators" } },
   { label: "Tenants", route: { page: "tenants" } },
 ];

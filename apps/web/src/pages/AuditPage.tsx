@@ -3,6 +3,7 @@ import { useState } from "react";
 import { api, type RouterInputs } from "../api/client.ts";
 import { allOperators } from "../api/pages.ts";
 import { AuditTable } from "../audit/AuditTable.tsx";
+import { ExportCsvButton } from "../audit/ExportCsvButton.tsx";
 import { ErrorNotice, Loading } from "../components/Notice.tsx";
 import { PageHeader } from "../components/PageHeader.tsx";
 import { TenantSelect } from "../tenants/TenantSelect.tsx";
@@ -52,7 +53,7 @@ export function AuditPage() {
   );
   return (
     <>
-      <PageHeader title="Audit log" description="Every change and security event, newest first." />
+      <PageHeader title="Audit log" description="Every change and security event, newest first." actions={<ExportCsvButton filters={filters} />} />
       <form
         className="filters"
         role="search"

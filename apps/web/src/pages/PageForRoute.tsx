@@ -1,3 +1,4 @@
+import { AlertsPage } from "../alerts/AlertsPage.tsx";
 import type { Route } from "../routing/routes.ts";
 import type { Operator } from "../session/useSession.ts";
 import { AcceptInvitePage } from "./AcceptInvitePage.tsx";
@@ -30,6 +31,8 @@ export function PageForRoute({ route, operator }: { route: Route; operator: Oper
       return <TravelersPage operator={operator} />;
     case "audit":
       return <AuditPage />;
+    case "alerts":
+      return <AlertsPage operator={operator} />;
     case "tenants":
       return <TenantsPage operator={operator} />;
     case "operators":

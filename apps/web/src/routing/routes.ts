@@ -9,6 +9,7 @@ export type Route =
   | { page: "presets" }
   | { page: "travelers" }
   | { page: "audit" }
+  | { page: "alerts" }
   | { page: "tenants" }
   | { page: "operators" }
   | { page: "tokens" }
@@ -28,6 +29,7 @@ export function parseRoute(hash: string): Route {
     return { page: first };
   }
   if (parts.length === 1 && (first === "operators" || first === "tokens" || first === "account")) return { page: first };
+  if (parts.length === 1 && first === "alerts") return { page: "alerts" };
   if (first === "invite" && second && parts.length === 2) return { page: "invite", token: second };
   return { page: "not-found", path };
 }
