@@ -43,18 +43,21 @@ describe.each(testDatabaseKinds())("a fetch storm on %s", (kind) => {
     expect(new Set(states.map((s) => s.hash)).size).toBe(AGENTS);
   });
 
-  it("refuses the revoked server among agents fetching in the same turn, and answers the others", async () => {
+  it("refuses the revoked and the deleted server among agents fetching in the same turn, and answers the others", async () => {
     await connectAll();
-    const revoked = 7;
+    const [revoked, deleted] = [7, AGENTS - 1];
     await hub.test.db.prisma.server.update({ where: { id: servers[revoked]!.id }, data: { revokedAt: new Date() } });
+    await hub.test.db.prisma.server.delete({ where: { id: servers[deleted]!.id } });
     await hub.test.db.prisma.allowEntry.create({ data: { source: "192.0.2.78", sourceKind: "ip", services: ["sip"], scope: "FLEET" } });
     const from = agents.map((agent) => agent.received.length);
     for (const agent of agents) agent.send({ type: "fetch", revision: 1 });
-    expect(await agents[revoked]!.next("revoked", () => true, from[revoked])).toMatchObject({ type: "revoked" });
-    expect(await agents[revoked]!.closed()).toBe(4001);
-    const others = agents.filter((_, i) => i !== revoked);
-    const states = await Promise.all(others.map((agent) => agent.next("state", () => true, from[agents.indexOf(agent)])));
-    expect(states.map((s) => s.state.serverId)).toEqual(servers.filter((_, i) => i !== revoked).map((server) => server.id));
+    for (const refused of [revoked, deleted]) {
+      expect(await agents[refused]!.next("revoked", () => true, from[refused])).toMatchObject({ type: "revoked" });
+      expect(await agents[refused]!.closed()).toBe(4001);
+    }
+    const answered = [...agents.keys()].filter((i) => i !== revoked && i !== deleted);
+    const states = await Promise.all(answered.map((i) => agents[i]!.next("state", () => true, from[i])));
+    expect(states.map((s) => s.state.serverId)).toEqual(answered.map((i) => servers[i]!.id));
     expect(states.every((s) => s.state.entries.some((entry) => entry.source === "192.0.2.78"))).toBe(true);
   });
 });
