@@ -12,6 +12,7 @@ import { NetfilterWatcher } from "../apps/agent/src/firewall/netfilter-watcher.t
 import { NftablesBackend } from "../apps/agent/src/firewall/nftables-backend.ts";
 import { SERVER_ID, hubAt, makeAgent, tempStateDir } from "../apps/agent/test/agent-fixture.ts";
 import { FakeHub } from "../apps/agent/test/fake-hub.ts";
+import { percentile } from "./stats.ts";
 
 const rounds = Number(process.argv[2] ?? 10);
 /** Per backend: what an operator or another tool does to the ruleset, as commands run on the PBX. */
@@ -37,7 +38,6 @@ function state(): DesiredState {
   };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 async function measure(backendName: "iptables" | "nftables"): Promise<void> {
   const lab = await NetnsLab.create({ label: `b${backendName[0]}`, hosts: ["pbx"] });

@@ -2,6 +2,7 @@
 // (credentials written straight into the database, for speed), and the real control plane
 // serving them in the child process, changed through its real tRPC procedures.
 import { randomBytes, createHash } from "node:crypto";
+import { pathToFileURL } from "node:url";
 import { createTestDatabase } from "../packages/testkit/src/database.ts";
 import { createCaller } from "../apps/control-plane/src/api/router.ts";
 import type { ApiContext } from "../apps/control-plane/src/api/trpc.ts";
@@ -86,3 +87,35 @@ export async function startBenchControlPlane(databaseUrl: string, port: number):
     stop: () => plane.close(),
   };
 }
+
+// --- the child process (forked by fanout-sim.ts's ControlPlaneProcess) -----------------------
+
+export type ChildRequest = { cmd: "memory" } | { cmd: "mutate" } | { cmd: "stop" };
+export type Mutated = { revision: number; publishedAt: number };
+export type Memory = { heapUsed: number; external: number; rss: number };
+export type ChildReply = { ready: { port: number } } | { memory: Memory } | { mutated: Mutated } | { stopped: true };
+
+async function serveControlPlane(databaseUrl: string, port: number): Promise<void> {
+  const controlPlane: BenchControlPlane = await startBenchControlPlane(databaseUrl, port);
+  const send = (reply: ChildReply) => process.send?.(reply);
+  process.on("message", (request: ChildRequest) => {
+    void (async () => {
+      if (request.cmd === "memory") {
+        for (let i = 0; i < 3; i += 1) global.gc?.();
+        const { heapUsed, external, rss } = process.memoryUsage();
+        send({ memory: { heapUsed, external, rss } });
+      } else if (request.cmd === "mutate") {
+        send({ mutated: await controlPlane.mutateFleet() });
+      } else {
+        await controlPlane.stop();
+        send({ stopped: true });
+        process.exit(0);
+      }
+    })();
+  });
+  send({ ready: { port: controlPlane.port } });
+}
+
+
+const isEntry = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntry && process.argv[2] === "--serve") await serveControlPlane(process.argv[3] ?? "", Number(process.argv[4] ?? 0));

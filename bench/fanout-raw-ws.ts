@@ -5,6 +5,7 @@ import { fork } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import WebSocket, { WebSocketServer } from "ws";
+import { percentile } from "./stats.ts";
 
 type RawRequest = { cmd: "broadcast"; bytes: number } | { cmd: "stop" };
 type RawReply = { ready: { port: number } } | { sent: true };
@@ -27,7 +28,6 @@ export interface RawBroadcast {
   p99Ms: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 /** One broadcast of `bytes` to `n` clients, from the request to each receipt. */
 export async function rawBroadcast(n: number, bytes: number): Promise<RawBroadcast> {

@@ -16,197 +16,15 @@
 //   npx tsx bench/fanout.bench.ts [N ...]      (needs DATABASE_URL or PostgreSQL on 127.0.0.1)
 // 10,000 connections need ~10,000 file descriptors in each process: when `ulimit -n` is lower,
 // the bench re-runs itself under `prlimit --nofile=65536` (root, or a hard limit that allows it).
-import { fork, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { PROTOCOL_VERSION, type HubMessage } from "../packages/protocol/src/index.ts";
-import { Backoff } from "../apps/agent/src/sync/backoff.ts";
-import { CredentialRefusedError, openHubConnection, type HubSession } from "../apps/agent/src/sync/hub-connection.ts";
-import { startBenchControlPlane, type BenchControlPlane } from "./fanout-control-plane.ts";
 import { rawBroadcast } from "./fanout-raw-ws.ts";
+import { ControlPlaneProcess, openFileLimit, SimulatedAgent, waitFor } from "./fanout-sim.ts";
+import { percentile } from "./stats.ts";
 
 const DEFAULT_SIZES = [1_000, 10_000];
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const AGENT_BACKOFF = { baseMs: 1000, capMs: 60_000 };
-
-// --- child: the control plane ------------------------------------------------------------
-
-type ChildRequest = { cmd: "memory" } | { cmd: "mutate" } | { cmd: "stop" };
-type Mutated = { revision: number; publishedAt: number };
-type Memory = { heapUsed: number; external: number; rss: number };
-type ChildReply = { ready: { port: number } } | { memory: Memory } | { mutated: Mutated } | { stopped: true };
-
-async function serveControlPlane(databaseUrl: string, port: number): Promise<void> {
-  const controlPlane: BenchControlPlane = await startBenchControlPlane(databaseUrl, port);
-  const send = (reply: ChildReply) => process.send?.(reply);
-  process.on("message", (request: ChildRequest) => {
-    void (async () => {
-      if (request.cmd === "memory") {
-        for (let i = 0; i < 3; i += 1) global.gc?.();
-        const { heapUsed, external, rss } = process.memoryUsage();
-        send({ memory: { heapUsed, external, rss } });
-      } else if (request.cmd === "mutate") {
-        send({ mutated: await controlPlane.mutateFleet() });
-      } else {
-        await controlPlane.stop();
-        send({ stopped: true });
-        process.exit(0);
-      }
-    })();
-  });
-  send({ ready: { port: controlPlane.port } });
-}
-
-class ControlPlaneProcess {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-  ) {}
-
-  static start(databaseUrl: string, port = 0): Promise<ControlPlaneProcess> {
-    const child = fork(fileURLToPath(import.meta.url), ["--serve", databaseUrl, String(port)], {
-      execArgv: ["--import", "tsx", "--expose-gc", ...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/gh-prof"] : [])],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    return new Promise((resolve, reject) => {
-      child.once("exit", (code) => reject(new Error(`control plane exited (${code}) before it was ready`)));
-      child.on("message", (reply: ChildReply) => {
-        if ("ready" in reply) resolve(new ControlPlaneProcess(child, reply.ready.port));
-      });
-    });
-  }
-
-  private request<T extends ChildReply>(request: ChildRequest, pick: (r: ChildReply) => r is T): Promise<T> {
-    return new Promise((resolve) => {
-      const onMessage = (reply: ChildReply) => {
-        if (!pick(reply)) return;
-        this.child.off("message", onMessage);
-        resolve(reply);
-      };
-      this.child.on("message", onMessage);
-      this.child.send(request);
-    });
-  }
-
-  async memory(): Promise<Memory> {
-    return (await this.request({ cmd: "memory" }, (r): r is { memory: Memory } => "memory" in r)).memory;
-  }
-
-  async mutate(): Promise<Mutated> {
-    return (await this.request({ cmd: "mutate" }, (r): r is { mutated: Mutated } => "mutated" in r)).mutated;
-  }
-
-  /** A crash-restart: the process is killed, connections drop without a goodbye. */
-  async kill(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.kill("SIGKILL");
-    await exited;
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once("exit", resolve));
-    this.child.send({ cmd: "stop" });
-    await exited;
-  }
-}
-
-// --- parent: the simulated agents ---------------------------------------------------------
-
-/**
- * One agent as the hub sees it, with the agent's own connection code and protocol: hello
- * (naming what it enforces), state -> report, changed -> fetch, ack.
- */
-class SimulatedAgent {
-  session: HubSession | null = null;
-  /** Highest revision heard of (state or changed). */
-  revision = -1;
-  applied: { revision: number; hash: string } | null = null;
-  changedAt = 0;
-  /** When the latest state arrived, and the state itself (its size is the raw broadcast's). */
-  stateAt = 0;
-  lastState: Extract<HubMessage, { type: "state" }> | null = null;
-  /** When this session was answered (state or ack): the agent is back in sync. */
-  syncedAt = 0;
-  syncedBy: "state" | "ack" | null = null;
-  private readonly backoff = new Backoff(AGENT_BACKOFF);
-  private stopped = false;
-
-  constructor(
-    private readonly url: string,
-    private readonly credential: string,
-    private readonly onSynced: (agent: SimulatedAgent) => void,
-  ) {}
-
-  async run(): Promise<void> {
-    while (!this.stopped) {
-      let answered = false;
-      try {
-        const session = await openHubConnection({
-          url: this.url,
-          credential: this.credential,
-          heartbeatTimeoutMs: 120_000,
-          onMessage: (message) => {
-            if (!answered && (message.type === "state" || message.type === "ack")) {
-              answered = true;
-              this.syncedBy = message.type;
-              this.syncedAt = performance.now();
-              this.backoff.reset();
-              this.onSynced(this);
-            }
-            this.onMessage(message);
-          },
-          onProtocolError: () => undefined,
-        });
-        this.session = session;
-        session.send({
-          type: "hello",
-          protocolVersion: PROTOCOL_VERSION,
-          agentVersion: "bench",
-          backend: "dry-run",
-          ...(this.applied ? { appliedRevision: this.applied.revision, appliedHash: this.applied.hash } : {}),
-        });
-        await session.closed;
-      } catch (error) {
-        if (error instanceof CredentialRefusedError) throw error;
-      }
-      if (!this.stopped) await new Promise((r) => setTimeout(r, this.backoff.next()));
-    }
-  }
-
-  private onMessage(message: HubMessage): void {
-    if (message.type === "state") {
-      this.stateAt = performance.now();
-      this.lastState = message;
-      this.revision = Math.max(this.revision, message.revision);
-      this.applied = { revision: message.revision, hash: message.hash };
-      this.session?.send({
-        type: "report",
-        appliedRevision: message.revision,
-        rulesetHash: message.hash,
-        desiredHash: message.hash,
-        setSizes: {},
-        ruleCount: 0,
-        unresolved: [],
-        resolutions: [],
-        errors: [],
-        agentVersion: "bench",
-        backend: "dry-run",
-      });
-    } else if (message.type === "changed" && message.revision > this.revision) {
-      this.changedAt = performance.now();
-      this.revision = message.revision;
-      // Sent after this turn's other arrivals are timestamped: 10,000 agents share one load
-      // generator here, where each real agent has its own CPU.
-      setImmediate(() => this.session?.send({ type: "fetch", revision: message.revision }));
-    }
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.session?.close();
-  }
-}
 
 interface FanoutRow {
   agents: number;
@@ -234,18 +52,6 @@ function debug(what: string): void {
   if (process.env.BENCH_DEBUG) console.log(`[fanout] ${what}`);
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 type ControlPlaneFigures = Omit<FanoutRow, "rawP50Ms" | "rawP99Ms">;
 
 async function runSize(n: number): Promise<ControlPlaneFigures> {
@@ -257,7 +63,7 @@ async function runSize(n: number): Promise<ControlPlaneFigures> {
   try {
     const baseline = await controlPlane.memory();
     let synced = 0;
-    const agents = fleet.credentials.map((credential) => new SimulatedAgent(url, credential, () => (synced += 1)));
+    const agents = fleet.credentials.map((credential) => new SimulatedAgent([url], credential, () => (synced += 1)));
     const connectStart = performance.now();
     // Ramp up in waves so the listen backlog never overflows.
     for (let i = 0; i < agents.length; i += 500) {
@@ -334,11 +140,6 @@ function printTable(rows: FanoutRow[]): void {
   }
 }
 
-function openFileLimit(): number {
-  const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files"));
-  return Number(line?.split(/\s+/)[3] ?? 1024);
-}
-
 export async function main(sizes: number[] = DEFAULT_SIZES): Promise<void> {
   const needed = Math.max(...sizes) + 1000;
   if (openFileLimit() < needed) {
@@ -356,9 +157,7 @@ export async function main(sizes: number[] = DEFAULT_SIZES): Promise<void> {
 }
 
 const isEntry = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isEntry && process.argv[2] === "--serve") {
-  await serveControlPlane(process.argv[3] ?? DATABASE_URL, Number(process.argv[4] ?? 0));
-} else if (isEntry) {
+if (isEntry) {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   await main(sizes.length > 0 ? sizes : DEFAULT_SIZES);
   process.exit(0);

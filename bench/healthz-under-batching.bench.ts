@@ -10,6 +10,7 @@ import { request } from "node:http";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { TestDatabase } from "../packages/testkit/src/database.ts";
+import { percentile } from "./stats.ts";
 
 const ADMIN = { email: "bench@example.net", password: "bench password long enough" };
 const VIEWER = { email: "viewer@example.net", password: "viewer password long enough" };
@@ -163,7 +164,6 @@ interface Row {
   rssMb: string;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 async function runScenario(plane: ControlPlaneProcess, token: string, scenario: Scenario, seconds: number): Promise<Row> {
   const before = await plane.memory();

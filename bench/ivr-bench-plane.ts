@@ -19,6 +19,7 @@ import { CommandRunner, DryRunBackend, IptablesBackend, NftablesBackend, type Fi
 import { saveAgentConfig, statePaths } from "../apps/agent/src/state/state-dir.ts";
 import { AgentRuntime } from "../apps/agent/src/sync/agent-runtime.ts";
 import { adminCaller } from "./fanout-control-plane.ts";
+import { percentile } from "./stats.ts";
 
 export const BENCH_AGI_SECRET = "bench-agi-secret-long-enough";
 export const BENCH_PIN = "135790";
@@ -42,10 +43,6 @@ export function parseBackend(argv: string[]): BackendName {
   const backend = (at >= 0 ? argv[at + 1] : "dry-run") as BackendName;
   if (!["dry-run", "iptables", "nftables"].includes(backend)) throw new Error(`unknown backend ${backend}`);
   return backend;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 /** A `| name | p50 | p90 | max |` row, in ms. */

@@ -19,6 +19,7 @@ import { agentHubExtension, closeAgentHub } from "../apps/control-plane/src/hub/
 import { createLogger } from "../apps/control-plane/src/logger.ts";
 import { startControlPlane } from "../apps/control-plane/src/server.ts";
 import { adminCaller } from "./fanout-control-plane.ts";
+import { percentile } from "./stats.ts";
 
 const AGENT_BIN = fileURLToPath(new URL("../apps/agent/bin/gatehouse-agent.mjs", import.meta.url));
 const ADMIN = { email: "bench@example.net", password: "bench password long enough" };
@@ -37,7 +38,6 @@ function runToEnd(args: string[]): Promise<number | null> {
   return new Promise((resolve) => spawn(process.execPath, [AGENT_BIN, ...args], { stdio: "ignore" }).on("exit", resolve));
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 async function untilSilent(talkers: Talker[]): Promise<void> {
   const deadline = Date.now() + 10_000;

@@ -8,6 +8,7 @@ import type { PrismaClient } from "@gatehouse/db";
 import { lockServersInIdOrder } from "./server-row-locks.ts";
 
 const CHUNK = 10_000;
+const RETRY_DELAY_MS = 1_000;
 
 export interface PresenceWriterOptions {
   prisma: PrismaClient;
@@ -23,6 +24,7 @@ export class PresenceWriter {
   private pending = new Map<string, boolean>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(private readonly options: PresenceWriterOptions) {}
 
@@ -46,14 +48,15 @@ export class PresenceWriter {
 
   /** Every server still connected here is written as gone, then everything is flushed. */
   async close(stillConnected: readonly string[]): Promise<void> {
+    this.closed = true;
     for (const id of stillConnected) this.pending.set(id, false);
     await this.flush();
   }
 
-  private queue(serverId: string, connected: boolean): void {
+  private queue(serverId: string, connected: boolean, delayMs = this.options.intervalMs ?? 20): void {
     this.pending.set(serverId, connected);
     if (this.timer !== undefined) return;
-    this.timer = setTimeout(() => void this.flush(), this.options.intervalMs ?? 20);
+    this.timer = setTimeout(() => void this.flush(), delayMs);
     this.timer.unref();
   }
 
@@ -63,18 +66,21 @@ export class PresenceWriter {
     const { prisma, replicaId } = this.options;
     const at = (this.options.now ?? (() => new Date()))();
     for (const chunk of chunks(connects)) {
-      await this.guarded(chunk, prisma.server.updateMany({ where: { id: { in: chunk } }, data: { connectedReplicaId: replicaId, connectedAt: at, lastSeenAt: at } }));
+      await this.guarded(chunk, true, prisma.server.updateMany({ where: { id: { in: chunk } }, data: { connectedReplicaId: replicaId, connectedAt: at, lastSeenAt: at } }));
     }
     for (const chunk of chunks(disconnects)) {
-      await this.guarded(chunk, prisma.server.updateMany({ where: { id: { in: chunk }, connectedReplicaId: replicaId }, data: { connectedReplicaId: null, connectedAt: null, lastSeenAt: at } }));
+      await this.guarded(chunk, false, prisma.server.updateMany({ where: { id: { in: chunk }, connectedReplicaId: replicaId }, data: { connectedReplicaId: null, connectedAt: null, lastSeenAt: at } }));
     }
   }
 
-  private async guarded(chunk: string[], update: ReturnType<PrismaClient["server"]["updateMany"]>): Promise<void> {
+  /** A write that fails (a busy pool in a reconnect storm) is queued again, unless a newer word came meanwhile. */
+  private async guarded(chunk: string[], connected: boolean, update: ReturnType<PrismaClient["server"]["updateMany"]>): Promise<void> {
     try {
       await this.options.prisma.$transaction([lockServersInIdOrder(this.options.prisma, chunk), update]);
     } catch (error) {
-      this.options.logger.warn({ err: error, servers: chunk.length }, "cannot record agent presence");
+      this.options.logger.warn({ err: error, servers: chunk.length }, "cannot record agent presence yet: retrying");
+      if (this.closed) return;
+      for (const id of chunk) if (!this.pending.has(id)) this.queue(id, connected, RETRY_DELAY_MS);
     }
   }
 }

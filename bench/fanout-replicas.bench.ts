@@ -1,0 +1,117 @@
+// Fan-out across replicas: N simulated agents spread evenly over R control-plane processes on
+// one real PostgreSQL (the agents' URL lists start at different replicas, as the real agent's
+// random start does). Measures:
+//   - one fleet-wide change made through replica 1 -> time until every agent, on every replica,
+//     holds the new state (p50 / p99 / max), from the API call and from the commit;
+//   - control-plane memory per connected agent, per replica (heap + external after GC);
+//   - failover: replica 2 is killed (SIGKILL) and a change is made at once through replica 1;
+//     time from the kill until every agent that was on replica 2 is on another one and holds
+//     that change (p99 / max). Agents use the real agent's backoff and move to their next URL.
+// Targets: 40,000 agents over 4 replicas <= 2 s p99; <= 16 KB per agent; the 10,000 agents of a
+// dead replica on the others with the new state within 5 s.
+//   npx tsx bench/fanout-replicas.bench.ts [agents replicas]   (default 40000 4; needs PostgreSQL)
+import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { seedBenchFleet } from "./fanout-control-plane.ts";
+import { ControlPlaneProcess, openFileLimit, SimulatedAgent, waitFor } from "./fanout-sim.ts";
+import { percentile } from "./stats.ts";
+
+const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+interface ReplicaRow {
+  agents: number;
+  replicas: number;
+  stateP50Ms: number;
+  stateP99Ms: number;
+  stateMaxMs: number;
+  commitP99Ms: number;
+  kbPerAgent: number[];
+  failoverAgents: number;
+  failoverP99S: number;
+  failoverMaxS: number;
+}
+
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
+
+async function connectAll(agents: SimulatedAgent[], synced: () => number): Promise<void> {
+  for (let i = 0; i < agents.length; i += 500) {
+    agents.slice(i, i + 500).forEach((agent) => void agent.run());
+    await waitFor(() => synced() >= Math.min(i + 500, agents.length), "agents to connect", 300_000);
+  }
+  await waitFor(() => agents.every((agent) => agent.applied !== null), "every agent to apply its first state", 300_000);
+}
+
+async function run(n: number, r: number): Promise<ReplicaRow> {
+  const fleet = await seedBenchFleet(DATABASE_URL, n);
+  const planes: ControlPlaneProcess[] = [];
+  try {
+    planes.push(await ControlPlaneProcess.start(fleet.databaseUrl)); // first: it creates the admin
+    planes.push(...(await Promise.all(Array.from({ length: r - 1 }, () => ControlPlaneProcess.start(fleet.databaseUrl)))));
+    const urls = planes.map((plane) => `http://127.0.0.1:${plane.port}`);
+    const baselines = await Promise.all(planes.map((plane) => plane.memory()));
+    let synced = 0;
+    const agents = fleet.credentials.map((credential, i) => new SimulatedAgent(urls, credential, () => (synced += 1), i));
+    await connectAll(agents, () => synced);
+    const loaded = await Promise.all(planes.map((plane) => plane.memory()));
+    const perReplica = n / r;
+    const kbPerAgent = loaded.map((memory, i) => (memory.heapUsed + memory.external - (baselines[i]?.heapUsed ?? 0) - (baselines[i]?.external ?? 0)) / perReplica / 1024);
+
+    const start = performance.now();
+    const change = await planes[0]!.mutate();
+    await waitFor(() => agents.every((agent) => (agent.applied?.revision ?? 0) >= change.revision), "every agent to hold the change", 300_000);
+    const fromCall = sorted(agents.map((agent) => agent.stateAt - start));
+    const fromCommit = sorted(agents.map((agent) => performance.timeOrigin + agent.stateAt - change.publishedAt));
+
+    const orphans = agents.filter((agent) => agent.urlIndex === 1);
+    const killedAt = performance.now();
+    await planes[1]!.kill();
+    planes.splice(1, 1);
+    const next = await planes[0]!.mutate();
+    await waitFor(() => orphans.every((agent) => (agent.applied?.revision ?? 0) >= next.revision), "the dead replica's agents to hold the change elsewhere", 300_000);
+    const failover = sorted(orphans.map((agent) => (agent.stateAt - killedAt) / 1000));
+    agents.forEach((agent) => agent.stop());
+    return {
+      agents: n,
+      replicas: r,
+      stateP50Ms: percentile(fromCall, 50),
+      stateP99Ms: percentile(fromCall, 99),
+      stateMaxMs: fromCall.at(-1) ?? Number.NaN,
+      commitP99Ms: percentile(fromCommit, 99),
+      kbPerAgent,
+      failoverAgents: orphans.length,
+      failoverP99S: percentile(failover, 99),
+      failoverMaxS: failover.at(-1) ?? Number.NaN,
+    };
+  } finally {
+    await Promise.all(planes.map((plane) => plane.stop().catch(() => undefined)));
+    await fleet.drop();
+  }
+}
+
+function printRow(row: ReplicaRow): void {
+  const f = (x: number, digits = 1) => x.toFixed(digits);
+  console.log("| agents | replicas | API call -> new state everywhere p50 / p99 / max (ms) | commit -> new state p99 (ms) | heap+external per agent, per replica (KB) | a replica killed: its agents | kill -> on another replica with the new change p99 / max (s) |");
+  console.log("|---:|---:|---:|---:|---:|---:|---:|");
+  console.log(
+    `| ${row.agents} | ${row.replicas} | ${f(row.stateP50Ms)} / ${f(row.stateP99Ms)} / ${f(row.stateMaxMs)} | ${f(row.commitP99Ms)} | ${row.kbPerAgent.map((kb) => f(kb)).join(" / ")} | ${row.failoverAgents} | ${f(row.failoverP99S, 2)} / ${f(row.failoverMaxS, 2)} |`,
+  );
+}
+
+export async function main(n = 40_000, r = 4): Promise<void> {
+  const needed = n + 1000;
+  if (openFileLimit() < needed) {
+    const args = [`--nofile=${Math.max(needed, 65_536)}`, process.execPath, "--import", "tsx", fileURLToPath(import.meta.url), String(n), String(r)];
+    const raised = spawnSync("prlimit", args, { stdio: "inherit" });
+    if (raised.status !== 0) throw new Error(`cannot raise the open-file limit to ${needed}: run \`ulimit -n ${needed}\` first`);
+    return;
+  }
+  printRow(await run(n, r));
+}
+
+const isEntry = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntry) {
+  const [n, r] = process.argv.slice(2).map(Number);
+  await main(n !== undefined && n > 0 ? n : undefined, r !== undefined && r > 1 ? r : undefined);
+  process.exit(0);
+}
