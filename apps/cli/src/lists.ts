@@ -1,23 +1,13 @@
 // The API's lists come a page at a time (at most 100 rows, then `nextCursor`); a command that
 // lists follows the cursor to the end, so a table never stops silently at the first page.
+import { followPages, type CursorPage } from "@gatehouse/core";
 import type { Api, ApiInputs, ApiOutputs } from "./api.ts";
-
-interface Paged {
-  nextCursor: string | null;
-}
 
 type Filter<T> = Omit<Exclude<T, void | undefined>, "limit" | "cursor">;
 
-/** Every row of a paged list: `fetch` asks for the page after `cursor`, `rows` picks its rows. */
-async function allPages<P extends Paged, T>(fetch: (cursor: string | undefined) => Promise<P>, rows: (page: P) => T[]): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await fetch(cursor);
-    all.push(...rows(page));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return all;
+/** Every row of a paged list (core's followPages, with no page budget). */
+async function allPages<P extends CursorPage, T>(fetch: (cursor: string | undefined) => Promise<P>, rows: (page: P) => T[]): Promise<T[]> {
+  return (await followPages(fetch, rows)).rows;
 }
 
 export type Tenant = ApiOutputs["tenants"]["list"]["tenants"][number];

@@ -137,6 +137,7 @@ describe.skipIf(!runs)("the operators' web console", () => {
 
     await msp.getByLabel("Address, CIDR or host name").fill("203.0.113.77");
     await msp.getByLabel("Comment").fill("Dr. Smith at home");
+    await msp.getByRole("button", { name: "SIP + RTP (voice)" }).click();
     await msp.getByRole("button", { name: "Allow", exact: true }).click();
     await (msp.getByText("203.0.113.77 is allowed.")).waitFor();
     await showsText(ruleset, "203.0.113.77");
@@ -159,6 +160,7 @@ describe.skipIf(!runs)("the operators' web console", () => {
     await source.fill("198.51.100.300");
     await form.getByLabel("Scope").selectOption("SERVER");
     await form.getByLabel("Server").selectOption({ label: "pbx-nyc-1 (Acme Dental)" });
+    await form.getByRole("button", { name: "SIP + RTP (voice)" }).click();
     await form.getByRole("button", { name: "Allow", exact: true }).click();
 
     const message = msp.locator("#entry-source-error");
