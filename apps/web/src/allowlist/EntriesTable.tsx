@@ -60,10 +60,14 @@ function SourceCell({ entry }: { entry: EntryView }) {
  * What removing an entry does, said on its button: a tenant's or the fleet's entry shown on a
  * server's page closes on every server of its scope, not only this one.
  */
-function removeLabel(entry: EntryView, scope: string): { text: string; confirm: string } {
-  if (entry.scope === "SERVER") return { text: "Remove", confirm: `Remove ${entry.source}? Its server closes it on the next sync.` };
+function removeLabel(entry: EntryView, scope: string): { text: string; name: string; confirm: string } {
+  if (entry.scope === "SERVER") return { text: "Remove", name: `Remove ${entry.source}`, confirm: `Remove ${entry.source}? Its server closes it on the next sync.` };
   const where = entry.scope === "FLEET" ? "the whole fleet" : scope;
-  return { text: `Remove from ${where}`, confirm: `Remove ${entry.source} from ${where}? Every server of ${where} closes it on its next sync.` };
+  return {
+    text: `Remove from ${where}`,
+    name: `Remove ${entry.source} from ${where}`,
+    confirm: `Remove ${entry.source} from ${where}? Every server of ${where} closes it on its next sync.`,
+  };
 }
 
 export function EntriesTable({ entries, tenantNames, serverNames, canEdit }: Props) {
@@ -75,7 +79,7 @@ export function EntriesTable({ entries, tenantNames, serverNames, canEdit }: Pro
     mutationFn: (entryId: string) => api.entries.remove.mutate({ entryId }),
     onSuccess: () => queryClient.invalidateQueries(),
   });
-  // Fleet-wide entries are the MSP's; travelers' entries belong to their grants.
+  // Fleet-wide entries are the MSP's (travelers' entries are edited through their grants).
   const changeable = (entry: EntryView) => canEdit && (entry.scope !== "FLEET" || isMspAdmin);
   const editedEntry = entries.find((entry) => entry.id === editing);
   return (
@@ -115,7 +119,7 @@ export function EntriesTable({ entries, tenantNames, serverNames, canEdit }: Pro
                     type="button"
                     className="button small danger"
                     disabled={remove.isPending}
-                    aria-label={entry.scope === "SERVER" ? `Remove ${entry.source}` : `Remove ${entry.source} ${label.text.slice("Remove ".length)}`}
+                    aria-label={label.name}
                     onClick={() => {
                       if (window.confirm(label.confirm)) remove.mutate(entry.id);
                     }}
