@@ -145,6 +145,21 @@ describe("alerts", () => {
     second.close();
   });
 
+  it("an agent that fails over to another replica within the grace period raises no offline alert", async () => {
+    const before = await test.db.prisma.alertDelivery.count({ where: { kind: "server.offline" } });
+    const other = await test.db.prisma.controlPlaneReplica.create({ data: { id: `other-${randomBytes(4).toString("hex")}`, listenUrl: "http://192.0.2.9:8080" } });
+    const pbx = await agent(fleet.serverA1);
+    await pbx.next("state");
+    pbx.close();
+    // This replica records the disconnect; the agent is on the other replica moments later.
+    await vi.waitFor(async () => expect((await test.db.prisma.server.findUniqueOrThrow({ where: { id: fleet.serverA1 } })).connectedReplicaId).toBeNull());
+    await test.db.prisma.server.update({ where: { id: fleet.serverA1 }, data: { connectedReplicaId: other.id } });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await test.db.prisma.alertDelivery.count({ where: { kind: "server.offline" } })).toBe(before);
+    await test.db.prisma.server.update({ where: { id: fleet.serverA1 }, data: { connectedReplicaId: null } });
+    await test.db.prisma.controlPlaneReplica.delete({ where: { id: other.id } });
+  });
+
   it("a tenant admin cannot make a fleet rule, nor see, test or remove another tenant's rules", async () => {
     expect((await errorOf(adminA.alerts.add.mutate({ name: "everything", kinds: ["server.offline"], channel: "EMAIL", email: "x@example.net" }))).code).toBe("FORBIDDEN");
     const bRule = await adminB.alerts.add.mutate({ tenantId: fleet.tenantB.id, name: "bravo mail", kinds: ["server.offline"], channel: "EMAIL", email: "b@example.net" });

@@ -1,5 +1,6 @@
 // Turns what the agent hub hears into alerts: a server whose agent stays disconnected longer than
-// the grace period (a restart or a network blip reconnects within it and raises nothing), a
+// the grace period (a restart, a network blip or a failover to another replica reconnects within
+// it and raises nothing: the server row says whether any replica has its agent now), a
 // repaired drift, a commit-confirm rollback, and an FQDN that newly fails to resolve (an FQDN
 // keeps failing in every report: it is alerted once until it resolves again, or until this
 // process restarts).
@@ -7,6 +8,13 @@ import type { PrismaClient } from "@gatehouse/db";
 import type { ReportMessage } from "@gatehouse/protocol";
 import type { Logger } from "../logger.ts";
 import { fqdnUnresolvedAlert, serverDriftAlert, serverOfflineAlert, serverRolledBackAlert, type Alert } from "./alert-kinds.ts";
+
+interface ServerFacts {
+  id: string;
+  name: string;
+  tenantId: string;
+  tenantName: string;
+}
 
 export interface FleetWatchOptions {
   prisma: PrismaClient;
@@ -31,7 +39,7 @@ export class FleetWatch {
     const since = this.options.now();
     const timer = setTimeout(() => {
       this.offlineTimers.delete(serverId);
-      this.alertAbout(serverId, (server) => [serverOfflineAlert(server, since)]);
+      this.alertAbout(serverId, (server) => (server.connectedElsewhere ? [] : [serverOfflineAlert(server, since)]));
     }, this.options.offlineAfterMs);
     timer.unref();
     this.offlineTimers.set(serverId, timer);
@@ -62,11 +70,16 @@ export class FleetWatch {
     return report.unresolved.filter((item) => !before.has(item.fqdn));
   }
 
-  private alertAbout(serverId: string, alerts: (server: { id: string; name: string; tenantId: string; tenantName: string }) => Alert[]): void {
+  /** `connectedElsewhere`: its agent is connected to a replica now (it failed over within the grace period). */
+  private alertAbout(serverId: string, alerts: (server: ServerFacts & { connectedElsewhere: boolean }) => Alert[]): void {
     void (async () => {
-      const row = await this.options.prisma.server.findUnique({ where: { id: serverId }, select: { id: true, name: true, tenantId: true, tenant: { select: { name: true } } } });
+      const row = await this.options.prisma.server.findUnique({
+        where: { id: serverId },
+        select: { id: true, name: true, tenantId: true, connectedReplicaId: true, tenant: { select: { name: true } } },
+      });
       if (row === null) return; // deleted meanwhile: nothing to alert about
-      for (const alert of alerts({ id: row.id, name: row.name, tenantId: row.tenantId, tenantName: row.tenant.name })) await this.options.raise(alert);
+      const facts = { id: row.id, name: row.name, tenantId: row.tenantId, tenantName: row.tenant.name, connectedElsewhere: row.connectedReplicaId !== null };
+      for (const alert of alerts(facts)) await this.options.raise(alert);
     })().catch((error: unknown) => this.options.logger.error({ err: error, serverId }, "cannot raise an alert"));
   }
 }

@@ -33,8 +33,16 @@ export function AuditTable({ events, label = "Audit events" }: { events: AuditEv
             </>
           ),
         },
-        { header: "Target", title: (event) => event.targetId ?? undefined, cell: (event) => <Target event={event} /> },
-        { header: "Tenant", cell: (event) => event.tenantName ?? <span className="muted">fleet</span> },
+        {
+          header: "Target",
+          title: (event) => event.targetId ?? undefined,
+          cell: (event) => (
+            <>
+              <Target event={event} />
+              <div className="small muted">{event.tenantName ?? "fleet"}</div>
+            </>
+          ),
+        },
         { header: "Changes", cell: (event) => <ChangeDiff changes={event.changes} /> },
       ]}
     />
