@@ -1,5 +1,6 @@
 // A real HTTP listener standing in for a Slack-compatible webhook: it keeps every request it
-// receives (headers and raw body) and answers with the statuses it is told to, in order, then 200.
+// receives (headers and raw body) and answers with the statuses it is told to, in order, then 200;
+// the status HANG answers nothing at all (a receiver that times out).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -9,6 +10,8 @@ interface ReceivedHook {
   /** What the receiver answered. */
   status: number;
 }
+
+export const HANG = 0;
 
 export interface WebhookReceiver {
   url: string;
@@ -27,6 +30,7 @@ export async function startWebhookReceiver(path = "/hooks/gatehouse"): Promise<W
     req.on("end", () => {
       const status = req.url === path ? (queued.shift() ?? 200) : 404;
       received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), status });
+      if (status === HANG) return;
       res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "no");
     });
   });
@@ -36,6 +40,10 @@ export async function startWebhookReceiver(path = "/hooks/gatehouse"): Promise<W
     url: `http://127.0.0.1:${port}${path}`,
     received,
     answerNext: (...statuses) => queued.push(...statuses),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

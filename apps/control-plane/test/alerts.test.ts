@@ -9,7 +9,7 @@ import type { ReportMessage } from "@gatehouse/protocol";
 import { alertsExtension } from "../src/alerts/extension.ts";
 import { agentHubExtension } from "../src/hub/agent-hub-extension.ts";
 import { createLogger } from "../src/logger.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "./alerts-webhook-receiver.ts";
+import { HANG, startWebhookReceiver, type WebhookReceiver } from "./alerts-webhook-receiver.ts";
 import { errorOf, seedFleet, startTestSmtpServer, startUnderTest, TestAgentClient, TestClock, type Api, type Fleet, type PlaneUnderTest, type TestSmtpServer } from "./kit/index.ts";
 
 const PASSWORD = "a long enough password";
@@ -58,7 +58,7 @@ describe("alerts", () => {
       env: { SMTP_URL: smtp.url, ALERT_WEBHOOK_ALLOW_PRIVATE: "true" },
       extensions: [
         agentHubExtension(),
-        alertsExtension({ retry: { attempts: 3, firstDelayMs: 100, maxDelayMs: 400 }, pollIntervalMs: 100, offlineAfterMs: 300 }),
+        alertsExtension({ retry: { attempts: 3, firstDelayMs: 100, maxDelayMs: 400 }, pollIntervalMs: 100, offlineAfterMs: 300, webhookTimeoutMs: 500 }),
       ],
     });
     fleet = await seedFleet(test.admin);
@@ -101,6 +101,22 @@ describe("alerts", () => {
     await vi.waitFor(async () => expect((await adminA.alerts.deliveries.query({ alertRuleId: rule.id }))[0]).toMatchObject({ status: "DELIVERED", attempts: 2 }));
     const audit = await adminA.audit.list.query({ targetId: rule.id });
     expect(audit.events.map((event) => event.action)).toEqual(expect.arrayContaining(["alert_rule.created", "alert.retry_scheduled", "alert.delivered"]));
+  });
+
+  it("a receiver that times out is tried again; one that keeps failing is given up on, and that is audited", async () => {
+    const { rule } = await adminA.alerts.add.mutate({ tenantId: fleet.tenantA.id, name: "flaky hook", kinds: ["server.rolled_back"], channel: "WEBHOOK", webhookUrl: hookA.url });
+    const start = hookA.received.length;
+    hookA.answerNext(HANG, 500, 500);
+    const { deliveryId } = await adminA.alerts.test.mutate({ alertRuleId: rule.id });
+    await vi.waitFor(async () => expect((await adminA.alerts.deliveries.query({ alertRuleId: rule.id }))[0]).toMatchObject({ id: deliveryId, status: "FAILED", attempts: 3 }), { timeout: 10_000 });
+    expect(hookA.received.slice(start).map((hook) => hook.status)).toEqual([HANG, 500, 500]);
+    const actions = (await adminA.audit.list.query({ targetId: rule.id })).events.map((event) => event.action);
+    expect(actions.filter((action) => action === "alert.retry_scheduled")).toHaveLength(2);
+    expect(actions).toContain("alert.failed");
+    const failed = (await adminA.audit.list.query({ targetId: rule.id, action: "alert.failed" })).events[0];
+    expect(failed?.summary).toContain("HTTP 500");
+    const timedOut = (await test.db.prisma.auditEvent.findMany({ where: { targetId: rule.id, action: "alert.retry_scheduled" }, orderBy: { at: "asc" } }))[0];
+    expect(JSON.stringify(timedOut?.after)).toContain("no answer within 500 ms");
   });
 
   it("a drift on pbx-a1 reaches tenant A's rule and the fleet rule, never tenant B's", async () => {
