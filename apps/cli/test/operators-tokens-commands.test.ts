@@ -3,6 +3,7 @@
 // role, disable and enable with --json and in words; tokens created (the secret printed once),
 // used as GATEHOUSE_TOKEN and revoked; `gatehouse password` from stdin. Mistakes get one
 // `gatehouse: ...` line and change nothing.
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRODUCTION_EXTENSIONS } from "@gatehouse/control-plane/server";
 import { startTestSmtpServer, startUnderTest, TestClock, type PlaneUnderTest, type TestSmtpServer } from "@gatehouse/control-plane/testing";
@@ -130,7 +131,50 @@ describe("gatehouse tokens", () => {
   });
 });
 
+const ESC = String.fromCharCode(27);
+const CURSOR_MOVES = new RegExp(`${ESC}\\[[0-9;]*[A-Za-z]`, "g");
+
+/**
+ * Runs `gatehouse ARGS` on a terminal (util-linux's `script` gives it a pty), typing each answer
+ * once the prompt before it is shown; resolves with the exit code and everything the terminal showed.
+ */
+function onTerminal(token: string, args: string[], answers: string[]): Promise<{ code: number; screen: string }> {
+  const command = [process.execPath, bin, ...args].map((word) => `'${word}'`).join(" ");
+  const env = { ...process.env, HOME: freshHome(), GATEHOUSE_URL: cp.plane.url, GATEHOUSE_TOKEN: token, NO_COLOR: "1" };
+  const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+  let screen = "";
+  let next = 0;
+  child.stdout.setEncoding("utf8").on("data", (text: string) => {
+    // The prompt library moves the cursor around its prompts; only the words matter here.
+    screen += text.replace(CURSOR_MOVES, "");
+    // One answer per prompt shown, typed a moment after it, as a person would.
+    const prompts = screen.match(/password(?: again)?: /g)?.length ?? 0;
+    while (next < Math.min(prompts, answers.length)) {
+      const answer = answers[next++];
+      setTimeout(() => child.stdin.write(`${answer}\r`), 100);
+    }
+  });
+  // A prompt that never comes must fail the test with what the terminal showed, not hang it.
+  const stuck = setTimeout(() => child.kill(), 20_000);
+  return new Promise((resolve) => child.on("close", (code) => {
+    clearTimeout(stuck);
+    resolve({ code: code ?? -1, screen });
+  }));
+}
+
 describe("gatehouse password", () => {
+  it("asks on a terminal without echoing, and refuses two different new passwords", async () => {
+    const token = (await (await cp.signIn("vic@acme.example", "vic the viewer's passphrase")).apiTokens.create.mutate({ name: "cli" })).token;
+    const differ = await onTerminal(token, ["password"], ["vic the viewer's passphrase", "vic's new passphrase", "vic's other passphrase"]);
+    expect(differ.code, differ.screen).toBe(1);
+    expect(differ.screen).toContain("gatehouse: the two new passwords differ; nothing was changed");
+    const changed = await onTerminal(token, ["password"], ["vic the viewer's passphrase", "vic's new passphrase", "vic's new passphrase"]);
+    expect(changed.screen).toMatch(/Current password: \r?\nNew password: \r?\nNew password again: \r?\nPassword changed\./);
+    for (const typed of ["viewer's passphrase", "new passphrase"]) expect(changed.screen).not.toContain(typed);
+    expect(changed.code).toBe(0);
+    await cp.signIn("vic@acme.example", "vic's new passphrase");
+  });
+
   it("changes one's own password from stdin (current, then new), never from an argument", async () => {
     const token = (await (await cp.signIn("nadia@acme.example", "nadia's own passphrase")).apiTokens.create.mutate({ name: "cli" })).token;
     expectRefused(await gatehouseAs(token, ["password", "--password-stdin"], "wrong one\nnadia's newer passphrase\n"), "the current password is wrong");
