@@ -164,8 +164,11 @@ export async function inspectInvite(prisma: PrismaClient, now: Date, token: stri
 
 /** Uses the link: the operator is created with this password in the transaction that claims it. */
 export async function acceptInvite(base: Omit<MutationContext, "actor">, token: string, password: string) {
-  const found = await base.prisma.operatorInvite.findUnique({ where: { tokenHash: sha256Hex(token) }, select: { id: true } });
+  const found = await base.prisma.operatorInvite.findUnique({ where: { tokenHash: sha256Hex(token) }, select: inviteFields });
   if (found === null) throw NOT_VALID();
+  // Refused before the (deliberately slow) hashing, so replaying a used link costs the server nothing.
+  const early = whyUnusable(found, base.now());
+  if (early) throw new GatehouseError("CONFLICT", UNUSABLE_MESSAGES[early], { field: "token" });
   const passwordHash = await hashPassword(password);
   const operatorId = randomUUID();
   return runMutation({ ...base, actor: `operator:${operatorId}` }, "operator.invite_accepted", async (tx) => {
