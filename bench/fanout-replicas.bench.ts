@@ -8,13 +8,15 @@
 //     time from the kill until every agent that was on replica 2 is on another one and holds
 //     that change (p99 / max). Agents use the real agent's backoff and move to their next URL.
 // Targets: 40,000 agents over 4 replicas <= 2 s p99; <= 16 KB per agent; the 10,000 agents of a
-// dead replica on the others with the new state within 5 s.
+// dead replica on the others with the new state within 5 s. The agents run in load-generator
+// processes of 10,000 each (fanout-load.ts): one process may hold 20,000 descriptors here.
 //   npx tsx bench/fanout-replicas.bench.ts [agents replicas]   (default 40000 4; needs PostgreSQL)
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { seedBenchFleet } from "./fanout-control-plane.ts";
-import { ControlPlaneProcess, openFileLimit, SimulatedAgent, waitFor } from "./fanout-sim.ts";
+import { LoadGenerator } from "./fanout-load.ts";
+import { ControlPlaneProcess, openFileLimit } from "./fanout-sim.ts";
 import { percentile } from "./stats.ts";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -34,43 +36,40 @@ interface ReplicaRow {
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 
-async function connectAll(agents: SimulatedAgent[], synced: () => number): Promise<void> {
-  for (let i = 0; i < agents.length; i += 500) {
-    agents.slice(i, i + 500).forEach((agent) => void agent.run());
-    await waitFor(() => synced() >= Math.min(i + 500, agents.length), "agents to connect", 300_000);
-  }
-  await waitFor(() => agents.every((agent) => agent.applied !== null), "every agent to apply its first state", 300_000);
-}
+/** At most this many simulated agents per load-generator process (fd limit 20,000 per process). */
+const AGENTS_PER_GENERATOR = 10_000;
 
 async function run(n: number, r: number): Promise<ReplicaRow> {
   const fleet = await seedBenchFleet(DATABASE_URL, n);
   const planes: ControlPlaneProcess[] = [];
+  const generators: LoadGenerator[] = [];
   try {
     planes.push(await ControlPlaneProcess.start(fleet.databaseUrl)); // first: it creates the admin
     planes.push(...(await Promise.all(Array.from({ length: r - 1 }, () => ControlPlaneProcess.start(fleet.databaseUrl)))));
     const urls = planes.map((plane) => `http://127.0.0.1:${plane.port}`);
     const baselines = await Promise.all(planes.map((plane) => plane.memory()));
-    let synced = 0;
-    const agents = fleet.credentials.map((credential, i) => new SimulatedAgent(urls, credential, () => (synced += 1), i));
-    await connectAll(agents, () => synced);
+    for (let offset = 0; offset < n; offset += AGENTS_PER_GENERATOR) {
+      const generator = LoadGenerator.start();
+      generators.push(generator);
+      await generator.connect(urls, fleet.credentials.slice(offset, offset + AGENTS_PER_GENERATOR), offset);
+    }
     const loaded = await Promise.all(planes.map((plane) => plane.memory()));
     const perReplica = n / r;
     const kbPerAgent = loaded.map((memory, i) => (memory.heapUsed + memory.external - (baselines[i]?.heapUsed ?? 0) - (baselines[i]?.external ?? 0)) / perReplica / 1024);
 
-    const start = performance.now();
+    const start = epochNow();
     const change = await planes[0]!.mutate();
-    await waitFor(() => agents.every((agent) => (agent.applied?.revision ?? 0) >= change.revision), "every agent to hold the change", 300_000);
-    const fromCall = sorted(agents.map((agent) => agent.stateAt - start));
-    const fromCommit = sorted(agents.map((agent) => performance.timeOrigin + agent.stateAt - change.publishedAt));
+    const held = (await Promise.all(generators.map((generator) => generator.heldAt(change.revision, "all")))).flat();
+    const fromCall = sorted(held.map((at) => at - start));
+    const fromCommit = sorted(held.map((at) => at - change.publishedAt));
 
-    const orphans = agents.filter((agent) => agent.urlIndex === 1);
-    const killedAt = performance.now();
+    const orphans = (await Promise.all(generators.map((generator) => generator.mark(1)))).reduce((a, b) => a + b, 0);
+    const killedAt = epochNow();
     await planes[1]!.kill();
     planes.splice(1, 1);
     const next = await planes[0]!.mutate();
-    await waitFor(() => orphans.every((agent) => (agent.applied?.revision ?? 0) >= next.revision), "the dead replica's agents to hold the change elsewhere", 300_000);
-    const failover = sorted(orphans.map((agent) => (agent.stateAt - killedAt) / 1000));
-    agents.forEach((agent) => agent.stop());
+    const moved = (await Promise.all(generators.map((generator) => generator.heldAt(next.revision, "marked")))).flat();
+    const failover = sorted(moved.map((at) => (at - killedAt) / 1000));
     return {
       agents: n,
       replicas: r,
@@ -79,15 +78,18 @@ async function run(n: number, r: number): Promise<ReplicaRow> {
       stateMaxMs: fromCall.at(-1) ?? Number.NaN,
       commitP99Ms: percentile(fromCommit, 99),
       kbPerAgent,
-      failoverAgents: orphans.length,
+      failoverAgents: orphans,
       failoverP99S: percentile(failover, 99),
       failoverMaxS: failover.at(-1) ?? Number.NaN,
     };
   } finally {
+    await Promise.all(generators.map((generator) => generator.stop()));
     await Promise.all(planes.map((plane) => plane.stop().catch(() => undefined)));
     await fleet.drop();
   }
 }
+
+const epochNow = () => performance.timeOrigin + performance.now();
 
 function printRow(row: ReplicaRow): void {
   const f = (x: number, digits = 1) => x.toFixed(digits);
@@ -99,7 +101,8 @@ function printRow(row: ReplicaRow): void {
 }
 
 export async function main(n = 40_000, r = 4): Promise<void> {
-  const needed = n + 1000;
+  // Each process holds at most one replica's agents (or a generator's), plus a failed replica's share.
+  const needed = Math.min(n, Math.max(AGENTS_PER_GENERATOR, Math.ceil((n / r) * (r / (r - 1))))) + 1000;
   if (openFileLimit() < needed) {
     const args = [`--nofile=${Math.max(needed, 65_536)}`, process.execPath, "--import", "tsx", fileURLToPath(import.meta.url), String(n), String(r)];
     const raised = spawnSync("prlimit", args, { stdio: "inherit" });
