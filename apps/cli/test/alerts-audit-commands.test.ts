@@ -81,6 +81,7 @@ describe("gatehouse alerts", () => {
   it("a tenant rule by e-mail, then remove by name", async () => {
     const added = await gatehouse("alerts", "add", "acme on-call", "--tenant", "acme", "--on", "server.offline", "--email", "oncall@acme.example");
     expect(added.stdout).toMatch(/^Alert rule acme on-call added \(id [0-9a-f-]{36}\): server\.offline → oncall@acme\.example\.\n$/);
+    expect((await gatehouse("alerts", "list", "--tenant", "acme")).stdout).toMatch(/^acme on-call\s+acme\s+server\.offline\s+oncall@acme\.example/m);
     const removed = await gatehouse("alerts", "remove", "acme on-call", "--json");
     expect((JSON.parse(removed.stdout) as { name: string }).name).toBe("acme on-call");
     expect((await cp.admin.alerts.list.query({})).map((rule) => rule.name)).toEqual(["noc"]);

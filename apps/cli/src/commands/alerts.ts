@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import type { ApiInputs, ApiOutputs } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
+import { allTenants } from "../lists.ts";
 import { shortTime } from "../output.ts";
 import { resolveTenant } from "../resolve.ts";
 
@@ -49,10 +50,11 @@ function target(rule: AlertRule): string {
 async function listRules(ctx: CommandContext, options: { tenant?: string }): Promise<void> {
   const api = ctx.api();
   const tenantId = options.tenant ? (await resolveTenant(api, options.tenant)).id : undefined;
-  const rules = await api.alerts.list.query(tenantId ? { tenantId } : {});
+  const [rules, tenants] = await Promise.all([api.alerts.list.query(tenantId ? { tenantId } : {}), allTenants(api)]);
+  const tenantName = new Map(tenants.map((tenant) => [tenant.id, tenant.name]));
   ctx.out.table(rules, [
     { header: "name", value: (r) => r.name },
-    { header: "tenant", value: (r) => (r.tenantId === null ? "(fleet)" : r.tenantId.slice(0, 8)) },
+    { header: "tenant", value: (r) => (r.tenantId === null ? "(fleet)" : (tenantName.get(r.tenantId) ?? r.tenantId.slice(0, 8))) },
     { header: "on", value: (r) => r.kinds.join(",") },
     { header: "to", value: (r) => target(r) },
     { header: "created", value: (r) => shortTime(r.createdAt) },
