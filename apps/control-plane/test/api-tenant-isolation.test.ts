@@ -50,18 +50,6 @@ const TABLE: Record<string, Row> = {
   // Public: an invitation link's token is all they take.
   "operators.inviteInfo": { type: "query", self: true },
   "operators.acceptInvite": { type: "mutation", self: true },
-  "operators.setRole": { type: "mutation", deny: (b) => ({ operatorId: b.operatorId, role: "VIEWER", tenantId: b.tenantId }), own: (a) => ({ operatorId: a.operatorId, role: "VIEWER", tenantId: a.tenantId }) },
-  "operators.invite": {
-    type: "mutation",
-    deny: (b) => ({ email: "spy@example.net", name: "Spy", role: "TENANT_ADMIN", tenantId: b.tenantId }),
-    own: (a) => ({ email: "new@example.net", name: "New", role: "VIEWER", tenantId: a.tenantId }),
-  },
-  "operators.invites": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
-  // Another tenant's invitations are refused in operator-invites.test.ts; here an unknown id.
-  "operators.revokeInvite": { type: "mutation", deny: () => ({ inviteId: randomUUID() }) },
-  // Public: an invitation link's token is all they take.
-  "operators.inviteInfo": { type: "query", self: true },
-  "operators.acceptInvite": { type: "mutation", self: true },
   "servers.create": { type: "mutation", deny: (b) => ({ tenantId: b.tenantId, name: "rogue" }), own: (a) => ({ tenantId: a.tenantId, name: "pbx-new" }) },
   "servers.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "servers.get": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
@@ -110,6 +98,8 @@ const TABLE: Record<string, Row> = {
   "alerts.deliveries": { type: "query", deny: () => ({ alertRuleId: randomUUID() }) },
   // The travelers router (src/api/routers/travelers.ts): its rows live here too, so that
   // isolation is proven for every router in one table.
+  // The control plane's own phone settings (number, IVR on/off, mail mode): no tenant's data in it.
+  "travelers.phoneSetup": { type: "query", self: true },
   "travelers.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "travelers.get": { type: "query", deny: (b) => ({ travelerId: b.travelerId }) },
   "travelers.create": {
