@@ -122,5 +122,10 @@ export const readProcedure = <S extends StrictInput>(input: S, rule: AccessRule<
   signedInProcedure.input(input).use(tenantAccess("read", rule));
 export const writeProcedure = <S extends StrictInput>(input: S, rule: AccessRule<z.output<S>> = {}) =>
   signedInProcedure.input(input).use(tenantAccess("write", rule));
+/**
+ * The role is checked BEFORE the input's ids are resolved, so a tenant admin learns nothing about
+ * which ids exist; tenantAccess then only gives the procedure its ctx.access (its fleet-level
+ * check cannot fail here).
+ */
 export const mspAdminProcedure = <S extends StrictInput>(input: S) =>
   signedInProcedure.input(input).use(mspAdminOnly).use(tenantAccess("write", { fleetLevel: () => true }));
