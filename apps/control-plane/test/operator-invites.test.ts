@@ -205,12 +205,12 @@ describe("a viewer", () => {
   it("is refused every management act, and keeps their own tokens and password", async () => {
     const acme = await test.db.prisma.operator.findUniqueOrThrow({ where: { email: "acme-admin@example.net" } });
     const refusals = [
-      acmeViewer.operators.invite.mutate({ email: "x@example.net", name: "X", role: "VIEWER", tenantId: fleet.tenantA.id }),
-      acmeViewer.operators.setDisabled.mutate({ operatorId: acme.id }),
-      acmeViewer.operators.setRole.mutate({ operatorId: acme.id, role: "VIEWER", tenantId: fleet.tenantA.id }),
-      acmeViewer.operators.setPassword.mutate({ operatorId: acme.id, password }),
+      () => acmeViewer.operators.invite.mutate({ email: "x@example.net", name: "X", role: "VIEWER", tenantId: fleet.tenantA.id }),
+      () => acmeViewer.operators.setDisabled.mutate({ operatorId: acme.id }),
+      () => acmeViewer.operators.setRole.mutate({ operatorId: acme.id, role: "VIEWER", tenantId: fleet.tenantA.id }),
+      () => acmeViewer.operators.setPassword.mutate({ operatorId: acme.id, password }),
     ];
-    for (const refusal of refusals) expect((await errorOf(refusal)).code).toBe("FORBIDDEN");
+    for (const refusal of refusals) expect((await errorOf(refusal())).code).toBe("FORBIDDEN");
     const created = await acmeViewer.apiTokens.create.mutate({ name: "viewer's script" });
     await acmeViewer.apiTokens.revoke.mutate({ tokenId: created.id });
     expect(await acmeViewer.auth.changePassword.mutate({ currentPassword: password, newPassword: password })).toEqual({ changed: true });
