@@ -60,7 +60,7 @@ describe("the fleet's problems", () => {
     const now = new Date("2026-12-01T12:00:00Z");
     const at = (msAgo: number) => ({ at: new Date(now.getTime() - msAgo).toISOString(), detail: {} });
     const row: Omit<FleetServerStatus, "problems"> = {
-      serverId: "s", tenantId: "t", name: "pbx", enrolled: true, revoked: false, online: true, connectedAt: null, lastSeenAt: null,
+      serverId: "s", tenantId: "t", name: "pbx", enrolled: true, revoked: false, online: true, connectedAt: null, connectedTo: null, lastSeenAt: null,
       desiredRevision: 3, appliedRevision: 3, inSync: true, backend: "iptables", agentVersion: "0.1.0", setSizes: {}, ruleCount: 9,
       lastReportAt: null, errors: [], unresolved: [], lastDrift: at(RECENT_AGENT_EVENT_MS + 1), lastRollback: at(RECENT_AGENT_EVENT_MS + 1),
     };

@@ -191,6 +191,8 @@ describe.runIf(runs)("three control planes on one PostgreSQL", () => {
     await vi.waitFor(async () => {
       const { servers } = await admin.C!.fleet.status.query({ tenantId });
       expect(servers.filter((server) => server.online).map((server) => server.name).sort()).toEqual(agents.map((_, i) => `pbx-${i}`));
+      // Each says which replica holds it, and none names the dead one.
+      expect(new Set(servers.map((server) => server.connectedTo))).toEqual(new Set([replicas.A!.url, replicas.C!.url]));
     }, CONVERGE_MS);
     // B stops beating; the leader deletes its row.
     await vi.waitFor(async () => expect(await db.prisma.controlPlaneReplica.count()).toBe(2), CONVERGE_MS);

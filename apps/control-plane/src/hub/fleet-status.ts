@@ -35,6 +35,8 @@ export interface FleetServerStatus {
   revoked: boolean;
   online: boolean;
   connectedAt: string | null;
+  /** The control-plane replica the agent is connected to (where it listens), while online. */
+  connectedTo: string | null;
   lastSeenAt: string | null;
   desiredRevision: number;
   appliedRevision: number | null;
@@ -76,6 +78,7 @@ const serverFields = {
   revokedAt: true,
   connectedReplicaId: true,
   connectedAt: true,
+  connectedReplica: { select: { listenUrl: true } },
 } satisfies Prisma.ServerSelect;
 
 type ServerRow = Prisma.ServerGetPayload<{ select: typeof serverFields }>;
@@ -128,6 +131,7 @@ function toStatus(row: ServerRow, liveReplicas: ReadonlySet<string>, events: Map
     revoked: row.revokedAt !== null,
     online,
     connectedAt: online ? (row.connectedAt?.toISOString() ?? null) : null,
+    connectedTo: online ? (row.connectedReplica?.listenUrl ?? null) : null,
     lastSeenAt: (online ? new Date() : row.lastSeenAt)?.toISOString() ?? null,
     desiredRevision: row.revision,
     appliedRevision: row.appliedRevision,
