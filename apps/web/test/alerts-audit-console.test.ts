@@ -97,6 +97,7 @@ describe.skipIf(!runs)("alerts and the audit log in the console", () => {
     const table = msp.getByRole("table", { name: "Audit events" });
     await showsText(table, "allowed 192.0.2.44 for RTP, SIP on every server of Bravo Logistics");
     const updated = table.locator("tbody tr", { hasText: "entry.updated" }).first();
+    await showsText(updated, "changed comment of 192.0.2.44 on every server of Bravo Logistics");
     await updated.getByText("1 field").click();
     const diff = updated.getByRole("table", { name: "Changed fields" });
     await showsText(diff.locator("del"), "Bravo warehouse");

@@ -64,6 +64,9 @@ function entrySentence(action: string, facts: AuditFacts, names: AuditNames): st
   const after = record(facts.after);
   const before = record(facts.before);
   if (action === "entry.expiry_set") return `set ${facts.targetName ?? "an entry"} to expire ${text(after.expiresAt) ?? "never"}`;
+  if (text(before.source) && text(after.source)) {
+    return `changed ${fieldChanges(before, after).map((change) => change.field).join(", ") || "nothing"} of ${text(after.source)} on ${scopeLabel(after, names)}`;
+  }
   if (text(after.source)) return `allowed ${text(after.source)} for ${servicesLabel(after.services)} on ${scopeLabel(after, names)}${text(after.expiresAt) ? ` until ${text(after.expiresAt)}` : ""}`;
   if (text(before.source)) return `removed ${text(before.source)} (${servicesLabel(before.services)}) from ${scopeLabel(before, names)}`;
   return null;
