@@ -39,7 +39,7 @@ export async function listAuditEvents(prisma: PrismaClient, ownTenant: { tenantI
   const rows = await prisma.auditEvent.findMany({ where: { AND: conditions(ownTenant, filter) }, orderBy: timeOrder("at"), take: filter.limit + 1 });
   const page = prefixWithinBudget(rows.slice(0, filter.limit), snapshotBytes, AUDIT_PAGE_SNAPSHOT_BYTES);
   const last = page[page.length - 1];
-  const readable = await readableParts(prisma, page);
+  const readable = await readableParts(prisma, page, ownTenant);
   return {
     events: page.map((row, index) => ({ ...row, at: iso(row.at), ...readable[index]! })),
     nextCursor: rows.length > page.length && last ? encodeCursor(last.at, last.id) : null,

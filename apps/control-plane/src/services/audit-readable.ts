@@ -50,13 +50,13 @@ function idsToLookUp(rows: readonly Row[]) {
   return ids;
 }
 
-async function lookUp(prisma: PrismaClient, rows: readonly Row[]): Promise<Lookups> {
+async function lookUp(prisma: PrismaClient, rows: readonly Row[], viewer: { tenantId?: string }): Promise<Lookups> {
   const ids = idsToLookUp(rows);
   const inIds = (set: Set<string>) => ({ id: { in: [...set] } });
   const [servers, tenants, operators, travelers, entries, rules] = await Promise.all([
     prisma.server.findMany({ where: inIds(ids.servers), select: { id: true, name: true } }),
     prisma.tenant.findMany({ where: inIds(ids.tenants), select: { id: true, name: true } }),
-    prisma.operator.findMany({ where: inIds(ids.operators), select: { id: true, name: true, email: true } }),
+    prisma.operator.findMany({ where: inIds(ids.operators), select: { id: true, name: true, email: true, tenantId: true } }),
     prisma.traveler.findMany({ where: inIds(ids.travelers), select: { id: true, name: true } }),
     prisma.allowEntry.findMany({ where: inIds(ids.entries), select: { id: true, source: true, scope: true, tenantId: true, groupName: true, serverId: true } }),
     prisma.alertRule.findMany({ where: inIds(ids.rules), select: { id: true, name: true } }),
@@ -66,11 +66,20 @@ async function lookUp(prisma: PrismaClient, rows: readonly Row[]): Promise<Looku
   return {
     servers: new Map([...servers, ...more].map((row) => [row.id, row.name])),
     tenants: new Map(tenants.map((row) => [row.id, row.name])),
-    operators: new Map(operators.map((row) => [row.id, row.name ? `${row.name} (${row.email})` : row.email])),
+    operators: new Map(operators.map((row) => [row.id, operatorLabel(row, viewer)])),
     travelers: new Map(travelers.map((row) => [row.id, row.name])),
     entries: new Map(entries.map((row) => [row.id, row as Record<string, unknown>])),
     rules: new Map(rules.map((row) => [row.id, row.name])),
   };
+}
+
+/**
+ * Operators of the viewer's own tenant (or any, for an MSP admin) by name and e-mail; anyone
+ * else by what they are only: a tenant's operators must not learn MSP or other tenants' addresses.
+ */
+function operatorLabel(row: { name: string | null; email: string; tenantId: string | null }, viewer: { tenantId?: string }): string {
+  if (viewer.tenantId !== undefined && row.tenantId !== viewer.tenantId) return row.tenantId === null ? "an MSP admin" : "an operator of another tenant";
+  return row.name ? `${row.name} (${row.email})` : row.email;
 }
 
 function actorName(actor: string, found: Lookups): string {
@@ -122,9 +131,9 @@ function linkOf(row: Row, found: Lookups): AuditLink | null {
 }
 
 /** The readable parts of each row, in the rows' order. */
-export async function readableParts(prisma: PrismaClient, rows: readonly Row[]): Promise<ReadableParts[]> {
+export async function readableParts(prisma: PrismaClient, rows: readonly Row[], viewer: { tenantId?: string }): Promise<ReadableParts[]> {
   if (rows.length === 0) return [];
-  const found = await lookUp(prisma, rows);
+  const found = await lookUp(prisma, rows, viewer);
   const names: AuditNames = { server: (id) => found.servers.get(id), tenant: (id) => found.tenants.get(id) };
   return rows.map((row) => {
     const target = targetName(row, found, names);
