@@ -138,8 +138,8 @@ describe.skipIf(!runs)("the allowlist page", () => {
     const fleetRow = row(msp, "192.0.2.200");
     await fleetRow.waitFor();
     await fleetRow.getByRole("button", { name: "Remove 192.0.2.200 from the whole fleet" }).waitFor();
-    await showsText(fleetRow, "Remove from the whole fleet");
-    await showsText(row(msp, "192.0.2.44"), "Remove from tenant Bravo Logistics");
+    await showsText(fleetRow, "from the whole fleet");
+    await row(msp, "192.0.2.44").getByRole("button", { name: "Remove 192.0.2.44 from tenant Bravo Logistics" }).waitFor();
     await saveScreenshot(msp, "server-detail-remove-scopes");
 
     const bravo = await signedIn(BRAVO_ADMIN);

@@ -58,16 +58,26 @@ function SourceCell({ entry }: { entry: EntryView }) {
 
 /**
  * What removing an entry does, said on its button: a tenant's or the fleet's entry shown on a
- * server's page closes on every server of its scope, not only this one.
+ * server's page closes on every server of its scope, not only this one. The source is in the
+ * button's name for screen readers (its text, not an aria-label, so a label search for "Tenant"
+ * never finds a button).
  */
-function removeLabel(entry: EntryView, scope: string): { text: string; name: string; confirm: string } {
-  if (entry.scope === "SERVER") return { text: "Remove", name: `Remove ${entry.source}`, confirm: `Remove ${entry.source}? Its server closes it on the next sync.` };
-  const where = entry.scope === "FLEET" ? "the whole fleet" : scope;
-  return {
-    text: `Remove from ${where}`,
-    name: `Remove ${entry.source} from ${where}`,
-    confirm: `Remove ${entry.source} from ${where}? Every server of ${where} closes it on its next sync.`,
-  };
+function RemoveButton({ entry, scope, disabled, onRemove }: { entry: EntryView; scope: string; disabled: boolean; onRemove: () => void }) {
+  const where = entry.scope === "SERVER" ? null : entry.scope === "FLEET" ? "the whole fleet" : scope;
+  const confirm = where === null ? `Remove ${entry.source}? Its server closes it on the next sync.` : `Remove ${entry.source} from ${where}? Every server of ${where} closes it on its next sync.`;
+  return (
+    <button
+      type="button"
+      className="button small danger"
+      disabled={disabled}
+      onClick={() => {
+        if (window.confirm(confirm)) onRemove();
+      }}
+    >
+      Remove<span className="visually-hidden"> {entry.source}</span>
+      {where !== null && ` from ${where}`}
+    </button>
+  );
 }
 
 export function EntriesTable({ entries, tenantNames, serverNames, canEdit }: Props) {
@@ -107,7 +117,6 @@ export function EntriesTable({ entries, tenantNames, serverNames, canEdit }: Pro
             headerHidden: true,
             cell: (entry) => {
               if (!changeable(entry)) return <span className="muted small">{entry.scope === "FLEET" ? "fleet-wide (MSP)" : ""}</span>;
-              const label = removeLabel(entry, scopeText(entry, tenantNames, serverNames));
               return (
                 <span className="row">
                   {entry.origin !== "TRAVELER" && (
@@ -115,17 +124,7 @@ export function EntriesTable({ entries, tenantNames, serverNames, canEdit }: Pro
                       Edit
                     </button>
                   )}
-                  <button
-                    type="button"
-                    className="button small danger"
-                    disabled={remove.isPending}
-                    aria-label={label.name}
-                    onClick={() => {
-                      if (window.confirm(label.confirm)) remove.mutate(entry.id);
-                    }}
-                  >
-                    {label.text}
-                  </button>
+                  <RemoveButton entry={entry} scope={scopeText(entry, tenantNames, serverNames)} disabled={remove.isPending} onRemove={() => remove.mutate(entry.id)} />
                 </span>
               );
             },
