@@ -1,8 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { api } from "../api/client.ts";
-import { messageOf } from "../api/errors.ts";
-import { Notice } from "../components/Notice.tsx";
+import { ConfirmedAction } from "../components/ConfirmedAction.tsx";
 import { hrefFor } from "../routing/routes.ts";
 import type { ServerDetail } from "./ServerFacts.tsx";
 
@@ -13,7 +11,6 @@ function counted(count: number, one: string, many: string): string {
 /** Delete, after saying what goes with it; then back to the fleet. */
 export function DeleteServerPanel({ server }: { server: ServerDetail }) {
   const queryClient = useQueryClient();
-  const [asked, setAsked] = useState(false);
   const remove = useMutation({
     mutationFn: () => api.servers.delete.mutate({ serverId: server.id }),
     onSuccess: async () => {
@@ -24,36 +21,15 @@ export function DeleteServerPanel({ server }: { server: ServerDetail }) {
   });
   const { entries, presetSwitches } = server.deletedWithIt;
   return (
-    <div className="stack">
-      {asked ? (
-        <Notice tone="bad">
-          <div className="stack">
-            <p>
-              <strong>Delete {server.name}? This cannot be undone.</strong> Deleted with it:{" "}
-              <span data-testid="deleted-with-server">
-                {counted(entries, "entry of its own", "entries of its own")} and {counted(presetSwitches, "preset switch", "preset switches")}
-              </span>
-              . Entries of its tenant, groups and the fleet stay.
-              {server.status === "enrolled" && " Its agent is disconnected and keeps its last rules until gatehouse-agent uninstall runs on the host."}
-            </p>
-            <div className="row">
-              <button type="button" className="button danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
-                Delete {server.name}
-              </button>
-              <button type="button" className="button" onClick={() => setAsked(false)}>
-                Cancel
-              </button>
-            </div>
-          </div>
-        </Notice>
-      ) : (
-        <div>
-          <button type="button" className="button danger" onClick={() => setAsked(true)}>
-            Delete…
-          </button>
-        </div>
-      )}
-      {remove.error && <Notice tone="bad">{messageOf(remove.error)}</Notice>}
-    </div>
+    <ConfirmedAction ask="Delete…" confirm={`Delete ${server.name}`} tone="bad" onConfirm={() => remove.mutate()} pending={remove.isPending} error={remove.error}>
+      <p>
+        <strong>Delete {server.name}? This cannot be undone.</strong> Deleted with it:{" "}
+        <span data-testid="deleted-with-server">
+          {counted(entries, "entry of its own", "entries of its own")} and {counted(presetSwitches, "preset switch", "preset switches")}
+        </span>
+        . Entries of its tenant, groups and the fleet stay.
+        {server.status === "enrolled" && " Its agent is disconnected and keeps its last rules until gatehouse-agent uninstall runs on the host."}
+      </p>
+    </ConfirmedAction>
   );
 }
