@@ -1,13 +1,21 @@
 // A small authoritative DNS server for tests (UDP, dns-packet): answers A/AAAA for the names
-// the test sets, follows a CNAME the way a recursive resolver would (CNAME + target's
+// (and SRV) the test sets, follows a CNAME the way a recursive resolver would (CNAME + target's
 // records in one answer), NXDOMAIN for the rest. Records can change while it runs, and a name
 // can be made to hang: its queries are never answered, like a DNS server that went silent.
 import { createSocket, type Socket } from "node:dgram";
 import dnsPacket from "dns-packet";
 
+interface TestSrv {
+  target: string;
+  port: number;
+  priority?: number;
+  weight?: number;
+}
+
 export interface TestRecord {
   a?: string[];
   aaaa?: string[];
+  srv?: TestSrv[];
   cname?: string;
   ttl?: number;
 }
@@ -15,6 +23,7 @@ export interface TestRecord {
 export class TestDnsServer {
   private readonly records = new Map<string, TestRecord>();
   private readonly hanging = new Set<string>();
+  private readonly failing = new Set<string>();
   /** Queries for hanging names, never answered. */
   unanswered = 0;
   private socket: Socket | null = null;
@@ -28,6 +37,15 @@ export class TestDnsServer {
   /** Queries for `name` go unanswered from now on. */
   hang(name: string): void {
     this.hanging.add(name.toLowerCase());
+  }
+
+  /** Queries for `name` get SERVFAIL (a transient fault) from now on, until `recover`. */
+  fail(name: string): void {
+    this.failing.add(name.toLowerCase());
+  }
+
+  recover(name: string): void {
+    this.failing.delete(name.toLowerCase());
   }
 
   remove(name: string): void {
@@ -69,6 +87,9 @@ export class TestDnsServer {
       this.unanswered += 1;
       return null;
     }
+    if (this.failing.has(question.name.toLowerCase())) {
+      return dnsPacket.encode({ type: "response", id: query.id, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | 2, questions: [question], answers: [] });
+    }
     const answers: dnsPacket.Answer[] = [];
     let name = question.name.toLowerCase();
     let record = this.records.get(name);
@@ -81,6 +102,9 @@ export class TestDnsServer {
     const ttl = record?.ttl ?? 60;
     if (question.type === "A") for (const a of record?.a ?? []) answers.push({ type: "A", name, ttl, class: "IN", data: a });
     if (question.type === "AAAA") for (const a of record?.aaaa ?? []) answers.push({ type: "AAAA", name, ttl, class: "IN", data: a });
+    if (question.type === "SRV") {
+      for (const s of record?.srv ?? []) answers.push({ type: "SRV", name, ttl, class: "IN", data: { target: s.target, port: s.port, priority: s.priority ?? 10, weight: s.weight ?? 0 } });
+    }
     return dnsPacket.encode({
       type: "response",
       id: query.id,

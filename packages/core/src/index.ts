@@ -7,6 +7,7 @@ export * from "./hash.ts";
 export * from "./lockout.ts";
 export * from "./source.ts";
 export * from "./source-rules.ts";
+export * from "./sip-domain.ts";
 export * from "./address-class.ts";
 export * from "./services.ts";
 export * from "./entry-scope.ts";

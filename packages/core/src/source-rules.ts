@@ -53,6 +53,9 @@ const ADMIN_CLASSES: ReadonlySet<AddressClass> = new Set(["public", "documentati
  */
 export function parseAdminSource(text: string, floors: SourceFloors = {}): ParsedSource {
   const parsed = parseSource(text, floors);
+  if (parsed.kind === "fqdn" && parsed.sipDomain !== undefined) {
+    refuse(`${parsed.canonical} is a SIP domain; the primary admin source is one address, range or host name (allow the provider with an entry)`);
+  }
   if (parsed.kind === "fqdn") return parsed;
   const addressClass = classifyRange(parsed);
   if (!ADMIN_CLASSES.has(addressClass)) {

@@ -1,4 +1,4 @@
-// The one parser for allowlist sources (IPv4/IPv6 address, CIDR, host name). Every address an
+// The one parser for allowlist sources (IPv4/IPv6 address, CIDR, host name, SIP domain by SRV). Every address an
 // operator, a provider preset or a traveler gives passes through here before it is stored (each
 // use adds its own rules in source-rules.ts), and only its canonical form ever reaches a firewall. ipaddr.js does the address math; the gate in
 // front of it is hand-written because ipaddr.js is lenient where we must not be: it accepts
@@ -7,13 +7,15 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { ADDRESS_CLASSES, classifyNetwork, describeRange, type IpRange } from "./address-class.ts";
 import { GatehouseError } from "./errors.ts";
+import { SIP_DOMAIN_PREFIX } from "./sip-domain.ts";
 
 export interface ParsedIp extends IpRange {
   kind: "ip";
   canonical: string;
 }
 
-export type ParsedSource = ParsedIp | { kind: "fqdn"; canonical: string };
+/** A host name the agent resolves; `sipDomain` is set for `srv:<domain>` (see sip-domain.ts). */
+export type ParsedSource = ParsedIp | { kind: "fqdn"; canonical: string; sipDomain?: string };
 
 export interface SourceFloors {
   /** Broadest IPv4 prefix accepted (default 8: a /8 is 16 million addresses). */
@@ -271,6 +273,22 @@ function parseFqdn(text: string): ParsedSource {
   return { kind: "fqdn", canonical: name };
 }
 
+/** `srv:<domain>`: a host name whose SIP servers are found by SRV. */
+function parseSipDomain(text: string): ParsedSource {
+  const rest = text.slice(SIP_DOMAIN_PREFIX.length);
+  if (rest === "") refuse(`${text} names no SIP domain: write the provider's domain after srv:, like srv:sip.example.net`);
+  if (rest.startsWith("_")) {
+    refuse(`${text}: give the SIP domain only (srv:${rest.replace(/^(_[^.]*\.)+/, "")}); the agent asks _sip._udp, _sip._tcp and _sips._tcp itself`);
+  }
+  gate(rest);
+  if (rest.includes(":") || /^[0-9./]+$/.test(rest)) refuse(`${text}: srv: takes a SIP domain (a host name), not an address`);
+  const domain = parseFqdn(rest).canonical;
+  if (domain.length > MAX_FQDN_LENGTH - SIP_DOMAIN_PREFIX.length) {
+    refuse(`${text} is too long: a SIP domain has ${MAX_FQDN_LENGTH - SIP_DOMAIN_PREFIX.length} characters at most`);
+  }
+  return { kind: "fqdn", canonical: `${SIP_DOMAIN_PREFIX}${domain}`, sipDomain: domain };
+}
+
 function readingFor(options: SourceFloors, rest: Omit<IpReading, "floors">): IpReading {
   const floors = {
     ipv4Floor: checkFloorOption("ipv4Floor", options.ipv4Floor ?? DEFAULT_IPV4_FLOOR, 32),
@@ -300,11 +318,14 @@ function refuseHexIPv4(text: string, beforePrefix: string): void {
 
 /**
  * Parses one allowlist source as typed by a person (surrounding whitespace is trimmed) into its
- * canonical form: an address, a CIDR (host bits clear) or a host name. A source that can never
- * be a remote peer is refused. Throws GatehouseError("BAD_INPUT") saying exactly what is wrong.
+ * canonical form: an address, a CIDR (host bits clear), a host name or `srv:<SIP domain>`. A
+ * source that can never be a remote peer is refused. Throws GatehouseError("BAD_INPUT") saying exactly what is wrong.
  */
 export function parseSource(text: string, options: SourceFloors = {}): ParsedSource {
   const reading = readingFor(options, { remotePeersOnly: true, mapped: "refuse" });
+  if (typeof text === "string" && text.trim().toLowerCase().startsWith(SIP_DOMAIN_PREFIX)) {
+    return parseSipDomain(SIP_DOMAIN_PREFIX + text.trim().slice(SIP_DOMAIN_PREFIX.length));
+  }
   const prepared = prepare(text);
   return prepared.looksLikeIp ? parseIp(prepared.text, reading) : parseFqdn(prepared.text);
 }

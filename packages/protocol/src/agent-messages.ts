@@ -24,9 +24,18 @@ const fetchSchema = z.object({
 
 export const unresolvedFqdnSchema = z.object({ fqdn: fqdnSchema, error: z.string().max(512) });
 
+/** One SRV target of a SIP domain (`srv:<domain>`) and the addresses it resolved to. */
+const srvTargetAnswerSchema = z.object({
+  target: fqdnSchema,
+  ports: z.array(z.number().int().min(0).max(65535)).max(16),
+  addresses: z.array(z.string().max(64)).max(1024),
+});
+
 export const fqdnResolutionSchema = z.object({
   fqdn: fqdnSchema,
   addresses: z.array(z.string().max(64)).max(1024),
+  /** For a SIP domain: each SRV target (none when the domain's own A/AAAA stood in). */
+  targets: z.array(srvTargetAnswerSchema).max(64).optional(),
   ttlSeconds: z.number().int().min(0),
   /** ISO 8601. */
   resolvedAt: z.iso.datetime(),
@@ -62,4 +71,5 @@ export type FetchMessage = z.infer<typeof fetchSchema>;
 export type ReportMessage = z.infer<typeof reportSchema>;
 export type UnresolvedFqdn = z.infer<typeof unresolvedFqdnSchema>;
 export type FqdnResolution = z.infer<typeof fqdnResolutionSchema>;
+export type SrvTargetAnswer = z.infer<typeof srvTargetAnswerSchema>;
 export type AgentMessage = z.infer<typeof agentMessageSchema>;

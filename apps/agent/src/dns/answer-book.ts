@@ -3,7 +3,7 @@
 // (fail-static: a DNS hiccup must not lock a trunk provider out); a definitive "no such
 // name" leaves the FQDN out. Both are reported. Lookups never run in the agent's apply queue,
 // and a name is never asked twice at once: a hanging DNS server delays only that name's answer.
-import type { FqdnResolution, UnresolvedFqdn } from "@gatehouse/protocol";
+import type { FqdnResolution, SrvTargetAnswer, UnresolvedFqdn } from "@gatehouse/protocol";
 import type { FqdnLookup } from "./fqdn-resolver.ts";
 
 export interface TtlClamp {
@@ -13,6 +13,8 @@ export interface TtlClamp {
 
 interface Answer {
   addresses: string[];
+  /** A SIP domain's SRV targets with their addresses (as last resolved). */
+  targets?: SrvTargetAnswer[];
   ttlSeconds: number;
   resolvedAt: Date | null;
   /** Set when the last lookup failed. */
@@ -33,7 +35,7 @@ export class AnswerBook {
   /** Answers kept on disk: usable at once, re-asked as soon as DNS is tried. */
   load(resolutions: FqdnResolution[]): void {
     for (const r of resolutions) {
-      this.answers.set(r.fqdn, { addresses: [...r.addresses], ttlSeconds: r.ttlSeconds, resolvedAt: new Date(r.resolvedAt), error: null, nextDueAt: 0 });
+      this.answers.set(r.fqdn, { addresses: [...r.addresses], ...(r.targets ? { targets: r.targets } : {}), ttlSeconds: r.ttlSeconds, resolvedAt: new Date(r.resolvedAt), error: null, nextDueAt: 0 });
     }
   }
 
@@ -93,7 +95,8 @@ export class AnswerBook {
     return fqdns.flatMap((fqdn) => {
       const a = this.answers.get(fqdn);
       if (!a || a.resolvedAt === null) return [];
-      return [{ fqdn, addresses: a.addresses, ttlSeconds: a.ttlSeconds, resolvedAt: a.resolvedAt.toISOString() }];
+      const targets = a.targets ? { targets: a.targets } : {};
+      return [{ fqdn, addresses: a.addresses, ...targets, ttlSeconds: a.ttlSeconds, resolvedAt: a.resolvedAt.toISOString() }];
     });
   }
 
@@ -117,13 +120,16 @@ export class AnswerBook {
     const now = this.now();
     if (outcome.ok) {
       const delay = this.clampSeconds(outcome.ttlSeconds) * 1000;
-      this.answers.set(fqdn, { addresses: outcome.addresses, ttlSeconds: outcome.ttlSeconds, resolvedAt: new Date(now), error: null, nextDueAt: now + delay });
+      const targets = outcome.targets ? { targets: outcome.targets } : {};
+      this.answers.set(fqdn, { addresses: outcome.addresses, ...targets, ttlSeconds: outcome.ttlSeconds, resolvedAt: new Date(now), error: null, nextDueAt: now + delay });
       return !sameAddresses(before?.addresses, outcome.addresses);
     }
     const retryAt = now + this.clamp.minSeconds * 1000;
     const addresses = outcome.definitive ? [] : (before?.addresses ?? []);
+    const keptTargets = !outcome.definitive && before?.targets ? { targets: before.targets } : {};
     this.answers.set(fqdn, {
       addresses,
+      ...keptTargets,
       ttlSeconds: before?.ttlSeconds ?? 0,
       resolvedAt: outcome.definitive ? null : (before?.resolvedAt ?? null),
       error: outcome.error,

@@ -1,9 +1,14 @@
 // Resolves an allowlisted FQDN to its A and AAAA addresses with their TTL. c-ares (node:dns
-// Resolver) follows CNAME chains itself and returns the final addresses.
+// Resolver) follows CNAME chains itself and returns the final addresses. A SIP domain
+// (`srv:<domain>`) goes through its SRV records first (sip-domain-resolver.ts).
 import { Resolver } from "node:dns/promises";
+import { sipDomainOf } from "@gatehouse/core";
+import type { SrvTargetAnswer } from "@gatehouse/protocol";
+import { resolveSipDomain } from "./sip-domain-resolver.ts";
 
 export type LookupOutcome =
-  | { ok: true; addresses: string[]; ttlSeconds: number }
+  /** `targets`: a SIP domain's SRV targets (empty when its own A/AAAA stood in). */
+  | { ok: true; addresses: string[]; ttlSeconds: number; targets?: SrvTargetAnswer[] }
   /** `definitive`: the name has no address (NXDOMAIN / no A or AAAA); else a transient fault. */
   | { ok: false; error: string; definitive: boolean };
 
@@ -38,7 +43,13 @@ export class FqdnResolver implements FqdnLookup {
     if (options.servers && options.servers.length > 0) this.resolver.setServers(options.servers);
   }
 
-  async lookup(fqdn: string): Promise<LookupOutcome> {
+  lookup(name: string): Promise<LookupOutcome> {
+    const domain = sipDomainOf(name);
+    if (domain === null) return this.lookupHost(name);
+    return resolveSipDomain(this.resolver, domain, (host) => this.lookupHost(host));
+  }
+
+  private async lookupHost(fqdn: string): Promise<LookupOutcome> {
     const [v4, v6] = await Promise.all([
       settle(this.resolver.resolve4(fqdn, { ttl: true })),
       settle(this.resolver.resolve6(fqdn, { ttl: true })),

@@ -2,12 +2,14 @@
 // revision, drift repairs and rollbacks, unresolved FQDNs and each FQDN's last answer.
 // Plain service functions: the tRPC router (api/routers/fleet.ts) scopes and calls them.
 import type { Prisma, PrismaClient } from "@gatehouse/db";
-import { reportSchema } from "@gatehouse/protocol";
+import { fqdnResolutionSchema, reportSchema, type SrvTargetAnswer } from "@gatehouse/protocol";
 import { z } from "zod";
 import { liveReplicaIds } from "../cluster/replica-registry.ts";
 import { afterKeyCursor, encodeKeyCursor, keyOrder, pageOf } from "../services/listing.ts";
 
 const storedReportSchema = reportSchema.omit({ type: true }).extend({ receivedAt: z.string() });
+/** A stored answer's SRV targets as the agent reported them (checked on the way in). */
+const storedTargetsSchema = fqdnResolutionSchema.shape.targets.unwrap().nullable().catch(null);
 
 // Times are ISO 8601 strings: this is what the API returns (no transformer on the wire).
 interface AgentEvent {
@@ -58,6 +60,8 @@ export interface FleetServerStatus {
 interface FqdnAnswerView {
   fqdn: string;
   addresses: string[];
+  /** A SIP domain's SRV targets with their addresses; null for a plain host name. */
+  targets: SrvTargetAnswer[] | null;
   error: string | null;
   resolvedAt: string;
 }
@@ -174,7 +178,8 @@ export async function serverAgentDetail(prisma: PrismaClient, serverId: string, 
   const [events, live, answers] = await Promise.all([
     lastAgentEvents(prisma, [row.id]),
     liveReplicaIds(prisma),
-    prisma.fqdnAnswer.findMany({ where: { serverId }, orderBy: { fqdn: "asc" }, select: { fqdn: true, addresses: true, error: true, resolvedAt: true } }),
+    prisma.fqdnAnswer.findMany({ where: { serverId }, orderBy: { fqdn: "asc" }, select: { fqdn: true, addresses: true, targets: true, error: true, resolvedAt: true } }),
   ]);
-  return { ...toStatus(row, live, events, now), fqdnAnswers: answers.map((a) => ({ ...a, resolvedAt: a.resolvedAt.toISOString() })) };
+  const fqdnAnswers = answers.map((a) => ({ ...a, targets: storedTargetsSchema.parse(a.targets), resolvedAt: a.resolvedAt.toISOString() }));
+  return { ...toStatus(row, live, events, now), fqdnAnswers };
 }

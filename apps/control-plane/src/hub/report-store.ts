@@ -47,8 +47,8 @@ function serverRow({ server, report, receivedAt }: Pending) {
 
 function answerRows({ server, report, receivedAt }: Pending) {
   return [
-    ...report.resolutions.map((r) => ({ serverId: server.id, fqdn: r.fqdn, addresses: r.addresses, error: null, resolvedAt: r.resolvedAt })),
-    ...report.unresolved.map((u) => ({ serverId: server.id, fqdn: u.fqdn, addresses: [], error: u.error, resolvedAt: receivedAt.toISOString() })),
+    ...report.resolutions.map((r) => ({ serverId: server.id, fqdn: r.fqdn, addresses: r.addresses, targets: r.targets ?? null, error: null, resolvedAt: r.resolvedAt })),
+    ...report.unresolved.map((u) => ({ serverId: server.id, fqdn: u.fqdn, addresses: [], targets: null, error: u.error, resolvedAt: receivedAt.toISOString() })),
   ];
 }
 
@@ -70,9 +70,9 @@ async function storeReports(prisma: PrismaClient, batch: Pending[]): Promise<voi
       WHERE s.id = v.id`,
     prisma.$executeRaw`DELETE FROM "FqdnAnswer" WHERE "serverId" IN (SELECT jsonb_array_elements_text(${ids}::jsonb))`,
     prisma.$executeRaw`
-      INSERT INTO "FqdnAnswer" ("serverId", "fqdn", "addresses", "error", "resolvedAt")
-      SELECT x."serverId", x.fqdn, x.addresses, x.error, (x."resolvedAt"::timestamptz AT TIME ZONE 'UTC')
-      FROM jsonb_to_recordset(${answers}::jsonb) AS x("serverId" text, fqdn text, addresses text[], error text, "resolvedAt" text)
+      INSERT INTO "FqdnAnswer" ("serverId", "fqdn", "addresses", "targets", "error", "resolvedAt")
+      SELECT x."serverId", x.fqdn, x.addresses, x.targets, x.error, (x."resolvedAt"::timestamptz AT TIME ZONE 'UTC')
+      FROM jsonb_to_recordset(${answers}::jsonb) AS x("serverId" text, fqdn text, addresses text[], targets jsonb, error text, "resolvedAt" text)
       WHERE EXISTS (SELECT 1 FROM "Server" WHERE id = x."serverId")`,
     ...(audits.length > 0 ? [writeAuditEvents(prisma, audits)] : []),
   ]);

@@ -1,0 +1,94 @@
+// A trunk provider allowed by its SIP domain (srv:<domain>) on real packets: a real control
+// plane, the real `gatehouse-agent` enforcing nftables in a "pbx" namespace, a DNS server the
+// test runs publishing SRV records that name two trunk hosts, each with an IPv4 and an IPv6
+// address. Every address behind the SRV records reaches SIP; a host the records do not name
+// does not. Documentation addresses only; the namespaces are created here and deleted after.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
+import { NetnsLab } from "@gatehouse/testkit/netns";
+import { testDatabaseKinds } from "@gatehouse/testkit/database";
+import { agentHubExtension } from "../../control-plane/src/hub/agent-hub-extension.ts";
+import { startUnderTest, type Api, type PlaneUnderTest } from "@gatehouse/control-plane/testing";
+import { TestDnsServer } from "./dns-server.ts";
+import { AGENT_BIN, runAgentCommand } from "./agent-process.ts";
+
+const enabled = requireCapability("SIP domain e2e", netnsCapability(["nft"]));
+const SIP = 5060;
+const DOMAIN = "trunk.example.test";
+
+describe.runIf(enabled)("a trunk provider allowed by its SIP domain", () => {
+  let lab: NetnsLab;
+  let dns: TestDnsServer;
+  let test: PlaneUnderTest;
+  let admin: Api;
+  let stateDir: string;
+  let agent: ChildProcess | null = null;
+  let agentLog = "";
+  let serverId: string;
+
+  const reachesSip = async (from: string) => {
+    const pbx = lab.host("pbx");
+    const [ipv4, ipv6] = await Promise.all([lab.canConnect(from, pbx.ipv4, SIP), lab.canConnect(from, pbx.ipv6, SIP)]);
+    return { ipv4, ipv6 };
+  };
+  const everyoneReaches = async () => ({ trunka: await reachesSip("trunka"), trunkb: await reachesSip("trunkb"), stranger: await reachesSip("stranger") });
+
+  beforeAll(async () => {
+    lab = await NetnsLab.create({ label: "sd", hosts: ["pbx", "trunka", "trunkb", "stranger"] });
+    await lab.listenTcp("pbx", [SIP]);
+    dns = new TestDnsServer();
+    await dns.start();
+    test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 })] });
+    admin = test.admin;
+    const tenant = await admin.tenants.create.mutate({ name: "SIP domain e2e" });
+    const created = await admin.servers.create.mutate({ tenantId: tenant.id, name: "pbx-srv", primaryAdminSource: "203.0.113.10" });
+    serverId = created.server.id;
+    stateDir = await mkdtemp(join(tmpdir(), "gatehouse-srv-"));
+    const enrolled = await runAgentCommand(["--state-dir", stateDir, "enroll", "--url", test.plane.url, "--token", created.enrollment.token]);
+    expect(enrolled, enrolled.output).toMatchObject({ code: 0 });
+  });
+
+  afterAll(async () => {
+    if (agent && agent.exitCode === null) agent.kill("SIGKILL");
+    await lab?.destroy();
+    await dns?.stop();
+    await test?.stop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+    if (process.env.AGENT_E2E_LOG) console.log(agentLog);
+  });
+
+  it("lets every address behind the SRV records reach SIP, and no one else", async () => {
+    const a = lab.host("trunka");
+    const b = lab.host("trunkb");
+    dns.set(`_sip._udp.${DOMAIN}`, { srv: [{ target: `sip-a.${DOMAIN}`, port: 5060, priority: 10 }, { target: `sip-b.${DOMAIN}`, port: 5060, priority: 20 }], ttl: 60 });
+    dns.set(`_sips._tcp.${DOMAIN}`, { srv: [{ target: `sip-b.${DOMAIN}`, port: 5061 }], ttl: 60 });
+    dns.set(`sip-a.${DOMAIN}`, { a: [a.ipv4], aaaa: [a.ipv6], ttl: 60 });
+    dns.set(`sip-b.${DOMAIN}`, { a: [b.ipv4], aaaa: [b.ipv6], ttl: 60 });
+    agent = spawn(
+      process.execPath,
+      [AGENT_BIN, "--state-dir", stateDir, "run", "--backend", "nftables", "--netns", lab.host("pbx").netns, "--dns-server", dns.address, "--ttl-min-seconds", "1", "--backoff-base-ms", "200", "--backoff-cap-ms", "1000"],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GATEHOUSE_LOG_LEVEL: "info" } },
+    );
+    agent.stdout?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
+    agent.stderr?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
+
+    const entry = await admin.entries.add.mutate({ source: `SRV:${DOMAIN}`, services: ["sip"], scope: { kind: "SERVER", serverId } });
+    expect(entry.source).toBe(`srv:${DOMAIN}`);
+    const open = { ipv4: true, ipv6: true };
+    const shut = { ipv4: false, ipv6: false };
+    await vi.waitFor(async () => expect(await everyoneReaches()).toEqual({ trunka: open, trunkb: open, stranger: shut }), 40_000);
+
+    const status = await admin.fleet.server.query({ serverId });
+    expect(status.unresolved).toEqual([]);
+    const answer = status.fqdnAnswers.find((x) => x.fqdn === `srv:${DOMAIN}`);
+    expect(answer).toMatchObject({ addresses: [a.ipv4, a.ipv6, b.ipv4, b.ipv6].sort(), error: null });
+    expect(answer?.targets).toEqual([
+      { target: `sip-a.${DOMAIN}`, ports: [5060], addresses: [a.ipv4, a.ipv6].sort() },
+      { target: `sip-b.${DOMAIN}`, ports: [5060, 5061], addresses: [b.ipv4, b.ipv6].sort() },
+    ]);
+  });
+});

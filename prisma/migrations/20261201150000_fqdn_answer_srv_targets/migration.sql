@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "FqdnAnswer" ADD COLUMN     "targets" JSONB;
