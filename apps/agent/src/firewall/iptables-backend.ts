@@ -25,6 +25,7 @@ import {
   ipsetName,
   IPTABLES_CHAIN,
   IPTABLES_FORWARD_CHAIN,
+  knockSetName,
   planRules,
   renderIpsetRestore,
   sha256Hex,
@@ -33,11 +34,13 @@ import {
   type HookJump,
   type IpFamily,
   type IptablesRules,
+  type KnockCounter,
   type MembersStep,
   type ResolvedState,
   type RulesPlan,
 } from "@gatehouse/core";
 import type { AppliedSummary, BackendOptions } from "./backend.ts";
+import { readIpsetKnocks } from "./knock-reading.ts";
 import { IPTABLES_RESTORE, XTABLES_WAIT, listIpsetNames, readFilterTable, readIpsets, type FilterTableState, type OwnChainState } from "./iptables-live.ts";
 import { SetBackend, type Applied } from "./set-backend.ts";
 import { setDriftProblems, ruleDriftProblems } from "./set-drift.ts";
@@ -111,8 +114,15 @@ export class IptablesBackend extends SetBackend<IptablesRules> {
       problems.push(...chainProblems(await readFilterTable(this.runner, family), expected, family));
     }
     if (problems.length === 0 && this.applied?.rules.rulesKey === expected.rulesKey) this.chainsSeenIntactAt = performance.now();
-    problems.push(...setDriftProblems(expected.sets, await readIpsets(this.runner)));
+    const liveSets = await readIpsets(this.runner);
+    problems.push(...setDriftProblems(expected.sets, liveSets));
+    problems.push(...FAMILIES.map(knockSetName).filter((name) => !liveSets.has(name)).map((name) => `drop-telemetry set ${name} is missing`));
     return problems;
+  }
+
+  /** The drop-telemetry counters (compile/knock-sets.ts). */
+  readKnocks(at: Date): Promise<KnockCounter[]> {
+    return readIpsetKnocks(this.runner, at);
   }
 
   /** Our chain and jumps, then only the sets the agent made: matched by our chain, last applied, or `recorded`'s. */

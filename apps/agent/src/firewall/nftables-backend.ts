@@ -9,6 +9,7 @@ import {
   compileNftRules,
   compileNftRuleset,
   deltaSize,
+  knockSetName,
   NFT_CHAIN,
   NFT_FAMILY,
   NFT_FORWARD_CHAIN,
@@ -20,6 +21,7 @@ import {
   sha256Hex,
   type FirewallPlan,
   type GroupSummary,
+  type KnockCounter,
   type MembersStep,
   type NftRules,
   type ResolvedState,
@@ -27,6 +29,7 @@ import {
 } from "@gatehouse/core";
 import type { AppliedSummary } from "./backend.ts";
 import { CommandError } from "./command-runner.ts";
+import { readNftKnocks } from "./knock-reading.ts";
 import { NO_SUCH_TABLE, readNftTable } from "./nft-live.ts";
 import { SetBackend, type Applied } from "./set-backend.ts";
 import { ruleDriftProblems, setDriftProblems } from "./set-drift.ts";
@@ -71,7 +74,13 @@ export class NftablesBackend extends SetBackend<NftRules> {
       ...ruleDriftProblems(`${NFT_CHAIN} of table ${NFT_FAMILY} ${NFT_TABLE}`, expected.ruleTags, live.ruleTags),
       ...ruleDriftProblems(`${NFT_FORWARD_CHAIN} of table ${NFT_FAMILY} ${NFT_TABLE}`, expected.forwardRuleTags, live.forwardRuleTags),
       ...setDriftProblems(expected.sets, live.sets),
+      ...([4, 6] as const).map(knockSetName).filter((name) => !live.sets.has(name)).map((name) => `drop-telemetry set ${name} is missing`),
     ];
+  }
+
+  /** The drop-telemetry counters (compile/knock-sets.ts). */
+  readKnocks(at: Date): Promise<KnockCounter[]> {
+    return readNftKnocks(this.runner, at);
   }
 
   protected async removeOwned(): Promise<void> {

@@ -14,3 +14,6 @@ export type { Family as IpFamily } from "./members.ts";
 export { RULE_TAG_PATTERN } from "./rule-tag.ts";
 export { revokedFlows, RevokedFlowMatcher } from "./revoked-flows.ts";
 export type { RevokedFlow } from "./revoked-flows.ts";
+export { knockSetName, KNOCK_SET_SIZE, KNOCK_TIMEOUT_SECONDS } from "./knock-sets.ts";
+export { KnockTally, KNOCK_LIMITS } from "./knock-tally.ts";
+export type { KnockCounter, KnockInterval, KnockPort, KnockProtocol, KnockSource } from "./knock-tally.ts";

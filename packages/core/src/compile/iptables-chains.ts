@@ -8,6 +8,7 @@ import type { PortRange, Protocol } from "../model.ts";
 import type { Family } from "./members.ts";
 import { DHCPV6_REPLY, ICMPV6_ACCEPTED, LINK_LOCAL_V6, type Icmpv6Accept } from "./ipv6-control.ts";
 import { EVERYTHING_GROUPS, type RulesPlan } from "./plan.ts";
+import { iptablesKnockMatches } from "./knock-sets.ts";
 
 export const IPTABLES_CHAIN = "GATEHOUSE";
 export const IPTABLES_FORWARD_CHAIN = "GATEHOUSE-FWD";
@@ -16,7 +17,8 @@ const MULTIPORT_SLOTS = 15;
 
 export interface Rule {
   match: string;
-  target: "ACCEPT" | "DROP" | "RETURN";
+  /** `SET --add-set ...` (drop telemetry) does not end the packet's walk through the chain. */
+  target: "ACCEPT" | "DROP" | "RETURN" | `SET --add-set ${string}`;
 }
 
 export function ipsetName(group: string, family: Family): string {
@@ -102,6 +104,8 @@ export function inputChainRules(plan: RulesPlan, family: Family): Rule[] {
   // ICMP echo is answered only for LAN, admin and "all" sources (their rules accept everything);
   // the public and per-service sources get silence, as in Travelin' Man 3.
   rules.push(...allowMatches(plan, family, portMatches).map(accept));
+  // Drop telemetry (knock-sets.ts): counts what the final DROP is about to drop.
+  rules.push(...iptablesKnockMatches(family));
   rules.push({ match: "", target: "DROP" });
   return rules;
 }

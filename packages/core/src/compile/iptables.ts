@@ -9,6 +9,7 @@ import type { Family } from "./members.ts";
 import { FAMILIES, planFirewall, type FirewallPlan, type RulesPlan, type SourceGroup } from "./plan.ts";
 import { sha256Hex } from "../hash.ts";
 import { ruleTag } from "./rule-tag.ts";
+import { ipsetKnockCreate, knockSetName } from "./knock-sets.ts";
 
 export { ipsetName, IPTABLES_CHAIN, IPTABLES_FORWARD_CHAIN };
 
@@ -20,7 +21,7 @@ const TEMPORARY_SUFFIX = ".new";
 export interface IptablesRules {
   iptablesV4: string;
   iptablesV6: string;
-  /** The ipsets the rules match, one per source group and family. */
+  /** The ipsets the rules use: one per source group and family, then the drop-telemetry sets. */
   setNames: string[];
   /** Expected rule tags of chain GATEHOUSE, in order, per family (what verify() compares). */
   ruleTags: Record<Family, string[]>;
@@ -42,7 +43,7 @@ export function temporaryIpsetName(name: string): string {
 
 /** True for sets this agent owns, live ones and leftover temporaries alike. */
 export function isGatehouseIpset(name: string): boolean {
-  return /^gh[46]-[a-z0-9_-]+(\.new)?$/.test(name);
+  return /^gh[46](-[a-z0-9_-]+(\.new)?|\.knock)$/.test(name);
 }
 
 function renderRules(chain: string, scope: string, rules: Rule[]): { lines: string[]; tags: string[] } {
@@ -88,7 +89,8 @@ export function renderIpsetRestore(groups: SourceGroup[]): string {
   const lines = [
     "# Gatehouse sets (generated). Load with `ipset restore`. Each live set is replaced by swapping",
     "# in a fully loaded copy, so no live set is ever empty or half loaded; if loading fails before",
-    "# the swaps, every live set is untouched.",
+    "# the swaps, every live set is untouched. The drop-telemetry sets (gh4.knock) are only created.",
+    ...FAMILIES.map(ipsetKnockCreate),
   ];
   for (const { group, family } of groups) {
     lines.push(`create ${ipsetName(group, family)} hash:net family ${ipsetFamily(family)} maxelem ${IPSET_MAXELEM} -exist`);
@@ -112,7 +114,7 @@ export function renderIpsetRestore(groups: SourceGroup[]): string {
 /** The rules alone: microseconds, so every apply can tell a member change from a rules change. */
 export function compileIptablesRules(rules: RulesPlan): IptablesRules {
   const [v4, v6] = FAMILIES.map((family) => renderChains(rules, family)) as [ReturnType<typeof renderChains>, ReturnType<typeof renderChains>];
-  const setNames = rules.groupNames.flatMap((group) => FAMILIES.map((family) => ipsetName(group, family)));
+  const setNames = [...rules.groupNames.flatMap((group) => FAMILIES.map((family) => ipsetName(group, family))), ...FAMILIES.map(knockSetName)];
   return {
     iptablesV4: v4.text,
     iptablesV6: v6.text,

@@ -12,6 +12,7 @@ import { isHostMember, type Family } from "./members.ts";
 import { EVERYTHING_GROUPS, FAMILIES, planFirewall, type FirewallPlan, type RulesPlan, type SourceGroup } from "./plan.ts";
 import { sha256Hex } from "../hash.ts";
 import { ruleTag } from "./rule-tag.ts";
+import { nftKnockRule, nftKnockSetLines } from "./knock-sets.ts";
 
 export const NFT_TABLE = "gatehouse";
 export const NFT_FAMILY = "inet";
@@ -118,6 +119,8 @@ function inputChainRules(plan: RulesPlan): string[] {
     `ip6 daddr ${dhcp.destination} udp sport ${dhcp.sourcePort} udp dport ${dhcp.destinationPort} accept`,
     // ICMP echo: answered only for LAN, admin and "all" sources (see iptables-chains.ts for why).
     ...allowMatches(plan, (protocol, ranges) => [`${protocol} dport ${formatPorts(ranges)}`]).map((match) => `${match} accept`),
+    // Drop telemetry (knock-sets.ts): counts what the policy is about to drop.
+    ...FAMILIES.map(nftKnockRule),
   ];
 }
 
@@ -172,6 +175,7 @@ function renderScript(sets: NftSet[], input: ChainText, forward: ChainText, with
     `delete table ${NFT_FAMILY} ${NFT_TABLE}`,
     `table ${NFT_FAMILY} ${NFT_TABLE} {`,
     ...sets.flatMap((set) => renderSet(set, withMembers)),
+    ...FAMILIES.flatMap(nftKnockSetLines),
     // Public sources fall through to the policy: dropped silently, no reject.
     ...renderChain(NFT_CHAIN, "input", "drop", input),
     ...renderChain(NFT_FORWARD_CHAIN, "forward", "accept", forward),

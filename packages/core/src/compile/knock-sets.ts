@@ -1,0 +1,57 @@
+// Drop telemetry: the sets that count who knocks on a closed port. Just before the final drop,
+// every TCP or UDP packet that no allow rule accepted is counted per (source, protocol, port) in a
+// kernel set of fixed size whose elements time out: a scan of a million sources costs the same
+// memory as one of 65,536. When the set is full, new knockers are dropped without being counted.
+// The sets are never part of the allowlist: no rule accepts anything because of them.
+import type { Family } from "./members.ts";
+
+/** Elements per family; a flood beyond this is dropped uncounted, never unbounded. */
+export const KNOCK_SET_SIZE = 65_536;
+/** An element that sees no packet (nftables) or was first seen (ipset) this long ago goes away. */
+export const KNOCK_TIMEOUT_SECONDS = 3600;
+
+/** "gh4.knock": "." never occurs in a service id, so no service's set can take the name. */
+export function knockSetName(family: Family): string {
+  return `gh${family}.knock`;
+}
+
+/** nftables: the set's declaration inside table inet gatehouse. */
+export function nftKnockSetLines(family: Family): string[] {
+  const address = family === 4 ? "ipv4_addr" : "ipv6_addr";
+  return [
+    `\tset ${knockSetName(family)} {`,
+    `\t\ttype ${address} . inet_proto . inet_service`,
+    `\t\tsize ${KNOCK_SET_SIZE}`,
+    "\t\tflags dynamic,timeout",
+    `\t\ttimeout ${KNOCK_TIMEOUT_SECONDS}s`,
+    // One counter per element, bumped by every `update` that finds it.
+    "\t\tcounter",
+    "\t}",
+  ];
+}
+
+/** nftables: the rule before the policy drop; `update` refreshes the timeout, so `expires` tells when it was last seen. */
+export function nftKnockRule(family: Family): string {
+  const address = family === 4 ? "ip saddr" : "ip6 saddr";
+  return `meta l4proto { tcp, udp } update @${knockSetName(family)} { ${address} . meta l4proto . th dport }`;
+}
+
+/** ipset: created once and never swapped, so its counts survive an apply. */
+export function ipsetKnockCreate(family: Family): string {
+  const ipsetFamily = family === 4 ? "inet" : "inet6";
+  return `create ${knockSetName(family)} hash:ip,port family ${ipsetFamily} counters timeout ${KNOCK_TIMEOUT_SECONDS} maxelem ${KNOCK_SET_SIZE} -exist`;
+}
+
+/**
+ * iptables: matches before the final DROP. A known element's match counts the packet; a new one is
+ * added by `-j SET` (which counts the packet that added it; re-adding an element would reset its
+ * counter, hence no --exist, and `timeout` then tells when it was first seen).
+ */
+export function iptablesKnockMatches(family: Family): Array<{ match: string; target: "DROP" | `SET --add-set ${string}` }> {
+  const name = knockSetName(family);
+  return [
+    { match: `-m set --match-set ${name} src,dst`, target: "DROP" },
+    { match: "-p tcp", target: `SET --add-set ${name} src,dst` },
+    { match: "-p udp", target: `SET --add-set ${name} src,dst` },
+  ];
+}
