@@ -13,6 +13,7 @@ import type { Logger } from "./logger.ts";
 import type { LoginPolicy } from "./auth/login.ts";
 import type { TrustedProxies } from "./http/client-address.ts";
 import type { AgentDownloadChecksums } from "./hub/agent-bundle-route.ts";
+import type { LiveSetLookup } from "./hub/set-lookups.ts";
 import type { TravelersContext } from "./travelers/context.ts";
 import type { AlertHooks } from "./alerts/extension.ts";
 
@@ -24,6 +25,8 @@ export interface AgentDirectory {
   disconnect(serverId: string, reason: string): void;
   /** Closes every agent connection (1001); the plane's close() waits for them otherwise. */
   close(): Promise<void>;
+  /** The kernel's answer from the server's agent, if connected to this replica (explain). */
+  lookupSets(serverId: string, address: string, timeoutMs: number): Promise<LiveSetLookup>;
 }
 
 export interface ControlPlaneApp {

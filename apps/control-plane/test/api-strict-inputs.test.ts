@@ -67,6 +67,7 @@ const TABLE: Record<string, Row> = {
   "presets.enable": m((a) => ({ presetId: "teliax", tenantId: a.tenantId })),
   "presets.disable": m((a) => ({ presetEnablementId: a.presetEnablementId })),
   "rulesets.effective": q((a) => ({ serverId: a.serverId })),
+  "rulesets.explain": q((a) => ({ serverId: a.serverId, address: "203.0.113.7" })),
   "audit.list": q(),
   "audit.exportCsv": q(),
   "alerts.list": q(),

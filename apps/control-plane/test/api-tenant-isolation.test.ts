@@ -83,6 +83,7 @@ const TABLE: Record<string, Row> = {
   "presets.enable": { type: "mutation", deny: (b) => ({ presetId: "teliax", serverId: b.serverId }), own: (a) => ({ presetId: "teliax", tenantId: a.tenantId }) },
   "presets.disable": { type: "mutation", deny: (b) => ({ presetEnablementId: b.presetEnablementId }), own: (a) => ({ presetEnablementId: a.presetEnablementId }) },
   "rulesets.effective": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
+  "rulesets.explain": { type: "query", deny: (b) => ({ serverId: b.serverId, address: "203.0.113.7" }) },
   "audit.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "audit.exportCsv": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   // Alert rules (src/api/routers/alerts.ts): Acme has none to list here; alerts.test.ts lists, and

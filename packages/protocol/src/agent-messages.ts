@@ -1,5 +1,6 @@
 // Messages an agent sends to the hub. Every message is one JSON object with a `type`.
 import { z } from "zod";
+import { SET_LOOKUP_FEATURE, setLookupAnswerSchema } from "./set-lookup.ts";
 
 const backendSchema = z.enum(["iptables", "nftables", "dry-run"]);
 const revisionSchema = z.number().int().min(0);
@@ -14,6 +15,8 @@ const helloSchema = z.object({
   backend: backendSchema,
   appliedRevision: revisionSchema.optional(),
   appliedHash: hashSchema.optional(),
+  /** Optional messages this agent understands; the hub sends only those (older agents: none). */
+  features: z.array(z.enum([SET_LOOKUP_FEATURE])).max(8).optional(),
 });
 
 /** Reply to `changed`: "send me the state at (at least) this revision". */
@@ -64,7 +67,7 @@ export const reportSchema = z.object({
   backend: backendSchema,
 });
 
-export const agentMessageSchema = z.discriminatedUnion("type", [helloSchema, fetchSchema, reportSchema]);
+export const agentMessageSchema = z.discriminatedUnion("type", [helloSchema, fetchSchema, reportSchema, setLookupAnswerSchema]);
 
 export type HelloMessage = z.infer<typeof helloSchema>;
 export type FetchMessage = z.infer<typeof fetchSchema>;

@@ -2,6 +2,7 @@
 // receiver (tailscale's rule): a missed `changed` can never leave an agent wrong.
 import { z } from "zod";
 import { desiredStateSchema } from "./desired-state-schema.ts";
+import { setLookupRequestSchema } from "./set-lookup.ts";
 
 const revisionSchema = z.number().int().min(0);
 
@@ -30,6 +31,7 @@ export const hubMessageSchema = z.discriminatedUnion("type", [
   ackSchema,
   revokedSchema,
   errorSchema,
+  setLookupRequestSchema,
 ]);
 
 export type StateMessage = z.infer<typeof stateSchema>;

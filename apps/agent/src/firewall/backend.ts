@@ -3,6 +3,7 @@
 import type { ResolvedState } from "@gatehouse/core";
 import type { CommandRunner } from "./command-runner.ts";
 import type { FirewallLogger } from "./logger.ts";
+import type { GroupPresence } from "./set-lookup.ts";
 
 export type BackendName = "iptables" | "nftables" | "dry-run";
 
@@ -42,6 +43,11 @@ export interface FirewallBackend {
    * whose objects are removed even if nothing live references them any more.
    */
   uninstall(recorded?: ResolvedState | null): Promise<void>;
+  /**
+   * Whether the kernel's live sets of `groups` hold `address` (a canonical IP), as the kernel
+   * answers (`gatehouse explain`). Absent on a backend without kernel sets (dry run).
+   */
+  lookup?(address: string, groups: readonly string[]): Promise<GroupPresence[]>;
 }
 
 /** What every real backend is constructed with. */

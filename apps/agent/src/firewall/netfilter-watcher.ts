@@ -32,6 +32,7 @@ export function watchedBackend(backend: FirewallBackend, watcher: ChangeWatcher)
     name: backend.name,
     apply: (state) => watcher.ownChange(() => backend.apply(state)),
     verify: (state) => backend.verify(state),
+    ...(backend.lookup ? { lookup: backend.lookup.bind(backend) } : {}),
     uninstall: (...args: Parameters<FirewallBackend["uninstall"]>) => watcher.ownChange(() => backend.uninstall(...args)),
   };
 }

@@ -9,6 +9,7 @@ import { SerialQueue } from "../serial-queue.ts";
 import type { AppliedSummary, BackendOptions, DriftReport, FirewallBackend } from "./backend.ts";
 import { CommandRunner } from "./command-runner.ts";
 import { silentLogger, type FirewallLogger } from "./logger.ts";
+import { kernelSetPresence, type GroupPresence } from "./set-lookup.ts";
 
 /** What a backend last applied: the rules, and the members kept up to date by each delta. */
 export interface Applied<Rules> {
@@ -41,6 +42,10 @@ export abstract class SetBackend<Rules extends { rulesKey: string }> implements 
       if (problems.length > 0) this.driftFound = true;
       return { intact: problems.length === 0, problems };
     });
+  }
+
+  lookup(address: string, groups: readonly string[]): Promise<GroupPresence[]> {
+    return this.serial.run(() => kernelSetPresence(this.runner, this.name, address, groups));
   }
 
   uninstall(recorded: ResolvedState | null = null): Promise<void> {

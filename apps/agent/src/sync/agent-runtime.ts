@@ -4,7 +4,7 @@
 // resolves it, applies it through the Enforcer and the backend, keeps it on disk and reports it.
 // This file only wires those parts together and answers the hub.
 import type { Logger } from "pino";
-import { PROTOCOL_VERSION, type HelloMessage, type HubMessage } from "@gatehouse/protocol";
+import { PROTOCOL_VERSION, SET_LOOKUP_FEATURE, type HelloMessage, type HubMessage } from "@gatehouse/protocol";
 import { AnswerBook, type TtlClamp } from "../dns/answer-book.ts";
 import type { FqdnLookup } from "../dns/fqdn-resolver.ts";
 import type { FirewallBackend } from "../firewall/backend.ts";
@@ -20,6 +20,7 @@ import { EnforcementLoop } from "./enforcement-loop.ts";
 import { Enforcer } from "./enforcer.ts";
 import { HubLink } from "./hub-link.ts";
 import { ReportOutbox } from "./report-outbox.ts";
+import { answerSetLookup } from "./set-lookup-answer.ts";
 import { Reporter } from "./reporter.ts";
 
 export interface AgentRuntimeOptions {
@@ -138,6 +139,7 @@ export class AgentRuntime {
       protocolVersion: PROTOCOL_VERSION,
       agentVersion: AGENT_VERSION,
       backend: this.enforcer.backendName,
+      features: [SET_LOOKUP_FEATURE],
       ...(enforced ? { appliedRevision: enforced.revision, appliedHash: enforced.hash } : {}),
     };
   }
@@ -170,6 +172,9 @@ export class AgentRuntime {
         return;
       case "error":
         this.log.warn({ message: message.message }, "the control plane reported an error");
+        return;
+      case "set-lookup":
+        void answerSetLookup(message, this.enforcer).then((answer) => this.link.send(answer));
         return;
     }
   }

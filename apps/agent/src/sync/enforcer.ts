@@ -4,7 +4,7 @@
 // and there is no code path from here to backend.uninstall(). An apply that takes access away cuts
 // the open flows of the sources that lost it (the rulesets re-check a peer's every packet);
 // afterwards it counts them (see firewall/cut-flow-counter.ts).
-import { resolveDesiredState, revokedFlows, type ResolvedState, type RevokedFlow } from "@gatehouse/core";
+import { planRules, resolveDesiredState, revokedFlows, type ResolvedState, type RevokedFlow } from "@gatehouse/core";
 import type { AppliedSummary, FirewallBackend } from "../firewall/backend.ts";
 import type { CutFlowCounter, FlowCutResult } from "../firewall/cut-flow-counter.ts";
 import type { Desired } from "./desired.ts";
@@ -57,6 +57,16 @@ export class Enforcer {
     this.current = enforced;
     const flowCut = previous === null || this.cutFlowCounter === null ? null : await this.countCut(previous, resolved, this.cutFlowCounter);
     return { enforced, unresolved, flowCut };
+  }
+
+  /** The enforced firewall's source groups ("lan", "admin", "all", services with ports). */
+  get groups(): string[] {
+    return this.current === null ? [] : planRules(this.current.resolved).groupNames;
+  }
+
+  /** The backend's kernel lookup (see FirewallBackend.lookup); null when it has none. */
+  get lookup(): NonNullable<FirewallBackend["lookup"]> | null {
+    return this.backend.lookup?.bind(this.backend) ?? null;
   }
 
   /** Re-applies the enforced ruleset when the live firewall differs; returns what was wrong. */

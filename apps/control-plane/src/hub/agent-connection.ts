@@ -9,6 +9,8 @@ import {
   type HubMessage,
   type RawMessage,
   type ReportMessage,
+  type SetLookupAnswer,
+  SET_LOOKUP_FEATURE,
 } from "@gatehouse/protocol";
 import type { DesiredSnapshot } from "./hub-types.ts";
 
@@ -18,6 +20,7 @@ export interface ConnectionHost {
   storeReport(server: { id: string; tenantId: string }, report: ReportMessage): Promise<void>;
   onProtocolError(serverId: string, error: string): void;
   onFailure(serverId: string, what: string, error: unknown): void;
+  onSetLookupAnswer(serverId: string, answer: SetLookupAnswer): void;
 }
 
 /** Close codes the hub uses (4000-4999 are the application's). */
@@ -38,6 +41,8 @@ export class AgentConnection {
   private loading = false;
   private reloadWanted = false;
   private lastNotified = -1;
+  /** The agent's hello said it answers `set-lookup`. */
+  answersSetLookup = false;
 
   constructor(
     readonly serverId: string,
@@ -91,6 +96,9 @@ export class AgentConnection {
       case "report":
         void this.storeReport(message);
         return;
+      case "set-lookup-answer":
+        this.host.onSetLookupAnswer(this.serverId, message);
+        return;
     }
   }
 
@@ -105,6 +113,7 @@ export class AgentConnection {
   private onHello(hello: HelloMessage): void {
     const known = this.atConnect;
     this.atConnect = null;
+    this.answersSetLookup = hello.features?.includes(SET_LOOKUP_FEATURE) ?? false;
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
       this.send({ type: "error", message: `protocol version ${hello.protocolVersion} is not supported; this control plane speaks ${PROTOCOL_VERSION}` });
       this.socket.close(CLOSE_PROTOCOL_VERSION, "protocol version");

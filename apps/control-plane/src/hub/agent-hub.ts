@@ -10,13 +10,14 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { sha256Hex } from "@gatehouse/core";
 import type { PrismaClient } from "@gatehouse/db";
-import { encodeMessage, MAX_AGENT_MESSAGE_BYTES, type ReportMessage } from "@gatehouse/protocol";
+import { encodeMessage, MAX_AGENT_MESSAGE_BYTES, type ReportMessage, type SetLookupAnswer } from "@gatehouse/protocol";
 import { bearerSecret } from "../auth/secrets.ts";
 import { AgentConnection, CLOSE_REPLACED, type ConnectionHost } from "./agent-connection.ts";
 import { CredentialLookup, type AgentServer } from "./credential-lookup.ts";
 import type { DesiredSnapshot, RevisionEvent, RevisionFeed } from "./hub-types.ts";
 import { PresenceWriter } from "./presence-writer.ts";
 import { ReportWriter, type ReportingServer } from "./report-store.ts";
+import { SetLookups, type LiveSetLookup } from "./set-lookups.ts";
 
 export interface AgentHubOptions {
   prisma: PrismaClient;
@@ -46,6 +47,7 @@ export class AgentHub implements ConnectionHost {
   private readonly reports: ReportWriter;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: (() => void)[];
+  private readonly lookups = new SetLookups();
   private pendingChanges = new Map<string, number>();
   private flushScheduled = false;
   private closed = false;
@@ -75,6 +77,14 @@ export class AgentHub implements ConnectionHost {
     this.connections.get(serverId)?.revoke(reason);
   }
 
+  /** Asks the server's agent, if it is connected here, whether its kernel sets hold `address`. */
+  lookupSets(serverId: string, address: string, timeoutMs: number): Promise<LiveSetLookup> {
+    const connection = this.connections.get(serverId);
+    if (connection === undefined || !connection.open) return Promise.resolve({ status: "offline" });
+    if (!connection.answersSetLookup) return Promise.resolve({ status: "unsupported" });
+    return this.lookups.ask(serverId, address, timeoutMs, (request) => connection.send(request));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -99,6 +109,10 @@ export class AgentHub implements ConnectionHost {
 
   onProtocolError(serverId: string, error: string): void {
     this.options.logger.warn({ serverId, error }, "agent sent a malformed message; closing its connection");
+  }
+
+  onSetLookupAnswer(serverId: string, answer: SetLookupAnswer): void {
+    this.lookups.answered(serverId, answer);
   }
 
   onFailure(serverId: string, what: string, error: unknown): void {
@@ -143,6 +157,7 @@ export class AgentHub implements ConnectionHost {
   private forget(connection: AgentConnection): void {
     if (this.connections.get(connection.serverId) !== connection) return;
     this.connections.delete(connection.serverId);
+    this.lookups.disconnected(connection.serverId);
     this.presence.disconnected(connection.serverId);
     this.options.onPresence?.(connection.serverId, false);
   }
