@@ -4,6 +4,7 @@ import { registerAlertCommands } from "./commands/alerts.ts";
 import { registerAuditCommands } from "./commands/audit.ts";
 import { registerAuthCommands } from "./commands/auth.ts";
 import { registerAllowCommands } from "./commands/allow.ts";
+import { registerExplainCommand } from "./commands/explain.ts";
 import { registerListCommand } from "./commands/list.ts";
 import { registerOperatorCommands } from "./commands/operators.ts";
 import { registerRemoveCommands } from "./commands/remove.ts";
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerListCommand(program);
   registerStatusCommand(program);
   registerRulesCommand(program);
+  registerExplainCommand(program);
   registerServerCommands(program);
   registerTravelerCommands(program);
   registerAuditCommands(program);
