@@ -7,6 +7,7 @@ import { SERVICE_CATALOGUE } from "@gatehouse/core";
 import type { ApiInputs, ApiOutputs } from "../api.ts";
 import { withContext, type CommandContext } from "../context.ts";
 import { CliError } from "../errors.ts";
+import { fqdnAnswersText } from "../fqdn-answers-text.ts";
 import { ago } from "../output.ts";
 import { resolveServer } from "../resolve.ts";
 
@@ -45,8 +46,8 @@ function settingsText(server: ServerDetail): string {
 async function showServer(ctx: CommandContext, serverName: string): Promise<void> {
   const api = ctx.api();
   const { id } = await resolveServer(api, serverName);
-  const { lastReport: _report, ...server } = await api.servers.get.query({ serverId: id });
-  ctx.out.result(server, [settingsText(server), ...warnings(server)].join("\n"));
+  const [{ lastReport: _report, ...server }, { fqdnAnswers }] = await Promise.all([api.servers.get.query({ serverId: id }), api.fleet.server.query({ serverId: id })]);
+  ctx.out.result({ ...server, fqdnAnswers }, [settingsText(server), ...fqdnAnswersText(fqdnAnswers), ...warnings(server)].join("\n"));
 }
 
 function yesNo(text: string): boolean {
@@ -125,7 +126,7 @@ function warnings(server: ServerDetail): string[] {
 export function registerServerSettingsCommands(servers: Command): void {
   servers
     .command("show <server>")
-    .description("a server's base policy (admin address, LAN ranges, media ports), groups and status")
+    .description("a server's base policy (admin address, LAN ranges, media ports), groups, status and its host names as the agent resolved them")
     .action(withContext(showServer));
 
   servers

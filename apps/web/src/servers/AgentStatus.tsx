@@ -70,7 +70,10 @@ export function AgentStatus({ serverId, rawReport }: { serverId: string; rawRepo
                         <Badge tone="warn">unresolved</Badge> {a.error}
                       </>
                     ) : (
-                      a.addresses.join(", ")
+                      <>
+                        {a.addresses.join(", ")}
+                        <SrvTargets targets={a.targets} />
+                      </>
                     )}
                   </td>
                   <td data-label="Resolved">
@@ -87,5 +90,20 @@ export function AgentStatus({ serverId, rawReport }: { serverId: string; rawRepo
         <pre className="listing small">{JSON.stringify(rawReport, null, 2)}</pre>
       </details>
     </div>
+  );
+}
+
+/** A SIP domain's SRV targets, each with its ports and addresses (nothing for a plain host name). */
+function SrvTargets({ targets }: { targets: { target: string; ports: number[]; addresses: string[] }[] | null }) {
+  if (targets === null) return null;
+  if (targets.length === 0) return <div className="muted">no SRV record: the domain's own addresses</div>;
+  return (
+    <ul className="plain-list" aria-label="SRV targets">
+      {targets.map((t) => (
+        <li key={t.target}>
+          SRV {t.target}:{t.ports.join(",")} → {t.addresses.length > 0 ? t.addresses.join(", ") : "no address"}
+        </li>
+      ))}
+    </ul>
   );
 }
