@@ -51,8 +51,8 @@ const config: KnipConfig = {
     },
   },
   // Programs the tests and benchmarks run (Debian packages, not npm): inside network namespaces,
-  // and HAProxy in front of control planes.
-  ignoreBinaries: ["ip", "openssl", "prlimit", "haproxy"],
+  // HAProxy in front of control planes, and util-linux's script for a real terminal.
+  ignoreBinaries: ["ip", "openssl", "prlimit", "haproxy", "script"],
 };
 
 export default config;
