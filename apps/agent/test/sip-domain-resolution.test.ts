@@ -2,6 +2,7 @@
 // resolver (c-ares) against a DNS server the test runs: SRV first, every target's A and AAAA,
 // the domain's own A/AAAA when it has no SRV, and fail-static through a DNS fault.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { MAX_SIP_DOMAIN_ADDRESSES } from "@gatehouse/core";
 import { AnswerBook } from "../src/dns/answer-book.ts";
 import { FqdnResolver } from "../src/dns/fqdn-resolver.ts";
 import { TestDnsServer } from "./dns-server.ts";
@@ -93,5 +94,17 @@ describe("a SIP domain resolved by SRV", () => {
     expect(await book.refresh([SOURCE])).toBe(true);
     expect(book.addressMap().has(SOURCE)).toBe(false);
     expect(book.unresolved([SOURCE])).toHaveLength(1);
+  });
+
+  it("a domain publishing more addresses than the bound gets the bound, the preferred targets' first", async () => {
+    const targets = ["t1", "t2", "t3"].map((t) => `${t}.${DOMAIN}`);
+    dns.set(`_sip._udp.${DOMAIN}`, { srv: targets.map((target, i) => ({ target, port: 5060, priority: i })), ttl: 60 });
+    const networks = ["198.51.100", "203.0.113", "192.0.2"];
+    targets.forEach((target, t) => dns.set(target, { a: Array.from({ length: 25 }, (_, i) => `${networks[t]}.${i + 1}`), ttl: 60 }));
+    await book.refresh([SOURCE]);
+    const addresses = book.addressMap().get(SOURCE) ?? [];
+    expect(addresses).toHaveLength(MAX_SIP_DOMAIN_ADDRESSES);
+    expect(addresses).toContain("198.51.100.25");
+    expect(addresses).not.toContain("192.0.2.25");
   });
 });
