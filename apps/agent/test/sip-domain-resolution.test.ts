@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_SIP_DOMAIN_ADDRESSES } from "@gatehouse/core";
 import { AnswerBook } from "../src/dns/answer-book.ts";
+import { SRV_RECHECK_SECONDS } from "../src/dns/sip-domain-resolver.ts";
 import { FqdnResolver } from "../src/dns/fqdn-resolver.ts";
 import { TestDnsServer } from "./dns-server.ts";
 
@@ -51,6 +52,22 @@ describe("a SIP domain resolved by SRV", () => {
     expect(resolution?.ttlSeconds).toBe(60);
     expect(book.nextDueAt([SOURCE])).toBe(60_000);
     expect(book.unresolved([SOURCE])).toEqual([]);
+  });
+
+  it("asks the SRV records again within SRV_RECHECK_SECONDS even behind long-lived address records", async () => {
+    publishTwoTargets();
+    dns.set(`sip-a.${DOMAIN}`, { a: ["198.51.100.11"], ttl: 86_400 });
+    dns.set(`sip-b.${DOMAIN}`, { a: ["203.0.113.21"], ttl: 86_400 });
+    await book.refresh([SOURCE]);
+    expect(book.resolutions([SOURCE])[0]?.ttlSeconds).toBe(SRV_RECHECK_SECONDS);
+    dns.set(`_sip._udp.${DOMAIN}`, { srv: [{ target: `sip-c.${DOMAIN}`, port: 5060 }], ttl: 300 });
+    dns.set(`_sip._tcp.${DOMAIN}`, { srv: [{ target: `sip-c.${DOMAIN}`, port: 5060 }], ttl: 300 });
+    dns.set(`_sips._tcp.${DOMAIN}`, { srv: [{ target: `sip-c.${DOMAIN}`, port: 5061 }], ttl: 300 });
+    dns.set(`sip-c.${DOMAIN}`, { a: ["192.0.2.31"], ttl: 86_400 });
+    clock += SRV_RECHECK_SECONDS * 1000;
+    expect(await book.refresh([SOURCE])).toBe(true);
+    expect(book.addressMap().get(SOURCE)).toEqual(["192.0.2.31"]);
+    dns.remove(`sip-c.${DOMAIN}`);
   });
 
   it("falls back to the domain's own A and AAAA when it publishes no SRV record", async () => {

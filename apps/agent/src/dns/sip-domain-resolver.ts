@@ -4,13 +4,17 @@
 // fault along the way fails the whole lookup as transient, so the answer book keeps the last
 // good addresses (fail-static) instead of enforcing a partial answer that drops a provider's
 // servers. c-ares does not expose an SRV record's TTL, so the answer's TTL is the lowest of its
-// address records' (the answer book clamps it).
+// address records', and never above SRV_RECHECK_SECONDS, so a changed SRV record is seen soon
+// even behind long-lived A records (the answer book clamps it further).
 import type { Resolver } from "node:dns/promises";
 import { MAX_SIP_DOMAIN_ADDRESSES, SIP_SRV_SERVICES, srvTargets, type SrvRecord } from "@gatehouse/core";
 import type { SrvTargetAnswer } from "@gatehouse/protocol";
 import type { LookupOutcome } from "./fqdn-resolver.ts";
 
 const NO_SUCH_RECORD = new Set(["ENOTFOUND", "ENODATA"]);
+
+/** The longest a SIP domain's SRV records go unasked, their own TTL being unknown. */
+export const SRV_RECHECK_SECONDS = 300;
 
 type SrvOutcome = { ok: true; records: SrvRecord[] } | { ok: false; owner: string; code: string };
 
@@ -48,12 +52,15 @@ export async function resolveSipDomain(resolver: Resolver, domain: string, looku
     const names = targets.map((t) => t.target).join(", ");
     return { ok: false, error: `none of ${domain}'s SRV targets (${names}) has an A or AAAA record`, definitive: true };
   }
-  return { ok: true, addresses, ttlSeconds: Math.min(...ttls), targets: answers };
+  return { ok: true, addresses, ttlSeconds: Math.min(...ttls, SRV_RECHECK_SECONDS), targets: answers };
 }
 
 async function fallBackToDomain(domain: string, lookupHost: (name: string) => Promise<LookupOutcome>): Promise<LookupOutcome> {
   const outcome = await lookupHost(domain);
-  if (outcome.ok) return { ...outcome, addresses: outcome.addresses.slice(0, MAX_SIP_DOMAIN_ADDRESSES), targets: [] };
+  if (outcome.ok) {
+    const ttlSeconds = Math.min(outcome.ttlSeconds, SRV_RECHECK_SECONDS);
+    return { ...outcome, ttlSeconds, addresses: outcome.addresses.slice(0, MAX_SIP_DOMAIN_ADDRESSES), targets: [] };
+  }
   if (!outcome.definitive) return outcome;
   return { ok: false, error: `${domain} has no SIP SRV record (${SIP_SRV_SERVICES.join(", ")}) and no A or AAAA record`, definitive: true };
 }
