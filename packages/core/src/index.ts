@@ -2,6 +2,7 @@ export * from "./model.ts";
 export * from "./ivr/index.ts";
 export * from "./compile/index.ts";
 export * from "./provider-presets.ts";
+export * from "./preset-hosts.ts";
 export * from "./errors.ts";
 export * from "./hash.ts";
 export * from "./lockout.ts";
