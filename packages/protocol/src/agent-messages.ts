@@ -1,4 +1,5 @@
 // Messages an agent sends to the hub. Every message is one JSON object with a `type`.
+import { MAX_SIP_DOMAIN_ADDRESSES, MAX_SRV_TARGETS } from "@gatehouse/core";
 import { z } from "zod";
 import { SET_LOOKUP_FEATURE, setLookupAnswerSchema } from "./set-lookup.ts";
 
@@ -31,14 +32,14 @@ export const unresolvedFqdnSchema = z.object({ fqdn: fqdnSchema, error: z.string
 const srvTargetAnswerSchema = z.object({
   target: fqdnSchema,
   ports: z.array(z.number().int().min(0).max(65535)).max(16),
-  addresses: z.array(z.string().max(64)).max(1024),
+  addresses: z.array(z.string().max(64)).max(MAX_SIP_DOMAIN_ADDRESSES),
 });
 
 export const fqdnResolutionSchema = z.object({
   fqdn: fqdnSchema,
   addresses: z.array(z.string().max(64)).max(1024),
   /** For a SIP domain: each SRV target (none when the domain's own A/AAAA stood in). */
-  targets: z.array(srvTargetAnswerSchema).max(64).optional(),
+  targets: z.array(srvTargetAnswerSchema).max(MAX_SRV_TARGETS).optional(),
   ttlSeconds: z.number().int().min(0),
   /** ISO 8601. */
   resolvedAt: z.iso.datetime(),
