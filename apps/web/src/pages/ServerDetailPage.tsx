@@ -10,6 +10,7 @@ import { hrefFor } from "../routing/routes.ts";
 import { AgentStatus } from "../servers/AgentStatus.tsx";
 import { DeleteServerPanel } from "../servers/DeleteServerPanel.tsx";
 import { EnrollmentPanel } from "../servers/EnrollmentPanel.tsx";
+import { ExplainAddress } from "../servers/ExplainAddress.tsx";
 import { NoAdminAddressWarning } from "../servers/NoAdminAddressWarning.tsx";
 import { RevokeServerPanel } from "../servers/RevokeServerPanel.tsx";
 import { RulesetListing } from "../servers/RulesetListing.tsx";
@@ -66,6 +67,10 @@ export function ServerDetailPage({ serverId, operator }: { serverId: string; ope
           <DeleteServerPanel server={s} />
         </section>
       )}
+      <section className="panel" aria-labelledby="explain-heading">
+        <h2 id="explain-heading">Explain an address</h2>
+        <ExplainAddress serverId={s.id} />
+      </section>
       <section className="panel" aria-labelledby="ruleset-heading">
         <h2 id="ruleset-heading">Effective ruleset</h2>
         <RulesetListing serverId={s.id} />
