@@ -1,5 +1,5 @@
 // A trunk provider allowed by its SIP domain (srv:<domain>) on real packets: a real control
-// plane, the real `gatehouse-agent` enforcing nftables in a "pbx" namespace, a DNS server the
+// plane, the real `gatehouse-agent` enforcing iptables+ipset or nftables in a "pbx" namespace, a DNS server the
 // test runs publishing SRV records that name two trunk hosts, each with an IPv4 and an IPv6
 // address. Every address behind the SRV records reaches SIP; a host the records do not name
 // does not. Documentation addresses only; the namespaces are created here and deleted after.
@@ -16,11 +16,14 @@ import { startUnderTest, type Api, type PlaneUnderTest } from "@gatehouse/contro
 import { TestDnsServer } from "./dns-server.ts";
 import { AGENT_BIN, runAgentCommand } from "./agent-process.ts";
 
-const enabled = requireCapability("SIP domain e2e", netnsCapability(["nft"]));
+const enabled = requireCapability("SIP domain e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
 const SIP = 5060;
 const DOMAIN = "trunk.example.test";
 
-describe.runIf(enabled)("a trunk provider allowed by its SIP domain", () => {
+describe.runIf(enabled).each([
+  { backend: "iptables", label: "si" },
+  { backend: "nftables", label: "sn" },
+])("a trunk provider allowed by its SIP domain on the $backend agent", ({ backend, label }) => {
   let lab: NetnsLab;
   let dns: TestDnsServer;
   let test: PlaneUnderTest;
@@ -38,13 +41,13 @@ describe.runIf(enabled)("a trunk provider allowed by its SIP domain", () => {
   const everyoneReaches = async () => ({ trunka: await reachesSip("trunka"), trunkb: await reachesSip("trunkb"), stranger: await reachesSip("stranger") });
 
   beforeAll(async () => {
-    lab = await NetnsLab.create({ label: "sd", hosts: ["pbx", "trunka", "trunkb", "stranger"] });
+    lab = await NetnsLab.create({ label, hosts: ["pbx", "trunka", "trunkb", "stranger"] });
     await lab.listenTcp("pbx", [SIP]);
     dns = new TestDnsServer();
     await dns.start();
     test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 })] });
     admin = test.admin;
-    const tenant = await admin.tenants.create.mutate({ name: "SIP domain e2e" });
+    const tenant = await admin.tenants.create.mutate({ name: `SIP domain e2e ${backend}` });
     const created = await admin.servers.create.mutate({ tenantId: tenant.id, name: "pbx-srv", primaryAdminSource: "203.0.113.10" });
     serverId = created.server.id;
     stateDir = await mkdtemp(join(tmpdir(), "gatehouse-srv-"));
@@ -64,13 +67,13 @@ describe.runIf(enabled)("a trunk provider allowed by its SIP domain", () => {
   it("lets every address behind the SRV records reach SIP, and no one else", async () => {
     const a = lab.host("trunka");
     const b = lab.host("trunkb");
-    dns.set(`_sip._udp.${DOMAIN}`, { srv: [{ target: `sip-a.${DOMAIN}`, port: 5060, priority: 10 }, { target: `sip-b.${DOMAIN}`, port: 5060, priority: 20 }], ttl: 60 });
-    dns.set(`_sips._tcp.${DOMAIN}`, { srv: [{ target: `sip-b.${DOMAIN}`, port: 5061 }], ttl: 60 });
-    dns.set(`sip-a.${DOMAIN}`, { a: [a.ipv4], aaaa: [a.ipv6], ttl: 60 });
-    dns.set(`sip-b.${DOMAIN}`, { a: [b.ipv4], aaaa: [b.ipv6], ttl: 60 });
+    dns.set(`_sip._udp.${DOMAIN}`, { srv: [{ target: `sip-a.${DOMAIN}`, port: 5060, priority: 10 }, { target: `sip-b.${DOMAIN}`, port: 5060, priority: 20 }], ttl: 1 });
+    dns.set(`_sips._tcp.${DOMAIN}`, { srv: [{ target: `sip-b.${DOMAIN}`, port: 5061 }], ttl: 1 });
+    dns.set(`sip-a.${DOMAIN}`, { a: [a.ipv4], aaaa: [a.ipv6], ttl: 1 });
+    dns.set(`sip-b.${DOMAIN}`, { a: [b.ipv4], aaaa: [b.ipv6], ttl: 1 });
     agent = spawn(
       process.execPath,
-      [AGENT_BIN, "--state-dir", stateDir, "run", "--backend", "nftables", "--netns", lab.host("pbx").netns, "--dns-server", dns.address, "--ttl-min-seconds", "1", "--backoff-base-ms", "200", "--backoff-cap-ms", "1000"],
+      [AGENT_BIN, "--state-dir", stateDir, "run", "--backend", backend, "--netns", lab.host("pbx").netns, "--dns-server", dns.address, "--ttl-min-seconds", "1", "--backoff-base-ms", "200", "--backoff-cap-ms", "1000"],
       { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GATEHOUSE_LOG_LEVEL: "info" } },
     );
     agent.stdout?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
@@ -90,5 +93,15 @@ describe.runIf(enabled)("a trunk provider allowed by its SIP domain", () => {
       { target: `sip-a.${DOMAIN}`, ports: [5060], addresses: [a.ipv4, a.ipv6].sort() },
       { target: `sip-b.${DOMAIN}`, ports: [5060, 5061], addresses: [b.ipv4, b.ipv6].sort() },
     ]);
+  });
+
+  it("follows the provider when its SRV records move to another host", async () => {
+    const stranger = lab.host("stranger");
+    dns.set(`sip-c.${DOMAIN}`, { a: [stranger.ipv4], aaaa: [stranger.ipv6], ttl: 1 });
+    dns.set(`_sip._udp.${DOMAIN}`, { srv: [{ target: `sip-a.${DOMAIN}`, port: 5060 }, { target: `sip-c.${DOMAIN}`, port: 5060 }], ttl: 1 });
+    dns.set(`_sips._tcp.${DOMAIN}`, { srv: [{ target: `sip-c.${DOMAIN}`, port: 5061 }], ttl: 1 });
+    const open = { ipv4: true, ipv6: true };
+    const shut = { ipv4: false, ipv6: false };
+    await vi.waitFor(async () => expect(await everyoneReaches()).toEqual({ trunka: open, trunkb: shut, stranger: open }), 40_000);
   });
 });
