@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestControlPlane, type PlaneUnderTest } from "./control-plane-fixture.ts";
-import { buildGatehouseBundle, freshHome, runGatehouse, type RunResult } from "./run-gatehouse.ts";
+import { buildGatehouseBundle, expectRefused, runGatehouse, scriptEnv, succeededJson, type RunResult } from "./run-gatehouse.ts";
 import { removeTemporaryDirs } from "./temporary-dirs.ts";
 
 let cp: PlaneUnderTest;
@@ -16,26 +16,14 @@ let tenantAdminToken: string;
 
 /** Runs `gatehouse` with a token in the environment, as in a script. */
 function gatehouseAs(token: string, ...args: string[]): Promise<RunResult> {
-  return runGatehouse(args, { bin, env: { HOME: freshHome(), XDG_CONFIG_HOME: undefined, GATEHOUSE_URL: cp.plane.url, GATEHOUSE_TOKEN: token } });
+  return runGatehouse(args, { bin, env: scriptEnv(cp.plane.url, token) });
 }
 
 const gatehouse = (...args: string[]) => gatehouseAs(adminToken, ...args);
 
 /** A command that succeeded with JSON on stdout and nothing on stderr. */
 async function json<T>(...args: string[]): Promise<T> {
-  const result = await gatehouse(...args, "--json");
-  expect(result.stderr).toBe("");
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
-/** A refusal: exit 1 and exactly one `gatehouse: ...` line on stderr. */
-function expectRefused(result: RunResult, message: string | RegExp): void {
-  expect(result.code).toBe(1);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).toMatch(/^gatehouse: [^\n]+\n$/);
-  if (typeof message === "string") expect(result.stderr).toBe(`gatehouse: ${message}\n`);
-  else expect(result.stderr).toMatch(message);
+  return succeededJson<T>(await gatehouse(...args, "--json"));
 }
 
 interface TenantJson {
@@ -173,7 +161,7 @@ describe("gatehouse servers", () => {
   });
 
   it("delete without --yes says what it would take and deletes nothing; with --yes --json it answers what went", async () => {
-    await cp.admin.entries.add.mutate({ source: "192.0.2.10", scope: { kind: "SERVER", serverId: server.id } });
+    await cp.admin.entries.add.mutate({ source: "192.0.2.10", services: ["sip"], scope: { kind: "SERVER", serverId: server.id } });
     expectRefused(await gatehouse("servers", "delete", "pbx1"), "deleting server Acme Dental/pbx1 cannot be undone (it takes its 1 server entry with it): add --yes to delete it");
     expect(await cp.db.prisma.server.count({ where: { id: server.id } })).toBe(1);
     expect(await json("servers", "delete", "pbx1", "--yes")).toEqual({ deleted: true, name: "pbx1", tenantName: "Acme Dental", removed: { entries: 1, presetSwitches: 0 } });
@@ -187,7 +175,7 @@ describe("gatehouse tenants delete", () => {
   });
 
   it("without --yes says what would go with the tenant and deletes nothing; with --yes --json it answers what went", async () => {
-    await cp.admin.entries.add.mutate({ source: "198.51.100.0/24", scope: { kind: "TENANT", tenantId: (await cp.admin.tenants.list.query({})).tenants[0]!.id } });
+    await cp.admin.entries.add.mutate({ source: "198.51.100.0/24", services: ["sip"], scope: { kind: "TENANT", tenantId: (await cp.admin.tenants.list.query({})).tenants[0]!.id } });
     expectRefused(await gatehouse("tenants", "delete", "Acme Dental"), "deleting tenant Acme Dental cannot be undone (it takes its 1 operator, 1 allowlist entry with it; its operators can no longer sign in; the audit log keeps its events): add --yes to delete it");
     expect((await cp.admin.tenants.list.query({})).tenants).toHaveLength(2);
     const deleted = await json("tenants", "delete", "Acme Dental", "--yes");

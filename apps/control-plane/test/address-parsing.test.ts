@@ -65,7 +65,7 @@ describe("an operator who meant 10.10.10.10 never allows 8.8.8.8", () => {
 
   it.each(LENIENT_FORMS)("an allow entry for %s (ipaddr.js: %s) is refused on the source field, and nothing is stored", async (typed, _lenient, message) => {
     const before = await writes();
-    expect(await errorOf(test.admin.entries.add.mutate({ source: typed, scope: { kind: "SERVER", serverId: fleet.serverA1 } }))).toEqual({ code: "BAD_REQUEST", message, field: "source" });
+    expect(await errorOf(test.admin.entries.add.mutate({ source: typed, services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverA1 } }))).toEqual({ code: "BAD_REQUEST", message, field: "source" });
     expect(await writes()).toEqual(before);
   });
 
@@ -96,13 +96,13 @@ describe("a source that can never be a remote peer is refused with the reason", 
     ["0.0.0.0/0", "0.0.0.0/0 would allow every IPv4 address; allowing the whole Internet is refused"],
   ])("an allow entry for %s", async (source, message) => {
     const before = await writes();
-    expect(await errorOf(test.admin.entries.add.mutate({ source, scope: { kind: "FLEET" } }))).toEqual({ code: "BAD_REQUEST", message, field: "source" });
+    expect(await errorOf(test.admin.entries.add.mutate({ source, services: ["sip"], scope: { kind: "FLEET" } }))).toEqual({ code: "BAD_REQUEST", message, field: "source" });
     expect(await writes()).toEqual(before);
   });
 
   it("a LAN or VPN range stays allowed as an entry source", async () => {
     for (const source of ["10.0.0.0/8", "fd00:1234::/32", "100.64.0.0/10", "169.254.0.0/16"]) {
-      await test.admin.entries.add.mutate({ source, scope: { kind: "SERVER", serverId: fleet.serverA2 } });
+      await test.admin.entries.add.mutate({ source, services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverA2 } });
     }
     expect((await test.db.prisma.allowEntry.findMany({ select: { source: true }, orderBy: { source: "asc" } })).map((entry) => entry.source)).toEqual([
       "10.0.0.0/8",
@@ -124,13 +124,13 @@ describe("a source that can never be a remote peer is refused with the reason", 
 describe("a range with host bits set is never silently widened", () => {
   it("1.2.3.4/8 is refused as an entry, naming 1.0.0.0/8", async () => {
     const before = await writes();
-    expect(await errorOf(test.admin.entries.add.mutate({ source: "1.2.3.4/8", scope: { kind: "FLEET" } }))).toEqual({
+    expect(await errorOf(test.admin.entries.add.mutate({ source: "1.2.3.4/8", services: ["sip"], scope: { kind: "FLEET" } }))).toEqual({
       code: "BAD_REQUEST",
       message: "1.2.3.4/8 is not where a /8 range starts: did you mean 1.0.0.0/8 (the whole range) or 1.2.3.4 (that one address)?",
       field: "source",
     });
     expect(await writes()).toEqual(before);
-    const entry = await test.admin.entries.add.mutate({ source: "1.0.0.0/8", scope: { kind: "FLEET" } });
+    const entry = await test.admin.entries.add.mutate({ source: "1.0.0.0/8", services: ["sip"], scope: { kind: "FLEET" } });
     expect(entry.source).toBe("1.0.0.0/8");
   });
 

@@ -37,10 +37,10 @@ describe.each(testDatabaseKinds())("the allowlist API on %s", (kind) => {
   it("a bad address gets the parser's message on the source field and writes nothing", async () => {
     const auditBefore = await test.db.prisma.auditEvent.count();
     const before = await revisions(test);
-    const error = await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.300", scope: { kind: "SERVER", serverId: fleet.serverA1 } }));
+    const error = await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.300", services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverA1 } }));
     expect(error).toEqual({ code: "BAD_REQUEST", message: "198.51.100.300 is not an IPv4 address: octet 4 is 300", field: "source" });
     for (const hostile of ["0.0.0.0/0", "10.0.0.0/4", "198.51.100.7; iptables -F", "010.1.1.1"]) {
-      expect(await errorOf(test.admin.entries.add.mutate({ source: hostile, scope: { kind: "FLEET" } }))).toMatchObject({ code: "BAD_REQUEST", field: "source" });
+      expect(await errorOf(test.admin.entries.add.mutate({ source: hostile, services: ["sip"], scope: { kind: "FLEET" } }))).toMatchObject({ code: "BAD_REQUEST", field: "source" });
     }
     expect(await test.db.prisma.allowEntry.count()).toBe(0);
     expect(await test.db.prisma.auditEvent.count()).toBe(auditBefore);
@@ -48,10 +48,31 @@ describe.each(testDatabaseKinds())("the allowlist API on %s", (kind) => {
     expect(published).toEqual([]);
   });
 
+  it("opens no service by default: an entry without services is refused on that field and writes nothing", async () => {
+    const auditBefore = await test.db.prisma.auditEvent.count();
+    const before = await revisions(test);
+    const scope = { kind: "SERVER" as const, serverId: fleet.serverA1 };
+    // What a script written for Travelin' Man 3's add-ip sends: no services, once meaning every port.
+    type AddInput = Parameters<typeof test.admin.entries.add.mutate>[0];
+    const unnamed = (source: string) => ({ source, scope }) as unknown as AddInput;
+    const missing = { code: "BAD_REQUEST", message: "Services: choose the services: e.g. sip,rtp; all opens every service", field: "services" };
+    expect(await errorOf(test.admin.entries.add.mutate(unnamed("198.51.100.7")))).toEqual(missing);
+    expect(await errorOf(test.admin.entries.addIp.mutate(unnamed("203.0.113.0/28")))).toEqual(missing);
+    expect(await errorOf(test.admin.entries.addFqdn.mutate(unnamed("trunk.example.net")))).toEqual(missing);
+    expect(await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.7", services: [], scope }))).toMatchObject({ code: "BAD_REQUEST", field: "services" });
+    expect(await test.db.prisma.allowEntry.count()).toBe(0);
+    expect(await test.db.prisma.auditEvent.count()).toBe(auditBefore);
+    expect(await revisions(test)).toEqual(before);
+    expect(published).toEqual([]);
+    // Every port stays possible, for whoever names it.
+    const everything = await test.admin.entries.add.mutate({ source: "198.51.100.7", services: ["all"], scope });
+    expect(everything.services).toEqual(["all"]);
+  });
+
   it("addIp refuses a host name and addFqdn an address; unknown services are named", async () => {
     const scope = { kind: "TENANT" as const, tenantId: fleet.tenantA.id };
-    expect(await errorOf(test.admin.entries.addIp.mutate({ source: "sip.example.com", scope }))).toMatchObject({ code: "BAD_REQUEST", field: "source" });
-    expect(await errorOf(test.admin.entries.addFqdn.mutate({ source: "198.51.100.7", scope }))).toMatchObject({ code: "BAD_REQUEST", field: "source" });
+    expect(await errorOf(test.admin.entries.addIp.mutate({ source: "sip.example.com", services: ["sip"], scope }))).toMatchObject({ code: "BAD_REQUEST", field: "source" });
+    expect(await errorOf(test.admin.entries.addFqdn.mutate({ source: "198.51.100.7", services: ["sip"], scope }))).toMatchObject({ code: "BAD_REQUEST", field: "source" });
     expect(await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.7", services: ["sip", "fax"], scope }))).toMatchObject({ code: "BAD_REQUEST", message: "unknown service: fax", field: "services" });
     expect(await test.db.prisma.allowEntry.count()).toBe(0);
   });
@@ -65,7 +86,7 @@ describe.each(testDatabaseKinds())("the allowlist API on %s", (kind) => {
   });
 
   it("tenant and group entries reach exactly their tenant's servers (a same-named group elsewhere is not theirs)", async () => {
-    await test.admin.entries.add.mutate({ source: "198.51.100.8", scope: { kind: "TENANT", tenantId: fleet.tenantA.id } });
+    await test.admin.entries.add.mutate({ source: "198.51.100.8", services: ["sip"], scope: { kind: "TENANT", tenantId: fleet.tenantA.id } });
     await test.admin.entries.add.mutate({ source: "trunk.example.net", services: ["sip", "rtp"], scope: { kind: "GROUP", tenantId: fleet.tenantA.id, group: "nyc" } });
     // Sorted host names first, then addresses (core's deterministic order).
     expect(await sources(fleet.serverA1)).toEqual(["trunk.example.net", "198.51.100.8"]);
@@ -75,10 +96,10 @@ describe.each(testDatabaseKinds())("the allowlist API on %s", (kind) => {
 
   it("revisions of exactly the affected servers go up by one per change, and are published after commit", async () => {
     const { serverA1, serverA2, serverB1, tenantA } = fleet;
-    expect(await revisionMoves(() => test.admin.entries.add.mutate({ source: "192.0.2.1", scope: { kind: "FLEET" } }))).toEqual({ [serverA1]: 1, [serverA2]: 1, [serverB1]: 1 });
-    expect(await revisionMoves(() => test.admin.entries.add.mutate({ source: "192.0.2.2", scope: { kind: "TENANT", tenantId: tenantA.id } }))).toEqual({ [serverA1]: 1, [serverA2]: 1, [serverB1]: 0 });
-    expect(await revisionMoves(() => test.admin.entries.add.mutate({ source: "192.0.2.3", scope: { kind: "GROUP", tenantId: tenantA.id, group: "nyc" } }))).toEqual({ [serverA1]: 1, [serverA2]: 0, [serverB1]: 0 });
-    const serverEntry = await test.admin.entries.add.mutate({ source: "192.0.2.4", scope: { kind: "SERVER", serverId: serverA2 } });
+    expect(await revisionMoves(() => test.admin.entries.add.mutate({ source: "192.0.2.1", services: ["sip"], scope: { kind: "FLEET" } }))).toEqual({ [serverA1]: 1, [serverA2]: 1, [serverB1]: 1 });
+    expect(await revisionMoves(() => test.admin.entries.add.mutate({ source: "192.0.2.2", services: ["sip"], scope: { kind: "TENANT", tenantId: tenantA.id } }))).toEqual({ [serverA1]: 1, [serverA2]: 1, [serverB1]: 0 });
+    expect(await revisionMoves(() => test.admin.entries.add.mutate({ source: "192.0.2.3", services: ["sip"], scope: { kind: "GROUP", tenantId: tenantA.id, group: "nyc" } }))).toEqual({ [serverA1]: 1, [serverA2]: 0, [serverB1]: 0 });
+    const serverEntry = await test.admin.entries.add.mutate({ source: "192.0.2.4", services: ["sip"], scope: { kind: "SERVER", serverId: serverA2 } });
     const afterAdd = await revisions(test);
     expect(await revisionMoves(() => test.admin.entries.setExpiry.mutate({ entryId: serverEntry.id, expiresAt: new Date(test.clock.now().getTime() + 3_600_000).toISOString() }))).toEqual({ [serverA1]: 0, [serverA2]: 1, [serverB1]: 0 });
     expect(await revisionMoves(() => test.admin.entries.remove.mutate({ entryId: serverEntry.id }))).toEqual({ [serverA1]: 0, [serverA2]: 1, [serverB1]: 0 });
@@ -132,8 +153,8 @@ describe.each(testDatabaseKinds())("the allowlist API on %s", (kind) => {
   });
 
   it("lists entries by scope, server coverage, source and origin, page by page", async () => {
-    for (let i = 1; i <= 5; i += 1) await test.admin.entries.add.mutate({ source: `192.0.2.${i}`, scope: { kind: "TENANT", tenantId: fleet.tenantA.id } });
-    await test.admin.entries.add.mutate({ source: "203.0.113.99", scope: { kind: "SERVER", serverId: fleet.serverB1 } });
+    for (let i = 1; i <= 5; i += 1) await test.admin.entries.add.mutate({ source: `192.0.2.${i}`, services: ["sip"], scope: { kind: "TENANT", tenantId: fleet.tenantA.id } });
+    await test.admin.entries.add.mutate({ source: "203.0.113.99", services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverB1 } });
     expect((await test.admin.entries.list.query({ serverId: fleet.serverB1 })).entries.map((e) => e.source)).toEqual(["203.0.113.99"]);
     expect((await test.admin.entries.list.query({ source: "113.99" })).entries).toHaveLength(1);
     const first = await test.admin.entries.list.query({ scope: "TENANT", limit: 3 });
@@ -145,8 +166,8 @@ describe.each(testDatabaseKinds())("the allowlist API on %s", (kind) => {
 
   it("refuses the same source twice in one scope, naming the existing entry", async () => {
     const scope = { kind: "GROUP" as const, tenantId: fleet.tenantA.id, group: "nyc" };
-    const entry = await test.admin.entries.add.mutate({ source: "198.51.100.0/24", scope });
-    expect(await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.0/24", scope }))).toMatchObject({ code: "CONFLICT", message: expect.stringContaining(entry.id) });
+    const entry = await test.admin.entries.add.mutate({ source: "198.51.100.0/24", services: ["sip"], scope });
+    expect(await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.0/24", services: ["sip"], scope }))).toMatchObject({ code: "CONFLICT", message: expect.stringContaining(entry.id) });
   });
 
   it("the effective ruleset shows the compiled rules and the human listing with host names by name", async () => {

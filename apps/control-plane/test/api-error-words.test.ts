@@ -21,7 +21,7 @@ describe("the API's refusals in words", () => {
 
   it("a comment over the limit names the field and the limit, and adds nothing", async () => {
     const before = await test.db.prisma.allowEntry.count();
-    const error = await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.9", scope: { kind: "SERVER", serverId: fleet.serverA1 }, comment: "x".repeat(501) }));
+    const error = await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.9", services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverA1 }, comment: "x".repeat(501) }));
     expect(error).toEqual({ code: "BAD_REQUEST", message: "Comment is too long: at most 500 characters", field: "comment" });
     expect(await test.db.prisma.allowEntry.count()).toBe(before);
   });
@@ -33,7 +33,7 @@ describe("the API's refusals in words", () => {
   });
 
   it("the source parser's own message is kept as written", async () => {
-    const error = await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.7;reboot", scope: { kind: "SERVER", serverId: fleet.serverA1 } }));
+    const error = await errorOf(test.admin.entries.add.mutate({ source: "198.51.100.7;reboot", services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverA1 } }));
     expect(error.message).toBe('";" cannot appear in an IP address, CIDR range or host name (only letters, digits, ".", "-", ":" and "/" can)');
     expect(error.field).toBe("source");
   });

@@ -29,8 +29,8 @@ describe("tenants and servers managed through the API", () => {
   }
 
   it("a tenant lists what it holds: its servers, which block its deletion, and what would go with it", async () => {
-    await test.admin.entries.add.mutate({ source: "198.51.100.0/24", scope: { kind: "TENANT", tenantId: fleet.tenantA.id } });
-    await test.admin.entries.add.mutate({ source: "192.0.2.9", scope: { kind: "SERVER", serverId: fleet.serverA1 } });
+    await test.admin.entries.add.mutate({ source: "198.51.100.0/24", services: ["sip"], scope: { kind: "TENANT", tenantId: fleet.tenantA.id } });
+    await test.admin.entries.add.mutate({ source: "192.0.2.9", services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverA1 } });
     await test.admin.customServices.create.mutate({ id: "acme-fax", name: "Fax", protocol: "udp", portFrom: 9000, portTo: 9000, tenantId: fleet.tenantA.id });
     await test.admin.presets.enable.mutate({ presetId: "voip-ms", tenantId: fleet.tenantA.id });
     expect(await tenantNamed("Acme")).toMatchObject({ servers: 2, operators: 2, travelers: 0, entries: 2, customServices: 1, presetSwitches: 1 });
@@ -48,7 +48,7 @@ describe("tenants and servers managed through the API", () => {
     await test.admin.operators.create.mutate({ email: "it@charlie.example", name: "Charlie IT", password, role: "TENANT_ADMIN", tenantId: charlie.id });
     const charlieAdmin = await test.signIn("it@charlie.example", password);
     expect((await charlieAdmin.tenants.list.query({})).tenants.map((tenant) => tenant.name)).toEqual(["Charlie"]);
-    await test.admin.entries.add.mutate({ source: "203.0.113.0/28", scope: { kind: "TENANT", tenantId: charlie.id } });
+    await test.admin.entries.add.mutate({ source: "203.0.113.0/28", services: ["sip"], scope: { kind: "TENANT", tenantId: charlie.id } });
     await test.admin.customServices.create.mutate({ id: "charlie-fax", name: "Fax", protocol: "udp", portFrom: 9100, portTo: 9100, tenantId: charlie.id });
     const before = await revisions(test);
     const result = await test.admin.tenants.delete.mutate({ tenantId: charlie.id });
@@ -156,8 +156,8 @@ describe("tenants and servers managed through the API", () => {
   it("a server's page says what its deletion takes, and the deletion says it again", async () => {
     const server = await test.admin.servers.create.mutate({ tenantId: fleet.tenantA.id, name: "pbx-short-lived" });
     const serverId = server.server.id;
-    await test.admin.entries.add.mutate({ source: "192.0.2.10", scope: { kind: "SERVER", serverId } });
-    await test.admin.entries.add.mutate({ source: "192.0.2.11", scope: { kind: "SERVER", serverId } });
+    await test.admin.entries.add.mutate({ source: "192.0.2.10", services: ["sip"], scope: { kind: "SERVER", serverId } });
+    await test.admin.entries.add.mutate({ source: "192.0.2.11", services: ["sip"], scope: { kind: "SERVER", serverId } });
     await test.admin.presets.enable.mutate({ presetId: "voip-ms", serverId });
     expect((await test.admin.servers.get.query({ serverId })).deletedWithIt).toEqual({ entries: 2, presetSwitches: 1 });
     expect(await acmeAdmin.servers.delete.mutate({ serverId })).toEqual({ deleted: true, name: "pbx-short-lived", tenantName: "Acme", removed: { entries: 2, presetSwitches: 1 } });

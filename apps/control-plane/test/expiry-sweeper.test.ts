@@ -89,7 +89,7 @@ describe.each(testDatabaseKinds())("expiry on %s", (kind) => {
       },
     });
     try {
-      await test.admin.entries.add.mutate({ source: "192.0.2.30", expiresAt: inOneHour(), scope: { kind: "SERVER", serverId: fleet.serverB1 } });
+      await test.admin.entries.add.mutate({ source: "192.0.2.30", services: ["sip"], expiresAt: inOneHour(), scope: { kind: "SERVER", serverId: fleet.serverB1 } });
       test.clock.advance(HOUR + 1);
       heard.length = 0;
       const auditBefore = await test.db.prisma.auditEvent.count();

@@ -73,7 +73,7 @@ describe.skipIf(!process.env.DATABASE_URL)("agent reports during fleet-wide chan
       // Agents report in descending id order, so a batch arrives in the reverse of the lock order.
       for (const { client } of agents) client.send(report(round));
       const changes = Array.from({ length: CHANGES_PER_ROUND }, (_, i) =>
-        test.admin.entries.add.mutate({ source: `198.51.100.${(round * CHANGES_PER_ROUND + i) % 250}`, scope: { kind: "FLEET" }, comment: `round ${round}` }),
+        test.admin.entries.add.mutate({ source: `198.51.100.${(round * CHANGES_PER_ROUND + i) % 250}`, services: ["sip"], scope: { kind: "FLEET" }, comment: `round ${round}` }),
       );
       await Promise.all([...changes, ...agents.map(({ client }, i) => client.next("ack", (m) => m.revision === round, marks[i]))]);
     }

@@ -78,7 +78,7 @@ describe.each(testDatabaseKinds())("runMutation and the RevisionBus on %s", (kin
     const after: RevisionChange[] = [];
     const unsubscribeAfter = test.plane.bus.subscribe((change) => after.push(change));
     try {
-      await test.admin.entries.add.mutate({ source: "192.0.2.12", scope: { kind: "SERVER", serverId: fleet.serverB1 } });
+      await test.admin.entries.add.mutate({ source: "192.0.2.12", services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverB1 } });
       expect(after.map((change) => change.serverId)).toEqual([fleet.serverB1]);
       expect(heard.map((change) => change.serverId)).toEqual([fleet.serverB1]);
     } finally {

@@ -133,7 +133,7 @@ describe.skipIf(!runs)("two control planes on one PostgreSQL behind HAProxy", ()
   it("tells the agents on both replicas of a change an operator makes through the proxy", async () => {
     const operator = await signedInClient(proxyUrl, ADMIN_EMAIL, ADMIN_PASSWORD);
     const tenantId = servers[0]?.tenantId ?? "";
-    await operator.entries.add.mutate({ source: "198.51.100.77", scope: { kind: "TENANT", tenantId } });
+    await operator.entries.add.mutate({ source: "198.51.100.77", services: ["sip"], scope: { kind: "TENANT", tenantId } });
     for (const [index, server] of servers.entries()) {
       const { revision } = await db.prisma.server.findUniqueOrThrow({ where: { id: server.id } });
       await agents[index]?.next("changed", (message) => message.revision === revision);

@@ -3,7 +3,6 @@ import { GatehouseError } from "./errors.ts";
 import {
   customServiceDefinition,
   customServiceSchema,
-  DEFAULT_ENTRY_SERVICES,
   lookupServices,
   SERVICE_CATALOGUE,
   serviceIdsSchema,
@@ -32,10 +31,6 @@ describe("the service catalogue", () => {
     ["all", []],
   ])("opens %s on the right ports", (id, ports) => {
     expect(lookupServices([id], [])[0]?.ports).toEqual(ports);
-  });
-
-  it("allows everything for an operator's entry with no services chosen, like add-ip", () => {
-    expect(DEFAULT_ENTRY_SERVICES).toEqual(["all"]);
   });
 });
 

@@ -23,12 +23,6 @@ export const SERVICE_CATALOGUE: readonly ServiceDefinition[] = Object.freeze([
   { id: "webrtc", name: "WebRTC (Asterisk WSS)", ports: [tcp(8089)] },
 ]);
 
-/**
- * Services of an operator's entry when none are chosen: "all", like Travelin' Man 3's add-ip
- * whitelisting an address for every service. Travelers have their own default (schema.prisma).
- */
-export const DEFAULT_ENTRY_SERVICES: readonly ServiceId[] = Object.freeze([ALL_SERVICES]);
-
 const CATALOGUE_BY_ID: ReadonlyMap<ServiceId, ServiceDefinition> = new Map(
   SERVICE_CATALOGUE.map((service) => [service.id, service]),
 );

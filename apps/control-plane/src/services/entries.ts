@@ -2,7 +2,6 @@
 // through runMutation, so the audit event and the revisions of exactly the covered servers are
 // written with it. The traveler grants (travelers/) write their entries in their own mutation.
 import {
-  DEFAULT_ENTRY_SERVICES,
   entryScopeOf,
   GatehouseError,
   lookupServices,
@@ -21,7 +20,8 @@ import { runMutation, type MutationContext } from "./mutation.ts";
 
 export interface NewEntry {
   source: ParsedSource;
-  services?: readonly ServiceId[];
+  /** Always named: an entry never opens every service unless "all" is asked for. */
+  services: readonly ServiceId[];
   scope: EntryScope;
   comment?: string;
   expiresAt?: Date | null;
@@ -63,7 +63,7 @@ export async function addEntry(ctx: MutationContext, entry: NewEntry, action = "
   }
   return runMutation(ctx, action, async (tx) => {
     const scope = await scopeColumns(tx, entry.scope);
-    const services = await checkedServices(tx, entry.services ?? DEFAULT_ENTRY_SERVICES, scope.tenantId);
+    const services = await checkedServices(tx, entry.services, scope.tenantId);
     const duplicate = await liveDuplicate(tx, scope, entry.source.canonical, now);
     if (duplicate !== null) {
       throw new GatehouseError("CONFLICT", `${entry.source.canonical} is already allowed in this scope (entry ${duplicate.id}); change that entry instead`, { field: "source", entryId: duplicate.id });

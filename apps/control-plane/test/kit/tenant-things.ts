@@ -33,7 +33,7 @@ export async function seedTenantThings(test: PlaneUnderTest, tenantId: string, s
   const adminApi = await test.signIn(`${prefix}-admin@example.net`, password);
   const viewerApi = await test.signIn(`${prefix}-viewer@example.net`, password);
   const token = await adminApi.apiTokens.create.mutate({ name: "script" });
-  const entry = await admin.entries.add.mutate({ source: prefix === "a" ? "198.51.100.1" : "198.51.100.2", scope: { kind: "SERVER", serverId } });
+  const entry = await admin.entries.add.mutate({ source: prefix === "a" ? "198.51.100.1" : "198.51.100.2", services: ["sip"], scope: { kind: "SERVER", serverId } });
   const service = await admin.customServices.create.mutate({ id: `${prefix}-fax`, name: "Fax", protocol: "udp", portFrom: 9000, portTo: 9000, tenantId });
   const enablement = await admin.presets.enable.mutate({ presetId: "voip-ms", tenantId });
   // Travelers straight into the database: the rows only need something to name.

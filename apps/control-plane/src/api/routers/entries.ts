@@ -11,10 +11,21 @@ import { iso } from "../../services/listing.ts";
 import { groupNameSchema, idSchema, instantSchema, pageSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
 
+const serviceId = z.string().min(1).max(21);
+const servicesInput = z.array(serviceId).min(1, "choose at least one service").max(30);
+
+// No default: Travelin' Man 3's add-ip opened every port, so a trunk added in a hurry also
+// opened SSH, HTTP and TFTP to it. "all" is still there for whoever names it.
+const MISSING_SERVICES = "choose the services: e.g. sip,rtp; all opens every service";
+const requiredServicesInput = z
+  .array(serviceId, { error: (issue) => (issue.input === undefined ? MISSING_SERVICES : undefined) })
+  .min(1, "choose at least one service")
+  .max(30);
+
 const addInput = z.strictObject({
   source: z.string().max(300),
-  /** Service ids (catalogue or custom); default "all", like Travelin' Man 3's add-ip. */
-  services: z.array(z.string().min(1).max(21)).min(1, "choose at least one service").max(30).optional(),
+  /** Service ids (catalogue or custom), or "all". */
+  services: requiredServicesInput,
   scope: entryScopeSchema,
   comment: z.string().trim().max(500).default(""),
   expiresAt: instantSchema.nullable().optional(),
@@ -67,8 +78,6 @@ function addProcedure(kind?: ParsedSource["kind"]) {
     return entryView(entry, ctx.app.now());
   });
 }
-
-const servicesInput = z.array(z.string().min(1).max(21)).min(1, "choose at least one service").max(30);
 
 const updateInput = z.strictObject({
   entryId: idSchema,
