@@ -51,6 +51,7 @@ function withRunOptions(command: Command): Command {
     .option("--ca <file>", "PEM CA bundle to trust for wss")
     .option("--commit-confirm-seconds <s>", "take back access a new ruleset added when its ack does not come within this time (0 = off)", seconds, RUN_DEFAULTS.commitConfirmSeconds)
     .option("--drift-interval-seconds <s>", "how often the live firewall is verified", seconds, RUN_DEFAULTS.driftIntervalSeconds)
+    .option("--knock-interval-seconds <s>", "how often the drop counts (who knocked on closed ports) are reported", seconds, RUN_DEFAULTS.knockIntervalSeconds)
     .option("--heartbeat-timeout-seconds <s>", "reconnect when the control plane is silent this long", seconds, RUN_DEFAULTS.heartbeatTimeoutSeconds)
     .option("--dns-server <host[:port]>", "DNS server for FQDN entries (repeatable; default: the system's)", collect, [])
     .option("--ttl-min-seconds <s>", "re-resolve FQDNs no more often than this", seconds, RUN_DEFAULTS.ttlMinSeconds)
@@ -94,6 +95,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
           netns: o.netns,
           commitConfirmSeconds: o.commitConfirmSeconds,
           driftIntervalSeconds: o.driftIntervalSeconds,
+          knockIntervalSeconds: o.knockIntervalSeconds,
           heartbeatTimeoutSeconds: o.heartbeatTimeoutSeconds,
           dnsServers: o.dnsServer,
           ttlMinSeconds: o.ttlMinSeconds,

@@ -1,6 +1,9 @@
 // Messages an agent sends to the hub. Every message is one JSON object with a `type`.
 import { MAX_SIP_DOMAIN_ADDRESSES, MAX_SRV_TARGETS } from "@gatehouse/core";
 import { z } from "zod";
+import { KNOCK_INTERVALS_PER_REPORT, knockIntervalSchema } from "./knock-report.ts";
+
+export * from "./knock-report.ts";
 import { SET_LOOKUP_FEATURE, setLookupAnswerSchema } from "./set-lookup.ts";
 
 const backendSchema = z.enum(["iptables", "nftables", "dry-run"]);
@@ -64,6 +67,8 @@ export const reportSchema = z.object({
   drift: z.object({ problems: z.array(z.string().max(1024)).max(100) }).optional(),
   /** Open flows (conntrack entries) of revoked sources that applies cut since the previous report. */
   flowsCut: z.number().int().min(0).optional(),
+  /** Drop telemetry: who knocked on closed ports, per interval since the previous report that carried it. */
+  knocks: z.array(knockIntervalSchema).max(KNOCK_INTERVALS_PER_REPORT).optional(),
   agentVersion: z.string().max(64),
   backend: backendSchema,
 });

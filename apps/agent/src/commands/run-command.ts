@@ -25,6 +25,8 @@ export interface RunCommandOptions {
   netns?: string;
   commitConfirmSeconds: number;
   driftIntervalSeconds: number;
+  /** How often the drop-telemetry counters are read and reported. */
+  knockIntervalSeconds: number;
   heartbeatTimeoutSeconds: number;
   /** DNS servers ("host" or "host:port"); the system's when empty. */
   dnsServers: string[];
@@ -37,6 +39,7 @@ export interface RunCommandOptions {
 export const RUN_DEFAULTS = {
   commitConfirmSeconds: 30,
   driftIntervalSeconds: 30,
+  knockIntervalSeconds: 300,
   heartbeatTimeoutSeconds: 45,
   ttlMinSeconds: 30,
   ttlMaxSeconds: 300,
@@ -93,6 +96,7 @@ async function runLocked(paths: StatePaths, config: AgentConfig, ca: Buffer | un
     ...(ca ? { ca } : {}),
     commitConfirmMs: options.commitConfirmSeconds * 1000,
     driftIntervalMs: options.driftIntervalSeconds * 1000,
+    knockIntervalMs: options.knockIntervalSeconds * 1000,
     heartbeatTimeoutMs: options.heartbeatTimeoutSeconds * 1000,
     ttlClamp: { minSeconds: options.ttlMinSeconds, maxSeconds: options.ttlMaxSeconds },
     backoff: { baseMs: options.backoffBaseMs, capMs: options.backoffCapMs },

@@ -19,6 +19,7 @@ import { desiredOf } from "./desired.ts";
 import { EnforcementLoop } from "./enforcement-loop.ts";
 import { Enforcer } from "./enforcer.ts";
 import { HubLink } from "./hub-link.ts";
+import { knockReaderOf } from "./knock-telemetry.ts";
 import { ReportOutbox } from "./report-outbox.ts";
 import { answerSetLookup } from "./set-lookup-answer.ts";
 import { Reporter } from "./reporter.ts";
@@ -34,6 +35,8 @@ export interface AgentRuntimeOptions {
   commitConfirmMs: number;
   /** How often the live firewall is verified (drift) and a failed apply retried. */
   driftIntervalMs: number;
+  /** How often the drop-telemetry counters are read and reported (default 5 minutes). */
+  knockIntervalMs?: number;
   /** No ping or message from the hub for this long = dead link, reconnect. */
   heartbeatTimeoutMs: number;
   ttlClamp: TtlClamp;
@@ -99,6 +102,7 @@ export class AgentRuntime {
       appliedPath: paths.applied,
       commitConfirmMs: options.commitConfirmMs,
       driftIntervalMs: options.driftIntervalMs,
+      knocks: { read: knockReaderOf(options.backend), intervalMs: options.knockIntervalMs ?? 300_000 },
       changeWatcher: options.changeWatcher ?? null,
       logger,
       enforcer,

@@ -5,7 +5,7 @@
 // status file. Every change of what is enforced (a new state, a DNS refresh, a drift repair, a
 // retry, a rollback) runs through this one queue, so none of them interleave.
 import type { Logger } from "pino";
-import type { FetchMessage } from "@gatehouse/protocol";
+import type { FetchMessage, KnockIntervalMessage } from "@gatehouse/protocol";
 import type { AnswerBook } from "../dns/answer-book.ts";
 import type { ChangeWatcher } from "../firewall/netfilter-watcher.ts";
 import { SerialQueue } from "../serial-queue.ts";
@@ -16,6 +16,7 @@ import { desiredOf, type Desired } from "./desired.ts";
 import { DnsSchedule } from "./dns-schedule.ts";
 import { DriftChecks } from "./drift-checks.ts";
 import type { Enforcer, EnforceOutcome } from "./enforcer.ts";
+import { KnockTelemetry, type KnockReader } from "./knock-telemetry.ts";
 import type { ReportOutbox } from "./report-outbox.ts";
 import type { Reporter } from "./reporter.ts";
 
@@ -24,6 +25,8 @@ interface EnforcementLoopOptions {
   appliedPath: string;
   commitConfirmMs: number;
   driftIntervalMs: number;
+  /** Drop telemetry: how to read the counters (null: a backend without them) and how often. */
+  knocks: { read: KnockReader | null; intervalMs: number };
   changeWatcher: ChangeWatcher | null;
   logger: Logger;
   enforcer: Enforcer;
@@ -45,6 +48,7 @@ export class EnforcementLoop {
   private readonly queue: SerialQueue;
   private readonly dns: DnsSchedule;
   private readonly drift: DriftChecks;
+  private readonly knocks: KnockTelemetry | null;
   /** What the agent should enforce: the latest state taken in, or the fallback of a rollback. */
   private target: Desired | null = null;
   /** How the last apply, when it failed, is retried (a new state still needs its confirmation). */
@@ -57,6 +61,12 @@ export class EnforcementLoop {
     this.queue = new SerialQueue((error) => options.logger.error({ err: error }, "sync step failed"));
     this.dns = new DnsSchedule(options.answers, (changed) => this.inQueue(() => this.afterDnsRefresh(changed)));
     this.drift = new DriftChecks({ intervalMs: options.driftIntervalMs, watcher: options.changeWatcher, inQueue: (task) => this.inQueue(task), check: () => this.checkDrift() });
+    const { read, intervalMs } = options.knocks;
+    const counted = (interval: KnockIntervalMessage) => {
+      options.outbox.addKnocks(interval);
+      options.reporter.send();
+    };
+    this.knocks = read ? new KnockTelemetry({ read, intervalMs, logger: options.logger, inQueue: (task) => this.inQueue(task), counted }) : null;
     this.firstEnforced = new Promise((resolve) => (this.resolveFirstEnforced = resolve));
   }
 
@@ -69,6 +79,7 @@ export class EnforcementLoop {
   async start(): Promise<void> {
     await this.inQueue(() => this.enforceFromDisk());
     this.drift.start();
+    this.knocks?.start();
     if (this.target !== null) this.dns.follow(this.target);
   }
 
@@ -76,6 +87,7 @@ export class EnforcementLoop {
   async stop(): Promise<void> {
     this.stopping = true;
     this.drift.stop();
+    this.knocks?.stop();
     this.dns.stop();
     this.hold.stop();
     this.options.confirmation.cancel();

@@ -56,4 +56,20 @@ describe("what the agent keeps to tell the control plane until it is acknowledge
     expect(outbox.hasUnsent).toBe(false);
     expect(send(outbox).drift).toBeUndefined();
   });
+
+  it("drop-telemetry intervals lost with their session go out again, and while the link is down only the newest six are kept", () => {
+    const outbox = new ReportOutbox();
+    const interval = (minute: number) => ({ from: `2026-12-01T12:0${minute}:00.000Z`, to: `2026-12-01T12:0${minute + 1}:00.000Z`, sources: 1, packets: 1, top: [] });
+    outbox.addKnocks(interval(0));
+    expect(send(outbox).knocks?.map((k) => k.from)).toEqual([interval(0).from]);
+    expect(send(outbox).knocks).toBeUndefined();
+    for (let minute = 1; minute <= 7; minute++) outbox.addKnocks(interval(minute));
+    outbox.sessionEnded();
+    const again = send(outbox).knocks?.map((k) => k.from);
+    expect(again).toEqual([2, 3, 4, 5, 6, 7].map((minute) => interval(minute).from));
+    outbox.acknowledged();
+    outbox.acknowledged();
+    outbox.sessionEnded();
+    expect(outbox.hasUnsent).toBe(false);
+  });
 });

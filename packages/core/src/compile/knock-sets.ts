@@ -6,7 +6,7 @@
 import type { Family } from "./members.ts";
 
 /** Elements per family; a flood beyond this is dropped uncounted, never unbounded. */
-export const KNOCK_SET_SIZE = 65_536;
+const KNOCK_SET_SIZE = 65_536;
 /** An element that sees no packet (nftables) or was first seen (ipset) this long ago goes away. */
 export const KNOCK_TIMEOUT_SECONDS = 3600;
 

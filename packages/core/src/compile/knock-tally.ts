@@ -17,13 +17,13 @@ export interface KnockCounter {
   lastSeenAt?: Date;
 }
 
-export interface KnockPort {
+interface KnockPort {
   protocol: KnockProtocol;
   port: number;
   packets: number;
 }
 
-export interface KnockSource {
+interface KnockSource {
   source: string;
   packets: number;
   firstSeenAt: Date;
