@@ -95,9 +95,21 @@ describe("gatehouse, when it cannot do what was asked", () => {
   });
 
   it("explains a malformed --expires without contacting anyone", async () => {
-    const result = await gatehouse(["allow", "198.51.100.7", "--fleet", "--expires", "next tuesday"]);
+    const result = await gatehouse(["allow", "198.51.100.7", "--fleet", "--services", "sip", "--expires", "next tuesday"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("gatehouse: --expires next tuesday: expected a duration like 30m, 12h, 7d, 2w or an ISO date like 2025-12-31 or 2025-12-31T18:00:00Z\n");
+  });
+
+  it("opens nothing by default: an allow without --services is refused before the control plane is asked", async () => {
+    const env = { GATEHOUSE_URL: other.url, GATEHOUSE_TOKEN: "gh_token" };
+    const asked = other.seen.length;
+    for (const args of [["allow", "198.51.100.7", "--fleet"], ["add-ip", "198.51.100.7", "--server", "pbx1"], ["add-fqdn", "sip.example.net", "--tenant", "acme", "--services", " , "]]) {
+      const result = await gatehouse(args, { env });
+      expect(result.code, args.join(" ")).toBe(1);
+      expect(result.stderr).toBe("gatehouse: choose the services with --services (e.g. --services sip,rtp; --services all opens SSH, HTTP, TFTP too)\n");
+      expect(result.stdout).toBe("");
+    }
+    expect(other.seen).toHaveLength(asked);
   });
 
   it("reports usage mistakes with a non-zero exit", async () => {
@@ -107,7 +119,7 @@ describe("gatehouse, when it cannot do what was asked", () => {
     const missing = await gatehouse(["add-ip"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("error: missing required argument 'source'");
-    const twoScopes = await gatehouse(["allow", "198.51.100.7", "--fleet", "--tenant", "acme"], { env: { GATEHOUSE_URL: other.url, GATEHOUSE_TOKEN: "gh_token" } });
+    const twoScopes = await gatehouse(["allow", "198.51.100.7", "--fleet", "--tenant", "acme", "--services", "sip"], { env: { GATEHOUSE_URL: other.url, GATEHOUSE_TOKEN: "gh_token" } });
     expect(twoScopes.code).toBe(1);
     expect(twoScopes.stderr).toBe("gatehouse: choose one scope, not --tenant and --fleet\n");
   });

@@ -158,15 +158,15 @@ describe("an operator at the terminal", () => {
   });
 
   it("allows a host name with add-fqdn, and each alias refuses the other kind of source", async () => {
-    const added = await gatehouse("add-fqdn", "Bob-Home.DynDNS.example", "--tenant", "acme", "--expires", "7d");
-    expect(added.stderr).toBe("");
+    const added = await gatehouse("add-fqdn", "Bob-Home.DynDNS.example", "--tenant", "acme", "--services", "all", "--expires", "7d");
+    expect(added.stderr).toBe("gatehouse: warning: --services all opens every port to bob-home.dyndns.example, SSH, HTTP and TFTP too\n");
     expect(added.code).toBe(0);
     expect(added.stdout).toMatch(/Allowed bob-home\.dyndns\.example for all on tenant acme, until \d{4}-\d\d-\d\d \d\d:\d\dZ/);
 
-    const ipAsFqdn = await gatehouse("add-fqdn", "198.51.100.8", "--server", "pbx1");
+    const ipAsFqdn = await gatehouse("add-fqdn", "198.51.100.8", "--server", "pbx1", "--services", "sip");
     expect(ipAsFqdn.code).toBe(1);
     expect(ipAsFqdn.stderr).toBe("gatehouse: 198.51.100.8 is an IP address, not a host name (use add-ip)\n");
-    const fqdnAsIp = await gatehouse("add-ip", "sip.example.net", "--server", "pbx1");
+    const fqdnAsIp = await gatehouse("add-ip", "sip.example.net", "--server", "pbx1", "--services", "sip");
     expect(fqdnAsIp.code).toBe(1);
     expect(fqdnAsIp.stderr).toBe("gatehouse: sip.example.net is a host name, not an IP address or CIDR (use add-fqdn)\n");
 
@@ -176,7 +176,7 @@ describe("an operator at the terminal", () => {
 
   it("is shown the parser's message for a bad address, with a non-zero exit, and nothing is added", async () => {
     for (const bad of ["198.51.100.300", "0.0.0.0/0", "203.0.113.7/33"]) {
-      const result = await gatehouse("add-ip", bad, "--server", "pbx1");
+      const result = await gatehouse("add-ip", bad, "--server", "pbx1", "--services", "sip");
       expect(result.code, bad).toBe(1);
       expect(result.stderr).toBe(`gatehouse: ${parserMessage(bad)}\n`);
       expect(result.stdout).toBe("");
@@ -216,7 +216,7 @@ describe("an operator at the terminal", () => {
   });
 
   it("is not left to guess when a source is allowed in two scopes: the candidates are listed, and an id picks one", async () => {
-    await gatehouse("allow", "203.0.113.50", "--server", "pbx1");
+    await gatehouse("allow", "203.0.113.50", "--server", "pbx1", "--services", "sip");
     await gatehouse("allow", "203.0.113.50", "--fleet", "--services", "ssh");
     const ambiguous = await gatehouse("remove", "203.0.113.50");
     expect(ambiguous.code).toBe(1);
@@ -234,14 +234,14 @@ describe("an operator at the terminal", () => {
   });
 
   it("removes a source written as they typed it, not as it is stored: PBX.Example.COM. (trailing dot) and 2001:DB8:0:0::7", async () => {
-    await gatehouse("add-fqdn", "pbx.example.com", "--server", "pbx1");
-    await gatehouse("add-ip", "2001:db8::7", "--server", "pbx1");
+    await gatehouse("add-fqdn", "pbx.example.com", "--server", "pbx1", "--services", "sip");
+    await gatehouse("add-ip", "2001:db8::7", "--server", "pbx1", "--services", "sip,rtp");
     const fqdn = await gatehouse("remove", "PBX.Example.COM.", "--server", "pbx1");
     expect(fqdn.stderr).toBe("");
-    expect(fqdn.stdout).toMatch(/^Removed pbx\.example\.com \(all\) from server acme\/pbx1/);
+    expect(fqdn.stdout).toMatch(/^Removed pbx\.example\.com \(sip\) from server acme\/pbx1/);
     const ip = await gatehouse("remove", "2001:DB8:0:0::7", "--server", "pbx1");
     expect(ip.stderr).toBe("");
-    expect(ip.stdout).toMatch(/^Removed 2001:db8::7 \(all\) from server acme\/pbx1/);
+    expect(ip.stdout).toMatch(/^Removed 2001:db8::7 \(rtp,sip\) from server acme\/pbx1/);
     expect((await listedEntries("--source", "pbx.example.com")).map((e) => e.source)).toEqual([]);
     expect(await listedEntries("--source", "2001:db8::7")).toEqual([]);
   });

@@ -41,7 +41,7 @@ beforeAll(async () => {
   await succeeded(gatehouse("tenants", "add", "acme"));
   await succeeded(gatehouse("servers", "add", REVERSED, "--tenant", "acme", "--admin-ip", "203.0.113.10"));
   await succeeded(gatehouse("traveler", "add", `Bob${RETITLE}`, "--tenant", "acme", "--email", "bob@example.net"));
-  await succeeded(gatehouse("add-ip", "198.51.100.7", "--server", REVERSED, "--comment", CLEAR_AND_PAINT));
+  await succeeded(gatehouse("add-ip", "198.51.100.7", "--server", REVERSED, "--services", "sip", "--comment", CLEAR_AND_PAINT));
 }, 120_000);
 
 afterAll(async () => {
