@@ -108,6 +108,15 @@ describe.each(testDatabaseKinds())("rulesets.explain on %s", (kind) => {
     other.close();
   });
 
+  it("an agent connected to another replica is said to be there, not offline", async () => {
+    const prisma = hub.test.db.prisma;
+    await prisma.controlPlaneReplica.create({ data: { id: "replica-elsewhere", listenUrl: "http://10.0.0.2:8080" } });
+    await prisma.server.update({ where: { id: fleet.serverB1 }, data: { connectedReplicaId: "replica-elsewhere" } });
+    expect((await explain(fleet.serverB1, "198.51.100.7")).live).toEqual({ status: "other-replica", verdicts: null, agrees: null });
+    await prisma.server.update({ where: { id: fleet.serverB1 }, data: { connectedReplicaId: null } });
+    await prisma.controlPlaneReplica.delete({ where: { id: "replica-elsewhere" } });
+  });
+
   it("an agent that did not offer set-lookup is not sent one (it would take it for a protocol error)", async () => {
     const old = await connectAgent(fleet.serverA2, false);
     expect((await explain(fleet.serverA2, "198.51.100.7")).live.status).toBe("unsupported");

@@ -54,6 +54,8 @@ function liveWords(live: Explained["live"]): string {
   switch (live.status) {
     case "offline":
       return "agent offline: live sets not checked";
+    case "other-replica":
+      return "the agent is connected to another control-plane replica: live sets not checked from this one";
     case "unsupported":
       return "the agent is too old to answer: live sets not checked";
     case "no-answer":

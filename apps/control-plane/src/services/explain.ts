@@ -18,8 +18,11 @@ const EXPIRED_SHOWN_MS = 7 * 24 * 3600_000;
 export interface ServerExplanation {
   server: { id: string; name: string };
   explanation: Explanation;
-  /** The agent's claim about its kernel sets, or why it was not asked or did not answer. */
-  live: LiveSetLookup & { verdicts: KernelVerdict[] | null; agrees: boolean | null };
+  /**
+   * The agent's claim about its kernel sets, or why it was not asked or did not answer;
+   * "other-replica": its agent is connected to another control-plane replica, not asked from here.
+   */
+  live: (LiveSetLookup | { status: "other-replica" }) & { verdicts: KernelVerdict[] | null; agrees: boolean | null };
 }
 
 async function explainEntries(prisma: Db, server: { id: string; tenantId: string; tags: string[] }, now: Date): Promise<ExplainEntry[]> {
@@ -54,8 +57,9 @@ async function fqdnAnswers(prisma: Db, serverId: string): Promise<Map<string, Fq
   return new Map(rows.map((row) => [row.fqdn, { addresses: row.addresses, resolvedAt: row.resolvedAt }]));
 }
 
-async function liveLookup(app: ControlPlaneApp, serverId: string, explanation: Explanation): Promise<ServerExplanation["live"]> {
-  const live = app.agents ? await app.agents.lookupSets(serverId, explanation.address, LIVE_LOOKUP_TIMEOUT_MS) : ({ status: "offline" } as const);
+async function liveLookup(app: ControlPlaneApp, server: { id: string; connectedReplicaId: string | null }, explanation: Explanation): Promise<ServerExplanation["live"]> {
+  const live = app.agents ? await app.agents.lookupSets(server.id, explanation.address, LIVE_LOOKUP_TIMEOUT_MS) : ({ status: "offline" } as const);
+  if (live.status === "offline" && server.connectedReplicaId !== null && server.connectedReplicaId !== app.replica.id) return { status: "other-replica", verdicts: null, agrees: null };
   if (live.status !== "answered" || live.error !== null) return { ...live, verdicts: null, agrees: null };
   const verdicts = kernelVerdicts(explanation, new Map(live.groups.map((group) => [group.group, group.present])));
   return { ...live, verdicts, agrees: verdicts.every((verdict) => verdict.stored === verdict.kernel) };
@@ -67,11 +71,11 @@ export async function explainOnServer(app: ControlPlaneApp, serverId: string, ad
   const now = app.now();
   const server = await prisma.server.findUnique({
     where: { id: serverId },
-    select: { id: true, name: true, tenantId: true, tags: true, primaryAdminSource: true, lanRanges: true, mediaOpenToAll: true, revokedAt: true },
+    select: { id: true, name: true, tenantId: true, tags: true, primaryAdminSource: true, lanRanges: true, mediaOpenToAll: true, revokedAt: true, connectedReplicaId: true },
   });
   if (server === null) return null;
   const [entries, presets, customServices, answers] = await Promise.all([explainEntries(prisma, server, now), presetEntries(prisma, server), visibleCustomServices(prisma, server.tenantId), fqdnAnswers(prisma, server.id)]);
   const explanation = explainAddress({ server, entries: [...entries, ...presets], customServices, fqdnAnswers: answers, address, now });
-  const live = server.revokedAt === null ? await liveLookup(app, server.id, explanation) : { status: "offline" as const, verdicts: null, agrees: null };
+  const live = server.revokedAt === null ? await liveLookup(app, server, explanation) : { status: "offline" as const, verdicts: null, agrees: null };
   return { server: { id: server.id, name: server.name }, explanation, live };
 }

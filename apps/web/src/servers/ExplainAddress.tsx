@@ -31,6 +31,7 @@ function allowanceText(allow: Allowance): string {
 
 function liveText(live: Explained["live"]): { tone: "ok" | "warn" | "info"; text: string } {
   if (live.status === "offline") return { tone: "info", text: "Agent offline: live sets not checked." };
+  if (live.status === "other-replica") return { tone: "info", text: "The agent is connected to another control-plane replica: live sets not checked from this one." };
   if (live.status === "unsupported") return { tone: "info", text: "The agent is too old to answer: live sets not checked." };
   if (live.status === "no-answer") return { tone: "warn", text: `The agent did not answer within ${live.waitedMs / 1000} s: live sets not checked.` };
   if (live.error !== null) return { tone: "warn", text: `The agent could not look: ${live.error}` };
