@@ -28,7 +28,7 @@ describe("drop telemetry in the compiled rulesets", () => {
       "-A GATEHOUSE -p udp -j SET --add-set gh4.knock src,dst",
       "-A GATEHOUSE -j DROP",
     ]);
-    expect(ruleset.ipsetRestore).toContain("create gh4.knock hash:ip,port family inet counters timeout 3600 maxelem 65536 -exist");
+    expect(ruleset.ipsetRestore).toContain("create gh4.knock hash:ip,port family inet hashsize 8192 counters timeout 3600 maxelem 65536 -exist");
     // Only created: a full apply never swaps or flushes the counts away.
     expect(ruleset.ipsetRestore).not.toMatch(/(flush|swap|destroy) gh[46]\.knock/);
     expect(ruleset.setNames).toContain("gh6.knock");

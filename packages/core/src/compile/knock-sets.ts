@@ -7,6 +7,7 @@ import type { Family } from "./members.ts";
 
 /** Elements per family; a flood beyond this is dropped uncounted, never unbounded. */
 const KNOCK_SET_SIZE = 65_536;
+const IPSET_KNOCK_HASHSIZE = 8192;
 /** An element that sees no packet (nftables) or was first seen (ipset) this long ago goes away. */
 export const KNOCK_TIMEOUT_SECONDS = 3600;
 
@@ -36,10 +37,14 @@ export function nftKnockRule(family: Family): string {
   return `meta l4proto { tcp, udp } update @${knockSetName(family)} { ${address} . meta l4proto . th dport }`;
 }
 
-/** ipset: created once and never swapped, so its counts survive an apply. */
+/**
+ * ipset: created once and never swapped, so its counts survive an apply. A hash set filled from
+ * the packet path does not grow its table: it stops at hashsize x 12 (its bucket size), so the
+ * table is sized for maxelem up front (1024 would stop it at 12,288 sources).
+ */
 export function ipsetKnockCreate(family: Family): string {
   const ipsetFamily = family === 4 ? "inet" : "inet6";
-  return `create ${knockSetName(family)} hash:ip,port family ${ipsetFamily} counters timeout ${KNOCK_TIMEOUT_SECONDS} maxelem ${KNOCK_SET_SIZE} -exist`;
+  return `create ${knockSetName(family)} hash:ip,port family ${ipsetFamily} hashsize ${IPSET_KNOCK_HASHSIZE} counters timeout ${KNOCK_TIMEOUT_SECONDS} maxelem ${KNOCK_SET_SIZE} -exist`;
 }
 
 /**
