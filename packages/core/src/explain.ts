@@ -89,13 +89,14 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
 /** Whether `address` lies in the canonical IP/CIDR `source` (other families never match). */
 function sourceContains(source: string, address: Address): boolean {
-  let range: [Address, number];
+  let network: Address;
+  let prefix: number;
   try {
-    range = source.includes("/") ? ipaddr.parseCIDR(source) : [ipaddr.parse(source), ipaddr.parse(source).kind() === "ipv4" ? 32 : 128];
+    if (source.includes("/")) [network, prefix] = ipaddr.parseCIDR(source);
+    else [network, prefix] = [ipaddr.parse(source), source.includes(":") ? 128 : 32];
   } catch {
-    return false;
+    return false; // not an address (an unparsable stored answer): it contains nothing
   }
-  const [network, prefix] = range;
   return network.kind() === address.kind() && address.match(network, prefix);
 }
 
