@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRODUCTION_EXTENSIONS } from "@gatehouse/control-plane/server";
 import { startTestSmtpServer, startUnderTest, TestClock, type PlaneUnderTest, type TestSmtpServer } from "@gatehouse/control-plane/testing";
-import { buildGatehouseBundle, freshHome, runGatehouse, type RunResult } from "./run-gatehouse.ts";
+import { buildGatehouseBundle, expectRefused, freshHome, runGatehouse, scriptEnv, succeededJson, type RunResult } from "./run-gatehouse.ts";
 import { removeTemporaryDirs } from "./temporary-dirs.ts";
 
 const ADMIN = { email: "admin@example.net", password: "correct horse battery staple" };
@@ -18,22 +18,11 @@ let adminToken: string;
 let acmeId: string;
 
 function gatehouseAs(token: string, args: string[], stdin?: string): Promise<RunResult> {
-  return runGatehouse(args, { bin, env: { HOME: freshHome(), XDG_CONFIG_HOME: undefined, GATEHOUSE_URL: cp.plane.url, GATEHOUSE_TOKEN: token }, ...(stdin === undefined ? {} : { stdin }) });
+  return runGatehouse(args, { bin, env: scriptEnv(cp.plane.url, token), ...(stdin === undefined ? {} : { stdin }) });
 }
 
 async function json<T>(token: string, ...args: string[]): Promise<T> {
-  const result = await gatehouseAs(token, [...args, "--json"]);
-  expect(result.stderr).toBe("");
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
-function expectRefused(result: RunResult, message: string | RegExp): void {
-  expect(result.code).toBe(1);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).toMatch(/^gatehouse: [^\n]+\n$/);
-  if (typeof message === "string") expect(result.stderr).toBe(`gatehouse: ${message}\n`);
-  else expect(result.stderr).toMatch(message);
+  return succeededJson<T>(await gatehouseAs(token, [...args, "--json"]));
 }
 
 /** Accepts the invitation mailed to `email` (the mail after `before` mails) with `password`. */

@@ -4,49 +4,21 @@
 // says what happened in words, shows an update as a diff and downloads as CSV with a formula
 // defused; a tenant admin cannot choose the whole fleet.
 import { readFileSync } from "node:fs";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
-import { chromiumCapability, launchChromium, saveScreenshot } from "./support/browser.ts";
-import { BRAVO_ADMIN, MSP_ADMIN, startConsoleUnderTest, type ConsoleUnderTest } from "./support/consolePlane.ts";
-import { ensureWebBuilt } from "./support/webBuild.ts";
-
-async function showsText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  await expect.poll(async () => ((await locator.count()) > 0 ? await locator.first().textContent() : ""), { timeout }).toContain(text);
-}
+import { chromiumCapability, saveScreenshot } from "./support/browser.ts";
+import { useConsoleBrowser } from "./support/consoleBrowser.ts";
+import { BRAVO_ADMIN, MSP_ADMIN, startConsoleUnderTest } from "./support/consolePlane.ts";
+import { showsText } from "./support/polling.ts";
 
 const runs = requireCapability("web console in Chromium", chromiumCapability());
 
 describe.skipIf(!runs)("alerts and the audit log in the console", () => {
-  let cp: ConsoleUnderTest;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  // The audit log's CSV is a download.
+  const web = useConsoleBrowser(startConsoleUnderTest, { acceptDialogs: true, context: { acceptDownloads: true } });
+  const { signedIn } = web;
   let msp: Page;
-
-  beforeAll(async () => {
-    ensureWebBuilt();
-    cp = await startConsoleUnderTest();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await cp?.stop();
-  });
-
-  async function signedIn(who: { email: string; password: string }): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("dialog", (dialog) => void dialog.accept());
-    await page.goto(cp.url);
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel("Password").fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Fleet", level: 1 }).waitFor();
-    return page;
-  }
 
   it("an MSP admin adds an e-mail rule, a loopback webhook refused first, and a test alert is delivered", async () => {
     msp = await signedIn(MSP_ADMIN);
@@ -59,7 +31,7 @@ describe.skipIf(!runs)("alerts and the audit log in the console", () => {
     await form.getByLabel("Webhook URL").fill("https://127.0.0.1/hook");
     await form.getByRole("button", { name: "Add rule" }).click();
     await showsText(form.getByRole("alert"), "loopback");
-    expect(await cp.admin.alerts.list.query({})).toEqual([]);
+    expect(await web.cp.admin.alerts.list.query({})).toEqual([]);
 
     await form.getByLabel("E-mail", { exact: true }).check();
     await form.getByLabel("E-mail address").fill("noc@example.net");
@@ -89,9 +61,9 @@ describe.skipIf(!runs)("alerts and the audit log in the console", () => {
   });
 
   it("the audit log says what happened, shows an update as a diff, and downloads as CSV", async () => {
-    const { entries } = await cp.admin.entries.list.query({ source: "192.0.2.44" });
-    await cp.admin.entries.update.mutate({ entryId: entries[0]?.id ?? "", comment: "Bravo warehouse, dock 2" });
-    await cp.admin.tenants.create.mutate({ name: "=HYPERLINK(\"http://evil.example\")" });
+    const { entries } = await web.cp.admin.entries.list.query({ source: "192.0.2.44" });
+    await web.cp.admin.entries.update.mutate({ entryId: entries[0]?.id ?? "", comment: "Bravo warehouse, dock 2" });
+    await web.cp.admin.tenants.create.mutate({ name: "=HYPERLINK(\"http://evil.example\")" });
 
     await msp.getByRole("link", { name: "Audit log" }).click();
     const table = msp.getByRole("table", { name: "Audit events" });

@@ -6,12 +6,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
-import { chromiumCapability, launchChromium } from "./support/browser.ts";
-import { MSP_ADMIN, startConsoleUnderTest, type ConsoleUnderTest } from "./support/consolePlane.ts";
-import { ensureWebBuilt } from "./support/webBuild.ts";
+import { chromiumCapability } from "./support/browser.ts";
+import { useConsoleBrowser } from "./support/consoleBrowser.ts";
+import { MSP_ADMIN, startConsoleUnderTest } from "./support/consolePlane.ts";
 
 const docPath = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "web-console.md");
 
@@ -37,29 +37,12 @@ const runs = requireCapability("web console in Chromium", chromiumCapability());
 
 describe.skipIf(!runs)("docs/web-console.md, walked in the browser", () => {
   const pages = documentedPages(readFileSync(docPath, "utf8"));
-  let cp: ConsoleUnderTest;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const web = useConsoleBrowser(startConsoleUnderTest);
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    cp = await startConsoleUnderTest();
     // The grant form is there once a tenant has a traveler (the doc describes a page in use).
-    await cp.admin.travelers.create.mutate({ tenantId: cp.fleet.acme.id, name: "Doc Traveler", email: "doc@acme.example" });
-    browser = await launchChromium();
+    await web.cp.admin.travelers.create.mutate({ tenantId: web.cp.fleet.acme.id, name: "Doc Traveler", email: "doc@acme.example" });
   });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await cp?.stop();
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
-    return context.newPage();
-  }
 
   /** How many elements carry `name` the way an operator (or a screen reader) finds them. */
   async function findings(page: Page, name: string): Promise<number> {
@@ -83,27 +66,22 @@ describe.skipIf(!runs)("docs/web-console.md, walked in the browser", () => {
   });
 
   it("the sign-in page has what the doc names", async () => {
-    const page = await newPage();
-    await page.goto(cp.url);
+    const page = await web.newPage();
+    await page.goto(web.cp.url);
     const signIn = pages.find((p) => p.name === "Sign in");
     if (!signIn) throw new Error("docs/web-console.md has no Sign in row");
     await expectControls(page, signIn);
   });
 
   it("every page is at its documented address with every control the doc names, and every menu entry is documented", async () => {
-    const page = await newPage();
-    await page.goto(cp.url);
-    await page.getByLabel("Email").fill(MSP_ADMIN.email);
-    await page.getByLabel("Password").fill(MSP_ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Fleet", level: 1 }).waitFor();
+    const page = await web.signedIn(MSP_ADMIN);
 
     const menu = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
     expect(menu.filter((entry) => !pages.some((p) => p.name === entry.trim()))).toEqual([]);
 
     for (const documented of pages.filter((p) => p.address !== null)) {
-      const address = (documented.address ?? "").replace("<id>", cp.fleet.servers.nyc1);
-      await page.goto(`${cp.url}/${address}`);
+      const address = (documented.address ?? "").replace("<id>", web.cp.fleet.servers.nyc1);
+      await page.goto(`${web.cp.url}/${address}`);
       const heading = page.locator("main h1");
       await heading.waitFor();
       expect({ page: documented.name, heading: await heading.textContent() }).not.toEqual({ page: documented.name, heading: "Nothing here" });

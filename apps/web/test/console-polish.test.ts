@@ -11,25 +11,23 @@ import { get, type IncomingHttpHeaders } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliDecompressSync } from "node:zlib";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { AgentOnTestHost } from "./support/agentProcess.ts";
-import { chromiumCapability, launchChromium, saveScreenshot } from "./support/browser.ts";
-import { MSP_ADMIN, startConsoleUnderTest, type ConsoleUnderTest } from "./support/consolePlane.ts";
-import { distDir, ensureWebBuilt } from "./support/webBuild.ts";
+import { chromiumCapability, saveScreenshot } from "./support/browser.ts";
+import { PHONE, useConsoleBrowser } from "./support/consoleBrowser.ts";
+import { expectPagesFit } from "./support/layout.ts";
+import { MSP_ADMIN, startConsoleUnderTest } from "./support/consolePlane.ts";
+import { hasCount, showsText } from "./support/polling.ts";
+import { distDir } from "./support/webBuild.ts";
 
 /** The console polls and re-renders; on a busy 2-core CI machine that can take a while. */
-const POLL = { timeout: 15_000 };
+const WAIT = 15_000;
+const POLL = { timeout: WAIT };
 
 const runs = requireCapability("web console in Chromium", chromiumCapability());
 const readmeScreenshots = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "screenshots");
-
-async function showsText(locator: Locator, text: string | RegExp, timeout = 15_000): Promise<void> {
-  const read = async () => ((await locator.count()) > 0 ? ((await locator.first().textContent()) ?? "") : "");
-  if (typeof text === "string") await expect.poll(read, { timeout }).toContain(text);
-  else await expect.poll(read, { timeout }).toMatch(text);
-}
 
 /** The bytes as they travel (fetch would decode them). */
 function rawGet(url: string, acceptEncoding?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
@@ -43,47 +41,18 @@ function rawGet(url: string, acceptEncoding?: string): Promise<{ status: number;
   });
 }
 
-async function hasCount(locator: Locator, count: number): Promise<void> {
-  await expect.poll(() => locator.count(), { timeout: 15_000 }).toBe(count);
-}
-
 describe.skipIf(!runs)("the console, polished", () => {
-  let cp: ConsoleUnderTest;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const web = useConsoleBrowser(startConsoleUnderTest, { context: { locale: "en-US", timezoneId: "UTC" } });
+  const { newPage } = web;
+  const signedIn = (options?: Parameters<typeof newPage>[0]) => web.signedIn(MSP_ADMIN, options);
   const agent = new AgentOnTestHost();
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    cp = await startConsoleUnderTest();
-    browser = await launchChromium();
     // An enrolled server whose agent never connects: offline, so the fleet has one problem.
-    const created = await cp.admin.servers.create.mutate({ tenantId: cp.fleet.acme.id, name: "pbx-sfo-1", provider: "vultr", tags: ["sfo"] });
+    const created = await web.cp.admin.servers.create.mutate({ tenantId: web.cp.fleet.acme.id, name: "pbx-sfo-1", provider: "vultr", tags: ["sfo"] });
     await agent.enroll(created.enrollment.command);
   });
-
-  afterAll(async () => {
-    await agent.stop();
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await cp?.stop();
-  });
-
-  async function newPage(options: { viewport?: { width: number; height: number }; timezoneId?: string } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: "en-US", timezoneId: options.timezoneId ?? "UTC" });
-    contexts.push(context);
-    return context.newPage();
-  }
-
-  async function signedIn(options: Parameters<typeof newPage>[0] = {}, url = cp.url): Promise<Page> {
-    const page = await newPage(options);
-    await page.goto(url);
-    await page.getByLabel("Email").fill(MSP_ADMIN.email);
-    await page.getByLabel("Password").fill(MSP_ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Fleet", level: 1 }).waitFor();
-    return page;
-  }
+  afterAll(() => agent.stop());
 
   const serverRows = (page: Page) => page.getByRole("table", { name: "Servers" }).locator("tbody tr[data-server]");
 
@@ -91,21 +60,21 @@ describe.skipIf(!runs)("the console, polished", () => {
     expect(readdirSync(join(distDir, "assets")).filter((name) => name.endsWith(".map"))).toEqual([]);
     const script = readdirSync(join(distDir, "assets")).find((name) => name.endsWith(".js"));
     if (!script) throw new Error("the build has no script");
-    const answer = await rawGet(`${cp.url}/assets/${script}`, "br, gzip");
+    const answer = await rawGet(`${web.cp.url}/assets/${script}`, "br, gzip");
     expect(answer.headers["content-encoding"]).toBe("br");
     expect(answer.headers.vary).toBe("accept-encoding");
     expect(answer.body.length).toBeLessThan(brotliDecompressSync(answer.body).length / 2);
-    expect((await rawGet(`${cp.url}/assets/${script}.map`)).status).toBe(404);
+    expect((await rawGet(`${web.cp.url}/assets/${script}.map`)).status).toBe(404);
 
     const page = await newPage();
-    const favicon = await page.goto(`${cp.url}/favicon.svg`);
+    const favicon = await page.goto(`${web.cp.url}/favicon.svg`);
     expect(favicon?.status()).toBe(200);
     expect(favicon?.headers()["content-type"]).toBe("image/svg+xml");
   });
 
   it("each page has its own title", async () => {
     const page = await newPage();
-    await page.goto(cp.url);
+    await page.goto(web.cp.url);
     await page.getByRole("button", { name: "Sign in" }).waitFor();
     expect(await page.title()).toBe("Sign in · Gatehouse");
     await page.getByLabel("Email").fill(MSP_ADMIN.email);
@@ -116,7 +85,7 @@ describe.skipIf(!runs)("the console, polished", () => {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link, exact: true }).click();
       await expect.poll(() => page.title(), POLL).toBe(`${title} · Gatehouse`);
     }
-    await page.goto(`${cp.url}/#/servers/${cp.fleet.servers.nyc1}`);
+    await page.goto(`${web.cp.url}/#/servers/${web.cp.fleet.servers.nyc1}`);
     await expect.poll(() => page.title(), POLL).toBe("pbx-nyc-1 · Gatehouse");
   });
 
@@ -134,7 +103,7 @@ describe.skipIf(!runs)("the console, polished", () => {
     await form.getByLabel("Scope").selectOption("SERVER");
     await form.getByLabel("Server").selectOption({ label: "pbx-nyc-1 (Acme Dental)" });
     await form.getByRole("button", { name: "Allow", exact: true }).click();
-    await showsText(page.locator("#entry-source-error"), '";" cannot appear in an IP address, CIDR range or host name');
+    await showsText(page.locator("#entry-source-error"), '";" cannot appear in an IP address, CIDR range or host name', WAIT);
     expect(await source.getAttribute("aria-invalid")).toBe("true");
     expect(await border(source)).toBe("rgb(180, 35, 24)");
     expect(untouched).not.toBe("rgb(180, 35, 24)");
@@ -143,7 +112,7 @@ describe.skipIf(!runs)("the console, polished", () => {
     await source.fill("198.51.100.8");
     await comment.fill("x".repeat(501));
     await form.getByRole("button", { name: "Allow", exact: true }).click();
-    await showsText(form, "Comment is too long: at most 500 characters");
+    await showsText(form, "Comment is too long: at most 500 characters", WAIT);
     expect(await border(comment)).toBe("rgb(180, 35, 24)");
     expect(await border(source)).toBe(untouched);
 
@@ -153,7 +122,7 @@ describe.skipIf(!runs)("the console, polished", () => {
     await form.getByLabel("Scope").selectOption("TENANT");
     await form.getByLabel("Tenant").selectOption({ label: "Acme Dental" });
     await form.getByRole("button", { name: "Allow", exact: true }).click();
-    await showsText(form, "already allowed");
+    await showsText(form, "already allowed", WAIT);
     expect(await form.textContent()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
 
@@ -166,11 +135,11 @@ describe.skipIf(!runs)("the console, polished", () => {
     expect(await page.locator("body").textContent()).not.toContain("Failed to fetch");
     await saveScreenshot(page, "polish-unreachable");
     await page.unroute("**/trpc/**");
-    await hasCount(page.getByText("The control plane is unreachable"), 0);
+    await hasCount(page.getByText("The control plane is unreachable"), 0, WAIT);
 
     // A page that does not poll by itself (Presets) asks again too, and loads once it answers.
     await page.route("**/trpc/**", (route) => route.abort("connectionrefused"));
-    await page.goto(`${cp.url}/#/presets`);
+    await page.goto(`${web.cp.url}/#/presets`);
     await page.reload();
     await showsText(page.getByRole("alert"), "The control plane is unreachable", 20_000);
     await page.unroute("**/trpc/**");
@@ -189,7 +158,7 @@ describe.skipIf(!runs)("the console, polished", () => {
 
   it("the fleet searches by name, sorts by name, last seen and problems, and its problems tile filters the table", async () => {
     const page = await signedIn();
-    await hasCount(serverRows(page), 4);
+    await hasCount(serverRows(page), 4, WAIT);
     const names = () => serverRows(page).evaluateAll((rows) => rows.map((row) => row.getAttribute("data-server")));
     expect(await names()).toEqual(["pbx-bravo-1", "pbx-lax-1", "pbx-nyc-1", "pbx-sfo-1"]);
 
@@ -202,7 +171,7 @@ describe.skipIf(!runs)("the console, polished", () => {
     await page.getByLabel("Sort by").selectOption({ label: "Name" });
 
     const tile = page.getByTestId("problem-count");
-    await showsText(tile, "1 server with problems");
+    await showsText(tile, "1 server with problems", WAIT);
     expect(await tile.getAttribute("aria-pressed")).toBe("false");
     await tile.click();
     await expect.poll(names, POLL).toEqual(["pbx-sfo-1"]);
@@ -210,14 +179,14 @@ describe.skipIf(!runs)("the console, polished", () => {
     expect(await page.getByLabel("Status").inputValue()).toBe("problems");
     await saveScreenshot(page, "polish-fleet-problems");
     await tile.click();
-    await hasCount(serverRows(page), 4);
+    await hasCount(serverRows(page), 4, WAIT);
   });
 
   it("the Travelers page says the phone side is off: no number, no IVR (and how to turn it on), mail only to the outbox", async () => {
     const page = await signedIn();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Travelers" }).click();
     const phone = page.getByRole("region", { name: "Phone line" });
-    await showsText(phone, "IVR");
+    await showsText(phone, "IVR", WAIT);
     const text = (await phone.textContent()) ?? "";
     expect(text).toContain("TRAVELER_DID");
     expect(text).toMatch(/off.*Calls get no answer.*AGI_SECRET/);
@@ -252,7 +221,7 @@ describe.skipIf(!runs)("the console, polished", () => {
     await grant.waitFor();
     await pinBox.waitFor();
     await page.getByRole("button", { name: "Done" }).click();
-    await hasCount(pinBox, 0);
+    await hasCount(pinBox, 0, WAIT);
 
     // Revoke: the first time the operator thinks better of it, the second time they mean it.
     const asked: string[] = [];
@@ -265,24 +234,17 @@ describe.skipIf(!runs)("the console, polished", () => {
     await revoke.click();
     await expect.poll(() => asked.length, POLL).toBe(1);
     expect(asked[0]).toContain("Revoke 203.0.113.61 of Pat Polish?");
-    await hasCount(grant, 1);
-    expect((await cp.admin.travelers.grants.query({ tenantId: cp.fleet.acme.id })).grants.map((g) => g.address)).toContain("203.0.113.61");
+    await hasCount(grant, 1, WAIT);
+    expect((await web.cp.admin.travelers.grants.query({ tenantId: web.cp.fleet.acme.id })).grants.map((g) => g.address)).toContain("203.0.113.61");
     answer = true;
     await revoke.click();
-    await hasCount(grant, 0);
-    await showsText(page.getByRole("status").filter({ hasText: "revoked" }), "203.0.113.61 of Pat Polish is revoked");
+    await hasCount(grant, 0, WAIT);
+    await showsText(page.getByRole("status").filter({ hasText: "revoked" }), "203.0.113.61 of Pat Polish is revoked", WAIT);
   });
 
   it("the pages touched here fit a phone without sideways scrolling, and the allowlist's screenshot refreshes the README's", async () => {
-    const phone = await signedIn({ viewport: { width: 390, height: 844 } });
-    for (const [name, hash] of [["fleet", "#/"], ["allowlist", "#/allowlist"], ["travelers", "#/travelers"]] as const) {
-      await phone.goto(`${cp.url}/${hash}`);
-      await phone.locator("main h1").waitFor();
-      await phone.waitForLoadState("networkidle");
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect({ page: name, overflow }).toEqual({ page: name, overflow: 0 });
-      await saveScreenshot(phone, `polish-phone-${name}`);
-    }
+    const phone = await signedIn({ viewport: PHONE });
+    await expectPagesFit(phone, web.cp.url, [["fleet", "#/"], ["allowlist", "#/allowlist"], ["travelers", "#/travelers"]], "polish-phone-");
     const laptop = await signedIn();
     await laptop.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Allowlist" }).click();
     await laptop.getByRole("table", { name: "Allow entries" }).locator("tbody tr").first().waitFor();

@@ -4,61 +4,24 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { AgentOnTestHost } from "./support/agentProcess.ts";
-import { chromiumCapability, launchChromium, saveScreenshot } from "./support/browser.ts";
-import { BRAVO_ADMIN, MSP_ADMIN, startConsoleUnderTest, type ConsoleUnderTest } from "./support/consolePlane.ts";
-import { ensureWebBuilt } from "./support/webBuild.ts";
-
-/** Waits until the element's text contains `text` (the console polls and re-renders). */
-async function showsText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  await expect.poll(async () => (await locator.count()) > 0 ? await locator.first().textContent() : "", { timeout }).toContain(text);
-}
-
-async function hasCount(locator: Locator, count: number): Promise<void> {
-  await expect.poll(() => locator.count(), { timeout: 10_000 }).toBe(count);
-}
+import { chromiumCapability, saveScreenshot } from "./support/browser.ts";
+import { PHONE, useConsoleBrowser } from "./support/consoleBrowser.ts";
+import { expectPagesFit } from "./support/layout.ts";
+import { BRAVO_ADMIN, MSP_ADMIN, startConsoleUnderTest } from "./support/consolePlane.ts";
+import { hasCount, showsText } from "./support/polling.ts";
 
 const runs = requireCapability("web console in Chromium", chromiumCapability());
 const readmeScreenshots = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "docs", "screenshots");
 
 describe.skipIf(!runs)("the operators' web console", () => {
-  let cp: ConsoleUnderTest;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const web = useConsoleBrowser(startConsoleUnderTest, { acceptDialogs: true });
+  const { newPage, signIn } = web;
   const agent = new AgentOnTestHost();
-
-  beforeAll(async () => {
-    ensureWebBuilt();
-    cp = await startConsoleUnderTest();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await agent.stop();
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await cp?.stop();
-  });
-
-  /** A fresh browser profile (no cookies) at a laptop's or a phone's size. */
-  async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("dialog", (dialog) => void dialog.accept());
-    return page;
-  }
-
-  async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-    await page.goto(cp.url);
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel("Password").fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Fleet", level: 1 }).waitFor();
-  }
+  afterAll(() => agent.stop());
 
   function serverRow(page: Page, name: string) {
     return page.getByRole("table", { name: "Servers" }).locator(`tr[data-server="${name}"]`);
@@ -68,7 +31,7 @@ describe.skipIf(!runs)("the operators' web console", () => {
 
   it("an MSP admin signs in, with a wrong password refused first, and sees every tenant's servers", async () => {
     msp = await newPage();
-    await msp.goto(cp.url);
+    await msp.goto(web.cp.url);
     await msp.getByLabel("Email").fill(MSP_ADMIN.email);
     await msp.getByLabel("Password").fill("not the password");
     await msp.getByRole("button", { name: "Sign in" }).click();
@@ -145,14 +108,14 @@ describe.skipIf(!runs)("the operators' web console", () => {
     await (msp.getByRole("table", { name: "Recent audit events" })).waitFor();
     await saveScreenshot(msp, "server-detail");
 
-    const reaching = await cp.admin.entries.list.query({ serverId: cp.fleet.servers.lax1, source: "203.0.113.77" });
-    expect(reaching.entries.map((e) => [e.source, e.scope, e.serverId])).toEqual([["203.0.113.77", "SERVER", cp.fleet.servers.lax1]]);
-    const other = await cp.admin.entries.list.query({ serverId: cp.fleet.servers.nyc1, source: "203.0.113.77" });
+    const reaching = await web.cp.admin.entries.list.query({ serverId: web.cp.fleet.servers.lax1, source: "203.0.113.77" });
+    expect(reaching.entries.map((e) => [e.source, e.scope, e.serverId])).toEqual([["203.0.113.77", "SERVER", web.cp.fleet.servers.lax1]]);
+    const other = await web.cp.admin.entries.list.query({ serverId: web.cp.fleet.servers.nyc1, source: "203.0.113.77" });
     expect(other.entries).toEqual([]);
   });
 
   it("a bad address shows the parser's message next to the field and adds nothing", async () => {
-    const before = await cp.admin.entries.list.query({ limit: 500 });
+    const before = await web.cp.admin.entries.list.query({ limit: 500 });
     await msp.getByRole("link", { name: "Allowlist" }).click();
     await msp.getByRole("heading", { name: "Allowlist", level: 1 }).waitFor();
     const form = msp.getByRole("form", { name: "Allow a source" });
@@ -170,7 +133,7 @@ describe.skipIf(!runs)("the operators' web console", () => {
     expect(await source.getAttribute("aria-describedby")).toMatch(/entry-source-error/);
     await saveScreenshot(msp, "allowlist-parser-error");
 
-    const after = await cp.admin.entries.list.query({ limit: 500 });
+    const after = await web.cp.admin.entries.list.query({ limit: 500 });
     expect(after.entries.map((e) => e.id).sort()).toEqual(before.entries.map((e) => e.id).sort());
   });
 
@@ -182,24 +145,24 @@ describe.skipIf(!runs)("the operators' web console", () => {
     await hasCount(row, 0);
     await msp.getByLabel("Source contains").fill("");
     await saveScreenshot(msp, "allowlist");
-    expect((await cp.admin.entries.list.query({ source: "203.0.113.77" })).entries).toEqual([]);
+    expect((await web.cp.admin.entries.list.query({ source: "203.0.113.77" })).entries).toEqual([]);
   });
 
   it("a provider preset switched on for a tenant reaches that tenant's servers", async () => {
     await msp.getByRole("link", { name: "Presets" }).click();
     await msp.getByLabel("Tenant").selectOption({ label: "Acme Dental" });
-    const presets = await cp.admin.presets.list.query({ tenantId: cp.fleet.acme.id });
+    const presets = await web.cp.admin.presets.list.query({ tenantId: web.cp.fleet.acme.id });
     const preset = presets[0];
     if (!preset) throw new Error("no provider presets were seeded");
     const row = msp.locator(`tr[data-preset="${preset.name}"]`);
     await row.getByLabel(`for every server of Acme Dental`).click();
     await expect.poll(() => (row.getByLabel(`for every server of Acme Dental`)).isChecked()).toBe(true);
     await saveScreenshot(msp, "presets");
-    const after = await cp.admin.presets.list.query({ tenantId: cp.fleet.acme.id });
-    expect(after.find((p) => p.id === preset.id)?.enablements.map((e) => [e.tenantId, e.serverId])).toEqual([[cp.fleet.acme.id, null]]);
-    const acmeServer = await cp.admin.rulesets.effective.query({ serverId: cp.fleet.servers.lax1 });
+    const after = await web.cp.admin.presets.list.query({ tenantId: web.cp.fleet.acme.id });
+    expect(after.find((p) => p.id === preset.id)?.enablements.map((e) => [e.tenantId, e.serverId])).toEqual([[web.cp.fleet.acme.id, null]]);
+    const acmeServer = await web.cp.admin.rulesets.effective.query({ serverId: web.cp.fleet.servers.lax1 });
     expect(acmeServer.desiredState.entries.map((e) => e.source)).toEqual(expect.arrayContaining(preset.hosts));
-    const bravoServer = await cp.admin.rulesets.effective.query({ serverId: cp.fleet.servers.bravo1 });
+    const bravoServer = await web.cp.admin.rulesets.effective.query({ serverId: web.cp.fleet.servers.bravo1 });
     expect(bravoServer.desiredState.entries.map((e) => e.source)).not.toEqual(expect.arrayContaining(preset.hosts));
   });
 
@@ -228,7 +191,7 @@ describe.skipIf(!runs)("the operators' web console", () => {
 
     await grant.getByRole("button", { name: "Revoke 203.0.113.50 of Sam Sales" }).click();
     await hasCount(grant, 0);
-    const { grants } = await cp.admin.travelers.grants.query({ tenantId: cp.fleet.acme.id, activeOnly: false });
+    const { grants } = await web.cp.admin.travelers.grants.query({ tenantId: web.cp.fleet.acme.id, activeOnly: false });
     expect(grants.map((g) => [g.address, g.status])).toEqual([["203.0.113.50", "revoked"]]);
   });
 
@@ -247,7 +210,7 @@ describe.skipIf(!runs)("the operators' web console", () => {
   it("a tenant admin, signing in from the keyboard, sees only their own tenant", async () => {
     const bravo = await newPage();
     // From the keyboard alone: the e-mail field has the focus, Tab moves on, Enter signs in.
-    await bravo.goto(cp.url);
+    await bravo.goto(web.cp.url);
     await bravo.getByLabel("Email").waitFor();
     await bravo.keyboard.type(BRAVO_ADMIN.email);
     await bravo.keyboard.press("Tab");
@@ -265,30 +228,22 @@ describe.skipIf(!runs)("the operators' web console", () => {
     expect(await (bravo.getByRole("form", { name: "Allow a source" }).getByLabel("Scope").locator("option")).allTextContents()).toEqual(["One tenant (all its servers)", "A server group of a tenant", "One server"]);
 
     // Another tenant's server, even by its address, is not there for them.
-    await bravo.goto(`${cp.url}/#/servers/${cp.fleet.servers.nyc1}`);
+    await bravo.goto(`${web.cp.url}/#/servers/${web.cp.fleet.servers.nyc1}`);
     await showsText(bravo.getByRole("alert"), "not found");
     await hasCount(bravo.getByText("pbx-nyc-1"), 0);
   });
 
   it("every main page fits a phone-width screen without sideways scrolling", async () => {
-    const phone = await newPage({ width: 390, height: 844 });
-    await signIn(phone, MSP_ADMIN);
+    const phone = await web.signedIn(MSP_ADMIN, { viewport: PHONE });
     const pages = [
       ["fleet", "#/"],
-      ["server", `#/servers/${cp.fleet.servers.nyc1}`],
+      ["server", `#/servers/${web.cp.fleet.servers.nyc1}`],
       ["allowlist", "#/allowlist"],
       ["presets", "#/presets"],
       ["travelers", "#/travelers"],
       ["audit", "#/audit"],
     ] as const;
-    for (const [name, hash] of pages) {
-      await phone.goto(`${cp.url}/${hash}`);
-      await phone.locator("main h1").waitFor();
-      await phone.waitForLoadState("networkidle");
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect({ page: name, overflow }).toEqual({ page: name, overflow: 0 });
-      await saveScreenshot(phone, `phone-${name}`);
-    }
+    await expectPagesFit(phone, web.cp.url, pages, "phone-");
   });
 
   it("signing out ends the session", async () => {

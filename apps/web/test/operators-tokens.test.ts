@@ -4,12 +4,13 @@
 // the role given, changes their password, creates an API token (shown once), uses it against the
 // API and revokes it. A viewer sees no management controls. Screenshots go to
 // test-artifacts/screenshots/.
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { startTestSmtpServer, startUnderTest, TestClock, type PlaneUnderTest, type TestSmtpServer } from "@gatehouse/control-plane/testing";
-import { chromiumCapability, launchChromium, saveScreenshot } from "./support/browser.ts";
-import { distDir, ensureWebBuilt } from "./support/webBuild.ts";
+import { chromiumCapability, saveScreenshot } from "./support/browser.ts";
+import { useConsoleBrowser } from "./support/consoleBrowser.ts";
+import { distDir } from "./support/webBuild.ts";
 
 const MSP_ADMIN = { email: "msp@example.net", password: "correct horse battery staple" };
 const NADIA = { email: "nadia@acme.example", first: "nadia's first passphrase", second: "nadia's second passphrase" };
@@ -17,43 +18,32 @@ const VIEWER = { email: "vic@acme.example", password: "vic the viewer's passphra
 
 const runs = requireCapability("web console in Chromium", chromiumCapability());
 
-describe.skipIf(!runs)("operators, passwords and API tokens in the console", () => {
-  let test: PlaneUnderTest;
-  let smtp: TestSmtpServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    ensureWebBuilt();
-    smtp = await startTestSmtpServer();
+/** A control plane whose mail goes to a real SMTP server, with two tenants and a viewer. */
+async function startMailingPlane(): Promise<{ url: string; test: PlaneUnderTest; smtp: TestSmtpServer; stop(): Promise<void> }> {
+  const smtp = await startTestSmtpServer();
+  let test: PlaneUnderTest | undefined;
+  const stop = async () => {
+    try {
+      await test?.stop();
+    } finally {
+      await smtp.close();
+    }
+  };
+  try {
     test = await startUnderTest(undefined, { env: { SMTP_URL: smtp.url }, travelers: { mailRetry: { attempts: 1, firstDelayMs: 1 } }, mspAdmin: MSP_ADMIN, webDistDir: distDir, clock: TestClock.wall() });
     const acme = await test.admin.tenants.create.mutate({ name: "Acme Dental" });
     await test.admin.tenants.create.mutate({ name: "Bravo Logistics" });
     await test.admin.operators.create.mutate({ email: VIEWER.email, name: "Vic Viewer", password: VIEWER.password, role: "VIEWER", tenantId: acme.id });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await test?.stop();
-    await smtp?.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("dialog", (dialog) => void dialog.accept());
-    return page;
+    return { url: test.plane.url, test, smtp, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
+}
 
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
-    await page.goto(test.plane.url);
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Fleet", level: 1 }).waitFor();
-  }
+describe.skipIf(!runs)("operators, passwords and API tokens in the console", () => {
+  const web = useConsoleBrowser(startMailingPlane, { acceptDialogs: true });
+  const { newPage, signedIn } = web;
 
   const operatorRow = (page: Page, email: string) => page.getByRole("table", { name: "Operators" }).locator(`tr[data-operator="${email}"]`);
 
@@ -61,8 +51,7 @@ describe.skipIf(!runs)("operators, passwords and API tokens in the console", () 
   let nadia: Page;
 
   it("an MSP admin invites a tenant admin by e-mail, and the invitation arrives with a link", async () => {
-    const msp = await newPage();
-    await signIn(msp, MSP_ADMIN.email, MSP_ADMIN.password);
+    const msp = await signedIn(MSP_ADMIN);
     await msp.getByRole("link", { name: "Operators", exact: true }).click();
     await msp.getByRole("heading", { name: "Operators", level: 1 }).waitFor();
     const form = msp.getByRole("form", { name: "Invite an operator" });
@@ -70,14 +59,14 @@ describe.skipIf(!runs)("operators, passwords and API tokens in the console", () 
     await form.getByLabel("Name").fill("Nadia Admin");
     await form.getByLabel("Role").selectOption({ label: "Tenant admin" });
     await form.getByLabel("Tenant").selectOption({ label: "Acme Dental" });
-    const before = smtp.received.length;
+    const before = web.cp.smtp.received.length;
     await form.getByRole("button", { name: "Send invitation" }).click();
     await msp.getByText(`An invitation is on its way to ${NADIA.email}`).waitFor();
     const invitations = msp.getByRole("table", { name: "Invitations" });
     await invitations.locator(`tr[data-invite="${NADIA.email}"]`).getByText("pending").waitFor();
     await saveScreenshot(msp, "operators-invited");
 
-    const [mail] = (await smtp.waitForMessages(before + 1)).slice(before);
+    const [mail] = (await web.cp.smtp.waitForMessages(before + 1)).slice(before);
     expect(mail?.to).toEqual([NADIA.email]);
     const link = /http:\/\/127\.0\.0\.1:\d+\/#\/invite\/[A-Za-z0-9_-]{43}/.exec(mail?.text ?? "")?.[0];
     expect(link, mail?.text).toBeDefined();
@@ -125,8 +114,8 @@ describe.skipIf(!runs)("operators, passwords and API tokens in the console", () 
     await nadia.getByRole("button", { name: "Change password" }).click();
     await nadia.getByText("Your password is changed.").waitFor();
     await saveScreenshot(nadia, "account-password-changed");
-    expect((await test.client().auth.login.mutate({ email: NADIA.email, password: NADIA.second })).operator.email).toBe(NADIA.email);
-    await expect(test.client().auth.login.mutate({ email: NADIA.email, password: NADIA.first })).rejects.toThrow(/wrong e-mail or password/);
+    expect((await web.cp.test.client().auth.login.mutate({ email: NADIA.email, password: NADIA.second })).operator.email).toBe(NADIA.email);
+    await expect(web.cp.test.client().auth.login.mutate({ email: NADIA.email, password: NADIA.first })).rejects.toThrow(/wrong e-mail or password/);
   });
 
   it("an API token is shown once, works against the API, and is refused once revoked", async () => {
@@ -141,7 +130,7 @@ describe.skipIf(!runs)("operators, passwords and API tokens in the console", () 
     await nadia.getByRole("button", { name: "Copy" }).waitFor();
     await saveScreenshot(nadia, "api-token-created");
 
-    const me = await test.client(secret).auth.me.query();
+    const me = await web.cp.test.client(secret).auth.me.query();
     expect(me).toMatchObject({ email: NADIA.email, role: "TENANT_ADMIN", tenantName: "Acme Dental" });
 
     await nadia.getByRole("button", { name: "Done" }).click();
@@ -150,13 +139,12 @@ describe.skipIf(!runs)("operators, passwords and API tokens in the console", () 
     expect(await nadia.locator("body").textContent()).not.toContain(secret);
     await row.getByRole("button", { name: "Revoke" }).click();
     await row.getByText("revoked", { exact: true }).waitFor();
-    expect(await test.client(secret).auth.me.query()).toBeNull();
-    await expect(test.client(secret).servers.list.query({})).rejects.toThrow(/sign in first/);
+    expect(await web.cp.test.client(secret).auth.me.query()).toBeNull();
+    await expect(web.cp.test.client(secret).servers.list.query({})).rejects.toThrow(/sign in first/);
   });
 
   it("a viewer sees the operators but no control to change them", async () => {
-    const vic = await newPage();
-    await signIn(vic, VIEWER.email, VIEWER.password);
+    const vic = await signedIn(VIEWER);
     await vic.getByRole("link", { name: "Operators", exact: true }).click();
     await operatorRow(vic, NADIA.email).waitFor();
     expect(await vic.getByRole("form", { name: "Invite an operator" }).count()).toBe(0);
@@ -165,8 +153,7 @@ describe.skipIf(!runs)("operators, passwords and API tokens in the console", () 
   });
 
   it("an MSP admin disables the new operator, whose sessions end", async () => {
-    const msp = await newPage();
-    await signIn(msp, MSP_ADMIN.email, MSP_ADMIN.password);
+    const msp = await signedIn(MSP_ADMIN);
     await msp.getByRole("link", { name: "Operators", exact: true }).click();
     const row = operatorRow(msp, NADIA.email);
     await row.getByRole("button", { name: "Disable" }).click();

@@ -4,68 +4,32 @@
 // edited (and reach its effective ruleset), it is revoked and deleted, tenants are renamed and
 // deleted with their consequences shown first; a tenant admin gets no tenant controls and a
 // viewer no server controls; the pages fit a phone. Screenshots go to test-artifacts/screenshots/.
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { AgentOnTestHost } from "./support/agentProcess.ts";
-import { chromiumCapability, launchChromium, saveScreenshot } from "./support/browser.ts";
-import { MSP_ADMIN } from "./support/consolePlane.ts";
-import { startEmptyConsoleUnderTest, type EmptyConsoleUnderTest } from "./support/emptyConsolePlane.ts";
-import { ensureWebBuilt } from "./support/webBuild.ts";
-
-async function showsText(locator: Locator, text: string, timeout = 10_000): Promise<void> {
-  await expect.poll(async () => ((await locator.count()) > 0 ? await locator.first().textContent() : ""), { timeout }).toContain(text);
-}
-
-async function hasCount(locator: Locator, count: number): Promise<void> {
-  await expect.poll(() => locator.count(), { timeout: 10_000 }).toBe(count);
-}
+import { chromiumCapability, saveScreenshot } from "./support/browser.ts";
+import { PHONE, useConsoleBrowser } from "./support/consoleBrowser.ts";
+import { expectPagesFit } from "./support/layout.ts";
+import { MSP_ADMIN, startEmptyConsoleUnderTest } from "./support/consolePlane.ts";
+import { hasCount, showsText } from "./support/polling.ts";
 
 const runs = requireCapability("web console in Chromium", chromiumCapability());
 const PASSWORD = "a long enough password";
 
 describe.skipIf(!runs)("tenants and servers in the console, from an empty database", () => {
-  let cp: EmptyConsoleUnderTest;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const web = useConsoleBrowser(startEmptyConsoleUnderTest, { clipboard: true });
+  const { signedIn } = web;
   const agent = new AgentOnTestHost();
+  afterAll(() => agent.stop());
   let msp: Page;
   let serverId: string;
-
-  beforeAll(async () => {
-    ensureWebBuilt();
-    cp = await startEmptyConsoleUnderTest();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await agent.stop();
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await cp?.stop();
-  });
-
-  async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: cp.url });
-    contexts.push(context);
-    return context.newPage();
-  }
-
-  async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-    await page.goto(cp.url);
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel("Password").fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Fleet", level: 1 }).waitFor();
-  }
 
   const serverRow = (page: Page, name: string) => page.getByRole("table", { name: "Servers" }).locator(`tr[data-server="${name}"]`);
   const tenantRow = (page: Page, name: string) => page.getByRole("table", { name: "Tenants" }).locator(`tr[data-tenant="${name}"]`);
 
   it("the first sign-in creates a tenant, adds a server, copies its enrollment command, and sees the real agent online", async () => {
-    msp = await newPage();
-    await signIn(msp, MSP_ADMIN);
+    msp = await signedIn(MSP_ADMIN);
     await msp.getByRole("link", { name: "Add server" }).click();
     // No tenant yet: the page says so and creates one in place.
     await msp.getByRole("heading", { name: "First, create a tenant" }).waitFor();
@@ -99,7 +63,7 @@ describe.skipIf(!runs)("tenants and servers in the console, from an empty databa
     await row.getByText("in sync").waitFor({ timeout: 30_000 });
     await showsText(row, "no admin address");
     await saveScreenshot(msp, "first-server-online");
-    const { servers } = await cp.admin.servers.list.query({});
+    const { servers } = await web.cp.admin.servers.list.query({});
     expect(servers.map((s) => [s.name, s.tenantName, s.status, s.online])).toEqual([["pbx-first", "Acme Dental", "enrolled", true]]);
     serverId = servers[0]!.id;
   });
@@ -109,13 +73,13 @@ describe.skipIf(!runs)("tenants and servers in the console, from an empty databa
     await msp.getByRole("heading", { name: "pbx-first", level: 1 }).waitFor();
     await showsText(msp.getByTestId("no-admin-address").first(), "This server has no primary admin address.");
     const settings = msp.getByRole("form", { name: "Server settings" });
-    const before = await cp.admin.servers.get.query({ serverId });
+    const before = await web.cp.admin.servers.get.query({ serverId });
 
     await settings.getByLabel("LAN ranges").fill("192.168.50.0/24\n8.8.8.0/24");
     await settings.getByRole("button", { name: "Save settings" }).click();
     await showsText(msp.locator("#settings-lan-error"), "8.8.8.0/24 is a public range");
     expect(await settings.getByLabel("LAN ranges").getAttribute("aria-invalid")).toBe("true");
-    expect((await cp.admin.servers.get.query({ serverId })).revision).toBe(before.revision);
+    expect((await web.cp.admin.servers.get.query({ serverId })).revision).toBe(before.revision);
 
     await settings.getByLabel("Name", { exact: true }).fill("pbx-nyc-1");
     await settings.getByLabel("Region").fill("nyc3");
@@ -128,7 +92,7 @@ describe.skipIf(!runs)("tenants and servers in the console, from an empty databa
     await hasCount(msp.getByTestId("no-admin-address"), 0);
     await hasCount(msp.getByTestId("default-lan-ranges"), 0);
 
-    const after = await cp.admin.servers.get.query({ serverId });
+    const after = await web.cp.admin.servers.get.query({ serverId });
     expect(after).toMatchObject({ name: "pbx-nyc-1", region: "nyc3", tags: ["east", "nyc"], primaryAdminSource: "203.0.113.10", lanRanges: ["192.168.50.0/24"], mediaOpenToAll: false, revision: before.revision + 1 });
     const ruleset = msp.getByTestId("effective-ruleset");
     await showsText(ruleset, "203.0.113.10");
@@ -136,7 +100,7 @@ describe.skipIf(!runs)("tenants and servers in the console, from an empty databa
     await msp.getByRole("heading", { name: "pbx-nyc-1", level: 1 }).waitFor();
     await saveScreenshot(msp, "server-settings-saved");
     // The running agent takes the new revision.
-    await expect.poll(async () => (await cp.admin.servers.get.query({ serverId })).appliedRevision, { timeout: 30_000 }).toBe(after.revision);
+    await expect.poll(async () => (await web.cp.admin.servers.get.query({ serverId })).appliedRevision, { timeout: 30_000 }).toBe(after.revision);
   });
 
   it("the Tenants page creates and renames a tenant, and a tenant with a server cannot be deleted", async () => {
@@ -164,9 +128,9 @@ describe.skipIf(!runs)("tenants and servers in the console, from an empty databa
   });
 
   it("a tenant's deletion lists what goes with it and waits for its name to be typed", async () => {
-    const bravo = (await cp.admin.tenants.list.query({})).tenants.find((tenant) => tenant.name === "Bravo Freight")!;
-    await cp.admin.entries.add.mutate({ source: "198.51.100.0/24", scope: { kind: "TENANT", tenantId: bravo.id } });
-    await cp.admin.operators.create.mutate({ email: "it@bravo.example", name: "Bravo IT", password: PASSWORD, role: "TENANT_ADMIN", tenantId: bravo.id });
+    const bravo = (await web.cp.admin.tenants.list.query({})).tenants.find((tenant) => tenant.name === "Bravo Freight")!;
+    await web.cp.admin.entries.add.mutate({ source: "198.51.100.0/24", services: ["all"], scope: { kind: "TENANT", tenantId: bravo.id } });
+    await web.cp.admin.operators.create.mutate({ email: "it@bravo.example", name: "Bravo IT", password: PASSWORD, role: "TENANT_ADMIN", tenantId: bravo.id });
     await msp.reload();
     await tenantRow(msp, "Bravo Freight").getByRole("button", { name: "Delete Bravo Freight" }).click();
     const panel = msp.getByRole("region", { name: "Delete Bravo Freight" });
@@ -181,27 +145,25 @@ describe.skipIf(!runs)("tenants and servers in the console, from an empty databa
     await panel.getByLabel("Type Bravo Freight to confirm").fill("Bravo Freight");
     await confirm.click();
     await hasCount(tenantRow(msp, "Bravo Freight"), 0);
-    expect((await cp.admin.tenants.list.query({})).tenants.map((tenant) => tenant.name)).toEqual(["Acme Dental"]);
+    expect((await web.cp.admin.tenants.list.query({})).tenants.map((tenant) => tenant.name)).toEqual(["Acme Dental"]);
   });
 
   it("a tenant admin sees their tenant without tenant controls; a viewer gets no server controls", async () => {
-    const acme = (await cp.admin.tenants.list.query({})).tenants[0]!;
-    await cp.admin.operators.create.mutate({ email: "it@acme.example", name: "Acme IT", password: PASSWORD, role: "TENANT_ADMIN", tenantId: acme.id });
-    await cp.admin.operators.create.mutate({ email: "look@acme.example", name: "Acme viewer", password: PASSWORD, role: "VIEWER", tenantId: acme.id });
-    const tenantAdmin = await newPage();
-    await signIn(tenantAdmin, { email: "it@acme.example", password: PASSWORD });
+    const acme = (await web.cp.admin.tenants.list.query({})).tenants[0]!;
+    await web.cp.admin.operators.create.mutate({ email: "it@acme.example", name: "Acme IT", password: PASSWORD, role: "TENANT_ADMIN", tenantId: acme.id });
+    await web.cp.admin.operators.create.mutate({ email: "look@acme.example", name: "Acme viewer", password: PASSWORD, role: "VIEWER", tenantId: acme.id });
+    const tenantAdmin = await signedIn({ email: "it@acme.example", password: PASSWORD });
     await tenantAdmin.getByRole("link", { name: "Tenants" }).click();
     await tenantRow(tenantAdmin, "Acme Dental").waitFor();
     await hasCount(tenantAdmin.getByRole("form", { name: "New tenant" }), 0);
     await hasCount(tenantAdmin.getByRole("button", { name: /^(Rename|Delete) / }), 0);
     await saveScreenshot(tenantAdmin, "tenant-admin-tenants");
     // Their own server's settings are theirs to edit.
-    await tenantAdmin.goto(`${cp.url}/#/servers/${serverId}`);
+    await tenantAdmin.goto(`${web.cp.url}/#/servers/${serverId}`);
     await tenantAdmin.getByRole("form", { name: "Server settings" }).waitFor();
 
-    const viewer = await newPage();
-    await signIn(viewer, { email: "look@acme.example", password: PASSWORD });
-    await viewer.goto(`${cp.url}/#/servers/${serverId}`);
+    const viewer = await signedIn({ email: "look@acme.example", password: PASSWORD });
+    await viewer.goto(`${web.cp.url}/#/servers/${serverId}`);
     await viewer.getByRole("heading", { name: "pbx-nyc-1", level: 1 }).waitFor();
     await viewer.getByTestId("effective-ruleset").waitFor();
     await hasCount(viewer.getByRole("form", { name: "Server settings" }), 0);
@@ -209,20 +171,13 @@ describe.skipIf(!runs)("tenants and servers in the console, from an empty databa
   });
 
   it("every page of tenants and servers fits a phone-width screen", async () => {
-    const phone = await newPage({ width: 390, height: 844 });
-    await signIn(phone, MSP_ADMIN);
-    for (const [name, hash] of [["tenants", "#/tenants"], ["new-server", "#/servers/new"], ["server-settings", `#/servers/${serverId}`]] as const) {
-      await phone.goto(`${cp.url}/${hash}`);
-      await phone.locator("main h1").waitFor();
-      await phone.waitForLoadState("networkidle");
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect({ page: name, overflow }).toEqual({ page: name, overflow: 0 });
-      await saveScreenshot(phone, `phone-${name}`);
-    }
+    const phone = await signedIn(MSP_ADMIN, { viewport: PHONE });
+    const pages = [["tenants", "#/tenants"], ["new-server", "#/servers/new"], ["server-settings", `#/servers/${serverId}`]] as const;
+    await expectPagesFit(phone, web.cp.url, pages, "phone-");
   });
 
   it("revoking asks first, says the agent keeps its last rules, and cuts the agent off", async () => {
-    await msp.goto(`${cp.url}/#/servers/${serverId}`);
+    await msp.goto(`${web.cp.url}/#/servers/${serverId}`);
     const retire = msp.getByRole("region", { name: "Revoke or delete" });
     await retire.getByRole("button", { name: "Revoke…" }).click();
     await showsText(retire, "keeps the last rules it applied");
@@ -230,13 +185,13 @@ describe.skipIf(!runs)("tenants and servers in the console, from an empty databa
     await retire.getByRole("button", { name: "Revoke pbx-nyc-1" }).click();
     await showsText(retire, "Revoked.");
     await showsText(msp.getByRole("region", { name: "Server", exact: true }), "revoked");
-    const revoked = await cp.admin.servers.get.query({ serverId });
+    const revoked = await web.cp.admin.servers.get.query({ serverId });
     expect([revoked.status, revoked.online]).toEqual(["revoked", false]);
     await showsText(msp.getByRole("region", { name: "Enrollment", exact: true }), "A new enrollment command enrolls it again");
   });
 
   it("deleting asks first with what goes with the server, then returns to an empty fleet", async () => {
-    await cp.admin.entries.add.mutate({ source: "192.0.2.10", scope: { kind: "SERVER", serverId } });
+    await web.cp.admin.entries.add.mutate({ source: "192.0.2.10", services: ["all"], scope: { kind: "SERVER", serverId } });
     await msp.reload();
     const retire = msp.getByRole("region", { name: "Revoke or delete" });
     await retire.getByRole("button", { name: "Delete…" }).click();
@@ -245,7 +200,7 @@ describe.skipIf(!runs)("tenants and servers in the console, from an empty databa
     await retire.getByRole("button", { name: "Delete pbx-nyc-1" }).click();
     await msp.getByRole("heading", { name: "Fleet", level: 1 }).waitFor();
     await hasCount(serverRow(msp, "pbx-nyc-1"), 0);
-    expect((await cp.admin.servers.list.query({})).servers).toEqual([]);
-    expect((await cp.admin.entries.list.query({ source: "192.0.2.10" })).entries).toEqual([]);
+    expect((await web.cp.admin.servers.list.query({})).servers).toEqual([]);
+    expect((await web.cp.admin.entries.list.query({ source: "192.0.2.10" })).entries).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // A real control plane for the browser tests: the control plane's testing kit on a fresh test
 // database, with the production extensions (agent hub, travelers), the built console from
-// apps/web/dist, the wall clock the browser reads too, and a fleet of two tenants seeded
-// through the API.
+// apps/web/dist and the wall clock the browser reads too; either with a fleet of two tenants
+// seeded through the API, or EMPTY (no tenant, no server): what a new MSP meets the first
+// time it opens the console.
 import { PRODUCTION_EXTENSIONS, type ControlPlane } from "@gatehouse/control-plane/server";
 import { startUnderTest, TestClock, type Api } from "@gatehouse/control-plane/testing";
 import { distDir } from "./webBuild.ts";
@@ -31,25 +32,43 @@ async function seed(admin: Api): Promise<SeededFleet> {
   const lax1 = await admin.servers.create.mutate({ tenantId: acme.id, name: "pbx-lax-1", provider: "vultr", region: "lax", tags: ["lax"] });
   const bravo1 = await admin.servers.create.mutate({ tenantId: bravo.id, name: "pbx-bravo-1", provider: "vultr", region: "ams", tags: ["hq"] });
   await admin.operators.create.mutate({ email: BRAVO_ADMIN.email, name: "Bravo IT", password: BRAVO_ADMIN.password, role: "TENANT_ADMIN", tenantId: bravo.id });
-  await admin.entries.add.mutate({ source: "198.51.100.0/24", scope: { kind: "TENANT", tenantId: acme.id }, comment: "Acme head office" });
+  await admin.entries.add.mutate({ source: "198.51.100.0/24", services: ["all"], scope: { kind: "TENANT", tenantId: acme.id }, comment: "Acme head office" });
   await admin.entries.add.mutate({ source: "sip.trunk.acme.example", services: ["sip"], scope: { kind: "GROUP", tenantId: acme.id, group: "nyc" }, comment: "SIP trunk" });
   await admin.entries.add.mutate({ source: "192.0.2.44", services: ["sip", "rtp"], scope: { kind: "TENANT", tenantId: bravo.id }, comment: "Bravo warehouse" });
   return { acme, bravo, servers: { nyc1: nyc1.server.id, lax1: lax1.server.id, bravo1: bravo1.server.id } };
 }
 
-export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
-  const test = await startUnderTest(undefined, {
+export interface EmptyConsoleUnderTest {
+  url: string;
+  /** Signed in as the MSP admin, to check what the browser did (and to add operators). */
+  admin: Api;
+  signIn(email: string, password: string): Promise<Api>;
+  stop(): Promise<void>;
+}
+
+function startPlane(signInAdmin: boolean) {
+  return startUnderTest(undefined, {
     extensions: PRODUCTION_EXTENSIONS,
     // Traveler grants must be public addresses; the tests use documentation ranges.
     env: { ALLOW_DOCUMENTATION_ADDRESSES: "true" },
     mspAdmin: MSP_ADMIN,
+    signInAdmin,
     webDistDir: distDir,
     clock: TestClock.wall(),
   });
+}
+
+export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
+  const test = await startPlane(true);
   try {
     return { url: test.plane.url, plane: test.plane, admin: test.admin, fleet: await seed(test.admin), stop: () => test.stop() };
   } catch (error) {
     await test.stop();
     throw error;
   }
+}
+
+export async function startEmptyConsoleUnderTest(): Promise<EmptyConsoleUnderTest> {
+  const test = await startPlane(false);
+  return { url: test.plane.url, admin: test.admin, signIn: (email, password) => test.signIn(email, password), stop: () => test.stop() };
 }
