@@ -55,20 +55,24 @@ const RESTART_MS = 5_000;
 /** nft's comment lines ("# new generation 7 by process 123 (nft)"): the event lines say it all. */
 const COMMENT = /^#/;
 /** Set elements of another table (a ban list, crowdsec's): frequent, and never about our rules. */
-const FOREIGN_ELEMENT = /^(add|delete) element (\S+) (\S+) /;
+const FOREIGN_ELEMENT = /^(add|delete) element (\S+) (\S+) (\S+)/;
+/** The drop-telemetry sets (gh4.knock) change with every new knocker: never drift. */
+const KNOCK_SET = /^gh[46]\.knock$/;
 
 /** Whether an `nft monitor` line can concern what this backend enforces. */
 function concernsUs(line: string): boolean {
   const trimmed = line.trim();
   if (trimmed === "" || COMMENT.test(trimmed)) return false;
   const element = FOREIGN_ELEMENT.exec(trimmed);
-  return element === null || (element[2] === "inet" && element[3] === "gatehouse");
+  return element === null || (element[2] === "inet" && element[3] === "gatehouse" && !KNOCK_SET.test(element[4] ?? ""));
 }
 
-/** The parts of `ipset list -t` that change when a member is added or deleted. */
+/** The parts of `ipset list -t` that change when a member is added or deleted, but not of the knock sets. */
 function ipsetFingerprint(listing: string): string {
   return listing
-    .split("\n")
+    .split("\n\n")
+    .filter((block) => !/^Name: gh[46]\.knock$/m.test(block))
+    .flatMap((block) => block.split("\n"))
     .filter((line) => line.startsWith("Name:") || line.startsWith("Number of entries:"))
     .join("\n");
 }
