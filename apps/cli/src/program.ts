@@ -2,11 +2,13 @@
 import { Command } from "commander";
 import { registerAlertCommands } from "./commands/alerts.ts";
 import { registerAuditCommands } from "./commands/audit.ts";
+import { registerServiceCommands } from "./commands/custom-services.ts";
 import { registerAuthCommands } from "./commands/auth.ts";
 import { registerAllowCommands } from "./commands/allow.ts";
 import { registerExplainCommand } from "./commands/explain.ts";
 import { registerListCommand } from "./commands/list.ts";
 import { registerOperatorCommands } from "./commands/operators.ts";
+import { registerPresetCommands } from "./commands/presets.ts";
 import { registerRemoveCommands } from "./commands/remove.ts";
 import { registerRulesCommand } from "./commands/rules.ts";
 import { registerServerCommands } from "./commands/servers.ts";
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerRulesCommand(program);
   registerExplainCommand(program);
   registerServerCommands(program);
+  registerPresetCommands(program);
+  registerServiceCommands(program);
   registerTravelerCommands(program);
   registerAuditCommands(program);
   registerAlertCommands(program);

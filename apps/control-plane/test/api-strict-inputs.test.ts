@@ -50,9 +50,9 @@ const TABLE: Record<string, Row> = {
   "servers.regenerateEnrollment": m((a) => ({ serverId: a.serverId })),
   "servers.revoke": m((a) => ({ serverId: a.serverId })),
   "servers.delete": m((a) => ({ serverId: a.serverId })),
-  "entries.add": m((a) => ({ source: "192.0.2.67", scope: { kind: "SERVER", serverId: a.serverId } })),
-  "entries.addIp": m((a) => ({ source: "192.0.2.68", scope: { kind: "SERVER", serverId: a.serverId } })),
-  "entries.addFqdn": m((a) => ({ source: "ok.example.net", scope: { kind: "GROUP", tenantId: a.tenantId, group: "nyc" } })),
+  "entries.add": m((a) => ({ source: "192.0.2.67", services: ["sip"], scope: { kind: "SERVER", serverId: a.serverId } })),
+  "entries.addIp": m((a) => ({ source: "192.0.2.68", services: ["sip"], scope: { kind: "SERVER", serverId: a.serverId } })),
+  "entries.addFqdn": m((a) => ({ source: "ok.example.net", services: ["sip"], scope: { kind: "GROUP", tenantId: a.tenantId, group: "nyc" } })),
   "entries.remove": m((a) => ({ entryId: a.entryId })),
   "entries.setExpiry": m((a) => ({ entryId: a.entryId, expiresAt: later() })),
   "entries.update": m((a) => ({ entryId: a.entryId, comment: "renamed" })),
@@ -66,6 +66,9 @@ const TABLE: Record<string, Row> = {
   "presets.list": q(),
   "presets.enable": m((a) => ({ presetId: "teliax", tenantId: a.tenantId })),
   "presets.disable": m((a) => ({ presetEnablementId: a.presetEnablementId })),
+  "presets.create": m(() => ({ name: "Spy trunk", hosts: ["198.51.100.99"], services: ["sip"] })),
+  "presets.update": m(() => ({ presetId: "teliax", hosts: ["198.51.100.99"] })),
+  "presets.delete": m(() => ({ presetId: "teliax" })),
   "rulesets.effective": q((a) => ({ serverId: a.serverId })),
   "rulesets.explain": q((a) => ({ serverId: a.serverId, address: "203.0.113.7" })),
   "audit.list": q(),
@@ -177,8 +180,8 @@ describe.each(testDatabaseKinds())("strict inputs and fleet-level acts on %s", (
   it("the reported exploits answer BAD_REQUEST over HTTP and open nothing", async () => {
     const before = await fingerprint();
     const attempts: [string, unknown][] = [
-      ["entries.add", { source: "45.0.0.0/8", scope: { kind: "FLEET" }, tenantId: a.tenantId }],
-      ["entries.add", { source: "45.0.0.0/8", scope: { kind: "FLEET", tenantId: a.tenantId } }],
+      ["entries.add", { source: "45.0.0.0/8", services: ["all"], scope: { kind: "FLEET" }, tenantId: a.tenantId }],
+      ["entries.add", { source: "45.0.0.0/8", services: ["all"], scope: { kind: "FLEET", tenantId: a.tenantId } }],
       ["operators.create", { email: "x@example.net", name: "X", password, role: "MSP_ADMIN", serverId: a.serverId }],
       ["customServices.create", { id: "x", name: "x", protocol: "tcp", portFrom: 22, portTo: 22, serverId: a.serverId }],
       ["servers.list", { fooId: "anything" }],
@@ -198,9 +201,9 @@ describe.each(testDatabaseKinds())("strict inputs and fleet-level acts on %s", (
     { who: "a viewer", token: () => viewerToken },
   ])("$who's fleet-level acts", ({ token }) => {
     const FLEET_ACTS: [string, () => Record<string, unknown>][] = [
-      ["entries.add", () => ({ source: "45.0.0.0/8", scope: { kind: "FLEET" } })],
-      ["entries.addIp", () => ({ source: "45.0.0.0/8", scope: { kind: "FLEET" } })],
-      ["entries.addFqdn", () => ({ source: "everyone.example.net", scope: { kind: "FLEET" } })],
+      ["entries.add", () => ({ source: "45.0.0.0/8", services: ["all"], scope: { kind: "FLEET" } })],
+      ["entries.addIp", () => ({ source: "45.0.0.0/8", services: ["all"], scope: { kind: "FLEET" } })],
+      ["entries.addFqdn", () => ({ source: "everyone.example.net", services: ["all"], scope: { kind: "FLEET" } })],
       ["entries.import", () => ({ text: "45.0.0.0/8, all", scope: { kind: "FLEET" } })],
       ["entries.update", () => ({ entryId: a.entryId, scope: { kind: "FLEET" } })],
       ["customServices.create", () => ({ id: "fleet-ssh", name: "x", protocol: "tcp", portFrom: 22, portTo: 22 })],
@@ -209,6 +212,9 @@ describe.each(testDatabaseKinds())("strict inputs and fleet-level acts on %s", (
       ["operators.setRole", () => ({ operatorId: a.operatorId, role: "MSP_ADMIN" })],
       ["alerts.add", () => ({ name: "everything", kinds: ["server.offline"], channel: "EMAIL", email: "noc@example.net" })],
       ["tenants.create", () => ({ name: "Charlie" })],
+      ["presets.create", () => ({ name: "Spy trunk", hosts: ["45.0.0.0/8"], services: ["all"] })],
+      ["presets.update", () => ({ presetId: "teliax", hosts: ["45.0.0.0/8"] })],
+      ["presets.delete", () => ({ presetId: "teliax" })],
     ];
 
     it("are FORBIDDEN as they stand, and refused with stray ids of their own, changing nothing", async () => {
@@ -230,7 +236,7 @@ describe.each(testDatabaseKinds())("strict inputs and fleet-level acts on %s", (
   });
 
   it("every audit row of a tenant admin's changes is attributed to their tenant, and they see it", async () => {
-    const entry = await acmeAdmin.entries.add.mutate({ source: "192.0.2.90", scope: { kind: "SERVER", serverId: a.serverId } });
+    const entry = await acmeAdmin.entries.add.mutate({ source: "192.0.2.90", services: ["sip"], scope: { kind: "SERVER", serverId: a.serverId } });
     await acmeAdmin.customServices.create.mutate({ id: "acme-fax", name: "Fax", protocol: "udp", portFrom: 9100, portTo: 9100, tenantId: a.tenantId });
     await acmeAdmin.servers.update.mutate({ serverId: a.serverId, region: "ams3" });
     await acmeAdmin.apiTokens.create.mutate({ name: "cron" });

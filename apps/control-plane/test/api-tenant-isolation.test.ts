@@ -57,12 +57,12 @@ const TABLE: Record<string, Row> = {
   "servers.regenerateEnrollment": { type: "mutation", deny: (b) => ({ serverId: b.serverId }), own: (a) => ({ serverId: a.serverId }) },
   "servers.revoke": { type: "mutation", deny: (b) => ({ serverId: b.serverId }), own: (a) => ({ serverId: a.serverId }) },
   "servers.delete": { type: "mutation", deny: (b) => ({ serverId: b.serverId }), own: (a) => ({ serverId: a.serverId }) },
-  "entries.add": { type: "mutation", deny: (b) => ({ source: "192.0.2.66", scope: { kind: "SERVER", serverId: b.serverId } }), own: (a) => ({ source: "192.0.2.67", scope: { kind: "TENANT", tenantId: a.tenantId } }) },
-  "entries.addIp": { type: "mutation", deny: (b) => ({ source: "192.0.2.66", scope: { kind: "TENANT", tenantId: b.tenantId } }), own: (a) => ({ source: "192.0.2.68", scope: { kind: "SERVER", serverId: a.serverId } }) },
+  "entries.add": { type: "mutation", deny: (b) => ({ source: "192.0.2.66", services: ["sip"], scope: { kind: "SERVER", serverId: b.serverId } }), own: (a) => ({ source: "192.0.2.67", services: ["sip"], scope: { kind: "TENANT", tenantId: a.tenantId } }) },
+  "entries.addIp": { type: "mutation", deny: (b) => ({ source: "192.0.2.66", services: ["sip"], scope: { kind: "TENANT", tenantId: b.tenantId } }), own: (a) => ({ source: "192.0.2.68", services: ["sip"], scope: { kind: "SERVER", serverId: a.serverId } }) },
   "entries.addFqdn": {
     type: "mutation",
-    deny: (b) => ({ source: "evil.example.net", scope: { kind: "GROUP", tenantId: b.tenantId, group: "nyc" } }),
-    own: (a) => ({ source: "ok.example.net", scope: { kind: "GROUP", tenantId: a.tenantId, group: "nyc" } }),
+    deny: (b) => ({ source: "evil.example.net", services: ["sip"], scope: { kind: "GROUP", tenantId: b.tenantId, group: "nyc" } }),
+    own: (a) => ({ source: "ok.example.net", services: ["sip"], scope: { kind: "GROUP", tenantId: a.tenantId, group: "nyc" } }),
   },
   "entries.remove": { type: "mutation", deny: (b) => ({ entryId: b.entryId }), own: (a) => ({ entryId: a.entryId }) },
   "entries.setExpiry": { type: "mutation", deny: (b) => ({ entryId: b.entryId, expiresAt: later() }), own: (a) => ({ entryId: a.entryId, expiresAt: later() }) },
@@ -82,6 +82,10 @@ const TABLE: Record<string, Row> = {
   "presets.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "presets.enable": { type: "mutation", deny: (b) => ({ presetId: "teliax", serverId: b.serverId }), own: (a) => ({ presetId: "teliax", tenantId: a.tenantId }) },
   "presets.disable": { type: "mutation", deny: (b) => ({ presetEnablementId: b.presetEnablementId }), own: (a) => ({ presetEnablementId: a.presetEnablementId }) },
+  // Presets are fleet-wide: only an MSP admin makes, changes or deletes one (api-presets.test.ts).
+  "presets.create": { type: "mutation", deny: () => ({ name: "Spy trunk", hosts: ["198.51.100.99"], services: ["sip"] }), code: "FORBIDDEN" },
+  "presets.update": { type: "mutation", deny: () => ({ presetId: "teliax", hosts: ["198.51.100.99"] }), code: "FORBIDDEN" },
+  "presets.delete": { type: "mutation", deny: () => ({ presetId: "teliax" }), code: "FORBIDDEN" },
   "rulesets.effective": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
   "rulesets.explain": { type: "query", deny: (b) => ({ serverId: b.serverId, address: "203.0.113.7" }) },
   "audit.list": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
@@ -182,7 +186,7 @@ describe.each(testDatabaseKinds())("tenant isolation on %s", (kind) => {
     const fleetEntry = entries.find((entry) => entry.scope === "FLEET");
     expect(fleetEntry).toMatchObject({ source: "192.0.2.200", comment: "fleet trunk" });
     expect((await errorOf(acmeAdmin.entries.remove.mutate({ entryId: fleetEntry!.id }))).code).toBe("FORBIDDEN");
-    expect((await errorOf(acmeAdmin.entries.add.mutate({ source: "192.0.2.201", scope: { kind: "FLEET" } }))).code).toBe("FORBIDDEN");
+    expect((await errorOf(acmeAdmin.entries.add.mutate({ source: "192.0.2.201", services: ["sip"], scope: { kind: "FLEET" } }))).code).toBe("FORBIDDEN");
     expect((await errorOf(acmeAdmin.operators.create.mutate({ email: "boss@example.net", name: "Boss", password, role: "MSP_ADMIN" }))).code).toBe("FORBIDDEN");
   });
 

@@ -59,6 +59,7 @@ describe.each(testDatabaseKinds())("on %s", (kind) => {
     expect(presets.map((p) => p.id)).toEqual(PROVIDER_PRESETS.map((p) => p.id).sort());
     const vitelity = presets.find((p) => p.id === "vitelity");
     expect(vitelity?.hosts).toEqual(["outbound1.vitelity.net", "inbound1.vitelity.net"]);
+    expect(presets.every((p) => p.builtIn && p.sourceUrl?.startsWith("https://") && (p.sourceNote ?? "") !== "")).toBe(true);
     expect(await db.prisma.presetEnablement.count()).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
 // Provider presets: the VoIP trunk providers Travelin' Man 3 allowed by default, switched on per
 // tenant (all its servers) or per server. A switched-on preset adds its hosts to the desired
 // state of the servers it covers (see loadDesiredState), so switching bumps their revisions.
-import { GatehouseError, type EntryScope } from "@gatehouse/core";
-import type { PresetEnablement, Prisma, PrismaClient } from "@gatehouse/db";
+import { GatehouseError, storedPresetHost, type EntryScope } from "@gatehouse/core";
+import type { PresetEnablement, Prisma, PrismaClient, ProviderPreset } from "@gatehouse/db";
 import { iso } from "./listing.ts";
 import { runMutation, type MutationContext } from "./mutation.ts";
 
@@ -21,13 +21,27 @@ function affectedByEnablement(row: Pick<PresetEnablement, "tenantId" | "serverId
   return row.serverId === null ? { kind: "TENANT", tenantId: row.tenantId } : { kind: "SERVER", serverId: row.serverId };
 }
 
+/** A preset as the API shows it: each host with where its addresses come from, and the preset's source. */
+export function presetView(preset: ProviderPreset) {
+  return {
+    id: preset.id,
+    name: preset.name,
+    hosts: preset.hosts,
+    hostOrigins: preset.hosts.map(storedPresetHost),
+    services: preset.services,
+    sourceUrl: preset.sourceUrl,
+    sourceNote: preset.sourceNote,
+    builtIn: preset.builtIn,
+  };
+}
+
 /** Where a preset is switched on: a tenant (all its servers) or one server; exactly one of the two. */
 export interface PresetTarget {
   tenantId?: string | undefined;
   serverId?: string | undefined;
 }
 
-/** Every shipped preset, with where it is switched on: within `ownTenant`, for `filter`'s tenant or server. */
+/** Every preset (shipped and the MSP's own), with where it is switched on: within `ownTenant`, for `filter`'s tenant or server. */
 export async function listPresets(prisma: PrismaClient, ownTenant: { tenantId?: string }, filter: { tenantId?: string | undefined; serverId?: string | undefined }) {
   const where: Prisma.PresetEnablementWhereInput = {
     ...(filter.tenantId ? { tenantId: filter.tenantId } : {}),
@@ -43,10 +57,7 @@ export async function listPresets(prisma: PrismaClient, ownTenant: { tenantId?: 
     include: { enables: { where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: PRESET_ENABLEMENTS_MAX + 1 } },
   });
   return presets.map((preset) => ({
-    id: preset.id,
-    name: preset.name,
-    hosts: preset.hosts,
-    services: preset.services,
+    ...presetView(preset),
     enablements: preset.enables.slice(0, PRESET_ENABLEMENTS_MAX).map(enablementView),
     moreEnablements: preset.enables.length > PRESET_ENABLEMENTS_MAX,
   }));

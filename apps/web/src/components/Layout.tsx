@@ -7,6 +7,7 @@ const sections: { label: string; route: Route }[] = [
   { label: "Fleet", route: { page: "fleet" } },
   { label: "Allowlist", route: { page: "allowlist" } },
   { label: "Presets", route: { page: "presets" } },
+  { label: "Services", route: { page: "services" } },
   { label: "Travelers", route: { page: "travelers" } },
   { label: "Audit log", route: { page: "audit" } },
   { label: "Alerts", route: { page: "alerts" } },

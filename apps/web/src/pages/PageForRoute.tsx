@@ -4,6 +4,7 @@ import type { Operator } from "../session/useSession.ts";
 import { AcceptInvitePage } from "./AcceptInvitePage.tsx";
 import { AccountPage } from "./AccountPage.tsx";
 import { AllowlistPage } from "./AllowlistPage.tsx";
+import { CustomServicesPage } from "./CustomServicesPage.tsx";
 import { AuditPage } from "./AuditPage.tsx";
 import { FleetPage } from "./FleetPage.tsx";
 import { NewServerPage } from "./NewServerPage.tsx";
@@ -27,6 +28,8 @@ export function PageForRoute({ route, operator }: { route: Route; operator: Oper
       return <AllowlistPage operator={operator} />;
     case "presets":
       return <PresetsPage operator={operator} />;
+    case "services":
+      return <CustomServicesPage operator={operator} />;
     case "travelers":
       return <TravelersPage operator={operator} />;
     case "audit":

@@ -2,6 +2,8 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, type RouterOutputs } from "../api/client.ts";
 import { messageOf } from "../api/errors.ts";
+import { ConfirmedAction } from "../components/ConfirmedAction.tsx";
+import { PresetSource } from "./PresetSource.tsx";
 
 type PresetView = RouterOutputs["presets"]["list"][number];
 
@@ -11,13 +13,34 @@ interface Props {
   tenantName: string;
   servers: { id: string; name: string }[];
   canEdit: boolean;
+  /** Set for an MSP admin: their own presets can be edited (here) and deleted. */
+  onEdit?: ((preset: PresetView) => void) | undefined;
 }
 
 function tenantWideId(preset: PresetView, tenantId: string): string | undefined {
   return preset.enablements.find((e) => e.tenantId === tenantId && e.serverId === null)?.id;
 }
 
-export function PresetRow({ preset, tenantId, tenantName, servers, canEdit }: Props) {
+/** Edit and Delete of an MSP's own preset; a shipped one says so instead. */
+function OwnPresetActions({ preset, onEdit }: { preset: PresetView; onEdit: (preset: PresetView) => void }) {
+  const queryClient = useQueryClient();
+  const remove = useMutation({ mutationFn: () => api.presets.delete.mutate({ presetId: preset.id }), onSuccess: () => queryClient.invalidateQueries() });
+  if (preset.builtIn) return <p className="small muted">Ships with Gatehouse</p>;
+  return (
+    <div className="stack">
+      <div>
+        <button type="button" className="button small" onClick={() => onEdit(preset)}>
+          Edit<span className="visually-hidden"> {preset.name}</span>
+        </button>
+      </div>
+      <ConfirmedAction ask={`Delete ${preset.name}…`} confirm={`Delete ${preset.name}`} tone="bad" onConfirm={() => remove.mutate()} pending={remove.isPending} error={remove.error}>
+        <p>Every server it is switched on for loses its hosts at once, in every tenant.</p>
+      </ConfirmedAction>
+    </div>
+  );
+}
+
+export function PresetRow({ preset, tenantId, tenantName, servers, canEdit, onEdit }: Props) {
   const queryClient = useQueryClient();
   const [serverToEnable, setServerToEnable] = useState("");
   const done = () => queryClient.invalidateQueries();
@@ -38,7 +61,8 @@ export function PresetRow({ preset, tenantId, tenantName, servers, canEdit }: Pr
     <tr data-preset={preset.name}>
       <td data-label="Provider">
         <strong>{preset.name}</strong>
-        <div className="small muted mono">{preset.hosts.join(", ")}</div>
+        <PresetSource preset={preset} />
+        {onEdit && <OwnPresetActions preset={preset} onEdit={onEdit} />}
       </td>
       <td data-label="Services">{preset.services.join(", ")}</td>
       <td data-label={`All servers of ${tenantName}`}>

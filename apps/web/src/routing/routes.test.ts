@@ -9,6 +9,7 @@ describe("console addresses", () => {
       { page: "new-server" },
       { page: "allowlist" },
       { page: "presets" },
+      { page: "services" },
       { page: "travelers" },
       { page: "audit" },
       { page: "operators" },

@@ -7,6 +7,7 @@ export type Route =
   | { page: "new-server" }
   | { page: "allowlist" }
   | { page: "presets" }
+  | { page: "services" }
   | { page: "travelers" }
   | { page: "audit" }
   | { page: "alerts" }
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts.length === 1 && (first === "operators" || first === "tokens" || first === "account")) return { page: first };
   if (parts.length === 1 && first === "alerts") return { page: "alerts" };
+  if (parts.length === 1 && first === "services") return { page: "services" };
   if (first === "invite" && second && parts.length === 2) return { page: "invite", token: second };
   return { page: "not-found", path };
 }
