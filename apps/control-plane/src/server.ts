@@ -28,6 +28,7 @@ import { applyHeaders, baselineHeaders } from "./http/security-headers.ts";
 import { serveStatic } from "./http/static-files.ts";
 import { makeDataDirPrivate, octalMode, type DataDirReport } from "./data-dir.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { KnockRetention } from "./services/knock-retention.ts";
 import { ExpirySweeper } from "./services/expiry-sweeper.ts";
 import { startTravelers, stopTravelers, type TravelersOptions } from "./travelers/start.ts";
 
@@ -67,6 +68,8 @@ export interface ControlPlane {
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 const MAX_API_BODY_BYTES = 1024 * 1024;
+/** Drop telemetry's rollup and pruning (services/knock-retention.ts). */
+const KNOCK_RETENTION_INTERVAL_MS = 10 * 60_000;
 
 export async function startControlPlane(env: Env, options: StartOptions = {}): Promise<ControlPlane> {
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
@@ -177,7 +180,10 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
       server.closeAllConnections();
     });
     await cluster.replica.setListenUrl(listeningUrl);
-    if (options.startSweeper !== false) cluster.whileLeader(sweeper);
+    if (options.startSweeper !== false) {
+      cluster.whileLeader(sweeper);
+      cluster.whileLeader(new KnockRetention({ prisma, logger: logger.child({ component: "knock-retention" }), now, intervalMs: KNOCK_RETENTION_INTERVAL_MS }));
+    }
     reportMetricsAccess(metricsAccess(env), logger);
     print(`Gatehouse control plane listening on ${listeningUrl} (database: ${describeDatabase(env, database.kind)})`);
 

@@ -91,6 +91,8 @@ const TABLE: Record<string, Row> = {
   "travelers.revokeGrant": m((a) => ({ grantId: a.grantId })),
   "fleet.status": q(),
   "fleet.server": q((a) => ({ serverId: a.serverId })),
+  "knocks.top": q((a) => ({ serverId: a.serverId })),
+  "knocks.series": q((a) => ({ serverId: a.serverId })),
 };
 
 const PROCEDURES = Object.keys(appRouter._def.procedures);

@@ -122,6 +122,9 @@ const TABLE: Record<string, Row> = {
   // The agent hub's fleet view (src/api/routers/fleet.ts).
   "fleet.status": { type: "query", list: true, filterTo: (b) => ({ tenantId: b.tenantId }) },
   "fleet.server": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
+  // Drop telemetry of one server (src/api/routers/knocks.ts).
+  "knocks.top": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
+  "knocks.series": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
 };
 
 const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));

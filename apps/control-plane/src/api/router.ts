@@ -8,6 +8,7 @@ import { authRouter } from "./routers/auth.ts";
 import { customServicesRouter } from "./routers/custom-services.ts";
 import { entriesRouter } from "./routers/entries.ts";
 import { fleetRouter } from "./routers/fleet.ts";
+import { knocksRouter } from "./routers/knocks.ts";
 import { operatorsRouter } from "./routers/operators.ts";
 import { presetsRouter } from "./routers/presets.ts";
 import { rulesetsRouter } from "./routers/rulesets.ts";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   travelers: travelersRouter,
   fleet: fleetRouter,
+  knocks: knocksRouter,
   alerts: alertsRouter,
 });
 

@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import type { PrismaClient } from "@gatehouse/db";
 import type { ReportMessage } from "@gatehouse/protocol";
 import { writeAuditEvents, type AuditEventDraft } from "../audit-writer.ts";
+import { knockStatements } from "./knock-store.ts";
 import { lockServersInIdOrder } from "./server-row-locks.ts";
 
 export interface ReportingServer {
@@ -41,7 +42,8 @@ function auditedEvents({ server, report, receivedAt }: Pending): AuditEventDraft
 }
 
 function serverRow({ server, report, receivedAt }: Pending) {
-  const { type: _type, ...body } = report;
+  // Drop telemetry goes to its own tables (knock-store.ts), not into every server's last report.
+  const { type: _type, knocks: _knocks, ...body } = report;
   return { id: server.id, rev: report.appliedRevision, hash: report.desiredHash, seen: receivedAt.toISOString(), report: { ...body, receivedAt: receivedAt.toISOString() } };
 }
 
@@ -74,6 +76,7 @@ async function storeReports(prisma: PrismaClient, batch: Pending[]): Promise<voi
       SELECT x."serverId", x.fqdn, x.addresses, x.targets, x.error, (x."resolvedAt"::timestamptz AT TIME ZONE 'UTC')
       FROM jsonb_to_recordset(${answers}::jsonb) AS x("serverId" text, fqdn text, addresses text[], targets jsonb, error text, "resolvedAt" text)
       WHERE EXISTS (SELECT 1 FROM "Server" WHERE id = x."serverId")`,
+    ...knockStatements(prisma, batch.map(({ server, report, receivedAt }) => ({ serverId: server.id, receivedAt, knocks: report.knocks ?? [] }))),
     ...(audits.length > 0 ? [writeAuditEvents(prisma, audits)] : []),
   ]);
 }
@@ -94,7 +97,10 @@ export class ReportWriter {
   store(server: ReportingServer, report: ReportMessage): Promise<void> {
     return new Promise((resolve) => {
       const previous = this.pending.get(server.id);
-      this.pending.set(server.id, { server, report, receivedAt: this.now(), done: [...(previous?.done ?? []), resolve] });
+      // The latest report wins, but the drop telemetry of the one it replaces is kept.
+      const knocks = [...(previous?.report.knocks ?? []), ...(report.knocks ?? [])];
+      const latest = knocks.length > 0 ? { ...report, knocks } : report;
+      this.pending.set(server.id, { server, report: latest, receivedAt: this.now(), done: [...(previous?.done ?? []), resolve] });
       this.schedule(0);
     });
   }
