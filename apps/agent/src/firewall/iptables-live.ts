@@ -72,7 +72,8 @@ function parseIpsetSave(saved: string): Map<string, string[]> {
     const [verb, name, member] = line.trim().split(/\s+/);
     if (name === undefined || !isGatehouseIpset(name)) continue;
     if (verb === "create") sets.set(name, sets.get(name) ?? []);
-    if (verb === "add" && member !== undefined) {
+    // The knock sets' elements are counters, not members anyone expects (up to 65,536 of them).
+    if (verb === "add" && member !== undefined && !name.endsWith(".knock")) {
       const members = sets.get(name) ?? [];
       members.push(member);
       sets.set(name, members);
