@@ -295,7 +295,7 @@ describe("an operator at the terminal", () => {
     expect(reset.stdout).toMatch(new RegExp(`^New PIN for Bob Smith \\(account ${account}\\): \\d{6,16}`));
     const tooShort = await runGatehouse(["traveler", "reset-pin", account, "--pin-stdin"], { env: { HOME: home, XDG_CONFIG_HOME: undefined }, stdin: "12" });
     expect(tooShort.code).toBe(1);
-    expect(tooShort.stderr).toBe("gatehouse: pin: a PIN is 6 to 16 digits\n");
+    expect(tooShort.stderr).toBe("gatehouse: PIN: a PIN is 6 to 16 digits\n");
   });
 
   it("reads in the audit log who allowed and removed what", async () => {

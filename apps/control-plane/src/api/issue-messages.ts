@@ -32,8 +32,12 @@ function zodDefaultMessage(issue: ZodIssueLike): string | undefined {
 }
 
 /** "grantLifetimeHours" -> "grant lifetime hours", "tenantId" -> "tenant". */
+/** Words that are abbreviations, written as people write them. */
+const ABBREVIATIONS: Record<string, string> = { pin: "PIN", url: "URL", did: "DID", ip: "IP", lan: "LAN", agi: "AGI", csv: "CSV", fqdn: "FQDN" };
+
 function words(key: string): string {
-  return key.replace(/Ids?$/, (id) => (id === "Ids" ? "s" : "")).replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  const spaced = key.replace(/Ids?$/, (id) => (id === "Ids" ? "s" : "")).replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return spaced.split(" ").map((word) => ABBREVIATIONS[word] ?? word).join(" ");
 }
 
 /** The field an issue is about, as a person names it: "Comment", "Services (item 2)". */
