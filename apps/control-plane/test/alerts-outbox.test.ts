@@ -7,7 +7,7 @@ import { claimDue, raiseAlert } from "../src/alerts/outbox.ts";
 import { postWebhook } from "../src/alerts/webhook-sender.ts";
 import { AlertWorker } from "../src/alerts/worker.ts";
 import { createLogger } from "../src/logger.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "./alerts-webhook-receiver.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "./kit/webhook-receiver.ts";
 import { seedFleet, startUnderTest, TestClock, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
 
 describe("the alert outbox", () => {

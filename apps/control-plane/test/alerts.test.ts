@@ -9,7 +9,7 @@ import type { ReportMessage } from "@gatehouse/protocol";
 import { alertsExtension } from "../src/alerts/extension.ts";
 import { agentHubExtension } from "../src/hub/agent-hub-extension.ts";
 import { createLogger } from "../src/logger.ts";
-import { HANG, startWebhookReceiver, type WebhookReceiver } from "./alerts-webhook-receiver.ts";
+import { HANG, startWebhookReceiver, type WebhookReceiver } from "./kit/webhook-receiver.ts";
 import { errorOf, seedFleet, startTestSmtpServer, startUnderTest, TestAgentClient, TestClock, type Api, type Fleet, type PlaneUnderTest, type TestSmtpServer } from "./kit/index.ts";
 
 const PASSWORD = "a long enough password";

@@ -2,10 +2,13 @@
 // an MSP admin adds an e-mail rule (a webhook to loopback is refused at its field first), sends a
 // test alert and sees it delivered, adds a webhook rule and gets its secret once; the audit log
 // says what happened in words, shows an update as a diff and downloads as CSV with a formula
-// defused; a tenant admin cannot choose the whole fleet.
+// defused; a tenant admin cannot choose the whole fleet; a webhook made in the console reaches a
+// real HTTP listener, signed with the secret the page showed once.
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWebhookReceiver, type WebhookReceiver } from "@gatehouse/control-plane/testing";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { chromiumCapability, saveScreenshot } from "./support/browser.ts";
 import { useConsoleBrowser } from "./support/consoleBrowser.ts";
@@ -91,5 +94,40 @@ describe.skipIf(!runs)("alerts and the audit log in the console", () => {
     await showsText(rules, "No alert rules yet");
     const choices = await bravo.getByRole("form", { name: "New alert rule" }).getByLabel("For").locator("option").allTextContents();
     expect(choices).not.toContain("Whole fleet (every tenant)");
+  });
+});
+
+describe.skipIf(!runs)("an alert webhook made in the console, received by a real HTTP listener", () => {
+  let receiver: WebhookReceiver;
+  // Webhooks to loopback are refused unless the MSP allows private targets (the listener is here).
+  const web = useConsoleBrowser(() => startConsoleUnderTest({ ALERT_WEBHOOK_ALLOW_PRIVATE: "true" }), { acceptDialogs: true });
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+
+  it("the test alert arrives as Slack-compatible JSON signed with the secret the page showed once", async () => {
+    const msp = await web.signedIn(MSP_ADMIN);
+    await msp.getByRole("link", { name: "Alerts" }).click();
+    const form = msp.getByRole("form", { name: "New alert rule" });
+    await form.getByLabel("Rule name").fill("NOC hook");
+    await form.getByLabel("Firewall drift repaired").check();
+    await form.getByLabel("Webhook (Slack-compatible, signed)").check();
+    await form.getByLabel("Webhook URL").fill(receiver.url);
+    await form.getByRole("button", { name: "Add rule" }).click();
+    const shown = msp.getByLabel("Signing secret of alert rule NOC hook");
+    await showsText(shown, "whsec_");
+    const secret = /whsec_[A-Za-z0-9_-]+/.exec((await shown.textContent()) ?? "")?.[0] ?? "";
+    await msp.getByRole("button", { name: "Done" }).click();
+
+    await msp.getByRole("table", { name: "Alert rules" }).getByRole("button", { name: "Send test" }).click();
+    await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const [hook] = receiver.received;
+    const timestamp = String(hook?.headers["x-gatehouse-timestamp"]);
+    expect(hook?.headers["x-gatehouse-signature"]).toBe(`v1=${createHmac("sha256", secret).update(`${timestamp}.${hook?.body ?? ""}`).digest("hex")}`);
+    expect(JSON.parse(hook?.body ?? "{}")).toMatchObject({ text: expect.any(String) });
+    await showsText(msp.getByRole("table", { name: "Recent alert deliveries" }).locator("tbody tr").first(), "delivered");
   });
 });

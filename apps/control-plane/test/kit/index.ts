@@ -13,3 +13,4 @@ export { silentLogger, travelersFixture, type TravelersFixture } from "./travele
 export { startTestSmtpServer, parseMail, type ReceivedMail, type TestSmtpServer } from "./smtp-server.ts";
 export { spawnControlPlane, type ControlPlaneProcess } from "./process.ts";
 export { planeTest } from "./fixtures.ts";
+export { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";

@@ -46,11 +46,11 @@ export interface EmptyConsoleUnderTest {
   stop(): Promise<void>;
 }
 
-function startPlane(signInAdmin: boolean) {
+function startPlane(signInAdmin: boolean, env: Record<string, string> = {}) {
   return startUnderTest(undefined, {
     extensions: PRODUCTION_EXTENSIONS,
     // Traveler grants must be public addresses; the tests use documentation ranges.
-    env: { ALLOW_DOCUMENTATION_ADDRESSES: "true" },
+    env: { ALLOW_DOCUMENTATION_ADDRESSES: "true", ...env },
     mspAdmin: MSP_ADMIN,
     signInAdmin,
     webDistDir: distDir,
@@ -58,8 +58,9 @@ function startPlane(signInAdmin: boolean) {
   });
 }
 
-export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
-  const test = await startPlane(true);
+/** `env`: settings of the plane beyond the tests' defaults (e.g. webhooks to a listener on loopback). */
+export async function startConsoleUnderTest(env: Record<string, string> = {}): Promise<ConsoleUnderTest> {
+  const test = await startPlane(true, env);
   try {
     return { url: test.plane.url, plane: test.plane, admin: test.admin, fleet: await seed(test.admin), stop: () => test.stop() };
   } catch (error) {
