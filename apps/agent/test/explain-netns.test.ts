@@ -3,67 +3,46 @@
 // For a host entry (the kernel's hash set), a CIDR entry (nft's interval set) and a stranger,
 // the stored explanation, the agent's kernel answer and what a packet does all say the same;
 // and each backend's lookup reads the kernel's sets as they are, not what it last applied.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
 import { NetnsLab } from "@gatehouse/testkit/netns";
-import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { agentHubExtension } from "../../control-plane/src/hub/agent-hub-extension.ts";
-import { startUnderTest, type Api, type PlaneUnderTest } from "@gatehouse/control-plane/testing";
+import type { Api } from "@gatehouse/control-plane/testing";
 import { SERVICE_CATALOGUE } from "@gatehouse/core";
 import { CommandRunner, IptablesBackend, NftablesBackend } from "../src/firewall/index.ts";
-import { AGENT_BIN, runAgentCommand } from "./agent-process.ts";
+import { LabAgent, SIP, startLabPlane, type LabPlane } from "./lab-agent.ts";
 
 const enabled = requireCapability("explain netns", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
-const SIP = 5060;
 
 describe.runIf(enabled).each([
   { backend: "nftables", label: "xn" },
   { backend: "iptables", label: "xi" },
 ])("explain on a PBX kept by the $backend agent", ({ backend, label }) => {
+  let plane: LabPlane;
   let lab: NetnsLab;
-  let test: PlaneUnderTest;
   let admin: Api;
-  let stateDir: string;
-  let agent: ChildProcess | null = null;
-  let agentLog = "";
   let serverId: string;
+  let agent: LabAgent | undefined;
 
   beforeAll(async () => {
-    lab = await NetnsLab.create({ label, hosts: ["pbx", "stranger", "traveler", "branch"] });
-    await lab.listenTcp("pbx", [SIP]);
-    test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 })] });
-    admin = test.admin;
-    const tenant = await admin.tenants.create.mutate({ name: `Explain ${backend}` });
-    const created = await admin.servers.create.mutate({ tenantId: tenant.id, name: "pbx-explain", primaryAdminSource: "203.0.113.10", mediaOpenToAll: false });
-    serverId = created.server.id;
-    stateDir = await mkdtemp(join(tmpdir(), "gatehouse-explain-"));
-    const enrolled = await runAgentCommand(["--state-dir", stateDir, "enroll", "--url", test.plane.url, "--token", created.enrollment.token]);
-    expect(enrolled, enrolled.output).toMatchObject({ code: 0 });
+    plane = await startLabPlane({
+      label,
+      hosts: ["pbx", "stranger", "traveler", "branch"],
+      tenantName: `Explain ${backend}`,
+      server: { name: "pbx-explain", primaryAdminSource: "203.0.113.10", mediaOpenToAll: false },
+    });
+    ({ lab, admin, serverId } = plane);
     const scope = { kind: "SERVER" as const, serverId };
     await admin.entries.add.mutate({ source: lab.host("traveler").ipv4, services: ["sip"], comment: "traveler", scope });
     await admin.entries.add.mutate({ source: lab.host("traveler").ipv6, services: ["sip"], scope });
     // branch is 192.0.2.4: a network entry, held in nft's interval set.
     await admin.entries.add.mutate({ source: "192.0.2.4/30", services: ["sip"], comment: "branch", scope });
-    agent = spawn(
-      process.execPath,
-      [AGENT_BIN, "--state-dir", stateDir, "run", "--backend", backend, "--netns", lab.host("pbx").netns, "--heartbeat-timeout-seconds", "6", "--backoff-base-ms", "200", "--backoff-cap-ms", "1000"],
-      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GATEHOUSE_LOG_LEVEL: "info" } },
-    );
-    agent.stdout?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
-    agent.stderr?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
-    const { revision } = await test.db.prisma.server.findUniqueOrThrow({ where: { id: serverId }, select: { revision: true } });
-    await vi.waitFor(async () => expect((await admin.fleet.server.query({ serverId })).appliedRevision, agentLog).toBe(revision), 30_000);
+    agent = LabAgent.start(plane, backend, ["--heartbeat-timeout-seconds", "6", "--backoff-base-ms", "200", "--backoff-cap-ms", "1000"]);
+    await agent.untilApplied(plane);
   }, 90_000);
 
   afterAll(async () => {
-    if (agent && agent.exitCode === null) agent.kill("SIGKILL");
-    await lab?.destroy();
-    await test?.stop();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+    agent?.kill();
+    await plane?.stop();
   });
 
   const sipVerdict = async (address: string) => {

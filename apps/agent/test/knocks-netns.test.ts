@@ -2,62 +2,35 @@
 // in a "pbx" namespace, a stranger (another namespace) knocks on a few closed ports over IPv4 and
 // IPv6, and the control plane's API shows that source with the ports it tried. An allowed
 // traveler's traffic to the port it may use is never counted as a knock.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Api } from "@gatehouse/control-plane/testing";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
-import { NetnsLab } from "@gatehouse/testkit/netns";
-import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { agentHubExtension } from "../../control-plane/src/hub/agent-hub-extension.ts";
-import { startUnderTest, type Api, type PlaneUnderTest } from "@gatehouse/control-plane/testing";
-import { AGENT_BIN, runAgentCommand } from "./agent-process.ts";
+import type { NetnsLab } from "@gatehouse/testkit/netns";
+import { LabAgent, SIP, startLabPlane, type LabPlane } from "./lab-agent.ts";
 
 const enabled = requireCapability("drop telemetry netns", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
-const SIP = 5060;
 
 describe.runIf(enabled).each([
   { backend: "iptables", label: "ki" },
   { backend: "nftables", label: "kn" },
 ])("the $backend agent's drop telemetry", ({ backend, label }) => {
+  let plane: LabPlane;
   let lab: NetnsLab;
-  let test: PlaneUnderTest;
   let admin: Api;
-  let stateDir: string;
-  let agent: ChildProcess | null = null;
-  let agentLog = "";
   let serverId: string;
+  let agent: LabAgent | undefined;
 
   beforeAll(async () => {
-    lab = await NetnsLab.create({ label, hosts: ["pbx", "traveler", "stranger"] });
-    await lab.listenTcp("pbx", [SIP]);
-    test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 })] });
-    admin = test.admin;
-    const tenant = await admin.tenants.create.mutate({ name: `Knocks ${backend}` });
-    const created = await admin.servers.create.mutate({ tenantId: tenant.id, name: "pbx-knocks", primaryAdminSource: "203.0.113.10" });
-    serverId = created.server.id;
+    plane = await startLabPlane({ label, hosts: ["pbx", "traveler", "stranger"], tenantName: `Knocks ${backend}`, server: { name: "pbx-knocks", primaryAdminSource: "203.0.113.10" } });
+    ({ lab, admin, serverId } = plane);
     await admin.entries.add.mutate({ source: lab.host("traveler").ipv4, services: ["sip"], scope: { kind: "SERVER", serverId } });
-    stateDir = await mkdtemp(join(tmpdir(), "gatehouse-knocks-"));
-    const enrolled = await runAgentCommand(["--state-dir", stateDir, "enroll", "--url", test.plane.url, "--token", created.enrollment.token]);
-    expect(enrolled, enrolled.output).toMatchObject({ code: 0 });
-    agent = spawn(
-      process.execPath,
-      [AGENT_BIN, "--state-dir", stateDir, "run", "--backend", backend, "--netns", lab.host("pbx").netns, "--knock-interval-seconds", "1", "--drift-interval-seconds", "2", "--backoff-base-ms", "200", "--backoff-cap-ms", "1000"],
-      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GATEHOUSE_LOG_LEVEL: "info" } },
-    );
-    agent.stdout?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
-    agent.stderr?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
-    const { revision } = await test.db.prisma.server.findUniqueOrThrow({ where: { id: serverId }, select: { revision: true } });
-    await vi.waitFor(async () => expect((await admin.fleet.server.query({ serverId })).appliedRevision, `the agent applies revision ${revision}\n${agentLog}`).toBe(revision), 30_000);
+    agent = LabAgent.start(plane, backend, ["--knock-interval-seconds", "1", "--drift-interval-seconds", "2", "--backoff-base-ms", "200", "--backoff-cap-ms", "1000"]);
+    await agent.untilApplied(plane);
   });
 
   afterAll(async () => {
-    if (agent && agent.exitCode === null) agent.kill("SIGKILL");
-    await lab?.destroy();
-    await test?.stop();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
-    if (process.env.AGENT_E2E_LOG) console.log(agentLog);
+    agent?.kill();
+    await plane?.stop();
   });
 
   it("a stranger's scan shows up in the counts with the ports it tried; the allowed traveler's SIP does not", async () => {
@@ -75,7 +48,7 @@ describe.runIf(enabled).each([
         .map((s) => `${s.source} ${s.ports.map((p) => `${p.protocol}/${p.port}x${p.packets}`).sort().join(",")} tried ${s.portsTried}`)
         .sort();
     await vi.waitFor(
-      async () => expect(await knocked(), `the stranger's knocks are reported\n${agentLog}`).toEqual([`${stranger.ipv4} tcp/22x1,udp/5060x3,udp/5061x1 tried 3`, `${stranger.ipv6} tcp/3389x1 tried 1`].sort()),
+      async () => expect(await knocked(), `the stranger's knocks are reported\n${agent?.log ?? ""}`).toEqual([`${stranger.ipv4} tcp/22x1,udp/5060x3,udp/5061x1 tried 3`, `${stranger.ipv6} tcp/3389x1 tried 1`].sort()),
       30_000,
     );
     const { sources } = await admin.knocks.top.query({ serverId });

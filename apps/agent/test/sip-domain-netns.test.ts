@@ -3,35 +3,26 @@
 // test runs publishing SRV records that name two trunk hosts, each with an IPv4 and an IPv6
 // address. Every address behind the SRV records reaches SIP; a host the records do not name
 // does not. Documentation addresses only; the namespaces are created here and deleted after.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { netnsCapability, requireCapability } from "@gatehouse/testkit/capability";
-import { NetnsLab } from "@gatehouse/testkit/netns";
-import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { agentHubExtension } from "../../control-plane/src/hub/agent-hub-extension.ts";
-import { startUnderTest, type Api, type PlaneUnderTest } from "@gatehouse/control-plane/testing";
+import type { NetnsLab } from "@gatehouse/testkit/netns";
+import type { Api } from "@gatehouse/control-plane/testing";
 import { TestDnsServer } from "./dns-server.ts";
-import { AGENT_BIN, runAgentCommand } from "./agent-process.ts";
+import { LabAgent, SIP, startLabPlane, type LabPlane } from "./lab-agent.ts";
 
 const enabled = requireCapability("SIP domain e2e", netnsCapability(["iptables", "ip6tables", "ipset", "nft"]));
-const SIP = 5060;
 const DOMAIN = "trunk.example.test";
 
 describe.runIf(enabled).each([
   { backend: "iptables", label: "si" },
   { backend: "nftables", label: "sn" },
 ])("a trunk provider allowed by its SIP domain on the $backend agent", ({ backend, label }) => {
+  let plane: LabPlane;
   let lab: NetnsLab;
   let dns: TestDnsServer;
-  let test: PlaneUnderTest;
   let admin: Api;
-  let stateDir: string;
-  let agent: ChildProcess | null = null;
-  let agentLog = "";
   let serverId: string;
+  let agent: LabAgent | undefined;
 
   const reachesSip = async (from: string) => {
     const pbx = lab.host("pbx");
@@ -41,27 +32,16 @@ describe.runIf(enabled).each([
   const everyoneReaches = async () => ({ trunka: await reachesSip("trunka"), trunkb: await reachesSip("trunkb"), stranger: await reachesSip("stranger") });
 
   beforeAll(async () => {
-    lab = await NetnsLab.create({ label, hosts: ["pbx", "trunka", "trunkb", "stranger"] });
-    await lab.listenTcp("pbx", [SIP]);
+    plane = await startLabPlane({ label, hosts: ["pbx", "trunka", "trunkb", "stranger"], tenantName: `SIP domain e2e ${backend}`, server: { name: "pbx-srv", primaryAdminSource: "203.0.113.10" } });
+    ({ lab, admin, serverId } = plane);
     dns = new TestDnsServer();
     await dns.start();
-    test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 })] });
-    admin = test.admin;
-    const tenant = await admin.tenants.create.mutate({ name: `SIP domain e2e ${backend}` });
-    const created = await admin.servers.create.mutate({ tenantId: tenant.id, name: "pbx-srv", primaryAdminSource: "203.0.113.10" });
-    serverId = created.server.id;
-    stateDir = await mkdtemp(join(tmpdir(), "gatehouse-srv-"));
-    const enrolled = await runAgentCommand(["--state-dir", stateDir, "enroll", "--url", test.plane.url, "--token", created.enrollment.token]);
-    expect(enrolled, enrolled.output).toMatchObject({ code: 0 });
   });
 
   afterAll(async () => {
-    if (agent && agent.exitCode === null) agent.kill("SIGKILL");
-    await lab?.destroy();
+    agent?.kill();
     await dns?.stop();
-    await test?.stop();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
-    if (process.env.AGENT_E2E_LOG) console.log(agentLog);
+    await plane?.stop();
   });
 
   it("lets every address behind the SRV records reach SIP, and no one else", async () => {
@@ -71,13 +51,7 @@ describe.runIf(enabled).each([
     dns.set(`_sips._tcp.${DOMAIN}`, { srv: [{ target: `sip-b.${DOMAIN}`, port: 5061 }], ttl: 1 });
     dns.set(`sip-a.${DOMAIN}`, { a: [a.ipv4], aaaa: [a.ipv6], ttl: 1 });
     dns.set(`sip-b.${DOMAIN}`, { a: [b.ipv4], aaaa: [b.ipv6], ttl: 1 });
-    agent = spawn(
-      process.execPath,
-      [AGENT_BIN, "--state-dir", stateDir, "run", "--backend", backend, "--netns", lab.host("pbx").netns, "--dns-server", dns.address, "--ttl-min-seconds", "1", "--backoff-base-ms", "200", "--backoff-cap-ms", "1000"],
-      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, GATEHOUSE_LOG_LEVEL: "info" } },
-    );
-    agent.stdout?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
-    agent.stderr?.on("data", (chunk: Buffer) => (agentLog += chunk.toString()));
+    agent = LabAgent.start(plane, backend, ["--dns-server", dns.address, "--ttl-min-seconds", "1", "--backoff-base-ms", "200", "--backoff-cap-ms", "1000"]);
 
     const entry = await admin.entries.add.mutate({ source: `SRV:${DOMAIN}`, services: ["sip"], scope: { kind: "SERVER", serverId } });
     expect(entry.source).toBe(`srv:${DOMAIN}`);
