@@ -15,6 +15,7 @@ import { bearerSecret } from "../auth/secrets.ts";
 import { AgentConnection, CLOSE_REPLACED, type ConnectionHost } from "./agent-connection.ts";
 import { CredentialLookup, type AgentServer } from "./credential-lookup.ts";
 import type { DesiredSnapshot, RevisionEvent, RevisionFeed } from "./hub-types.ts";
+import { idChunks } from "./id-chunks.ts";
 import { PresenceWriter } from "./presence-writer.ts";
 import { ReportWriter, type ReportingServer } from "./report-store.ts";
 import { SetLookups, type LiveSetLookup } from "./set-lookups.ts";
@@ -35,9 +36,6 @@ export interface AgentHubOptions {
   /** Told when a server's agent connects (true) or its last connection here ends (false): alerts. */
   onPresence?: (serverId: string, online: boolean) => void;
 }
-
-/** Ids per revocation query (PostgreSQL allows 65,535 bind parameters). */
-const CHECK_CHUNK = 10_000;
 
 export class AgentHub implements ConnectionHost {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
@@ -181,10 +179,8 @@ export class AgentHub implements ConnectionHost {
    * told as if the change had been announced.
    */
   private async recheck(): Promise<void> {
-    const ids = [...this.connections.keys()];
-    for (let i = 0; i < ids.length; i += CHECK_CHUNK) {
+    for (const chunk of idChunks([...this.connections.keys()])) {
       try {
-        const chunk = ids.slice(i, i + CHECK_CHUNK);
         const rows = await this.options.prisma.server.findMany({ where: { id: { in: chunk } }, select: { id: true, revision: true } });
         for (const row of rows) this.onRevision({ serverId: row.id, revision: row.revision });
         const found = new Set(rows.map((row) => row.id));
@@ -221,9 +217,7 @@ export class AgentHub implements ConnectionHost {
       if (frame === undefined) frames.set(revision, (frame = Buffer.from(encodeMessage({ type: "changed", revision }))));
       this.connections.get(serverId)?.notifyChanged(revision, frame);
     }
-    const ids = [...changes.keys()];
-    for (let i = 0; i < ids.length; i += CHECK_CHUNK) {
-      const chunk = ids.slice(i, i + CHECK_CHUNK);
+    for (const chunk of idChunks([...changes.keys()])) {
       try {
         const valid = await this.credentialsStillValid(chunk);
         for (const serverId of chunk) {

@@ -5,9 +5,9 @@
 // UPDATE locks its rows in id order first (server-row-locks.ts), as reports and revision bumps do.
 import type { Logger } from "pino";
 import type { PrismaClient } from "@gatehouse/db";
+import { idChunks } from "./id-chunks.ts";
 import { lockServersInIdOrder } from "./server-row-locks.ts";
 
-const CHUNK = 10_000;
 const RETRY_DELAY_MS = 1_000;
 
 export interface PresenceWriterOptions {
@@ -65,10 +65,10 @@ export class PresenceWriter {
     const disconnects = [...batch].filter(([, up]) => !up).map(([id]) => id);
     const { prisma, replicaId } = this.options;
     const at = (this.options.now ?? (() => new Date()))();
-    for (const chunk of chunks(connects)) {
+    for (const chunk of idChunks(connects)) {
       await this.guarded(chunk, true, prisma.server.updateMany({ where: { id: { in: chunk } }, data: { connectedReplicaId: replicaId, connectedAt: at, lastSeenAt: at } }));
     }
-    for (const chunk of chunks(disconnects)) {
+    for (const chunk of idChunks(disconnects)) {
       await this.guarded(chunk, false, prisma.server.updateMany({ where: { id: { in: chunk }, connectedReplicaId: replicaId }, data: { connectedReplicaId: null, connectedAt: null, lastSeenAt: at } }));
     }
   }
@@ -83,10 +83,4 @@ export class PresenceWriter {
       for (const id of chunk) if (!this.pending.has(id)) this.queue(id, connected, RETRY_DELAY_MS);
     }
   }
-}
-
-function chunks(ids: string[]): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) out.push(ids.slice(i, i + CHUNK));
-  return out;
 }
