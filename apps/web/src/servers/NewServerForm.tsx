@@ -26,9 +26,11 @@ export function NewServerForm({ defaultTenantId, canCreateTenant, onCreated }: P
   const [draft, setDraft] = useState(NEW_SERVER_DRAFT);
   const create = useMutation({
     mutationFn: () => api.servers.create.mutate({ tenantId, ...settingsOf(draft) }),
-    onSuccess: async (created) => {
-      await queryClient.invalidateQueries();
+    // The one-time enrollment token is shown at once: it must never wait on (or be lost with)
+    // the refetch of unrelated queries that follows.
+    onSuccess: (created) => {
       onCreated(created);
+      void queryClient.invalidateQueries();
     },
   });
   if (tenants.data?.length === 0) return <NoTenantYet canCreate={canCreateTenant} onCreated={(tenant) => setTenantId(tenant.id)} />;
