@@ -93,6 +93,11 @@ const TABLE: Record<string, Row> = {
   "fleet.server": q((a) => ({ serverId: a.serverId })),
   "knocks.top": q((a) => ({ serverId: a.serverId })),
   "knocks.series": q((a) => ({ serverId: a.serverId })),
+  "knocks.ports": q((a) => ({ serverId: a.serverId })),
+  "knocks.tenantTop": q((a) => ({ tenantId: a.tenantId })),
+  "knocks.tenantSeries": q((a) => ({ tenantId: a.tenantId })),
+  "knocks.tenantPorts": q((a) => ({ tenantId: a.tenantId })),
+  "knocks.fleetTrend": q(),
 };
 
 const PROCEDURES = Object.keys(appRouter._def.procedures);

@@ -125,6 +125,12 @@ const TABLE: Record<string, Row> = {
   // Drop telemetry of one server (src/api/routers/knocks.ts).
   "knocks.top": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
   "knocks.series": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
+  "knocks.ports": { type: "query", deny: (b) => ({ serverId: b.serverId }) },
+  // A tenant's knocks summed over its servers, and the fleet page's trend filtered to a tenant.
+  "knocks.tenantTop": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
+  "knocks.tenantSeries": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
+  "knocks.tenantPorts": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
+  "knocks.fleetTrend": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
 };
 
 const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
