@@ -2,7 +2,7 @@
 // as the tRPC API (/trpc), so no proxy or CORS is involved in production. `vite` (dev) proxies
 // /trpc to a control plane on GATEHOUSE_DEV_API (default http://127.0.0.1:8080).
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { extname, join } from "node:path";
+import { extname, join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { defineConfig, type Plugin } from "vite";
 
@@ -15,14 +15,19 @@ const outDir = join(import.meta.dirname, "dist");
  * compresses files of a build without them itself.
  */
 function precompress(): Plugin {
+  // The resolved outDir, not the default: the test kit builds into a temporary one (--outDir).
+  let builtDir = outDir;
   const compressible = new Set([".html", ".js", ".css", ".svg", ".json", ".txt", ".ico"]);
   const filesIn = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesIn(join(dir, entry.name)) : [join(dir, entry.name)]));
   return {
     name: "gatehouse-precompress",
     apply: "build",
+    configResolved(config) {
+      builtDir = resolve(config.root, config.build.outDir);
+    },
     closeBundle() {
-      for (const file of filesIn(outDir).filter((path) => compressible.has(extname(path)) && statSync(path).size >= 512)) {
+      for (const file of filesIn(builtDir).filter((path) => compressible.has(extname(path)) && statSync(path).size >= 512)) {
         const bytes = readFileSync(file);
         writeFileSync(`${file}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
         writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));

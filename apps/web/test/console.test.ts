@@ -246,6 +246,21 @@ describe.skipIf(!runs)("the operators' web console", () => {
     await expectPagesFit(phone, web.cp.url, pages, "phone-");
   });
 
+  it("a new server's one-time enrollment command shows at once, even while the console's other queries hang", async () => {
+    const page = await web.signedIn(MSP_ADMIN);
+    await page.getByRole("link", { name: "Add server" }).click();
+    await page.getByLabel("Tenant").selectOption({ label: "Bravo Logistics" });
+    await page.getByLabel("Name", { exact: true }).fill("pbx-bravo-2");
+    // From here on, every read the console sends waits unanswered; only the create gets through.
+    const held: Array<() => Promise<void>> = [];
+    await page.route(/\/trpc\/(?!servers\.create)/, (route) => void held.push(() => route.continue()));
+    await page.getByRole("button", { name: "Create server" }).click();
+    expect(await page.getByLabel("Enrollment command").textContent()).toMatch(/^gatehouse-agent enroll --url http:\/\/127\.0\.0\.1:\d+ --token \S+$/);
+    await expect.poll(() => held.length, { message: "the console refetches its queries after the create" }).toBeGreaterThan(0);
+    await page.unroute(/\/trpc\//);
+    for (const release of held) await release();
+  });
+
   it("signing out ends the session", async () => {
     await msp.getByRole("button", { name: "Sign out" }).click();
     await msp.getByRole("button", { name: "Sign in" }).waitFor();
