@@ -31,6 +31,8 @@ export interface EffectiveStateInput {
   /** Custom services visible to the server (fleet-wide and its tenant's). */
   customServices: readonly ServiceDefinition[];
   now: Date;
+  /** The version of the geo database country entries are resolved with (named in the state when it has one). */
+  geoVersion?: string | null;
 }
 
 function covers(entry: StoredScope, server: ServerForState, tags: ReadonlySet<string>): boolean {
@@ -122,6 +124,7 @@ export function effectiveStateForServer(input: EffectiveStateInput): DesiredStat
       return service ? [service] : [];
     });
 
+  const usesCountries = entries.some((entry) => entry.kind === "country");
   return {
     serverId: server.id,
     policy: {
@@ -131,6 +134,7 @@ export function effectiveStateForServer(input: EffectiveStateInput): DesiredStat
     },
     services,
     entries,
+    ...(usesCountries ? { geo: { version: input.geoVersion ?? "none" } } : {}),
   };
 }
 

@@ -2,11 +2,13 @@
 // server, matched against one address. The same scope, expiry and unknown-service rules as
 // effectiveStateForServer, so the answer is what the server's desired state makes of it; an FQDN
 // entry matches by the addresses the agent last reported for it (the control plane never
-// resolves names itself), and the answer says so.
+// resolves names itself), and the answer says so. A country entry matches when the control
+// plane's geo database places the address in that country (`countryOf`).
 import ipaddr from "ipaddr.js";
 import { effectiveStateForServer, entryCoversServer, normaliseServiceIds, type ScopedEntry, type ServerForState } from "./desired-state.ts";
 import { entryScopeOf, type EntryScope } from "./entry-scope.ts";
-import type { ServiceDefinition, ServiceId } from "./model.ts";
+import { countryCodeOf } from "./country.ts";
+import type { ServiceDefinition, ServiceId, SourceKind } from "./model.ts";
 import { ALL_SERVICES, SERVICE_CATALOGUE } from "./services.ts";
 import { parseObservedAddress } from "./source.ts";
 
@@ -38,6 +40,8 @@ export interface ExplainInput {
   /** One address as typed; parsed here by the one source parser. */
   address: string;
   now: Date;
+  /** The country the geo database places a canonical address in (null: none, or no database). */
+  countryOf?: (address: string) => string | null;
 }
 
 /** How an FQDN source matched: through the agent's answer of that time. */
@@ -100,9 +104,17 @@ function sourceContains(source: string, address: Address): boolean {
   return network.kind() === address.kind() && address.match(network, prefix);
 }
 
-/** How `source` (an IP, a CIDR or an FQDN with its answers) matches `address`; null if it does not. */
-function matchSource(source: string, kind: "ip" | "fqdn", address: Address, answers: ReadonlyMap<string, FqdnAnswerSeen>): { via: ViaFqdn | null } | null {
+interface AddressSeen {
+  address: Address;
+  /** The address's country by the geo database, asked once per explanation. */
+  country: string | null;
+}
+
+/** How `source` (an IP, a CIDR, a country, or an FQDN with its answers) matches `seen`; null if it does not. */
+function matchSource(source: string, kind: SourceKind, seen: AddressSeen, answers: ReadonlyMap<string, FqdnAnswerSeen>): { via: ViaFqdn | null } | null {
+  const { address } = seen;
   if (kind === "ip") return sourceContains(source, address) ? { via: null } : null;
+  if (kind === "country") return seen.country !== null && countryCodeOf(source) === seen.country ? { via: null } : null;
   const answer = answers.get(source);
   if (answer === undefined || !answer.addresses.some((seen) => sourceContains(seen, address))) return null;
   return { via: { fqdn: source, resolvedAt: answer.resolvedAt } };
@@ -114,12 +126,12 @@ function allowanceOf(entry: ExplainEntry, services: ServiceId[], via: ViaFqdn | 
   return { kind: "entry", entryId, origin, travelerGrantId, scope: entryScopeOf(entry), source, comment, services, expiresAt, via };
 }
 
-function baseAllowances(server: ServerForState, address: Address, answers: ReadonlyMap<string, FqdnAnswerSeen>): Allowance[] {
+function baseAllowances(server: ServerForState, seen: AddressSeen, answers: ReadonlyMap<string, FqdnAnswerSeen>): Allowance[] {
   const allows: Allowance[] = [];
-  for (const range of server.lanRanges) if (sourceContains(range, address)) allows.push({ kind: "lan", range, services: [ALL_SERVICES] });
+  for (const range of server.lanRanges) if (sourceContains(range, seen.address)) allows.push({ kind: "lan", range, services: [ALL_SERVICES] });
   const admin = server.primaryAdminSource;
   if (admin !== null) {
-    const matched = matchSource(admin, /^[0-9a-f:./]+$/i.test(admin) ? "ip" : "fqdn", address, answers);
+    const matched = matchSource(admin, /^[0-9a-f:./]+$/i.test(admin) ? "ip" : "fqdn", seen, answers);
     if (matched) allows.push({ kind: "primaryAdmin", source: admin, services: [ALL_SERVICES], via: matched.via });
   }
   if (server.mediaOpenToAll) allows.push({ kind: "mediaOpenToAll", services: ["rtp"] });
@@ -139,14 +151,14 @@ function untilOf(allows: readonly Allowance[]): Date | null {
 export function explainAddress(input: ExplainInput): Explanation {
   const { server, now } = input;
   const canonical = parseObservedAddress(input.address).canonical;
-  const address = ipaddr.parse(canonical);
+  const seen: AddressSeen = { address: ipaddr.parse(canonical), country: input.countryOf?.(canonical) ?? null };
   const known = new Set<ServiceId>([ALL_SERVICES, ...SERVICE_CATALOGUE.map((service) => service.id), ...input.customServices.map((service) => service.id)]);
 
-  const allows = baseAllowances(server, address, input.fqdnAnswers);
+  const allows = baseAllowances(server, seen, input.fqdnAnswers);
   const expired: Explanation["expired"] = [];
   for (const entry of input.entries) {
     if (!entryCoversServer(entry, server)) continue;
-    const matched = matchSource(entry.source, entry.kind, address, input.fqdnAnswers);
+    const matched = matchSource(entry.source, entry.kind, seen, input.fqdnAnswers);
     if (matched === null) continue;
     if (entry.expiresAt !== null && entry.expiresAt.getTime() <= now.getTime()) {
       expired.push({ entryId: entry.id, source: entry.source, expiresAt: entry.expiresAt });

@@ -4,6 +4,7 @@
 // line will do before anything is written. A line with a tab is split on tabs (a spreadsheet's
 // paste), any other on commas, with "double quotes" around a field that holds commas.
 import { GatehouseError } from "./errors.ts";
+import { checkCountryServices } from "./country.ts";
 import { parseSource, type ParsedSource, type SourceFloors } from "./source.ts";
 
 /** What one line asks for, once it parsed. */
@@ -91,8 +92,17 @@ function draftOf(text: string, floors: SourceFloors, now: Date): ImportDraft {
     if (error instanceof GatehouseError) throw new LineProblem(error.message);
     throw error;
   }
+  const lineServices = servicesOf(services);
+  if (parsed.kind === "country") {
+    try {
+      checkCountryServices(parsed.canonical, lineServices);
+    } catch (error) {
+      if (error instanceof GatehouseError) throw new LineProblem(error.message);
+      throw error;
+    }
+  }
   if (comment.length > COMMENT_MAX) throw new LineProblem(`the comment is ${comment.length} characters; the longest kept is ${COMMENT_MAX}`);
-  return { source: parsed, services: servicesOf(services), comment, expiresAt: expiryOf(expiry, now) };
+  return { source: parsed, services: lineServices, comment, expiresAt: expiryOf(expiry, now) };
 }
 
 function isHeader(text: string): boolean {

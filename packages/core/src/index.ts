@@ -9,6 +9,7 @@ export * from "./lockout.ts";
 export * from "./source.ts";
 export * from "./source-rules.ts";
 export * from "./sip-domain.ts";
+export * from "./country.ts";
 export * from "./address-class.ts";
 export * from "./services.ts";
 export * from "./entry-scope.ts";

@@ -21,7 +21,8 @@ export interface ServiceDefinition {
   ports: PortRange[];
 }
 
-export type SourceKind = "ip" | "fqdn";
+/** "country": `country:XX`, the networks a geo database places in that country (country.ts). */
+export type SourceKind = "ip" | "fqdn" | "country";
 
 /** One source allowed for some services. `source` is canonical (see parseSource). */
 export interface DesiredEntry {
@@ -47,6 +48,11 @@ export interface DesiredState {
   services: ServiceDefinition[];
   /** Merged by source (services unioned), sorted by kind then source. */
   entries: DesiredEntry[];
+  /**
+   * The geo database the country entries' networks come from; present only when the state has
+   * a country entry, so a new database is a new revision of exactly the servers that use one.
+   */
+  geo?: { version: string };
 }
 
 /** An address or CIDR (canonical) allowed for some services, after FQDN resolution. */
@@ -55,7 +61,7 @@ export interface ResolvedAllow {
   services: ServiceId[];
 }
 
-/** The compilers' input: DesiredState with every FQDN replaced by its addresses. */
+/** The compilers' input: DesiredState with every FQDN and country replaced by its addresses. */
 export interface ResolvedState {
   policy: {
     mediaOpenToAll: boolean;

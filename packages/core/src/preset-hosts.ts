@@ -16,6 +16,7 @@ interface PresetHost {
 
 function presetHostOrigin(parsed: ParsedSource): PresetHostOrigin {
   if (parsed.kind === "fqdn") return parsed.sipDomain === undefined ? "dns" : "srv";
+  if (parsed.kind === "country") return "network";
   return parsed.canonical.includes("/") ? "network" : "address";
 }
 
@@ -43,6 +44,9 @@ export function parsePresetHosts(hosts: readonly string[], floors: SourceFloors 
     } catch (error) {
       if (error instanceof GatehouseError) throw new GatehouseError("BAD_INPUT", `host ${canonical.length + 1}: ${error.message}`, { field: "hosts" });
       throw error;
+    }
+    if (parsed.kind === "country") {
+      throw new GatehouseError("BAD_INPUT", `host ${canonical.length + 1}: ${parsed.canonical} is a country; a preset lists a provider's hosts (allow a country with an entry)`, { field: "hosts" });
     }
     if (canonical.includes(parsed.canonical)) throw new GatehouseError("BAD_INPUT", `${parsed.canonical} is listed twice`, { field: "hosts" });
     canonical.push(parsed.canonical);

@@ -1,14 +1,16 @@
 // From DesiredState to the compilers' input: every host name replaced by the addresses DNS gave
-// for it. A host name without usable answers is left out and reported, never fatal: the rest of
-// the allowlist is still applied (Travelin' Man 3's iptables-restart: never fail open, never fail
-// whole). DNS answers are untrusted text, so each one passes the source parser again.
+// for it, every country by its networks. A host name without usable answers, or a country whose
+// networks have not arrived, is left out and reported, never fatal: the rest of the allowlist is
+// still applied (Travelin' Man 3's iptables-restart: never fail open, never fail whole). DNS
+// answers are untrusted text, so each one passes the source parser again; a country's networks
+// were checked once when they arrived (the agent's country-network store), 100k of them a list.
 import { compareText, normaliseServiceIds } from "./desired-state.ts";
 import type { DesiredState, ResolvedAllow, ResolvedState, ServiceId } from "./model.ts";
 import { parseSource } from "./source.ts";
 
 export interface ResolveResult {
   resolved: ResolvedState;
-  /** Host names with no usable address (missing, empty or only invalid answers), sorted. */
+  /** Host names with no usable address (missing, empty or only invalid answers), and countries without networks, sorted. */
   unresolved: string[];
 }
 
@@ -26,9 +28,14 @@ function usableAddresses(answers: readonly string[] | undefined): string[] {
   return addresses;
 }
 
+/**
+ * `answers`: host name -> its DNS answers; `countryNetworks`: canonical country source
+ * (`country:CA`) -> its networks (canonical CIDRs) in the state's geo database version.
+ */
 export function resolveDesiredState(
   state: DesiredState,
   answers: ReadonlyMap<string, readonly string[]>,
+  countryNetworks: ReadonlyMap<string, readonly string[]> = new Map(),
 ): ResolveResult {
   const addressesOf = new Map<string, string[]>();
   const unresolved = new Set<string>();
@@ -50,7 +57,11 @@ export function resolveDesiredState(
   };
   for (const entry of state.entries) {
     if (entry.kind === "ip") allow(entry.source, entry.services);
-    else for (const address of lookup(entry.source)) allow(address, entry.services);
+    else if (entry.kind === "country") {
+      const networks = countryNetworks.get(entry.source) ?? [];
+      if (networks.length === 0) unresolved.add(entry.source);
+      for (const network of networks) allow(network, entry.services);
+    } else for (const address of lookup(entry.source)) allow(address, entry.services);
   }
 
   const allowList: ResolvedAllow[] = [];

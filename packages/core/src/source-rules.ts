@@ -56,6 +56,9 @@ export function parseAdminSource(text: string, floors: SourceFloors = {}): Parse
   if (parsed.kind === "fqdn" && parsed.sipDomain !== undefined) {
     refuse(`${parsed.canonical} is a SIP domain; the primary admin source is one address, range or host name (allow the provider with an entry)`);
   }
+  if (parsed.kind === "country") {
+    refuse(`${parsed.canonical} is a country; the primary admin source is one address, range or host name`);
+  }
   if (parsed.kind === "fqdn") return parsed;
   const addressClass = classifyRange(parsed);
   if (!ADMIN_CLASSES.has(addressClass)) {

@@ -1,4 +1,5 @@
-// The one parser for allowlist sources (IPv4/IPv6 address, CIDR, host name, SIP domain by SRV). Every address an
+// The one parser for allowlist sources (IPv4/IPv6 address, CIDR, host name, SIP domain by SRV,
+// country by a geo database). Every address an
 // operator, a provider preset or a traveler gives passes through here before it is stored (each
 // use adds its own rules in source-rules.ts), and only its canonical form ever reaches a firewall. ipaddr.js does the address math; the gate in
 // front of it is hand-written because ipaddr.js is lenient where we must not be: it accepts
@@ -6,6 +7,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { ADDRESS_CLASSES, classifyNetwork, describeRange, type IpRange } from "./address-class.ts";
+import { isCountryText, parseCountrySource, type ParsedCountry } from "./country.ts";
 import { GatehouseError } from "./errors.ts";
 import { SIP_DOMAIN_PREFIX } from "./sip-domain.ts";
 
@@ -15,7 +17,14 @@ export interface ParsedIp extends IpRange {
 }
 
 /** A host name the agent resolves; `sipDomain` is set for `srv:<domain>` (see sip-domain.ts). */
-export type ParsedSource = ParsedIp | { kind: "fqdn"; canonical: string; sipDomain?: string };
+export interface ParsedFqdn {
+  kind: "fqdn";
+  canonical: string;
+  sipDomain?: string;
+}
+
+/** An address or CIDR, a host name, or a country (`country:CA`, see country.ts). */
+export type ParsedSource = ParsedIp | ParsedFqdn | ParsedCountry;
 
 export interface SourceFloors {
   /** Broadest IPv4 prefix accepted (default 8: a /8 is 16 million addresses). */
@@ -254,7 +263,7 @@ function parseIp(text: string, reading: IpReading): ParsedIp {
 
 // --- Host names -------------------------------------------------------------------------------
 
-function parseFqdn(text: string): ParsedSource {
+function parseFqdn(text: string): ParsedFqdn {
   const invalid = (reason: string): never => refuse(`${text} is not a host name: ${reason}`);
   if (text.includes("/")) invalid("a host name cannot have a /prefix");
   const name = (text.endsWith(".") ? text.slice(0, -1) : text).toLowerCase();
@@ -274,7 +283,7 @@ function parseFqdn(text: string): ParsedSource {
 }
 
 /** `srv:<domain>`: a host name whose SIP servers are found by SRV. */
-function parseSipDomain(text: string): ParsedSource {
+function parseSipDomain(text: string): ParsedFqdn {
   const rest = text.slice(SIP_DOMAIN_PREFIX.length);
   if (rest === "") refuse(`${text} names no SIP domain: write the provider's domain after srv:, like srv:sip.example.net`);
   if (rest.startsWith("_")) {
@@ -318,11 +327,13 @@ function refuseHexIPv4(text: string, beforePrefix: string): void {
 
 /**
  * Parses one allowlist source as typed by a person (surrounding whitespace is trimmed) into its
- * canonical form: an address, a CIDR (host bits clear), a host name or `srv:<SIP domain>`. A
- * source that can never be a remote peer is refused. Throws GatehouseError("BAD_INPUT") saying exactly what is wrong.
+ * canonical form: an address, a CIDR (host bits clear), a host name, `srv:<SIP domain>` or
+ * `country:<code>`. A source that can never be a remote peer is refused. Throws
+ * GatehouseError("BAD_INPUT") saying exactly what is wrong.
  */
 export function parseSource(text: string, options: SourceFloors = {}): ParsedSource {
   const reading = readingFor(options, { remotePeersOnly: true, mapped: "refuse" });
+  if (typeof text === "string" && isCountryText(text)) return parseCountrySource(text);
   if (typeof text === "string" && text.trim().toLowerCase().startsWith(SIP_DOMAIN_PREFIX)) {
     return parseSipDomain(SIP_DOMAIN_PREFIX + text.trim().slice(SIP_DOMAIN_PREFIX.length));
   }

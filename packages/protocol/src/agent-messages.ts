@@ -5,6 +5,7 @@ import { KNOCK_INTERVALS_PER_REPORT, knockIntervalSchema } from "./knock-report.
 
 export * from "./knock-report.ts";
 import { SET_LOOKUP_FEATURE, setLookupAnswerSchema } from "./set-lookup.ts";
+import { countryNetworksRequestSchema } from "./country-networks.ts";
 
 const backendSchema = z.enum(["iptables", "nftables", "dry-run"]);
 const revisionSchema = z.number().int().min(0);
@@ -73,7 +74,7 @@ export const reportSchema = z.object({
   backend: backendSchema,
 });
 
-export const agentMessageSchema = z.discriminatedUnion("type", [helloSchema, fetchSchema, reportSchema, setLookupAnswerSchema]);
+export const agentMessageSchema = z.discriminatedUnion("type", [helloSchema, fetchSchema, reportSchema, setLookupAnswerSchema, countryNetworksRequestSchema]);
 
 export type HelloMessage = z.infer<typeof helloSchema>;
 export type FetchMessage = z.infer<typeof fetchSchema>;

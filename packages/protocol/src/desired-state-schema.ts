@@ -5,6 +5,8 @@ import { z } from "zod";
 import type { DesiredState } from "@gatehouse/core";
 
 const boundedString = z.string().min(1).max(255);
+/** A geo database version: what the country networks are asked for by. */
+export const geoVersionSchema = z.string().regex(/^[A-Za-z0-9._+-]{1,64}$/);
 
 const portRangeSchema = z.object({
   protocol: z.enum(["tcp", "udp"]),
@@ -20,7 +22,7 @@ const serviceDefinitionSchema = z.object({
 
 const desiredEntrySchema = z.object({
   source: boundedString,
-  kind: z.enum(["ip", "fqdn"]),
+  kind: z.enum(["ip", "fqdn", "country"]),
   services: z.array(boundedString).max(256),
 });
 
@@ -33,4 +35,5 @@ export const desiredStateSchema = z.object({
   }),
   services: z.array(serviceDefinitionSchema).max(4096),
   entries: z.array(desiredEntrySchema).max(1_000_000),
+  geo: z.object({ version: geoVersionSchema }).optional(),
 }) satisfies z.ZodType<DesiredState>;

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { desiredStateSchema } from "./desired-state-schema.ts";
 import { setLookupRequestSchema } from "./set-lookup.ts";
+import { countryNetworksSchema } from "./country-networks.ts";
 
 const revisionSchema = z.number().int().min(0);
 
@@ -32,6 +33,7 @@ export const hubMessageSchema = z.discriminatedUnion("type", [
   revokedSchema,
   errorSchema,
   setLookupRequestSchema,
+  countryNetworksSchema,
 ]);
 
 export type StateMessage = z.infer<typeof stateSchema>;

@@ -4,4 +4,5 @@ export * from "./agent-messages.ts";
 export * from "./hub-messages.ts";
 export * from "./enroll.ts";
 export * from "./set-lookup.ts";
+export * from "./country-networks.ts";
 export * from "./parse.ts";

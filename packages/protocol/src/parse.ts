@@ -48,10 +48,13 @@ export function parseAgentMessage(raw: RawMessage): ParseResult<AgentMessage> {
   return decode(raw, MAX_AGENT_MESSAGE_BYTES, agentMessageSchema);
 }
 
-/** A hub -> agent message; only `state` may be large. */
+/** Hub -> agent messages that may be large: a state snapshot, a country's networks. */
+const LARGE_HUB_MESSAGES: ReadonlySet<HubMessage["type"]> = new Set(["state", "country-networks"]);
+
+/** A hub -> agent message; only `state` and `country-networks` may be large. */
 export function parseHubMessage(raw: RawMessage): ParseResult<HubMessage> {
   const result = decode(raw, MAX_HUB_MESSAGE_BYTES, hubMessageSchema);
-  if (result.ok && result.message.type !== "state" && toBuffer(raw).length > MAX_SMALL_MESSAGE_BYTES) {
+  if (result.ok && !LARGE_HUB_MESSAGES.has(result.message.type) && toBuffer(raw).length > MAX_SMALL_MESSAGE_BYTES) {
     return { ok: false, error: { code: "too_large", message: `${result.message.type} message exceeds ${MAX_SMALL_MESSAGE_BYTES} bytes` } };
   }
   return result;
