@@ -9,6 +9,7 @@ import type { OperatorCallLimit } from "./api/operator-concurrency.ts";
 import type { RevisionBus } from "./bus.ts";
 import type { Leadership } from "./cluster/leadership.ts";
 import type { Env } from "./env.ts";
+import type { GeoService } from "./geo.ts";
 import type { Logger } from "./logger.ts";
 import type { LoginPolicy } from "./auth/login.ts";
 import type { TrustedProxies } from "./http/client-address.ts";
@@ -55,6 +56,8 @@ export interface ControlPlaneApp {
   isTrustedProxy: TrustedProxies;
   /** The travelers service (accounts, grants, links, verification), for the API and the travelers extension. */
   travelers: TravelersContext;
+  /** Country and AS of an address, and a country's networks (loaded on first use). */
+  geo: GeoService;
   /** Set by the agent hub extension when it attaches; absent = no hub in this process. */
   agents?: AgentDirectory;
   /** Set by the agent hub extension: the checksums of the files a new PBX downloads. */

@@ -101,6 +101,8 @@ const fields = z.object({
   METRICS_TOKEN: sharedSecret,
   /** Static files of the web console; default apps/web/dist when it exists. */
   WEB_DIST_DIR: optionalText,
+  /** A folder with a geo database of its own (the four *-num.csv files and VERSION); unset = the one shipped in npm (docs/geo.md). */
+  GEO_DATABASE_DIR: optionalText,
 
   // Used by the mail, IVR and traveler parts.
   SMTP_URL: urlWith(/^smtps?$/, "must be an smtp:// or smtps:// URL"),

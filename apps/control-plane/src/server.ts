@@ -21,6 +21,7 @@ import { RevisionBus } from "./bus.ts";
 import { startCluster } from "./cluster/start-cluster.ts";
 import { publicUrlOf, type Env } from "./env.ts";
 import type { ControlPlaneExtension, HttpExtension } from "./extension.ts";
+import { startGeoService } from "./geo.ts";
 import { trustedProxies } from "./http/client-address.ts";
 import { decideMetricsRequest, metricsAccess, type MetricsAccess } from "./http/metrics-access.ts";
 import { API_REQUEST_LIMITS } from "./http/request-limits.ts";
@@ -135,6 +136,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
       enrollmentTtlMs: env.ENROLLMENT_TTL_HOURS * 3_600_000,
       isTrustedProxy: trustedProxies(env.TRUSTED_PROXIES),
       travelers,
+      geo: await startGeoService(env, logger.child({ component: "geo" })),
     };
 
     const sweeper = new ExpirySweeper({ prisma, bus, logger: logger.child({ component: "expiry-sweeper" }), now, intervalMs: env.EXPIRY_SWEEP_INTERVAL_SECONDS * 1000 });

@@ -98,6 +98,7 @@ const TABLE: Record<string, Row> = {
   "knocks.tenantSeries": q((a) => ({ tenantId: a.tenantId })),
   "knocks.tenantPorts": q((a) => ({ tenantId: a.tenantId })),
   "knocks.fleetTrend": q(),
+  "geo.status": q(),
 };
 
 const PROCEDURES = Object.keys(appRouter._def.procedures);

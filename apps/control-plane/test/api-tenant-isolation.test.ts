@@ -131,6 +131,8 @@ const TABLE: Record<string, Row> = {
   "knocks.tenantSeries": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
   "knocks.tenantPorts": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
   "knocks.fleetTrend": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
+  // The geo database's version and attribution: the same for everyone, no tenant's data in it.
+  "geo.status": { type: "query", self: true },
 };
 
 const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));

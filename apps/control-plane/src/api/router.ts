@@ -8,6 +8,7 @@ import { authRouter } from "./routers/auth.ts";
 import { customServicesRouter } from "./routers/custom-services.ts";
 import { entriesRouter } from "./routers/entries.ts";
 import { fleetRouter } from "./routers/fleet.ts";
+import { geoRouter } from "./routers/geo.ts";
 import { knocksRouter } from "./routers/knocks.ts";
 import { operatorsRouter } from "./routers/operators.ts";
 import { presetsRouter } from "./routers/presets.ts";
@@ -33,6 +34,7 @@ export const appRouter = createTRPCRouter({
   travelers: travelersRouter,
   fleet: fleetRouter,
   knocks: knocksRouter,
+  geo: geoRouter,
   alerts: alertsRouter,
 });
 

@@ -2,6 +2,7 @@
 // the dropped packets per bucket. Ranges up to 48 h read the 5-minute rows, longer ones the
 // hourly rollups (knock-retention.ts).
 import { Prisma, type PrismaClient } from "@gatehouse/db";
+import type { GeoAnswer, GeoDatabase } from "@gatehouse/geo";
 
 export const FIVE_MINUTE_HOURS = 48;
 const TOP_LIMIT = 50;
@@ -20,6 +21,16 @@ export interface KnockSourceView {
   ports: KnockPortView[];
   /** Distinct ports tried, at least (an agent interval's count, or the ports listed). */
   portsTried: number;
+}
+
+/** A source with where the geo database places it (null where it does not know, or is not loaded). */
+export type PlacedKnockSource = KnockSourceView & GeoAnswer;
+
+const UNPLACED: GeoAnswer = { country: null, asn: null, asOrg: null };
+
+/** Each source's country, AS number and AS organisation from `geo`. */
+export function placeKnockers(sources: readonly KnockSourceView[], geo: GeoDatabase | null): PlacedKnockSource[] {
+  return sources.map((source) => ({ ...source, ...(geo === null ? UNPLACED : geo.lookup(source.source)) }));
 }
 
 export interface KnockRange {

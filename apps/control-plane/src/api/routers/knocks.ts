@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
 import { fleetKnockTrend, portsTried, tenantKnockSeries, tenantTopKnockers } from "../../services/knock-overview.ts";
-import { knockSeries, topKnockers } from "../../services/knocks.ts";
+import { knockSeries, placeKnockers, topKnockers } from "../../services/knocks.ts";
 import { idSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure } from "../trpc.ts";
 
@@ -26,10 +26,18 @@ async function existing<T>(found: boolean, value: () => Promise<T>, serverId: st
 }
 
 export const knocksRouter = createTRPCRouter({
-  /** The top 50 sources the server dropped in the range, each with packets, first and last seen, and its busiest ports. */
+  /** The top 50 sources the server dropped in the range, each with packets, first and last seen, its busiest ports, and its country and AS (null when unknown). */
   top: readProcedure(rangeSchema).query(async ({ ctx, input }) => {
     const found = (await ctx.app.prisma.server.count({ where: { id: input.serverId } })) > 0;
-    return existing(found, async () => ({ sources: await topKnockers(ctx.app.prisma, { ...input, now: ctx.app.now() }) }), input.serverId);
+    return existing(
+      found,
+      async () => {
+        const sources = await topKnockers(ctx.app.prisma, { ...input, now: ctx.app.now() });
+        // No source, no need to load the database (seconds, on first use).
+        return { sources: placeKnockers(sources, sources.length === 0 ? null : await ctx.app.geo.database()) };
+      },
+      input.serverId,
+    );
   }),
 
   /** Dropped packets per 5 minutes (or per hour beyond 48 h), oldest first. */
