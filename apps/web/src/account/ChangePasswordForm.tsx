@@ -4,6 +4,7 @@ import { api } from "../api/client.ts";
 import { fieldErrorsOf, messageOf } from "../api/errors.ts";
 import { describedBy, Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { SubmitButton } from "../components/SubmitButton.tsx";
 
 /** A new password of one's own: the current one first; every other session ends, this one stays. */
 export function ChangePasswordForm() {
@@ -42,11 +43,9 @@ export function ChangePasswordForm() {
           <input {...describedBy("password-again", againError)} type="password" autoComplete="new-password" required value={again} onChange={(e) => setAgain(e.target.value)} />
         </Field>
       </div>
-      <div>
-        <button type="submit" className="button primary" disabled={change.isPending}>
-          {change.isPending ? "Changing…" : "Change password"}
-        </button>
-      </div>
+      <SubmitButton pending={change.isPending} busyLabel="Changing…">
+        Change password
+      </SubmitButton>
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { api } from "../api/client.ts";
 import { fieldErrorsOf, messageOf } from "../api/errors.ts";
 import { describedBy, Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { SubmitButton } from "../components/SubmitButton.tsx";
 import { apiTokensKey } from "./useApiTokens.ts";
 
 /** `yyyy-mm-dd` from a date input as the end of that day in the browser's zone. */
@@ -41,11 +42,9 @@ export function NewTokenForm({ onCreated }: { onCreated: (name: string, secret: 
           <input {...describedBy("token-expires", errors.expiresAt, true)} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />
         </Field>
       </div>
-      <div>
-        <button type="submit" className="button primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create token"}
-        </button>
-      </div>
+      <SubmitButton pending={create.isPending} busyLabel="Creating…">
+        Create token
+      </SubmitButton>
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { api } from "../api/client.ts";
 import { fieldErrorsOf, messageOf } from "../api/errors.ts";
 import { describedBy, Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { SubmitButton } from "../components/SubmitButton.tsx";
 import { TenantSelect } from "../tenants/TenantSelect.tsx";
 import { alertRulesKey, ALERT_KINDS, type AlertKind } from "./useAlertRules.ts";
 
@@ -78,11 +79,9 @@ export function NewAlertRuleForm({ fleetAllowed, onCreated }: Props) {
       >
         <input {...describedBy("alert-target", errors[targetField], channel === "WEBHOOK")} type={channel === "EMAIL" ? "email" : "url"} required value={target} onChange={(e) => setTarget(e.target.value)} />
       </Field>
-      <div>
-        <button type="submit" className="button primary" disabled={create.isPending || kinds.length === 0}>
-          {create.isPending ? "Saving…" : "Add rule"}
-        </button>
-      </div>
+      <SubmitButton pending={create.isPending} busyLabel="Saving…" disabled={kinds.length === 0}>
+        Add rule
+      </SubmitButton>
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { api } from "../api/client.ts";
 import { fieldErrorsOf, messageOf } from "../api/errors.ts";
 import { describedBy, Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { SubmitButton } from "../components/SubmitButton.tsx";
 import type { Operator } from "../session/useSession.ts";
 import { RoleFields } from "./RoleFields.tsx";
 import type { Role } from "./useOperators.ts";
@@ -52,11 +53,9 @@ export function InviteForm({ operator }: { operator: Operator }) {
       <div className="form-row">
         <RoleFields idPrefix="invite" role={role} tenantId={tenantId} onRole={setRole} onTenant={setTenantId} mspAdmin={mspAdmin} errors={errors} />
       </div>
-      <div>
-        <button type="submit" className="button primary" disabled={invite.isPending}>
-          {invite.isPending ? "Sending…" : "Send invitation"}
-        </button>
-      </div>
+      <SubmitButton pending={invite.isPending} busyLabel="Sending…">
+        Send invitation
+      </SubmitButton>
     </form>
   );
 }

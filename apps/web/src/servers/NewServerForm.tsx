@@ -4,6 +4,7 @@ import { api, type RouterOutputs } from "../api/client.ts";
 import { fieldErrorsOf, messageOf } from "../api/errors.ts";
 import { Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { SubmitButton } from "../components/SubmitButton.tsx";
 import { TenantSelect } from "../tenants/TenantSelect.tsx";
 import { NoTenantYet } from "../tenants/NoTenantYet.tsx";
 import { useTenants } from "../tenants/useTenants.ts";
@@ -49,11 +50,9 @@ export function NewServerForm({ defaultTenantId, canCreateTenant, onCreated }: P
         </Field>
       </div>
       <ServerSettingsFields idPrefix="server" draft={draft} onChange={setDraft} errors={errors} creating />
-      <div>
-        <button type="submit" className="button primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create server"}
-        </button>
-      </div>
+      <SubmitButton pending={create.isPending} busyLabel="Creating…">
+        Create server
+      </SubmitButton>
     </form>
   );
 }

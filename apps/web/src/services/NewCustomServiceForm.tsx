@@ -4,6 +4,7 @@ import { api } from "../api/client.ts";
 import { fieldErrorsOf, messageOf } from "../api/errors.ts";
 import { describedBy, Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { SubmitButton } from "../components/SubmitButton.tsx";
 import { TenantSelect } from "../tenants/TenantSelect.tsx";
 
 interface Props {
@@ -72,11 +73,9 @@ export function NewCustomServiceForm({ fleetAllowed, ownTenantId }: Props) {
           <TenantSelect id="service-tenant" value={tenantId} onChange={setTenantId} {...(fleetAllowed ? { anyLabel: "Whole fleet (every tenant)" } : {})} error={errors.tenantId} />
         </Field>
       )}
-      <div>
-        <button type="submit" className="button primary" disabled={create.isPending}>
-          {create.isPending ? "Saving…" : "Add service"}
-        </button>
-      </div>
+      <SubmitButton pending={create.isPending} busyLabel="Saving…">
+        Add service
+      </SubmitButton>
     </form>
   );
 }

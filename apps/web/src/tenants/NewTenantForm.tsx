@@ -4,6 +4,7 @@ import { api } from "../api/client.ts";
 import type { TenantView } from "../api/pages.ts";
 import { fieldErrorsOf } from "../api/errors.ts";
 import { describedBy, Field } from "../components/Field.tsx";
+import { SubmitButton } from "../components/SubmitButton.tsx";
 
 /** A new tenant by name (MSP admins); also inline on Add server when there is no tenant yet. */
 export function NewTenantForm({ idPrefix = "new-tenant", onCreated }: { idPrefix?: string; onCreated?: (tenant: TenantView) => void }) {
@@ -30,11 +31,9 @@ export function NewTenantForm({ idPrefix = "new-tenant", onCreated }: { idPrefix
           <input {...describedBy(id, errors.name, true)} type="text" required value={name} onChange={(e) => setName(e.target.value)} placeholder="Acme Dental" />
         </Field>
       </div>
-      <div>
-        <button type="submit" className="button primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create tenant"}
-        </button>
-      </div>
+      <SubmitButton pending={create.isPending} busyLabel="Creating…">
+        Create tenant
+      </SubmitButton>
       {create.data && <p role="status">Tenant {create.data.name} created.</p>}
     </form>
   );

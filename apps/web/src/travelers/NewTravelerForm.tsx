@@ -6,6 +6,7 @@ import { ServicesField } from "../allowlist/ServicesField.tsx";
 import { useServiceChoices } from "../allowlist/useServiceChoices.ts";
 import { describedBy, Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { SubmitButton } from "../components/SubmitButton.tsx";
 import { useServers } from "../servers/useServers.ts";
 
 const DEFAULT_SERVICES = ["sip", "rtp", "iax2", "webrtc"];
@@ -104,11 +105,9 @@ export function NewTravelerForm({ tenantId, onCreated }: { tenantId: string; onC
         </fieldset>
       )}
       <ServicesField idPrefix="traveler-services" choices={choices} selected={services} onChange={setServices} error={errors.services} />
-      <div>
-        <button type="submit" className="button primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create traveler"}
-        </button>
-      </div>
+      <SubmitButton pending={create.isPending} busyLabel="Creating…">
+        Create traveler
+      </SubmitButton>
     </form>
   );
 }
