@@ -82,7 +82,9 @@ function longestZeroRun(groups: readonly number[]): [number, number] | null {
 
 /** An IPv6 address's RFC 5952 text. */
 export function formatIPv6(value: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
+  const digits = value.toString(16).padStart(32, "0");
+  const groups: number[] = [];
+  for (let i = 0; i < 32; i += 4) groups.push(Number.parseInt(digits.slice(i, i + 4), 16));
   const run = longestZeroRun(groups);
   const hex = (part: readonly number[]) => part.map((group) => group.toString(16)).join(":");
   if (run === null) return hex(groups);

@@ -14,8 +14,7 @@ export function rangeToBlocks<T extends number | bigint>(first: T, last: T, math
   const blocks: Block<T>[] = [];
   let start = first;
   for (;;) {
-    let size = math.trailingZeros(start);
-    while (size > 0 && math.blockLast(start, size) > last) size--;
+    const size = Math.min(math.trailingZeros(start), math.largestFit(start, last));
     blocks.push({ base: start, prefix: math.bits - size });
     const blockLast = math.blockLast(start, size);
     if (blockLast >= last) return blocks;

@@ -13,6 +13,7 @@ const RETURN = 13;
 const COMMA = 44;
 const QUOTE = 34;
 const ZERO = 48;
+const CAPITAL_A = 65;
 const DIGITS_SAFE_IN_A_NUMBER = 15;
 
 /** One line's fields, read left to right; each reader says what it expected when a field is wrong. */
@@ -84,13 +85,26 @@ export class CsvLine {
     return value;
   }
 
-  /** Two capital letters (ISO 3166-1 alpha-2). */
-  countryCode(what: string, last = false): string {
+  /** Two capital letters (ISO 3166-1 alpha-2), as the number 0..675 (AA..ZZ), read without making a string. */
+  countryCode(what: string, last = false): number {
     const end = this.fieldEnd(last, what);
-    const text = this.bytes.toString("latin1", this.position, end);
-    if (!/^[A-Z]{2}$/.test(text)) this.fail(`${what} ${JSON.stringify(text)} is not a two-letter country code`);
+    const first = this.bytes[this.position]! - CAPITAL_A;
+    const second = this.bytes[this.position + 1]! - CAPITAL_A;
+    if (end - this.position !== 2 || !(first >= 0 && first < 26 && second >= 0 && second < 26)) {
+      this.fail(`${what} ${JSON.stringify(this.bytes.toString("latin1", this.position, end))} is not a two-letter country code`);
+    }
     this.position = end + 1;
-    return text;
+    return first * 26 + second;
+  }
+
+  /** Whether the rest of the line is byte for byte `bytes` (the previous row's, to skip decoding it again). */
+  restIs(bytes: Buffer): boolean {
+    return this.bytes.subarray(this.position, this.end).equals(bytes);
+  }
+
+  /** The rest of the line's bytes (a view, not a copy). */
+  rest(): Buffer {
+    return this.bytes.subarray(this.position, this.end);
   }
 
   /** The rest of the line as one text field, unquoted when it is quoted. */

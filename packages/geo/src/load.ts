@@ -74,7 +74,7 @@ async function readWhole(file: string): Promise<Buffer> {
 
 async function load(source: GeoSource): Promise<GeoDatabase> {
   const version = await source.version();
-  const codes = new Interned<string, string>();
+  const codes = new Interned<number, string>();
   const systems = new Interned<number, AutonomousSystem>();
   const orgs = new Interned<string, string>();
   const { files } = source;

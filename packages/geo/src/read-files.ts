@@ -55,8 +55,11 @@ function readRows<T extends number | bigint>(bytes: Buffer, file: string, family
   return disjointRanges(rows, family.math);
 }
 
-export function readCountryFile<T extends number | bigint>(bytes: Buffer, file: string, family: FamilyReader<T>, codes: Interned<string, string>): RangeList<T> {
-  return readRows(bytes, file, family, (line) => codes.indexOf(line.countryCode("the country code", true), (code) => code));
+/** A country code's letters from its number 0..675 (csv.ts's countryCode). */
+const lettersOf = (code: number) => String.fromCharCode(65 + Math.floor(code / 26), 65 + (code % 26));
+
+export function readCountryFile<T extends number | bigint>(bytes: Buffer, file: string, family: FamilyReader<T>, codes: Interned<number, string>): RangeList<T> {
+  return readRows(bytes, file, family, (line) => codes.indexOf(line.countryCode("the country code", true), lettersOf));
 }
 
 export function readAsnFile<T extends number | bigint>(
@@ -66,10 +69,13 @@ export function readAsnFile<T extends number | bigint>(
   systems: Interned<number, AutonomousSystem>,
   orgs: Interned<string, string>,
 ): RangeList<T> {
+  // Neighbouring rows mostly name the same organisation: its bytes are compared, not decoded again.
+  let previous: { bytes: Buffer; org: number } | null = null;
   return readRows(bytes, file, family, (line) => {
     const asn = line.smallDecimal("the AS number");
     if (asn > MAX_ASN) line.fail(`AS number ${asn} is past ${MAX_ASN}`);
-    const org = orgs.indexOf(line.lastText("the organisation"), (name) => name);
+    if (previous === null || !line.restIs(previous.bytes)) previous = { bytes: line.rest(), org: orgs.indexOf(line.lastText("the organisation"), (name) => name) };
+    const { org } = previous;
     if (org >= ORG_KEY_SPAN) line.fail(`more than ${ORG_KEY_SPAN} distinct organisations`);
     return systems.indexOf(asn * ORG_KEY_SPAN + org, () => ({ asn, org }));
   });
