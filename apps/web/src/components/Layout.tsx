@@ -6,6 +6,7 @@ import { useSignOut } from "../session/useSession.ts";
 const sections: { label: string; route: Route }[] = [
   { label: "Fleet", route: { page: "fleet" } },
   { label: "Allowlist", route: { page: "allowlist" } },
+  { label: "Blocked attempts", route: { page: "knocks", tenantId: null, serverId: null } },
   { label: "Presets", route: { page: "presets" } },
   { label: "Services", route: { page: "services" } },
   { label: "Travelers", route: { page: "travelers" } },

@@ -6,11 +6,13 @@ import { filterFleet, sortFleet, summarise, type FleetFilters, type FleetSort } 
 import { FleetSummaryBar } from "../fleet/FleetSummaryBar.tsx";
 import { FleetTable } from "../fleet/FleetTable.tsx";
 import { useFleet } from "../fleet/useFleet.ts";
+import { useFleetTrend } from "../fleet/useFleetTrend.ts";
 import { hrefFor } from "../routing/routes.ts";
 import type { Operator } from "../session/useSession.ts";
 
 export function FleetPage({ operator }: { operator: Operator }) {
   const fleet = useFleet();
+  const trend = useFleetTrend();
   const [filters, setFilters] = useState<FleetFilters>({ tenantId: "", tag: "", status: "all", search: "" });
   const [sort, setSort] = useState<FleetSort>("name");
   const rows = fleet.data ?? [];
@@ -45,7 +47,7 @@ export function FleetPage({ operator }: { operator: Operator }) {
           <p className="muted small" aria-live="polite">
             Showing {shown.length} of {rows.length} servers · updates every few seconds
           </p>
-          <FleetTable rows={shown} now={now} />
+          <FleetTable rows={shown} now={now} trend={trend.data} />
         </>
       )}
     </>

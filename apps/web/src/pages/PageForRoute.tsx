@@ -1,4 +1,6 @@
+import { lazy, Suspense } from "react";
 import { AlertsPage } from "../alerts/AlertsPage.tsx";
+import { Loading } from "../components/Notice.tsx";
 import type { Route } from "../routing/routes.ts";
 import type { Operator } from "../session/useSession.ts";
 import { AcceptInvitePage } from "./AcceptInvitePage.tsx";
@@ -16,6 +18,9 @@ import { TenantsPage } from "./TenantsPage.tsx";
 import { TokensPage } from "./TokensPage.tsx";
 import { TravelersPage } from "./TravelersPage.tsx";
 
+// Its charts' library (uPlot) comes with the page, not with the console's first download.
+const KnocksPage = lazy(() => import("./KnocksPage.tsx"));
+
 export function PageForRoute({ route, operator }: { route: Route; operator: Operator }) {
   switch (route.page) {
     case "fleet":
@@ -26,6 +31,12 @@ export function PageForRoute({ route, operator }: { route: Route; operator: Oper
       return <NewServerPage operator={operator} />;
     case "allowlist":
       return <AllowlistPage operator={operator} />;
+    case "knocks":
+      return (
+        <Suspense fallback={<Loading what="blocked attempts" />}>
+          <KnocksPage operator={operator} tenantId={route.tenantId} serverId={route.serverId} />
+        </Suspense>
+      );
     case "presets":
       return <PresetsPage operator={operator} />;
     case "services":

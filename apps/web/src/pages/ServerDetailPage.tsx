@@ -36,7 +36,15 @@ export function ServerDetailPage({ serverId, operator }: { serverId: string; ope
   const canEdit = operator.role !== "VIEWER";
   return (
     <>
-      <PageHeader title={s.name} description={<a href={hrefFor({ page: "fleet" })}>← Fleet</a>} />
+      <PageHeader
+        title={s.name}
+        description={<a href={hrefFor({ page: "fleet" })}>← Fleet</a>}
+        actions={
+          <a className="button" href={hrefFor({ page: "knocks", tenantId: null, serverId: s.id })}>
+            Blocked attempts
+          </a>
+        }
+      />
       {s.primaryAdminSource === null && <NoAdminAddressWarning />}
       <div className="grid-2">
         <section className="panel" aria-labelledby="facts-heading">

@@ -8,6 +8,8 @@ describe("console addresses", () => {
       { page: "server", serverId: "9c11daa9-56c6-4915-b243-b168ca5d169c" },
       { page: "new-server" },
       { page: "allowlist" },
+      { page: "knocks", tenantId: null, serverId: null },
+      { page: "knocks", tenantId: "5b0e2f4c-1d7a-4c1e-9a51-3f2b8c6d7e90", serverId: "9c11daa9-56c6-4915-b243-b168ca5d169c" },
       { page: "presets" },
       { page: "services" },
       { page: "travelers" },

@@ -6,6 +6,8 @@ export type Route =
   | { page: "server"; serverId: string }
   | { page: "new-server" }
   | { page: "allowlist" }
+  /** Blocked attempts: of one tenant's servers together, or of one server (the query string). */
+  | { page: "knocks"; tenantId: string | null; serverId: string | null }
   | { page: "presets" }
   | { page: "services" }
   | { page: "travelers" }
@@ -24,6 +26,10 @@ export function parseRoute(hash: string): Route {
   const parts = path.split("/").filter(Boolean);
   const [first, second] = parts;
   if (parts.length === 0 || (first === "fleet" && parts.length === 1)) return { page: "fleet" };
+  if (first === "knocks" && parts.length === 1) {
+    const query = new URLSearchParams(hash.replace(/^[^?]*\??/, ""));
+    return { page: "knocks", tenantId: query.get("tenant") || null, serverId: query.get("server") || null };
+  }
   if (first === "servers" && second === "new" && parts.length === 2) return { page: "new-server" };
   if (first === "servers" && second && parts.length === 2) return { page: "server", serverId: decodeURIComponent(second) };
   if (parts.length === 1 && (first === "allowlist" || first === "presets" || first === "travelers" || first === "audit" || first === "tenants")) {
@@ -44,6 +50,13 @@ export function hrefFor(route: Route): string {
       return `#/servers/${encodeURIComponent(route.serverId)}`;
     case "new-server":
       return "#/servers/new";
+    case "knocks": {
+      const query = new URLSearchParams();
+      if (route.tenantId) query.set("tenant", route.tenantId);
+      if (route.serverId) query.set("server", route.serverId);
+      const text = query.toString();
+      return text ? `#/knocks?${text}` : "#/knocks";
+    }
     case "invite":
       return `#/invite/${route.token}`;
     case "not-found":
