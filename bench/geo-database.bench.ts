@@ -5,14 +5,13 @@
 // links), so the US inside it is not already cached.
 //   npx tsx bench/geo-database.bench.ts [lookups]
 import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { loadGeoDatabase, type GeoDatabase } from "../packages/geo/src/index.ts";
+import { GEO_FILES, installedGeoFiles, loadGeoDatabase, type GeoDatabase } from "../packages/geo/src/index.ts";
 
 const TWENTY_COUNTRIES = ["US", "CA", "GB", "IE", "FR", "DE", "NL", "BE", "ES", "IT", "PT", "CH", "AT", "SE", "NO", "DK", "FI", "AU", "NZ", "MX"];
 const MB = 1024 * 1024;
@@ -52,14 +51,9 @@ function lookupsPerSecond(db: GeoDatabase, addresses: readonly string[]): { perS
 
 /** A folder holding links to the npm files and their VERSION: the same data, loaded as a second copy. */
 async function linkedCopy(version: string): Promise<string> {
-  const require = createRequire(import.meta.url);
   const dir = await mkdtemp(path.join(tmpdir(), "geo-bench-"));
-  const country = path.dirname(require.resolve("@ip-location-db/geo-whois-asn-country/package.json", { paths: [path.resolve("packages/geo")] }));
-  const asn = path.dirname(require.resolve("@ip-location-db/asn/package.json", { paths: [path.resolve("packages/geo")] }));
-  for (const family of ["ipv4", "ipv6"]) {
-    await symlink(path.join(country, `geo-whois-asn-country-${family}-num.csv`), path.join(dir, `geo-whois-asn-country-${family}-num.csv`));
-    await symlink(path.join(asn, `asn-${family}-num.csv`), path.join(dir, `asn-${family}-num.csv`));
-  }
+  const installed = installedGeoFiles();
+  for (const [file, name] of Object.entries(GEO_FILES) as Array<[keyof typeof GEO_FILES, string]>) await symlink(installed[file], path.join(dir, name));
   await writeFile(path.join(dir, "VERSION"), `${version}\n`);
   return dir;
 }

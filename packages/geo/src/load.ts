@@ -18,9 +18,6 @@ export const GEO_FILES = {
 
 export const VERSION_FILE = "VERSION";
 
-const COUNTRY_PACKAGE = "@ip-location-db/geo-whois-asn-country";
-const ASN_PACKAGE = "@ip-location-db/asn";
-
 interface GeoSource {
   files: Record<keyof typeof GEO_FILES, string>;
   version: () => Promise<string>;
@@ -33,15 +30,24 @@ async function packageVersion(packageJson: string): Promise<string> {
   return version;
 }
 
-function installedSource(): GeoSource {
+function installedPackages(): { country: string; asn: string } {
   const require = createRequire(import.meta.url);
-  const countryJson = require.resolve(`${COUNTRY_PACKAGE}/package.json`);
-  const asnJson = require.resolve(`${ASN_PACKAGE}/package.json`);
-  const inCountry = (file: string) => path.join(path.dirname(countryJson), file);
-  const inAsn = (file: string) => path.join(path.dirname(asnJson), file);
+  return { country: require.resolve("@ip-location-db/geo-whois-asn-country/package.json"), asn: require.resolve("@ip-location-db/asn/package.json") };
+}
+
+/** Where the four files of the installed npm packages are. */
+export function installedGeoFiles(): Record<keyof typeof GEO_FILES, string> {
+  const { country, asn } = installedPackages();
+  const inCountry = (file: string) => path.join(path.dirname(country), file);
+  const inAsn = (file: string) => path.join(path.dirname(asn), file);
+  return { country4: inCountry(GEO_FILES.country4), country6: inCountry(GEO_FILES.country6), asn4: inAsn(GEO_FILES.asn4), asn6: inAsn(GEO_FILES.asn6) };
+}
+
+function installedSource(): GeoSource {
+  const { country, asn } = installedPackages();
   return {
-    files: { country4: inCountry(GEO_FILES.country4), country6: inCountry(GEO_FILES.country6), asn4: inAsn(GEO_FILES.asn4), asn6: inAsn(GEO_FILES.asn6) },
-    version: async () => `geo-whois-asn-country@${await packageVersion(countryJson)}+asn@${await packageVersion(asnJson)}`,
+    files: installedGeoFiles(),
+    version: async () => `geo-whois-asn-country@${await packageVersion(country)}+asn@${await packageVersion(asn)}`,
   };
 }
 
