@@ -2,12 +2,18 @@
 // the hub's WebSocket who knocked; knocks.tenantTop / tenantSeries / tenantPorts sum Acme's two
 // servers and never Bravo's, knocks.ports names the ports tried on one server, and
 // knocks.fleetTrend gives each readable server its last 24 hours, Acme's admin seeing Acme's only.
+// The tenant's sources are placed by a synthetic geo database given through GEO_DATABASE_DIR.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { sha256Hex } from "@gatehouse/core";
+import { writeSyntheticGeoDatabase } from "@gatehouse/geo/testing";
 import type { KnockIntervalMessage } from "@gatehouse/protocol";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
-import { errorOf, seedFleet, startHubUnderTest, TestAgentClient, type Api, type Fleet, type HubUnderTest } from "./kit/index.ts";
+import { agentHubExtension } from "../src/hub/agent-hub-extension.ts";
+import { errorOf, seedFleet, startUnderTest, TestAgentClient, type Api, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
 
 type Knock = KnockIntervalMessage["top"][number];
 
@@ -27,7 +33,8 @@ function interval(top: Knock[]): KnockIntervalMessage {
 }
 
 describe("drop telemetry per tenant and across the fleet", () => {
-  let hub: HubUnderTest;
+  let geoDir: string;
+  let hub: { test: PlaneUnderTest; url: string };
   let fleet: Fleet;
   let acmeAdmin: Api;
   const agents: TestAgentClient[] = [];
@@ -56,7 +63,14 @@ describe("drop telemetry per tenant and across the fleet", () => {
   }
 
   beforeAll(async () => {
-    hub = await startHubUnderTest(testDatabaseKinds()[0] ?? "pglite");
+    geoDir = await mkdtemp(path.join(tmpdir(), "knock-overview-geo-"));
+    await writeSyntheticGeoDatabase(geoDir, {
+      version: "synthetic-knock-overview@1",
+      country: [{ from: "198.51.100.0", to: "198.51.100.255", country: "CA" }],
+      asn: [{ from: "198.51.100.0", to: "198.51.100.127", asn: 64500, org: "Maple Telecom, Inc." }],
+    });
+    const test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { extensions: [agentHubExtension()], env: { GEO_DATABASE_DIR: geoDir } });
+    hub = { test, url: test.plane.url };
     fleet = await seedFleet(hub.test.admin);
     await hub.test.admin.operators.create.mutate({ email: "knocks-acme@example.net", name: "Acme admin", password: "a long enough password", role: "TENANT_ADMIN", tenantId: fleet.tenantA.id });
     acmeAdmin = await hub.test.signIn("knocks-acme@example.net", "a long enough password");
@@ -68,14 +82,15 @@ describe("drop telemetry per tenant and across the fleet", () => {
   });
   afterAll(async () => {
     for (const agent of agents) agent.close();
-    await hub.stop();
+    await hub.test.stop();
+    await rm(geoDir, { recursive: true, force: true });
   });
 
-  it("a tenant's top sources add up its servers, say on how many each knocked, and leave out other tenants'", async () => {
+  it("a tenant's top sources add up its servers, say on how many each knocked, where each is from, and leave out other tenants'", async () => {
     const { sources } = await acmeAdmin.knocks.tenantTop.query({ tenantId: fleet.tenantA.id });
-    expect(sources.map((s) => [s.source, s.packets, s.servers])).toEqual([
-      ["198.51.100.7", 52, 2],
-      ["203.0.113.9", 5, 1],
+    expect(sources.map((s) => [s.source, s.packets, s.servers, s.country, s.asn, s.asOrg])).toEqual([
+      ["198.51.100.7", 52, 2, "CA", 64500, "Maple Telecom, Inc."],
+      ["203.0.113.9", 5, 1, null, null, null],
     ]);
     expect(sources[0]!.ports).toEqual([
       { protocol: "udp", port: 5060, packets: 50 },

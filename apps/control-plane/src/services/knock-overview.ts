@@ -3,6 +3,7 @@
 // hourly trend per server for the last 24 h, each in one query. Ranges read the 5-minute rows
 // up to 48 h and the hourly rollups beyond, as knocks.ts does.
 import { Prisma, type PrismaClient } from "@gatehouse/db";
+import type { GeoAnswer, GeoDatabase } from "@gatehouse/geo";
 import { iso } from "./listing.ts";
 import { FIVE_MINUTE_HOURS } from "./knocks.ts";
 
@@ -89,6 +90,13 @@ export async function tenantTopKnockers(prisma: PrismaClient, tenantId: string, 
       portsTried: Math.max(row.portsTried, ports.length),
     };
   });
+}
+
+const UNPLACED: GeoAnswer = { country: null, asn: null, asOrg: null };
+
+/** Each source with its country and AS from `geo` (null where it does not know, or is not loaded). */
+export function placeSources<T extends { source: string }>(sources: readonly T[], geo: GeoDatabase | null): Array<T & GeoAnswer> {
+  return sources.map((source) => ({ ...source, ...(geo === null ? UNPLACED : geo.lookup(source.source)) }));
 }
 
 interface BucketRow {

@@ -3,7 +3,7 @@
 // the builder resolves serverId or tenantId to its tenant (another tenant's is NOT_FOUND).
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import { fleetKnockTrend, portsTried, tenantKnockSeries, tenantTopKnockers } from "../../services/knock-overview.ts";
+import { fleetKnockTrend, placeSources, portsTried, tenantKnockSeries, tenantTopKnockers } from "../../services/knock-overview.ts";
 import { knockSeries, placeKnockers, topKnockers } from "../../services/knocks.ts";
 import { idSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure } from "../trpc.ts";
@@ -52,10 +52,11 @@ export const knocksRouter = createTRPCRouter({
     return existing(found, async () => ({ ports: await portsTried(ctx.app.prisma, { serverId: input.serverId }, { hours: input.hours, now: ctx.app.now() }) }), input.serverId);
   }),
 
-  /** The top 50 sources on the tenant's servers together; each says on how many of them it knocked. */
-  tenantTop: readProcedure(tenantRangeSchema).query(async ({ ctx, input }) => ({
-    sources: await tenantTopKnockers(ctx.app.prisma, input.tenantId, { hours: input.hours, now: ctx.app.now() }),
-  })),
+  /** The top 50 sources on the tenant's servers together, placed like knocks.top's; each says on how many of them it knocked. */
+  tenantTop: readProcedure(tenantRangeSchema).query(async ({ ctx, input }) => {
+    const sources = await tenantTopKnockers(ctx.app.prisma, input.tenantId, { hours: input.hours, now: ctx.app.now() });
+    return { sources: placeSources(sources, sources.length === 0 ? null : await ctx.app.geo.database()) };
+  }),
 
   /** Dropped packets per bucket on the tenant's servers together, oldest first. */
   tenantSeries: readProcedure(tenantRangeSchema).query(({ ctx, input }) => tenantKnockSeries(ctx.app.prisma, input.tenantId, { hours: input.hours, now: ctx.app.now() })),
