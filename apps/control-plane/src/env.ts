@@ -5,8 +5,11 @@
 // Every rule about the configuration lives here, the ones between variables included, so a
 // mistake stops the process before it touches the database or the filesystem (no migration,
 // no first admin, no DATA_DIR). docs/operations.md has the same rules as a table.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 import { DEFAULT_IPV4_FLOOR, DEFAULT_IPV6_FLOOR, GatehouseError } from "@gatehouse/core";
+import { VERSION_FILE } from "@gatehouse/geo";
 import { trustedProxies } from "./http/client-address.ts";
 import { peerAllowlist } from "./ivr/peer-allowlist.ts";
 
@@ -39,6 +42,11 @@ const urlWith = (protocol: RegExp, message: string) => optionalText.pipe(z.url({
 const sharedSecret = optionalText.pipe(
   z.string().min(MIN_SHARED_SECRET_LENGTH, `needs at least ${MIN_SHARED_SECRET_LENGTH} characters (e.g. openssl rand -hex 24)`).optional(),
 );
+
+/** A geo database folder is checked for its VERSION here, so a wrong path stops the start before the database; its data loads on first use. */
+const geoDatabaseDir = optionalText.refine((dir) => dir === undefined || existsSync(join(dir, VERSION_FILE)), {
+  message: `has no ${VERSION_FILE} file: the folder must hold the four *-num.csv files and ${VERSION_FILE} (docs/geo.md)`,
+});
 
 /**
  * A comma-separated list of addresses/CIDRs, each accepted by the same code that later uses it;
@@ -102,7 +110,7 @@ const fields = z.object({
   /** Static files of the web console; default apps/web/dist when it exists. */
   WEB_DIST_DIR: optionalText,
   /** A folder with a geo database of its own (the four *-num.csv files and VERSION); unset = the one shipped in npm (docs/geo.md). */
-  GEO_DATABASE_DIR: optionalText,
+  GEO_DATABASE_DIR: geoDatabaseDir,
 
   // Used by the mail, IVR and traveler parts.
   SMTP_URL: urlWith(/^smtps?$/, "must be an smtp:// or smtps:// URL"),

@@ -18,6 +18,7 @@ const MISTAKES: Array<[string, Record<string, string>, RegExp]> = [
   ["a 15-character AGI_SECRET", { AGI_SECRET: "fifteen-chars!!", AGI_ALLOWED_ADDRESSES: "192.0.2.10" }, /AGI_SECRET: needs at least 16 characters/],
   ["AGI_SECRET without AGI_ALLOWED_ADDRESSES", { AGI_SECRET: "a-long-enough-agi-secret" }, /AGI_ALLOWED_ADDRESSES: is empty while AGI_SECRET turns the IVR on/],
   ["FastAGI on the HTTP port", { AGI_SECRET: "a-long-enough-agi-secret", AGI_ALLOWED_ADDRESSES: "192.0.2.10", PORT: "8090", AGI_PORT: "8090" }, /AGI_PORT: is PORT's port too \(8090\)/],
+  ["a GEO_DATABASE_DIR without a VERSION file", { GEO_DATABASE_DIR: scratch }, /GEO_DATABASE_DIR: has no VERSION file/],
 ];
 
 describe("a control plane started with a configuration mistake", () => {

@@ -3,7 +3,7 @@
 // attribution to show, the data's known faults and how to move to a newer database.
 export type { GeoAnswer, GeoDatabase } from "./database.ts";
 export { GeoDataError } from "./csv.ts";
-export { GEO_FILES, installedGeoFiles, loadGeoDatabase, readGeoDatabaseVersion } from "./load.ts";
+export { GEO_FILES, installedGeoFiles, loadGeoDatabase, readGeoDatabaseVersion, VERSION_FILE } from "./load.ts";
 
 /** What the console and the CLI show wherever a country or an AS from the database appears (CC BY 4.0 asks for it). */
 export const GEO_ATTRIBUTION =
