@@ -65,7 +65,7 @@ export class LoadedGeoDatabase implements GeoDatabase {
   readonly version: string;
   private readonly codeIndexes: ReadonlyMap<string, number>;
   private readonly sortedCodes: readonly string[];
-  /** Lists are asked for again on every desired-state build; the tables never change. */
+  /** A list is asked for again by every agent that enforces the country; the tables never change. */
   private readonly networkLists = new Map<string, readonly string[]>();
 
   constructor(private readonly tables: GeoTables) {
