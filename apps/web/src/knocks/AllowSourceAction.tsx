@@ -35,8 +35,13 @@ export function AllowSourceAction({ source, ports, scope, where, services }: Pro
   const picked = chosen ?? suggested;
   const id = useId();
   const hoursRef = useRef<HTMLSelectElement>(null);
+  const askRef = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  // The keyboard follows the step: to the duration when it opens, back to "Allow…" on Cancel.
   useEffect(() => {
     if (open) hoursRef.current?.focus();
+    else if (asked.current) askRef.current?.focus();
+    asked.current ||= open;
   }, [open]);
 
   const allow = useMutation({
@@ -50,7 +55,7 @@ export function AllowSourceAction({ source, ports, scope, where, services }: Pro
 
   if (!open) {
     return (
-      <button type="button" className="button small" onClick={() => setOpen(true)} aria-label={`Allow ${source}…`}>
+      <button type="button" ref={askRef} className="button small" onClick={() => setOpen(true)} aria-label={`Allow ${source}…`}>
         Allow…
       </button>
     );

@@ -34,6 +34,17 @@ function useAllowServices(tenantId: string): NamedService[] {
   }, [services.data]);
 }
 
+/** The licence of the country and AS data asks for its attribution beside the answers. */
+function GeoAttribution() {
+  const geo = useQuery({ queryKey: ["geo.status"], queryFn: () => api.geo.status.query(), staleTime: 3_600_000 });
+  if (!geo.data) return null;
+  return (
+    <p className="small muted" data-testid="geo-attribution">
+      {geo.data.attribution} Database {geo.data.version}.
+    </p>
+  );
+}
+
 export function KnocksView({ scope, tenantId, hours, where, canAllow }: Props) {
   const series = useKnockSeries(scope, hours);
   const sources = useKnockSources(scope, hours);
@@ -68,6 +79,7 @@ export function KnocksView({ scope, tenantId, hours, where, canAllow }: Props) {
           The 50 sources dropped most. Allowing one adds an allow entry for {where} that closes by itself at the end you choose.
         </p>
         <KnockSourcesTable sources={sources.data} allowed={allowed.data ?? new Map()} canAllow={canAllow} scope={allowScope} where={where} services={services} />
+        {sources.data.length > 0 && <GeoAttribution />}
       </section>
       <section className="panel" aria-labelledby="knock-ports-heading">
         <h2 id="knock-ports-heading">Ports tried</h2>
