@@ -20,6 +20,8 @@ export interface LabPlaneOptions {
   hosts: string[];
   tenantName: string;
   server: { name: string; primaryAdminSource: string; mediaOpenToAll?: boolean };
+  /** The plane's settings besides the test kit's (e.g. GEO_DATABASE_DIR). */
+  env?: Record<string, string>;
 }
 
 export interface LabPlane {
@@ -36,7 +38,7 @@ export interface LabPlane {
 export async function startLabPlane(options: LabPlaneOptions): Promise<LabPlane> {
   const lab = await NetnsLab.create({ label: options.label, hosts: options.hosts });
   await lab.listenTcp("pbx", [SIP]);
-  const test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 })] });
+  const test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { extensions: [agentHubExtension({ heartbeatIntervalMs: 2000 })], ...(options.env ? { env: options.env } : {}) });
   const stateDir = await mkdtemp(join(tmpdir(), `gatehouse-${options.label}-`));
   const stop = async () => {
     await lab.destroy();

@@ -29,6 +29,7 @@ import { applyHeaders, baselineHeaders } from "./http/security-headers.ts";
 import { serveStatic } from "./http/static-files.ts";
 import { makeDataDirPrivate, octalMode, type DataDirReport } from "./data-dir.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { GeoUpgrade } from "./services/geo-upgrade.ts";
 import { KnockRetention } from "./services/knock-retention.ts";
 import { ExpirySweeper } from "./services/expiry-sweeper.ts";
 import { startTravelers, stopTravelers, type TravelersOptions } from "./travelers/start.ts";
@@ -186,6 +187,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
       cluster.whileLeader(sweeper);
       cluster.whileLeader(new KnockRetention({ prisma, logger: logger.child({ component: "knock-retention" }), now, intervalMs: KNOCK_RETENTION_INTERVAL_MS }));
     }
+    cluster.whileLeader(new GeoUpgrade({ prisma, bus, now, version: app.geo.version, logger: logger.child({ component: "geo-upgrade" }) }));
     reportMetricsAccess(metricsAccess(env), logger);
     print(`Gatehouse control plane listening on ${listeningUrl} (database: ${describeDatabase(env, database.kind)})`);
 

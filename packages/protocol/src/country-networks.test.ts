@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeMessage, MAX_COUNTRY_NETWORKS, MAX_HUB_MESSAGE_BYTES, parseAgentMessage, parseHubMessage } from "./index.ts";
 
-const request = { type: "country-networks-request", country: "CA", version: "2.3.2026061719" } as const;
+const request = { type: "country-networks-request", country: "CA", version: "geo-whois-asn-country@2.3.2026061719+asn@2.3.2026061719" } as const;
 
 /** n distinct IPv6 networks of 42 characters, as long as a canonical CIDR gets. */
 function networks(n: number): string[] {
@@ -14,6 +14,7 @@ describe("a country's networks, asked by the agent and answered by the hub", () 
     expect(parseAgentMessage(encodeMessage(request))).toEqual({ ok: true, message: request });
     expect(parseAgentMessage(JSON.stringify({ ...request, country: "ca" })).ok).toBe(false);
     expect(parseAgentMessage(JSON.stringify({ ...request, version: "../../etc/passwd" })).ok).toBe(false);
+    expect(parseAgentMessage(JSON.stringify({ ...request, version: ".." })).ok).toBe(false);
     expect(parseAgentMessage(JSON.stringify({ ...request, path: "/tmp" })).ok).toBe(false);
   });
 

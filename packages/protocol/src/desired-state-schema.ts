@@ -5,8 +5,11 @@ import { z } from "zod";
 import type { DesiredState } from "@gatehouse/core";
 
 const boundedString = z.string().min(1).max(255);
-/** A geo database version: what the country networks are asked for by. */
-export const geoVersionSchema = z.string().regex(/^[A-Za-z0-9._+-]{1,64}$/);
+/**
+ * A geo database version (`geo-whois-asn-country@2.3.2026061719+asn@2.3.2026061719`): what the
+ * country networks are asked for by, and the agent's folder name for them (no "/" nor "..").
+ */
+export const geoVersionSchema = z.string().regex(/^[A-Za-z0-9_+@-][A-Za-z0-9._+@-]{0,127}$/);
 
 const portRangeSchema = z.object({
   protocol: z.enum(["tcp", "udp"]),

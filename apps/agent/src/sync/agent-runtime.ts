@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION, SET_LOOKUP_FEATURE, type HelloMessage, type HubMessag
 import { AnswerBook, type TtlClamp } from "../dns/answer-book.ts";
 import type { FqdnLookup } from "../dns/fqdn-resolver.ts";
 import type { FirewallBackend } from "../firewall/backend.ts";
+import { CountryNetworks } from "../geo/country-networks.ts";
 import type { CutFlowCounter } from "../firewall/cut-flow-counter.ts";
 import { watchedBackend, type ChangeWatcher } from "../firewall/netfilter-watcher.ts";
 import { controlPlaneUrls, type AgentConfig, type StatePaths } from "../state/state-dir.ts";
@@ -61,6 +62,7 @@ export class AgentRuntime {
   private readonly link: HubLink;
   private readonly reporter: Reporter;
   private readonly loop: EnforcementLoop;
+  private readonly countries: CountryNetworks;
   private fetchRequested = -1;
   /** False from a session's hello until the hub answers it (an ack then answers the hello, not a report). */
   private helloAnswered = false;
@@ -73,6 +75,7 @@ export class AgentRuntime {
     const backend = options.changeWatcher ? watchedBackend(options.backend, options.changeWatcher) : options.backend;
     const enforcer = (this.enforcer = new Enforcer(backend, options.cutFlowCounter ?? null));
     const answers = new AnswerBook(options.lookup, options.ttlClamp);
+    const countries = (this.countries = new CountryNetworks(paths.dir, logger));
     const hold = new RollbackHold(options.maxRollbacks ?? 3);
     const outbox = this.outbox;
     const confirmation = new Confirmation({
@@ -96,7 +99,7 @@ export class AgentRuntime {
       onChange: () => this.linkChanged(),
       onRefused: (message) => void this.stop({ kind: "revoked", message }),
     }));
-    const reporter = (this.reporter = new Reporter({ serverId: config.serverId, statusPath: paths.status, logger, link, enforcer, answers, outbox, confirmation, hold }));
+    const reporter = (this.reporter = new Reporter({ serverId: config.serverId, statusPath: paths.status, logger, link, enforcer, answers, countries, outbox, confirmation, hold }));
     this.loop = new EnforcementLoop({
       serverId: config.serverId,
       appliedPath: paths.applied,
@@ -107,6 +110,7 @@ export class AgentRuntime {
       logger,
       enforcer,
       answers,
+      countries,
       outbox,
       confirmation,
       hold,
@@ -150,6 +154,10 @@ export class AgentRuntime {
 
   private linkChanged(): void {
     if (!this.link.connected) this.outbox.sessionEnded();
+    else {
+      this.countries.sessionEnded();
+      this.loop.askCountries();
+    }
     void this.reporter.writeStatus();
   }
 
@@ -179,6 +187,9 @@ export class AgentRuntime {
         return;
       case "set-lookup":
         void answerSetLookup(message, this.enforcer).then((answer) => this.link.send(answer));
+        return;
+      case "country-networks":
+        void this.loop.countryNetworksArrived(message).catch((error: unknown) => this.log.error({ err: error, country: message.country }, "cannot keep a country's networks"));
         return;
     }
   }

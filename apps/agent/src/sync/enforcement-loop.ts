@@ -5,8 +5,9 @@
 // status file. Every change of what is enforced (a new state, a DNS refresh, a drift repair, a
 // retry, a rollback) runs through this one queue, so none of them interleave.
 import type { Logger } from "pino";
-import type { FetchMessage, KnockIntervalMessage } from "@gatehouse/protocol";
+import type { CountryNetworksMessage, CountryNetworksRequest, FetchMessage, KnockIntervalMessage } from "@gatehouse/protocol";
 import type { AnswerBook } from "../dns/answer-book.ts";
+import type { CountryNetworks } from "../geo/country-networks.ts";
 import type { ChangeWatcher } from "../firewall/netfilter-watcher.ts";
 import { SerialQueue } from "../serial-queue.ts";
 import { loadAppliedRecord } from "../state/applied-record.ts";
@@ -31,16 +32,18 @@ interface EnforcementLoopOptions {
   logger: Logger;
   enforcer: Enforcer;
   answers: AnswerBook;
+  /** The countries' networks, kept on disk and asked of the hub when missing. */
+  countries: CountryNetworks;
   outbox: ReportOutbox;
   confirmation: Confirmation;
   hold: RollbackHold;
   reporter: Reporter;
   /** The session with the control plane: a rollback restarts it, an ack ending a hold fetches again. */
-  link: { restart(): void; send(message: FetchMessage): boolean };
+  link: { restart(): void; send(message: FetchMessage | CountryNetworksRequest): boolean };
 }
 
-/** Why the target is enforced: read from disk at boot, a new state, new DNS answers, or a retry / rollback. */
-type Cause = "disk" | "state" | "dns" | "retry";
+/** Why the target is enforced: read from disk at boot, a new state, new DNS answers, a country's networks, or a retry / rollback. */
+type Cause = "disk" | "state" | "dns" | "geo" | "retry";
 
 export class EnforcementLoop {
   /** Resolves once a ruleset is enforced (from disk or from the control plane). */
@@ -114,6 +117,19 @@ export class EnforcementLoop {
     return this.inQueue(() => this.onAck(revision, answersHello));
   }
 
+  /** A country's networks from the hub: kept, and applied when the target uses them. */
+  async countryNetworksArrived(message: CountryNetworksMessage): Promise<void> {
+    const added = await this.options.countries.received(message);
+    if (added) await this.inQueue(() => this.enforce("geo"));
+  }
+
+  /** Asks the hub for the target's countries that have no networks here (a new session asks again). */
+  askCountries(): void {
+    const target = this.target;
+    if (target === null) return;
+    for (const request of this.options.countries.requests(target.state)) this.options.link.send(request);
+  }
+
   /** The commit-confirm window passed without an ack (queued). */
   windowExpired(pending: PendingConfirm): Promise<void> {
     return this.inQueue(() => this.rollBack(pending));
@@ -149,6 +165,7 @@ export class EnforcementLoop {
     if (this.hold.isHeld(desired.revision)) return reporter.held(desired.revision);
     this.target = desired;
     this.options.answers.keepOnly(desired.fqdns);
+    this.options.countries.keepOnly([desired.state]);
     await this.enforce("state");
     this.dns.follow(desired);
   }
@@ -158,13 +175,16 @@ export class EnforcementLoop {
     const desired = this.target;
     if (desired === null) return;
     let outcome: EnforceOutcome;
+    const { countries } = this.options;
     try {
-      outcome = await this.options.enforcer.enforce(desired, this.options.answers.addressMap());
+      await countries.load(desired.state);
+      outcome = await this.options.enforcer.enforce(desired, this.options.answers.addressMap(), countries.networksFor(desired.state));
     } catch (error) {
       this.failedApply = cause === "state" ? "state" : "retry";
       return this.options.reporter.applyFailed(desired.revision, error);
     }
     this.failedApply = null;
+    this.askCountries();
     this.options.reporter.enforced(outcome, cause);
     this.resolveFirstEnforced();
     await this.options.confirmation.settle(outcome.enforced, cause === "state");

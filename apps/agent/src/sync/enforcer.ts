@@ -46,11 +46,12 @@ export class Enforcer {
   }
 
   /**
-   * Resolves `desired` with `answers` and applies it atomically; throws (leaving the previous
-   * ruleset) when the backend fails. Then counts the open flows it cut.
+   * Resolves `desired` with the DNS `answers` and the `countries`' networks and applies it
+   * atomically; throws (leaving the previous ruleset) when the backend fails. Then counts the
+   * open flows it cut.
    */
-  async enforce(desired: Desired, answers: ReadonlyMap<string, readonly string[]>): Promise<EnforceOutcome> {
-    const { resolved, unresolved } = resolveDesiredState(desired.state, answers);
+  async enforce(desired: Desired, answers: ReadonlyMap<string, readonly string[]>, countries: ReadonlyMap<string, readonly string[]> = new Map()): Promise<EnforceOutcome> {
+    const { resolved, unresolved } = resolveDesiredState(desired.state, answers, countries);
     const previous = this.current?.resolved ?? null;
     const summary = await this.backend.apply(resolved);
     const enforced = { desired, resolved, summary };

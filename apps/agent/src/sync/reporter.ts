@@ -3,8 +3,9 @@
 // the current state (what is enforced, DNS problems, the last error) and the news the outbox keeps
 // until an ack confirms it (drift, cut flows, one rollback).
 import type { Logger } from "pino";
-import type { AgentMessage, ReportMessage } from "@gatehouse/protocol";
+import type { AgentMessage, ReportMessage, UnresolvedFqdn } from "@gatehouse/protocol";
 import type { AnswerBook } from "../dns/answer-book.ts";
+import type { CountryNetworks } from "../geo/country-networks.ts";
 import { SerialQueue } from "../serial-queue.ts";
 import { saveAgentStatus } from "../state/status-file.ts";
 import { AGENT_VERSION } from "../version.ts";
@@ -19,6 +20,7 @@ interface ReporterOptions {
   link: { readonly connected: boolean; readonly connectedTo: string | null; readonly lastContactAt: Date | null; send(message: AgentMessage): boolean };
   enforcer: Pick<Enforcer, "enforced" | "backendName">;
   answers: AnswerBook;
+  countries: Pick<CountryNetworks, "waiting">;
   outbox: ReportOutbox;
   confirmation: { readonly pending: PendingConfirm | null };
   hold: Pick<RollbackHold, "held" | "timesRolledBack">;
@@ -145,7 +147,13 @@ export class Reporter {
 
   private dnsProblems(): string {
     const fqdns = this.enforcedFqdns();
-    return JSON.stringify([this.options.answers.unresolved(fqdns), this.options.answers.staleErrors(fqdns)]);
+    return JSON.stringify([this.unresolved(), this.options.answers.staleErrors(fqdns)]);
+  }
+
+  /** Host names without addresses, and countries without networks (their entries allow nothing). */
+  private unresolved(): UnresolvedFqdn[] {
+    const state = this.options.enforcer.enforced?.desired.state;
+    return [...this.options.answers.unresolved(this.enforcedFqdns()), ...(state ? this.options.countries.waiting(state) : [])];
   }
 
   private buildReport(): ReportMessage {
@@ -159,7 +167,7 @@ export class Reporter {
       desiredHash: enforced?.desired.hash ?? "",
       setSizes: enforced?.summary.setSizes ?? {},
       ruleCount: enforced?.summary.ruleCount ?? 0,
-      unresolved: answers.unresolved(fqdns),
+      unresolved: this.unresolved(),
       resolutions: answers.resolutions(fqdns),
       errors: [...this.errors, ...answers.staleErrors(fqdns)].slice(0, 100),
       agentVersion: AGENT_VERSION,
@@ -182,7 +190,7 @@ export class Reporter {
         rulesetHash: enforced?.summary.rulesetHash ?? null,
         setSizes: enforced?.summary.setSizes ?? {},
         ruleCount: enforced?.summary.ruleCount ?? 0,
-        unresolved: this.options.answers.unresolved(this.enforcedFqdns()),
+        unresolved: this.unresolved(),
         connected: this.options.link.connected,
         connectedTo: this.options.link.connectedTo,
         lastContactAt: contact?.toISOString() ?? null,

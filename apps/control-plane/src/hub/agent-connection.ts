@@ -10,6 +10,7 @@ import {
   type RawMessage,
   type ReportMessage,
   type SetLookupAnswer,
+  type CountryNetworksRequest,
   SET_LOOKUP_FEATURE,
 } from "@gatehouse/protocol";
 import type { DesiredSnapshot } from "./hub-types.ts";
@@ -21,7 +22,12 @@ export interface ConnectionHost {
   onProtocolError(serverId: string, error: string): void;
   onFailure(serverId: string, what: string, error: unknown): void;
   onSetLookupAnswer(serverId: string, answer: SetLookupAnswer): void;
+  /** The encoded `country-networks` answer to an agent's request. */
+  answerCountryNetworks(request: CountryNetworksRequest): Promise<string>;
 }
+
+/** Country requests one connection may have waiting (a country is asked once per version). */
+const MAX_QUEUED_COUNTRY_REQUESTS = 256;
 
 /** Close codes the hub uses (4000-4999 are the application's). */
 const CLOSE_REVOKED = 4001;
@@ -43,6 +49,9 @@ export class AgentConnection {
   private lastNotified = -1;
   /** The agent's hello said it answers `set-lookup`. */
   answersSetLookup = false;
+  /** One country answer at a time per connection (each may be megabytes); the rest wait here. */
+  private countryAnswers: Promise<void> = Promise.resolve();
+  private countryRequestsQueued = 0;
 
   constructor(
     readonly serverId: string,
@@ -99,7 +108,26 @@ export class AgentConnection {
       case "set-lookup-answer":
         this.host.onSetLookupAnswer(this.serverId, message);
         return;
+      case "country-networks-request":
+        this.queueCountryAnswer(message);
+        return;
     }
+  }
+
+  /** Answers in order, one at a time; beyond the bound a request is dropped (the agent asks again on its next session). */
+  private queueCountryAnswer(request: CountryNetworksRequest): void {
+    if (this.countryRequestsQueued >= MAX_QUEUED_COUNTRY_REQUESTS) return;
+    this.countryRequestsQueued += 1;
+    this.countryAnswers = this.countryAnswers.then(async () => {
+      try {
+        const frame = await this.host.answerCountryNetworks(request);
+        if (this.open) this.socket.send(frame, { binary: false });
+      } catch (error) {
+        this.host.onFailure(this.serverId, `answering the networks of ${request.country}`, error);
+      } finally {
+        this.countryRequestsQueued -= 1;
+      }
+    });
   }
 
   /**

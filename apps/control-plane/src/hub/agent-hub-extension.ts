@@ -6,6 +6,7 @@ import type { ReportMessage } from "@gatehouse/protocol";
 import type { ControlPlaneApp } from "../app.ts";
 import type { ControlPlaneExtension } from "../extension.ts";
 import { createAgentRoutes } from "./agent-routes.ts";
+import { countryNetworksAnswerer } from "./country-networks.ts";
 import { batchedSnapshotLoader } from "./snapshot-loader.ts";
 
 export interface AgentHubExtensionOptions {
@@ -37,6 +38,7 @@ export function agentHubExtension(options: AgentHubExtensionOptions = {}): Contr
       logger: app.logger,
       now: app.now,
       loadSnapshot: batchedSnapshotLoader(app.prisma, app.now),
+      countryNetworks: countryNetworksAnswerer(app.geo),
       ...options,
       onReport: (serverId, report) => {
         options.onReport?.(serverId, report);

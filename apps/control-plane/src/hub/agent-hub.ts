@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { WebSocketServer, type WebSocket } from "ws";
 import { sha256Hex } from "@gatehouse/core";
 import type { PrismaClient } from "@gatehouse/db";
-import { encodeMessage, MAX_AGENT_MESSAGE_BYTES, type ReportMessage, type SetLookupAnswer } from "@gatehouse/protocol";
+import { encodeMessage, MAX_AGENT_MESSAGE_BYTES, type CountryNetworksRequest, type ReportMessage, type SetLookupAnswer } from "@gatehouse/protocol";
 import { bearerSecret } from "../auth/secrets.ts";
 import { AgentConnection, CLOSE_REPLACED, type ConnectionHost } from "./agent-connection.ts";
 import { CredentialLookup, type AgentServer } from "./credential-lookup.ts";
@@ -35,6 +35,8 @@ export interface AgentHubOptions {
   onReport?: (serverId: string, report: ReportMessage) => void;
   /** Told when a server's agent connects (true) or its last connection here ends (false): alerts. */
   onPresence?: (serverId: string, online: boolean) => void;
+  /** The encoded answer to an agent's country-networks request (hub/country-networks.ts); without it, a refusal. */
+  countryNetworks?: (request: CountryNetworksRequest) => Promise<string>;
 }
 
 export class AgentHub implements ConnectionHost {
@@ -111,6 +113,12 @@ export class AgentHub implements ConnectionHost {
 
   onSetLookupAnswer(serverId: string, answer: SetLookupAnswer): void {
     this.lookups.answered(serverId, answer);
+  }
+
+  answerCountryNetworks(request: CountryNetworksRequest): Promise<string> {
+    if (this.options.countryNetworks) return this.options.countryNetworks(request);
+    const error = "this control plane has no geo database";
+    return Promise.resolve(encodeMessage({ type: "country-networks", country: request.country, version: request.version, networks: [], error }));
   }
 
   onFailure(serverId: string, what: string, error: unknown): void {

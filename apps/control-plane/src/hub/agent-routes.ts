@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { PrismaClient } from "@gatehouse/db";
-import { AGENT_WS_PATH, ENROLL_PATH, type ReportMessage } from "@gatehouse/protocol";
+import { AGENT_WS_PATH, ENROLL_PATH, type CountryNetworksRequest, type ReportMessage } from "@gatehouse/protocol";
 import { AgentHub } from "./agent-hub.ts";
 import {
   AGENT_BUNDLE_PATH,
@@ -37,6 +37,8 @@ export interface AgentRoutesOptions {
   onReport?: (serverId: string, report: ReportMessage) => void;
   /** Told when a server's agent connects or disconnects (alerts). */
   onPresence?: (serverId: string, online: boolean) => void;
+  /** Answers agents' country-networks requests (hub/country-networks.ts). */
+  countryNetworks?: (request: CountryNetworksRequest) => Promise<string>;
 }
 
 export interface AgentRoutes {

@@ -81,6 +81,7 @@ const SENTENCES: Record<string, (facts: AuditFacts) => string> = {
   "alert.delivered": (f) => `delivered alert ${text(record(f.after).kind) ?? ""} by ${scalar(record(f.after).channel).toLowerCase()} (rule ${text(record(f.after).rule) ?? ""})`,
   "alert.retry_scheduled": (f) => `will retry alert ${text(record(f.after).kind) ?? ""} (rule ${text(record(f.after).rule) ?? ""}): ${text(record(f.after).error) ?? ""}`,
   "alert.failed": (f) => `gave up delivering alert ${text(record(f.after).kind) ?? ""} (rule ${text(record(f.after).rule) ?? ""}): ${text(record(f.after).error) ?? ""}`,
+  "geo.upgraded": (f) => `geo database upgraded from ${text(record(f.before).version) ?? "?"} to ${text(record(f.after).version) ?? "?"}; the servers with country entries get its networks`,
 };
 
 /** The event in one sentence, subject-less: the actor column says who. */

@@ -27,6 +27,8 @@ export interface FoldInput {
   /** Custom services visible per tenant id. */
   customServices: ReadonlyMap<string, readonly ServiceDefinition[]>;
   now: Date;
+  /** The recorded geo database version, named by every state with a country entry. */
+  geoVersion?: string | null;
 }
 
 /** The batch's entries, by the scope that can cover a server. */
@@ -91,7 +93,7 @@ export function foldDesiredStates(input: FoldInput): Map<string, FoldedState> {
     let fold = shared.get(key);
     if (fold === undefined) {
       const entries = [...index.fleet, ...index.tenant(server.tenantId), ...groups.flatMap((group) => index.group(server.tenantId, group)), ...own];
-      const state = effectiveStateForServer({ server, entries, customServices: input.customServices.get(server.tenantId) ?? [], now: input.now });
+      const state = effectiveStateForServer({ server, entries, customServices: input.customServices.get(server.tenantId) ?? [], now: input.now, geoVersion: input.geoVersion ?? null });
       fold = { state, hashFor: stateHasher(state) };
       shared.set(key, fold);
     }

@@ -6,6 +6,8 @@
 import { customServiceDefinition, parseSource, type ScopedEntry, type ServiceDefinition } from "@gatehouse/core";
 import type { Db, Prisma } from "@gatehouse/db";
 import { foldDesiredStates, type FoldServer, type FoldedState } from "./desired-state-fold.ts";
+import { recordedGeoVersion } from "./geo-upgrade.ts";
+import { storedSourceKind } from "./source-kind.ts";
 
 export interface LoadedDesiredState extends FoldedState {
   /** The stored revision this state belongs to (see the read order below). */
@@ -35,7 +37,8 @@ export async function loadDesiredState(prisma: Db, serverId: string, now: Date):
  * (and so the revisions) are read FIRST and the entries after them: every change bumps the
  * revision in its own commit, so the entries seen are at least as new as the revision; at worst
  * a state is newer than its number, and the bump that follows makes the agent fetch again. The
- * other order could label an old state new. Four queries, whatever the number of servers.
+ * other order could label an old state new. Four queries, whatever the number of servers, and a
+ * fifth when a country entry is among them (the one-row geo database record they name).
  */
 export async function loadDesiredStates(prisma: Db, serverIds: readonly string[], now: Date): Promise<Map<string, LoadedDesiredState>> {
   const servers = await prisma.server.findMany({ where: { id: { in: [...new Set(serverIds)] } }, select: SERVER_FIELDS });
@@ -46,7 +49,8 @@ export async function loadDesiredStates(prisma: Db, serverIds: readonly string[]
     presetEntriesFor(prisma, tenantIds, servers),
     customServicesOfTenants(prisma, tenantIds),
   ]);
-  const folded = foldDesiredStates({ servers, entries: [...entries, ...presetEntries], customServices, now });
+  const geoVersion = entries.some((entry) => entry.kind === "country") ? await recordedGeoVersion(prisma) : null;
+  const folded = foldDesiredStates({ servers, entries: [...entries, ...presetEntries], customServices, now, geoVersion });
   return new Map(
     servers.map((server) => {
       const { id, tenantId, name, revokedAt, revision } = server;
@@ -86,7 +90,7 @@ async function storedEntries(prisma: Db, servers: readonly ServerScopeKey[], now
     where: { AND: [entriesCoveringServers(servers), { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }] },
     select: { source: true, sourceKind: true, services: true, scope: true, tenantId: true, groupName: true, serverId: true, expiresAt: true },
   });
-  return rows.map((row) => ({ ...row, kind: row.sourceKind === "fqdn" ? "fqdn" : "ip" }));
+  return rows.map((row) => ({ ...row, kind: storedSourceKind(row.sourceKind) }));
 }
 
 /**

@@ -2,6 +2,7 @@
 // through runMutation, so the audit event and the revisions of exactly the covered servers are
 // written with it. The traveler grants (travelers/) write their entries in their own mutation.
 import {
+  checkCountryServices,
   entryScopeOf,
   GatehouseError,
   lookupServices,
@@ -61,6 +62,7 @@ export async function addEntry(ctx: MutationContext, entry: NewEntry, action = "
   if (entry.expiresAt && entry.expiresAt <= now) {
     throw new GatehouseError("BAD_INPUT", "the expiry must be in the future", { field: "expiresAt" });
   }
+  if (entry.source.kind === "country") checkCountryServices(entry.source.canonical, entry.services);
   return runMutation(ctx, action, async (tx) => {
     const scope = await scopeColumns(tx, entry.scope);
     const services = await checkedServices(tx, entry.services, scope.tenantId);
@@ -132,6 +134,7 @@ export async function updateEntry(ctx: MutationContext, entryId: string, changes
   return runMutation(ctx, "entry.updated", async (tx) => {
     const before = await tx.allowEntry.findUniqueOrThrow({ where: { id: entryId } });
     if (before.origin === "TRAVELER") throw new GatehouseError("BAD_INPUT", "this entry belongs to a traveler's grant; change or revoke the grant instead", { field: "entryId" });
+    if (before.sourceKind === "country" && changes.services) checkCountryServices(before.source, changes.services);
     const scope = changes.scope ? await scopeColumns(tx, changes.scope) : entryScopeColumns(before);
     const services = await checkedServices(tx, changes.services ?? before.services, scope.tenantId);
     const duplicate = changes.scope ? await liveDuplicate(tx, scope, before.source, ctx.now(), before.id) : null;

@@ -15,6 +15,8 @@ import {
   type StoredScope,
 } from "@gatehouse/core";
 import type { AllowEntry, Db } from "@gatehouse/db";
+import type { GeoService } from "../geo.ts";
+import { knownCountryCodes, unknownCountryProblem } from "./country-entries.ts";
 import { visibleCustomServices } from "./desired-state.ts";
 import { entryAuditView, scopeColumns } from "./entries.ts";
 import { runMutation, type MutationContext } from "./mutation.ts";
@@ -23,6 +25,8 @@ export interface ImportRequest {
   text: string;
   scope: EntryScope;
   floors: SourceFloors;
+  /** Says which countries a country line may name (read only when a line names one). */
+  geo: GeoService;
 }
 
 /** One line's fate: what it will allow, or why it cannot. */
@@ -54,8 +58,19 @@ async function liveEntriesIn(db: Db, scope: StoredScope, sources: string[], now:
   return new Map(rows.map((row) => [row.source, row.id]));
 }
 
+/** Country lines naming a code the geo database does not have are refused. */
+async function withKnownCountries(lines: JudgedLine[], geo: GeoService): Promise<JudgedLine[]> {
+  if (!lines.some((line) => line.ok && line.draft.source.kind === "country")) return lines;
+  const codes = await knownCountryCodes(geo);
+  return lines.map((line) => {
+    if (!line.ok || line.draft.source.kind !== "country") return line;
+    const problem = unknownCountryProblem(codes, line.draft.source.canonical, line.draft.source.country);
+    return problem === null ? line : { line: line.line, text: line.text, ok: false, message: problem };
+  });
+}
+
 async function judge(db: Db, request: ImportRequest, now: Date): Promise<{ scope: StoredScope; lines: JudgedLine[] }> {
-  const parsed: JudgedLine[] = parseImportLines(request.text, { floors: request.floors, now });
+  const parsed = await withKnownCountries(parseImportLines(request.text, { floors: request.floors, now }), request.geo);
   const scope = await scopeColumns(db, request.scope);
   // A fleet-wide entry may use only fleet-wide custom services (no tenant id matches "").
   const custom = await visibleCustomServices(db, scope.tenantId ?? "");

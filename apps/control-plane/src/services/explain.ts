@@ -9,6 +9,7 @@ import type { Db } from "@gatehouse/db";
 import type { ControlPlaneApp } from "../app.ts";
 import type { LiveSetLookup } from "../hub/set-lookups.ts";
 import { entriesCoveringServer, visibleCustomServices } from "./desired-state.ts";
+import { storedSourceKind } from "./source-kind.ts";
 
 /** How long the API waits for the agent's kernel answer. */
 const LIVE_LOOKUP_TIMEOUT_MS = 3_000;
@@ -30,7 +31,7 @@ async function explainEntries(prisma: Db, server: { id: string; tenantId: string
     where: { AND: [entriesCoveringServer(server), { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(now.getTime() - EXPIRED_SHOWN_MS) } }] }] },
     select: { id: true, source: true, sourceKind: true, services: true, scope: true, tenantId: true, groupName: true, serverId: true, expiresAt: true, origin: true, comment: true, travelerGrantId: true },
   });
-  return rows.map(({ sourceKind, ...row }) => ({ ...row, kind: sourceKind === "fqdn" ? "fqdn" : "ip", preset: null }));
+  return rows.map(({ sourceKind, ...row }) => ({ ...row, kind: storedSourceKind(sourceKind), preset: null }));
 }
 
 async function presetEntries(prisma: Db, server: { id: string; tenantId: string }): Promise<ExplainEntry[]> {
@@ -75,7 +76,11 @@ export async function explainOnServer(app: ControlPlaneApp, serverId: string, ad
   });
   if (server === null) return null;
   const [entries, presets, customServices, answers] = await Promise.all([explainEntries(prisma, server, now), presetEntries(prisma, server), visibleCustomServices(prisma, server.tenantId), fqdnAnswers(prisma, server.id)]);
-  const explanation = explainAddress({ server, entries: [...entries, ...presets], customServices, fqdnAnswers: answers, address, now });
+  const all = [...entries, ...presets];
+  // The database loads on first use: only an explanation with a country entry waits for it.
+  const geo = all.some((entry) => entry.kind === "country") ? await app.geo.database() : null;
+  const countryOf = geo === null ? undefined : (seen: string) => geo.lookup(seen).country;
+  const explanation = explainAddress({ server, entries: all, customServices, fqdnAnswers: answers, address, now, ...(countryOf ? { countryOf } : {}) });
   const live = server.revokedAt === null ? await liveLookup(app, server, explanation) : { status: "offline" as const, verdicts: null, agrees: null };
   return { server: { id: server.id, name: server.name }, explanation, live };
 }

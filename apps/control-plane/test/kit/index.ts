@@ -14,3 +14,5 @@ export { startTestSmtpServer, parseMail, type ReceivedMail, type TestSmtpServer 
 export { spawnControlPlane, type ControlPlaneProcess } from "./process.ts";
 export { planeTest } from "./fixtures.ts";
 export { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
+// A plane's own geo database for a test (GEO_DATABASE_DIR), for suites outside this package.
+export { writeSyntheticGeoDatabase } from "@gatehouse/geo/testing";

@@ -25,8 +25,8 @@ export interface PlaneUnderTest {
   admin: Api;
   client(token?: string): Api;
   signIn(email: string, password: string): Promise<Api>;
-  /** Closes the running plane if it still runs and starts it again on the same database, port and clock. */
-  restart(): Promise<ControlPlane>;
+  /** Closes the running plane if it still runs and starts it again on the same database, port and clock (and settings, changed by `env`). */
+  restart(env?: Record<string, string>): Promise<ControlPlane>;
   stop(): Promise<void>;
 }
 
@@ -99,8 +99,9 @@ export async function startUnderTest(kind?: DatabaseKind, options: StartUnderTes
     admin: apiClient(plane.url, adminSignIn),
     client,
     signIn: (email, password) => signedInClient(under.plane.url, email, password),
-    restart: async () => {
+    restart: async (changed = {}) => {
       const port = String(under.plane.port);
+      Object.assign(env, changed);
       await under.plane.close();
       under.plane = await start(port);
       return under.plane;

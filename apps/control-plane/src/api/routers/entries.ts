@@ -3,13 +3,16 @@
 // the kind. The source is parsed with the configured prefix floors; the parser's message is
 // what the operator sees, attached to the `source` field.
 import { z } from "zod";
-import { ENTRY_SCOPE_KINDS, entryScopeSchema, GatehouseError, IMPORT_MAX_CHARACTERS, parseSource, type ParsedSource, type SourceFloors } from "@gatehouse/core";
+import { countryEntryWarnings, ENTRY_SCOPE_KINDS, entryScopeSchema, GatehouseError, IMPORT_MAX_CHARACTERS, parseSource, type ParsedSource, type SourceFloors } from "@gatehouse/core";
 import type { AllowEntry } from "@gatehouse/db";
+import { checkCountryKnown } from "../../services/country-entries.ts";
 import { addEntry, listEntries, removeEntry, setEntryExpiry, updateEntry } from "../../services/entries.ts";
 import { importEntries, previewImport, type JudgedLine } from "../../services/entry-import.ts";
 import { iso } from "../../services/listing.ts";
+import { storedSourceKind } from "../../services/source-kind.ts";
 import { groupNameSchema, idSchema, instantSchema, pageSchema } from "../inputs.ts";
 import { createTRPCRouter, readProcedure, writeProcedure } from "../trpc.ts";
+import type { ControlPlaneApp } from "../../app.ts";
 
 const serviceId = z.string().min(1).max(21);
 const servicesInput = z.array(serviceId).min(1, "choose at least one service").max(30);
@@ -35,7 +38,7 @@ function entryView(entry: AllowEntry, now: Date) {
   return {
     id: entry.id,
     source: entry.source,
-    kind: entry.sourceKind === "fqdn" ? ("fqdn" as const) : ("ip" as const),
+    kind: storedSourceKind(entry.sourceKind),
     services: entry.services,
     scope: entry.scope,
     tenantId: entry.tenantId,
@@ -59,6 +62,7 @@ function parseSourceField(text: string, floors: SourceFloors, kind?: ParsedSourc
     if (error instanceof GatehouseError) throw new GatehouseError(error.code, error.message, { field: "source" });
     throw error;
   }
+  if (kind !== undefined && parsed.kind === "country" && kind !== "country") throw new GatehouseError("BAD_INPUT", `${parsed.canonical} is a country (use add)`, { field: "source" });
   if (kind === "ip" && parsed.kind !== "ip") throw new GatehouseError("BAD_INPUT", `${parsed.canonical} is a host name, not an IP address or CIDR (use add-fqdn)`, { field: "source" });
   if (kind === "fqdn" && parsed.kind !== "fqdn") throw new GatehouseError("BAD_INPUT", `${parsed.canonical} is an IP address, not a host name (use add-ip)`, { field: "source" });
   return parsed;
@@ -67,6 +71,7 @@ function parseSourceField(text: string, floors: SourceFloors, kind?: ParsedSourc
 function addProcedure(kind?: ParsedSource["kind"]) {
   return writeProcedure(addInput, { fleetLevel: (input) => input.scope.kind === "FLEET" }).mutation(async ({ ctx, input }) => {
     const source = parseSourceField(input.source, ctx.app.sourceFloors, kind);
+    if (source.kind === "country") await checkCountryKnown(ctx.app.geo, source);
     const entry = await addEntry(ctx.mutation, {
       source,
       services: input.services,
@@ -75,8 +80,29 @@ function addProcedure(kind?: ParsedSource["kind"]) {
       expiresAt: input.expiresAt ?? null,
       createdById: ctx.actor.operatorId,
     });
-    return entryView(entry, ctx.app.now());
+    const warnings = source.kind === "country" ? countryEntryWarnings(source.canonical, entry.services) : [];
+    return { ...entryView(entry, ctx.app.now()), warnings };
   });
+}
+
+const checkSourceInput = z.strictObject({
+  source: z.string().max(300),
+  /** The services the entry would get: a country entry's warnings depend on them. */
+  services: z.array(serviceId).max(30).default([]),
+});
+
+/**
+ * What `source` would be as an entry, before it is added: its canonical form and kind, the
+ * warnings add would give, and whether it covers the caller's own address (the console asks for
+ * confirmation then: a country entry is no way to keep oneself in, its lists move).
+ */
+async function checkSource(ctx: { app: ControlPlaneApp; clientAddress: string }, input: z.infer<typeof checkSourceInput>) {
+  const source = parseSourceField(input.source, ctx.app.sourceFloors);
+  if (source.kind !== "country") return { source: source.canonical, kind: source.kind, warnings: [], coversYourAddress: false, yourAddress: ctx.clientAddress };
+  await checkCountryKnown(ctx.app.geo, source);
+  const database = await ctx.app.geo.database();
+  const yours = database?.lookup(ctx.clientAddress).country ?? null;
+  return { source: source.canonical, kind: source.kind, warnings: countryEntryWarnings(source.canonical, input.services), coversYourAddress: yours === source.country, yourAddress: ctx.clientAddress };
 }
 
 const updateInput = z.strictObject({
@@ -120,6 +146,9 @@ export const entriesRouter = createTRPCRouter({
   addIp: addProcedure("ip"),
   addFqdn: addProcedure("fqdn"),
 
+  /** A source as add would take it, and whether it covers the caller's own address; writes nothing. */
+  checkSource: readProcedure(checkSourceInput).query(({ ctx, input }) => checkSource(ctx, input)),
+
   remove: writeProcedure(z.strictObject({ entryId: idSchema })).mutation(async ({ ctx, input }) => entryView(await removeEntry(ctx.mutation, input.entryId), ctx.app.now())),
 
   /** Services, comment and scope of an operator's entry; a move bumps the old and the new scope's servers. */
@@ -130,7 +159,7 @@ export const entriesRouter = createTRPCRouter({
   /** What each line of a bulk import would do; writes nothing. */
   // A mutation only in HTTP terms (POST): a pasted file does not fit in a GET URL.
   importPreview: readProcedure(importInput).mutation(async ({ ctx, input }) => {
-    const lines = await previewImport(ctx.app.prisma, { text: input.text, scope: input.scope, floors: ctx.app.sourceFloors }, ctx.app.now());
+    const lines = await previewImport(ctx.app.prisma, { text: input.text, scope: input.scope, floors: ctx.app.sourceFloors, geo: ctx.app.geo }, ctx.app.now());
     return { lines: lines.map(lineView), valid: lines.filter((line) => line.ok).length };
   }),
 
@@ -141,6 +170,7 @@ export const entriesRouter = createTRPCRouter({
       text: input.text,
       scope: input.scope,
       floors: ctx.app.sourceFloors,
+      geo: ctx.app.geo,
       validLinesOnly: input.validLinesOnly,
       createdById: ctx.actor.operatorId,
     });
