@@ -2,16 +2,19 @@
 // agent sends them: pbx-nyc-1 is enrolled over POST /agent/enroll with the token the API gives,
 // and a client speaking the real agent protocol over the hub's WebSocket reports the interval's
 // top sources (the real agent needs a real firewall to count; its namespace test does that).
+// The plane places sources with a synthetic geo database (GEO_DATABASE_DIR) in the real format.
 // Stories: an MSP admin opens a server's blocked attempts, sees the chart, the top source with
-// its ports, allows it for 4 h after a confirmation, and the entry (server scope, the expiry)
+// its country, AS and ports, allows it for 4 h after a confirmation, and the entry (server scope, the expiry)
 // and its audit event exist; a tenant admin of another tenant sees none of it, in the browser or
 // the API; the fleet page says each server's count.
 import { copyFileSync, mkdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { errorOf, signedInClient, TestAgentClient } from "@gatehouse/control-plane/testing";
+import { errorOf, signedInClient, TestAgentClient, writeSyntheticGeoDatabase } from "@gatehouse/control-plane/testing";
 import { requireCapability } from "@gatehouse/testkit/capability";
 import { chromiumCapability, saveScreenshot } from "./support/browser.ts";
 import { PHONE, useConsoleBrowser } from "./support/consoleBrowser.ts";
@@ -40,10 +43,26 @@ function knocker(source: string, ports: Array<["tcp" | "udp", number, number]>):
   };
 }
 
+/** A plane whose geo database places the scanner in NL, AS 64511; nothing else is known. */
+async function startPlaneWithGeo(geoDir: string) {
+  await writeSyntheticGeoDatabase(geoDir, {
+    version: "synthetic-knocks-console@1",
+    country: [{ from: "203.0.113.0", to: "203.0.113.255", country: "NL" }],
+    asn: [{ from: "203.0.113.64", to: "203.0.113.127", asn: 64511, org: "Example Hosting B.V." }],
+  });
+  return startConsoleUnderTest({ GEO_DATABASE_DIR: geoDir });
+}
+
 describe.skipIf(!runs)("the blocked-attempts page and its one-click allow", () => {
-  const web = useConsoleBrowser(startConsoleUnderTest, { context: { locale: "en-US", timezoneId: "UTC" } });
+  let geoDir: string | undefined;
+  const web = useConsoleBrowser(async () => startPlaneWithGeo((geoDir = await mkdtemp(join(tmpdir(), "knocks-console-geo-")))), {
+    context: { locale: "en-US", timezoneId: "UTC" },
+  });
   let agent: TestAgentClient | undefined;
-  afterAll(() => agent?.close());
+  afterAll(async () => {
+    agent?.close();
+    if (geoDir) await rm(geoDir, { recursive: true, force: true });
+  });
 
   /** Enrolls pbx-nyc-1 as an agent does and reports one interval of knocks over the hub. */
   beforeAll(async () => {
@@ -75,7 +94,7 @@ describe.skipIf(!runs)("the blocked-attempts page and its one-click allow", () =
 
   const sourceRow = (page: Page, source: string) => page.getByRole("table", { name: "Top blocked sources" }).locator(`tr[data-source="${source}"]`);
 
-  it("an MSP admin opens a server's blocked attempts from its page: the chart, the top source and its ports", async () => {
+  it("an MSP admin opens a server's blocked attempts from its page: the chart, the top source with its country, AS and ports", async () => {
     const page = await web.signedIn(MSP_ADMIN);
     await page.goto(`${web.cp.url}/#/servers/${web.cp.fleet.servers.nyc1}`);
     await page.getByRole("main").getByRole("link", { name: "Blocked attempts", exact: true }).click();
@@ -85,6 +104,9 @@ describe.skipIf(!runs)("the blocked-attempts page and its one-click allow", () =
     await page.getByRole("img", { name: /Chart of dropped packets per 5 minutes/ }).locator("canvas").waitFor();
     const scanner = sourceRow(page, SCANNER);
     await showsText(scanner, "1,234");
+    expect(await scanner.locator('td[data-label="Country"]').textContent()).toBe("NL");
+    expect(await scanner.locator('td[data-label="ASN and organisation"]').textContent()).toBe("AS64511 Example Hosting B.V.");
+    expect(await sourceRow(page, PROBER).locator('td[data-label="Country"]').textContent()).toBe("unknown");
     await showsText(scanner, "udp/5060, udp/12000");
     await showsText(sourceRow(page, PROBER), "tcp/22, tcp/3389");
     const ports = page.getByRole("table", { name: "Ports tried" });
@@ -124,6 +146,37 @@ describe.skipIf(!runs)("the blocked-attempts page and its one-click allow", () =
     const { events } = await web.cp.admin.audit.list.query({ targetId: entry.id });
     expect(events.map((e) => e.action)).toEqual(["entry.created"]);
     expect(JSON.stringify(events[0]!.after)).toContain("allowed from blocked attempts");
+  });
+
+  it("on the tenant's view, a source is allowed on every server of the tenant, for the hour chosen", async () => {
+    const { cp } = web;
+    const page = await web.signedIn(MSP_ADMIN);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Blocked attempts" }).click();
+    await page.getByLabel("Tenant").selectOption({ label: "Acme Dental" });
+    expect(await page.getByLabel("Server").inputValue()).toBe("");
+    const prober = sourceRow(page, PROBER);
+    await showsText(prober.locator('td[data-label="Servers"]'), "1");
+    await showsText(page.getByTestId("geo-attribution"), "synthetic-knocks-console@1");
+    const ask = prober.getByRole("button", { name: `Allow ${PROBER}…` });
+    await ask.click();
+    const choice = prober.getByRole("group", { name: `Allow ${PROBER}` });
+    // Cancel writes nothing and gives the keyboard back to the button.
+    await choice.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => ask.evaluate((button) => button === document.activeElement)).toBe(true);
+    await ask.press("Enter");
+    await choice.getByLabel("For").selectOption({ label: "1 hour" });
+    // It tried SSH and a port of no service: SSH is what it gets unless the operator says otherwise.
+    expect(await choice.getByLabel("SSH").isChecked()).toBe(true);
+    await choice.getByLabel("SSH").uncheck();
+    await choice.getByLabel("SIP", { exact: true }).check();
+    await showsText(choice.getByRole("status"), `Allow ${PROBER} to reach SIP on every server of Acme Dental until`);
+    const before = Date.now();
+    await choice.getByRole("button", { name: "Allow for 1 h" }).click();
+    await showsText(prober, "allowed until");
+    const { entries } = await cp.admin.entries.list.query({ tenantId: cp.fleet.acme.id, source: PROBER });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ scope: "TENANT", tenantId: cp.fleet.acme.id, serverId: null, services: ["sip"], comment: "allowed from blocked attempts" });
+    expect(Math.abs(new Date(entries[0]!.expiresAt!).getTime() - before - 3_600_000)).toBeLessThan(60_000);
   });
 
   it("a tenant admin of another tenant sees none of this server's knocks, in the browser or the API", async () => {
