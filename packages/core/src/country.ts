@@ -9,7 +9,7 @@ import type { ServiceId } from "./model.ts";
 import { ALL_SERVICES } from "./services.ts";
 
 /** How a country source starts; two letters follow. */
-export const COUNTRY_PREFIX = "country:";
+const COUNTRY_PREFIX = "country:";
 
 /** The one service a country entry only gets when it is named. */
 const SSH_SERVICE = "ssh";

@@ -17,7 +17,7 @@ export interface ParsedIp extends IpRange {
 }
 
 /** A host name the agent resolves; `sipDomain` is set for `srv:<domain>` (see sip-domain.ts). */
-export interface ParsedFqdn {
+interface ParsedFqdn {
   kind: "fqdn";
   canonical: string;
   sipDomain?: string;

@@ -18,7 +18,7 @@ const ANY_BREADTH = { ipv4Floor: 1, ipv6Floor: 1 } as const;
 const storedListSchema = z.object({ country: z.string(), version: z.string(), networks: z.array(z.string()) });
 
 /** The country codes (upper case) of the state's country entries, and the version they need. */
-export function countriesOf(state: DesiredState): { version: string; codes: string[] } | null {
+function countriesOf(state: DesiredState): { version: string; codes: string[] } | null {
   const codes = state.entries.flatMap((entry) => (entry.kind === "country" ? [countryCodeOf(entry.source) ?? ""] : [])).filter(Boolean);
   if (codes.length === 0 || state.geo === undefined) return null;
   return { version: state.geo.version, codes: [...new Set(codes)].sort() };

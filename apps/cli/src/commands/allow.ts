@@ -49,6 +49,8 @@ async function allow(procedure: Procedure, ctx: CommandContext, source: string, 
   });
   // After the call: the warning is about what was opened, not what might have been.
   if (services.includes(ALL_SERVICES)) process.stderr.write(`gatehouse: warning: --services all opens every port to ${entry.source}, SSH, HTTP and TFTP too\n`);
+  // A country entry's: country lists are never exact, and SSH by country is worth a second look.
+  for (const warning of entry.warnings) process.stderr.write(`gatehouse: warning: ${warning}\n`);
   const expiry = entry.expiresAt ? `, until ${shortTime(entry.expiresAt)}` : "";
   ctx.out.result(entry, `Allowed ${entry.source} for ${servicesText(entry.services)} on ${scope!.label}${expiry} (entry ${shortId(entry.id)}).`);
 }
@@ -69,7 +71,7 @@ function defineAllow(program: Command, name: string, procedure: Procedure, descr
 }
 
 export function registerAllowCommands(program: Command): void {
-  const allowCommand = defineAllow(program, "allow", "add", "allow an IP address, CIDR range or host name (FQDN)",
+  const allowCommand = defineAllow(program, "allow", "add", "allow an IP address, CIDR range, host name (FQDN) or country (country:CA)",
     "gatehouse allow 198.51.100.7 --services sip,rtp --server pbx1 --expires 7d --comment 'Bob at home'");
   registerAllowEdit(allowCommand);
   defineAllow(program, "add-ip", "addIp", "allow an IP address or CIDR range (Travelin' Man 3's add-ip; refuses host names)",

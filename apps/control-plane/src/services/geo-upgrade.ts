@@ -28,7 +28,7 @@ async function countryScopes(tx: Tx): Promise<EntryScope[]> {
   return rows.map((row) => entryScopeOf(row));
 }
 
-export interface GeoUpgradeResult {
+interface GeoUpgradeResult {
   /** The version recorded before, or null the first time. */
   from: string | null;
   to: string;
@@ -37,7 +37,7 @@ export interface GeoUpgradeResult {
 }
 
 /** Records `version` when it is not the recorded one, with its audit event and the revisions. */
-export async function recordGeoVersion(ctx: { prisma: PrismaClient; bus: RevisionBus; now: () => Date }, version: string): Promise<GeoUpgradeResult> {
+async function recordGeoVersion(ctx: { prisma: PrismaClient; bus: RevisionBus; now: () => Date }, version: string): Promise<GeoUpgradeResult> {
   return runMutation<GeoUpgradeResult>({ ...ctx, actor: "system" }, "geo.upgraded", async (tx) => {
     const [locked] = await tx.$queryRaw<{ version: string }[]>`SELECT "version" FROM "GeoDatabaseRecord" WHERE "id" = ${RECORD_ID} FOR UPDATE`;
     const from = locked?.version ?? null;

@@ -1,10 +1,12 @@
 // A server's effective ruleset for people: the compiler's own output (the exact iptables+ipset
 // and nft input the agent will load) plus an `iptables -nL`-style listing of chain GATEHOUSE
 // and its sets, read off that output. The control plane does not resolve host names (the agent
-// does, on their TTL), so FQDNs appear by name in the sets they will fill, marked as such.
+// does, on their TTL), so FQDNs appear by name in the sets they will fill, marked as such; so do
+// countries, whose networks the agent asks its hub for.
 import {
   compileIptables,
   compileNft,
+  countryCodeOf,
   ipsetName,
   IPTABLES_CHAIN,
   resolveDesiredState,
@@ -25,7 +27,7 @@ export function compileForDisplay(state: DesiredState, heading: string): Compile
   const iptables = compileIptables(resolved);
   const nft = compileNft(resolved);
   const fqdnSets = fqdnsBySet(state);
-  const fqdns = [...new Set([...fqdnSets.values()].flat())];
+  const fqdns = [...new Set([...fqdnSets.values()].flat())].filter((source) => countryCodeOf(source) === null);
   return {
     iptables: { ipsetRestore: iptables.ipsetRestore, iptablesV4: iptables.iptablesV4, iptablesV6: iptables.iptablesV6 },
     nft,
@@ -38,7 +40,7 @@ function isHostName(source: string): boolean {
   return !source.includes(":") && !/^[0-9./]+$/.test(source);
 }
 
-/** Set name -> host names whose addresses the agent will put there. */
+/** Set name -> host names (and countries) whose addresses the agent will put there. */
 function fqdnsBySet(state: DesiredState): Map<string, string[]> {
   const bySet = new Map<string, string[]>();
   const add = (group: string, fqdn: string): void => {
@@ -48,7 +50,7 @@ function fqdnsBySet(state: DesiredState): Map<string, string[]> {
     }
   };
   for (const entry of state.entries) {
-    if (entry.kind === "fqdn") for (const service of entry.services) add(service, entry.source);
+    if (entry.kind !== "ip") for (const service of entry.services) add(service, entry.source);
   }
   if (state.policy.primaryAdmin !== null && isHostName(state.policy.primaryAdmin)) add("admin", state.policy.primaryAdmin);
   return bySet;
@@ -71,7 +73,7 @@ function renderListing(heading: string, ruleset: IptablesRuleset, fqdnSets: Map<
     if (members.length === 0 && names.length === 0) continue;
     lines.push(`Name: ${name}`, "Type: hash:net", `Number of entries: ${members.length}${names.length ? ` (+ addresses of ${names.length} host name${names.length > 1 ? "s" : ""})` : ""}`, "Members:");
     lines.push(...members);
-    lines.push(...names.map((fqdn) => `${fqdn}  (host name, resolved on the agent)`));
+    lines.push(...names.map((source) => `${source}  (${countryCodeOf(source) === null ? "host name, resolved on the agent" : "a country's networks, from the geo database"})`));
     lines.push("");
   }
   return `${lines.join("\n").trimEnd()}\n`;

@@ -21,6 +21,21 @@ function expiryOf(local: string): string | null {
   return local ? new Date(local).toISOString() : null;
 }
 
+/** A country entry (country:CA) is asked about before it is added: it may cover the operator. */
+const COUNTRY_SOURCE = /^\s*country:/i;
+
+/**
+ * For a country, whether to go on: the control plane says whether it covers the address this
+ * browser comes from, and then the operator confirms (a country list moves; it is no way to keep
+ * oneself in). Any other source goes on at once.
+ */
+async function confirmedCountry(source: string, services: string[]): Promise<boolean> {
+  if (!COUNTRY_SOURCE.test(source)) return true;
+  const check = await api.entries.checkSource.query({ source, services });
+  if (!check.coversYourAddress) return true;
+  return window.confirm(`${check.source} covers your own address (${check.yourAddress}). Country lists are never exact and change with each geo database: keep your own access with an address entry. Allow ${check.source} anyway?`);
+}
+
 /** The API names scope problems by the id it could not place; all of them belong to "scope". */
 function scopeError(errors: Record<string, string | undefined>): string | undefined {
   return errors.scope ?? errors.serverId ?? errors.tenantId ?? errors.group;
@@ -40,13 +55,14 @@ export function AddEntryForm({ defaultTenantId, allowFleet, fixedServer }: Props
   });
   const [expiresAt, setExpiresAt] = useState("");
   const [comment, setComment] = useState("");
-  const [added, setAdded] = useState<string | null>(null);
+  const [added, setAdded] = useState<{ source: string; warnings: string[] } | null>(null);
   const choices = useServiceChoices(scope.tenantId);
 
   const add = useMutation({
-    mutationFn: () => api.entries.add.mutate({ source, services, scope: scopeOf(scope), comment, expiresAt: expiryOf(expiresAt) }),
+    mutationFn: async () => ((await confirmedCountry(source, services)) ? api.entries.add.mutate({ source, services, scope: scopeOf(scope), comment, expiresAt: expiryOf(expiresAt) }) : null),
     onSuccess: async (entry) => {
-      setAdded(entry.source);
+      if (entry === null) return;
+      setAdded({ source: entry.source, warnings: entry.warnings });
       setSource("");
       setComment("");
       await queryClient.invalidateQueries();
@@ -65,9 +81,14 @@ export function AddEntryForm({ defaultTenantId, allowFleet, fixedServer }: Props
   return (
     <form className="form" onSubmit={submit} aria-label="Allow a source">
       {unplaced && <Notice tone="bad">{unplaced}</Notice>}
-      {added && <Notice tone="ok">{added} is allowed.</Notice>}
+      {added && <Notice tone="ok">{added.source} is allowed.</Notice>}
+      {added?.warnings.map((warning) => (
+        <Notice key={warning} tone="warn">
+          {warning}
+        </Notice>
+      ))}
       <div className="form-row">
-        <Field id="entry-source" label="Address, CIDR or host name" error={errors.source} hint="e.g. 198.51.100.7, 203.0.113.0/24, 2001:db8::/48 or sip.example.com">
+        <Field id="entry-source" label="Address, CIDR or host name" error={errors.source} hint="e.g. 198.51.100.7, 203.0.113.0/24, 2001:db8::/48, sip.example.com or country:CA">
           <input {...describedBy("entry-source", errors.source, true)} type="text" required autoComplete="off" spellCheck={false} value={source} onChange={(e) => setSource(e.target.value)} />
         </Field>
         <Field id="entry-comment" label="Comment" error={errors.comment}>
