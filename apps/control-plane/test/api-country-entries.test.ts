@@ -30,6 +30,8 @@ describe("country entries through the API", () => {
         { from: "198.51.100.0", to: "198.51.100.255", country: "CA" },
         { from: "203.0.113.0", to: "203.0.113.255", country: "RU" },
         { from: "192.0.2.0", to: "192.0.2.255", country: "GB" },
+        // Where the test's own client comes from, so that one country covers the caller.
+        { from: "127.0.0.1", to: "127.0.0.1", country: "NZ" },
       ],
     });
     test = await startUnderTest(testDatabaseKinds()[0] ?? "pglite", { env: { GEO_DATABASE_DIR: geoDir } });
@@ -89,10 +91,11 @@ describe("country entries through the API", () => {
   });
 
   it("says before adding whether a country covers the caller's own address (the console confirms then)", async () => {
-    // The test's client comes from 127.0.0.1, in no country: a documentation-range operator behind a trusted proxy would be.
     const check = await test.admin.entries.checkSource.query({ source: "country:ca", services: ["ssh"] });
     expect(check).toMatchObject({ source: "country:CA", kind: "country", coversYourAddress: false, yourAddress: "127.0.0.1" });
     expect(check.warnings).toHaveLength(2);
+    expect(await test.admin.entries.checkSource.query({ source: "country:nz", services: ["sip"] })).toMatchObject({ source: "country:NZ", coversYourAddress: true, yourAddress: "127.0.0.1" });
+    expect((await errorOf(test.admin.entries.checkSource.query({ source: "country:ZZ" }))).field).toBe("source");
     expect(await test.admin.entries.checkSource.query({ source: "198.51.100.7", services: [] })).toMatchObject({ kind: "ip", coversYourAddress: false, warnings: [] });
   });
 });

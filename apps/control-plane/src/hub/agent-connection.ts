@@ -114,14 +114,18 @@ export class AgentConnection {
     }
   }
 
-  /** Answers in order, one at a time; beyond the bound a request is dropped (the agent asks again on its next session). */
+  /**
+   * Answers in order, one at a time, the next only once the last left for the kernel's socket
+   * buffer: an agent that asks and does not read holds at most one answer in the hub's memory.
+   * Beyond the bound a request is dropped (the agent asks again on its next session).
+   */
   private queueCountryAnswer(request: CountryNetworksRequest): void {
     if (this.countryRequestsQueued >= MAX_QUEUED_COUNTRY_REQUESTS) return;
     this.countryRequestsQueued += 1;
     this.countryAnswers = this.countryAnswers.then(async () => {
       try {
         const frame = await this.host.answerCountryNetworks(request);
-        if (this.open) this.socket.send(frame, { binary: false });
+        if (this.open) await new Promise<void>((resolve) => this.socket.send(frame, { binary: false }, () => resolve()));
       } catch (error) {
         this.host.onFailure(this.serverId, `answering the networks of ${request.country}`, error);
       } finally {

@@ -181,7 +181,8 @@ function entryConditions(ownTenantId: string | null, filter: EntryFilter, now: D
   if (filter.scope) and.push({ scope: filter.scope });
   if (filter.tenantId) and.push({ tenantId: filter.tenantId });
   if (filter.group) and.push({ groupName: filter.group });
-  if (filter.source) and.push({ source: { contains: filter.source.trim().toLowerCase() } });
+  // Sources are canonical: lower case but for a country code (country:CA), so case is ignored.
+  if (filter.source) and.push({ source: { contains: filter.source.trim(), mode: "insensitive" } });
   if (filter.origin) and.push({ origin: filter.origin });
   if (!filter.includeExpired) and.push({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
   return and;

@@ -33,9 +33,16 @@ function scopeText(entry: EntryView, tenantNames: Map<string, string>, serverNam
   }
 }
 
-/** The source as one unbreakable address, or a host name that may break after its dots. */
+/** The source as one unbreakable address, a country, or a host name that may break after its dots. */
 function SourceCell({ entry }: { entry: EntryView }) {
   if (entry.kind === "ip") return <span className="address">{entry.source}</span>;
+  if (entry.kind === "country") {
+    return (
+      <>
+        <span className="address">{entry.source}</span> <Badge tone="neutral">country</Badge>
+      </>
+    );
+  }
   const labels = entry.source.split(".");
   return (
     <>
