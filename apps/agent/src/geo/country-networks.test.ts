@@ -40,6 +40,18 @@ describe("the agent's country networks", () => {
     expect(store.requests(state)).toHaveLength(2);
   });
 
+  it("a new state waits for its countries' answers, and not at all for a request that could not be sent", async () => {
+    const store = new CountryNetworks(dir, logger);
+    // Waiting out a minute here would fail the test (vitest's 5 s): nothing was sent, nothing is awaited.
+    await store.fetchMissing(stateWith(["CA"]), () => false, 60_000);
+    const sent: string[] = [];
+    const waiting = store.fetchMissing(stateWith(["CA"]), (request) => sent.push(request.country) > 0, 60_000);
+    await store.received({ type: "country-networks", country: "CA", version: VERSION, networks: ["198.51.100.0/24"] });
+    await waiting;
+    expect(sent).toEqual(["CA"]);
+    expect(store.networksFor(stateWith(["CA"])).get("country:CA")).toEqual(["198.51.100.0/24"]);
+  });
+
   it("allows nothing for a country until its networks arrive, and says so", () => {
     const store = new CountryNetworks(dir, logger);
     expect(store.networksFor(stateWith(["CA"]))).toEqual(new Map());

@@ -47,6 +47,8 @@ export class CountryNetworks {
   private readonly asked = new Set<string>();
   /** Why the hub could not give a list (its own database is another version...). */
   private readonly refusals = new Map<string, string>();
+  /** Who waits for the answer about a list (fetchMissing). */
+  private readonly waiters = new Map<string, (() => void)[]>();
 
   constructor(
     private readonly dir: string,
@@ -104,6 +106,22 @@ export class CountryNetworks {
     });
   }
 
+  /**
+   * Asks for the state's countries without a list and waits, at most `timeoutMs`, until the hub
+   * has answered for each: a new state is applied with its countries' networks when they come
+   * quickly, as a new state's host names are resolved before it is applied.
+   */
+  async fetchMissing(state: DesiredState, send: (request: CountryNetworksRequest) => boolean, timeoutMs: number): Promise<void> {
+    for (const request of this.requests(state)) if (!send(request)) this.asked.delete(key(request.country, request.version));
+    const needed = countriesOf(state);
+    const pending = (needed?.codes ?? []).map((code) => key(code, needed?.version ?? "")).filter((at) => !this.lists.has(at) && this.asked.has(at));
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = pending.map((at) => new Promise<void>((resolve) => this.waiters.set(at, [...(this.waiters.get(at) ?? []), resolve])));
+    await Promise.race([Promise.all(answered), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
   /** A new session: whatever was asked and not answered is asked again. */
   sessionEnded(): void {
     this.asked.clear();
@@ -112,6 +130,15 @@ export class CountryNetworks {
   /** The hub's answer: checked, kept on disk, then in memory; true when a list was added. */
   async received(message: CountryNetworksMessage): Promise<boolean> {
     const at = key(message.country, message.version);
+    try {
+      return await this.keep(message, at);
+    } finally {
+      for (const wake of this.waiters.get(at) ?? []) wake();
+      this.waiters.delete(at);
+    }
+  }
+
+  private async keep(message: CountryNetworksMessage, at: string): Promise<boolean> {
     this.asked.delete(at);
     if (message.error !== undefined) {
       this.refusals.set(at, `the control plane could not give the networks of ${message.country}: ${message.error}`);

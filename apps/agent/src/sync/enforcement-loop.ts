@@ -42,6 +42,9 @@ interface EnforcementLoopOptions {
   link: { restart(): void; send(message: FetchMessage | CountryNetworksRequest): boolean };
 }
 
+/** How long a new state waits for its countries' networks before it is applied without them. */
+const COUNTRY_WAIT_MS = 15_000;
+
 /** Why the target is enforced: read from disk at boot, a new state, new DNS answers, a country's networks, or a retry / rollback. */
 type Cause = "disk" | "state" | "dns" | "geo" | "retry";
 
@@ -57,6 +60,8 @@ export class EnforcementLoop {
   /** How the last apply, when it failed, is retried (a new state still needs its confirmation). */
   private failedApply: "state" | "retry" | null = null;
   private latestStateRevision = -1;
+  /** The countries the enforced ruleset left out (no networks then): their arrival re-applies. */
+  private countriesLeftOut = new Set<string>();
   private stopping = false;
   private resolveFirstEnforced: () => void = () => {};
 
@@ -104,7 +109,10 @@ export class EnforcementLoop {
   async offer(desired: Desired): Promise<void> {
     this.latestStateRevision = Math.max(this.latestStateRevision, desired.revision);
     const accepted = desired.state.serverId === this.options.serverId && !this.hold.isHeld(desired.revision);
-    const changed = accepted ? await this.options.answers.resolveNew(desired.fqdns) : false;
+    const { countries, link } = this.options;
+    const [changed] = accepted
+      ? await Promise.all([this.options.answers.resolveNew(desired.fqdns), countries.load(desired.state).then(() => countries.fetchMissing(desired.state, (request) => link.send(request), COUNTRY_WAIT_MS))])
+      : [false];
     if (desired.revision < this.latestStateRevision) {
       if (changed) await this.inQueue(() => this.enforce("dns"));
       return;
@@ -120,7 +128,7 @@ export class EnforcementLoop {
   /** A country's networks from the hub: kept, and applied when the target uses them. */
   async countryNetworksArrived(message: CountryNetworksMessage): Promise<void> {
     const added = await this.options.countries.received(message);
-    if (added) await this.inQueue(() => this.enforce("geo"));
+    if (added && this.countriesLeftOut.has(`country:${message.country}`)) await this.inQueue(() => this.enforce("geo"));
   }
 
   /** Asks the hub for the target's countries that have no networks here (a new session asks again). */
@@ -184,6 +192,7 @@ export class EnforcementLoop {
       return this.options.reporter.applyFailed(desired.revision, error);
     }
     this.failedApply = null;
+    this.countriesLeftOut = new Set(outcome.unresolved.filter((source) => source.startsWith("country:")));
     this.askCountries();
     this.options.reporter.enforced(outcome, cause);
     this.resolveFirstEnforced();
