@@ -51,8 +51,9 @@ const config: KnipConfig = {
     },
   },
   // Programs the tests and benchmarks run (Debian packages, not npm): inside network namespaces,
-  // HAProxy in front of control planes, and util-linux's script for a real terminal.
-  ignoreBinaries: ["ip", "openssl", "prlimit", "haproxy", "script"],
+  // HAProxy in front of control planes, util-linux's script for a real terminal, and gcc for the
+  // scan bench's packet sender.
+  ignoreBinaries: ["ip", "openssl", "prlimit", "haproxy", "script", "gcc"],
 };
 
 export default config;

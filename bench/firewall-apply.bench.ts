@@ -17,7 +17,6 @@
 // the one without a firewall is the firewall's cost for one new packet. Node's own round trip
 // (~60-120 µs) varies by more than a set lookup costs, so for the sets this only shows that the
 // cost is within that noise; for the linear chain it is ~1.5 ms and measured well.
-import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import {
@@ -31,6 +30,8 @@ import {
 import type { FirewallBackend } from "../apps/agent/src/firewall/index.ts";
 import { CommandRunner, IptablesBackend, NftablesBackend } from "../apps/agent/src/firewall/index.ts";
 import { NetnsLab } from "../packages/testkit/src/netns.ts";
+import { printTable, type Row } from "./bench-table.ts";
+import { udpRoundTrips } from "./udp-round-trips.ts";
 
 const SIZES = [1_000, 10_000, 100_000];
 const PORT = 5060;
@@ -39,23 +40,6 @@ const DELTA_SIZES = [10_000, 100_000];
 /** Probes per configuration for the per-packet cost; fewer for the slow linear chain. */
 const PROBES = { fast: 2_000, linear: 400 };
 const PROBE_ROUNDS = 5;
-
-// Sends argv[3] UDP requests to argv[1]:argv[2], each from a new socket, one at a time; prints
-// the round trips (µs) as JSON. A request without an answer within 1 s counts as lost.
-const PING_PONG_SCRIPT = `
-const dgram = require("node:dgram");
-const [address, port, count] = process.argv.slice(1);
-const rtts = []; let lost = 0;
-function once() {
-  return new Promise((resolve) => {
-    const socket = dgram.createSocket("udp4");
-    const timer = setTimeout(() => { lost++; socket.close(); resolve(); }, 1000);
-    socket.on("message", () => { rtts.push(Number(process.hrtime.bigint() - start) / 1000); clearTimeout(timer); socket.close(); resolve(); });
-    const start = process.hrtime.bigint();
-    socket.send("x", Number(port), address);
-  });
-}
-(async () => { for (let i = 0; i < Number(count); i++) await once(); process.stdout.write(JSON.stringify({ rtts, lost })); })();`;
 
 function addresses(count: number, last: string): string[] {
   // Shared address space (100.64.0.0/10): never a real customer, never a test host.
@@ -164,30 +148,8 @@ function linearRuleset(sources: string[]): string {
 }
 
 async function roundTripMicros(lab: NetnsLab, target: string, probes: number): Promise<{ median: number; lost: number }> {
-  const pbx = lab.host(target);
-  const args = ["netns", "exec", lab.host("client").netns, process.execPath, "-e", PING_PONG_SCRIPT, pbx.ipv4, String(PORT), String(probes)];
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn("ip", args, { stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", () => resolve(stdout));
-  });
-  const { rtts, lost } = JSON.parse(output) as { rtts: number[]; lost: number };
-  // The first probes warm caches (neighbour entry, JIT); leave them out.
-  return { median: median(rtts.slice(50)), lost };
-}
-
-interface Row {
-  what: string;
-  values: string[];
-}
-
-function printTable(title: string, header: string[], rows: Row[]): void {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (i === 0 ? row.what : row.values[i - 1] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
-  console.log(`\n${title}\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
-  for (const row of rows) console.log(line([row.what, ...row.values]));
+  const { rtts, lost } = await udpRoundTrips(lab, "client", target, PORT, probes);
+  return { median: median(rtts), lost };
 }
 
 const ms = (value: number) => `${value.toFixed(value < 10 ? 1 : 0)} ms`;
