@@ -40,11 +40,17 @@ interface PortRow {
 /** The ports tried most in the window, by packets, each with how many sources tried it. */
 export async function portsTried(prisma: PrismaClient, scope: KnockScope, window: KnockWindow) {
   const { resolution, since } = windowOf(window);
+  // Grouped by (port, source) first, then by port: a hash aggregate each, where count(DISTINCT)
+  // would sort every (row, port) of the range.
   const rows = await prisma.$queryRaw<PortRow[]>(Prisma.sql`
-    SELECT p->>'protocol' AS protocol, (p->>'port')::int AS port, sum((p->>'packets')::bigint)::bigint AS packets, count(DISTINCT k.source)::bigint AS sources
-    FROM "KnockSource" k, jsonb_array_elements(k.ports) AS p
-    WHERE ${serversOf(scope, Prisma.raw(`k."serverId"`))} AND k.resolution = ${resolution} AND k."bucketStart" >= ${since}
-    GROUP BY 1, 2 ORDER BY 3 DESC, 2, 1 LIMIT ${PORTS_LIMIT}`);
+    WITH tried AS (
+      SELECT p->>'protocol' AS protocol, (p->>'port')::int AS port, k.source, sum((p->>'packets')::bigint) AS packets
+      FROM "KnockSource" k, jsonb_array_elements(k.ports) AS p
+      WHERE ${serversOf(scope, Prisma.raw(`k."serverId"`))} AND k.resolution = ${resolution} AND k."bucketStart" >= ${since}
+      GROUP BY 1, 2, 3
+    )
+    SELECT protocol, port, sum(packets)::bigint AS packets, count(*)::bigint AS sources
+    FROM tried GROUP BY 1, 2 ORDER BY 3 DESC, 2, 1 LIMIT ${PORTS_LIMIT}`);
   return rows.map((row) => ({ protocol: row.protocol, port: row.port, packets: Number(row.packets), sources: Number(row.sources) }));
 }
 
@@ -61,23 +67,32 @@ interface TenantTopRow {
 /** The sources that knocked most on the tenant's servers together, busiest first, with their busiest ports. */
 export async function tenantTopKnockers(prisma: PrismaClient, tenantId: string, window: KnockWindow) {
   const { resolution, since } = windowOf(window);
+  // One pass over the rows for the top sources' ports (not one per source: a tenant's day can be
+  // a hundred thousand rows), then each source's 16 busiest, joined (a subquery per source would
+  // be planned as a pass per source); servers counted after grouping by (source, server), as in
+  // portsTried. The rows are read twice rather than held (with their ports, more than work_mem).
   const rows = await prisma.$queryRaw<TenantTopRow[]>(Prisma.sql`
-    WITH rows AS (
+    WITH rows AS NOT MATERIALIZED (
       SELECT * FROM "KnockSource" WHERE ${serversOf({ tenantId })} AND resolution = ${resolution} AND "bucketStart" >= ${since}
+    ), per_server AS (
+      SELECT source, "serverId", sum(packets) AS packets, min("firstSeenAt") AS "firstSeenAt", max("lastSeenAt") AS "lastSeenAt", max("portsTried") AS "portsTried"
+      FROM rows GROUP BY 1, 2
     ), top AS (
-      SELECT source, sum(packets)::bigint AS packets, count(DISTINCT "serverId")::bigint AS servers,
+      SELECT source, sum(packets)::bigint AS packets, count(*)::bigint AS servers,
              min("firstSeenAt") AS "firstSeenAt", max("lastSeenAt") AS "lastSeenAt", max("portsTried") AS "portsTried"
-      FROM rows GROUP BY source ORDER BY 2 DESC, source LIMIT ${TOP_LIMIT}
+      FROM per_server GROUP BY source ORDER BY 2 DESC, source LIMIT ${TOP_LIMIT}
+    ), ports AS (
+      SELECT r.source, p->>'protocol' AS protocol, (p->>'port')::int AS port, sum((p->>'packets')::bigint) AS packets
+      FROM rows r JOIN top ON top.source = r.source, jsonb_array_elements(r.ports) AS p
+      GROUP BY 1, 2, 3
+    ), ranked AS (
+      SELECT *, row_number() OVER (PARTITION BY source ORDER BY packets DESC, port) AS rank FROM ports
+    ), listed AS (
+      SELECT source, jsonb_agg(jsonb_build_object('protocol', protocol, 'port', port, 'packets', packets) ORDER BY packets DESC, port) AS ports
+      FROM ranked WHERE rank <= 16 GROUP BY source
     )
-    SELECT top.*, (
-      SELECT jsonb_agg(jsonb_build_object('protocol', m.protocol, 'port', m.port, 'packets', m.packets) ORDER BY m.packets DESC, m.port)
-      FROM (
-        SELECT p->>'protocol' AS protocol, (p->>'port')::int AS port, sum((p->>'packets')::bigint) AS packets
-        FROM rows, jsonb_array_elements(rows.ports) AS p WHERE rows.source = top.source
-        GROUP BY 1, 2 ORDER BY 3 DESC, 2 LIMIT 16
-      ) AS m
-    ) AS ports
-    FROM top ORDER BY packets DESC, source`);
+    SELECT top.*, listed.ports FROM top LEFT JOIN listed ON listed.source = top.source
+    ORDER BY top.packets DESC, top.source`);
   return rows.map((row) => {
     const ports = (row.ports ?? []).map((port) => ({ ...port, packets: Number(port.packets) }));
     return {
