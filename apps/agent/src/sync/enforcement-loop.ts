@@ -128,7 +128,8 @@ export class EnforcementLoop {
   /** A country's networks from the hub: kept, and applied when the target uses them. */
   async countryNetworksArrived(message: CountryNetworksMessage): Promise<void> {
     const added = await this.options.countries.received(message);
-    if (added && this.countriesLeftOut.has(`country:${message.country}`)) await this.inQueue(() => this.enforce("geo"));
+    // Checked in the queue: an apply under way may still leave the country out.
+    if (added) await this.inQueue(() => (this.countriesLeftOut.has(`country:${message.country}`) ? this.enforce("geo") : Promise.resolve()));
   }
 
   /** Asks the hub for the target's countries that have no networks here (a new session asks again). */
