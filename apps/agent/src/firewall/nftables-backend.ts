@@ -15,6 +15,7 @@ import {
   NFT_FORWARD_CHAIN,
   NFT_TABLE,
   nftDeltaOf,
+  nftIntervalDeltaTooCostly,
   nftHostSetName,
   nftNetworkSetName,
   renderNftScript,
@@ -56,7 +57,11 @@ export class NftablesBackend extends SetBackend<NftRules> {
   }
 
   /** One transaction: false when a full replace is needed instead (it failed, so nothing changed). */
-  protected applyDelta(_previous: Applied<NftRules>, step: MembersStep): Promise<boolean> {
+  protected async applyDelta(previous: Applied<NftRules>, step: MembersStep): Promise<boolean> {
+    if (nftIntervalDeltaTooCostly(step.changes, previous.members.summaries())) {
+      this.logger.info({ backend: this.name }, "too many changes to large interval sets (country lists) for a delta; replacing everything");
+      return false;
+    }
     const delta = nftDeltaOf(step.changes);
     return this.loadDelta(compileNftDelta(delta), deltaSize(delta), (input) => this.runner.run("nft", ["-f", "-"], { input }));
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedState } from "../model.ts";
-import { compileIpsetDelta, compileIptables, compileNftDelta, compileNftRuleset, diffSets, normaliseMembers } from "./index.ts";
+import { compileIpsetDelta, compileIptables, compileNftDelta, compileNftRuleset, diffSets, nftIntervalDeltaTooCostly, normaliseMembers } from "./index.ts";
 import { goldenStates } from "./golden-states.ts";
 
 const typical = goldenStates.typical!;
@@ -113,5 +113,24 @@ describe("service ids", () => {
     expect(() => compileNftRuleset(bad("admin"))).toThrow(/reserved/);
     expect(() => compileIptables(bad("sip.new"))).toThrow(/at most 21 characters/);
     expect(() => compileIptables(bad("a-service-id-that-is-too-long"))).toThrow(/at most 21 characters/);
+  });
+});
+
+describe("nft deltas on large interval sets (country lists)", () => {
+  const set = (group: string, members: number, hosts: number) => ({ group, family: 4 as const, members, hosts, digest: "" });
+  const us = set("sip", 215_000, 0);
+  const networks = (count: number) => Array.from({ length: count }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`);
+
+  it("a traveler's address (a host) is a delta however large the country list beside it", () => {
+    expect(nftIntervalDeltaTooCostly([{ group: "sip", family: 4, add: ["203.0.113.99"], remove: [] }], [us])).toBe(false);
+  });
+
+  it("a few networks changed in the US list are a delta; one percent of them is a full replace", () => {
+    expect(nftIntervalDeltaTooCostly([{ group: "sip", family: 4, add: networks(10), remove: [] }], [us])).toBe(false);
+    expect(nftIntervalDeltaTooCostly([{ group: "sip", family: 4, add: networks(1_100), remove: networks(1_050) }], [us])).toBe(true);
+  });
+
+  it("the same thousand changes to a small interval set stay a delta", () => {
+    expect(nftIntervalDeltaTooCostly([{ group: "ssh", family: 4, add: networks(1_000), remove: [] }], [us, set("ssh", 1_500, 200)])).toBe(false);
   });
 });

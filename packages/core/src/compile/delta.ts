@@ -1,7 +1,7 @@
 // Small changes (a traveler's grant, an expiry) only change set members. They are applied as one
 // batch of element additions and removals instead of a full replace: milliseconds for 1,000
 // changes on a 100k set.
-import type { GroupChange } from "./applied-members.ts";
+import type { GroupChange, GroupSummary } from "./applied-members.ts";
 import { ipsetName } from "./iptables.ts";
 import { isHostMember } from "./members.ts";
 import { NFT_FAMILY, NFT_TABLE, nftHostSetName, nftNetworkSetName } from "./nft.ts";
@@ -61,6 +61,23 @@ export function nftDeltaOf(changes: GroupChange[]): SetDelta {
     for (const member of remove) put(setOf(member), "remove", member);
   }
   return delta;
+}
+
+/**
+ * nft 1.0.x checks each changed element of an interval set against the whole set it reads back
+ * first (bench/country-sets.bench.ts on 1.0.6: 10 changes to the US's 215k networks 9.4 s, 1% of
+ * them over 2 minutes; a full load 12.9 s). Past this many changes times networks in one set, a
+ * full replace is the quicker way.
+ */
+const NFT_INTERVAL_DELTA_BUDGET = 3_000_000;
+
+/** Whether `changes` would cost nft more as a delta than as a full replace (see the budget). */
+export function nftIntervalDeltaTooCostly(changes: readonly GroupChange[], sets: readonly GroupSummary[]): boolean {
+  const networks = new Map(sets.map((set) => [`${set.group}/${set.family}`, set.members - set.hosts]));
+  return changes.some(({ group, family, add, remove }) => {
+    const changed = add.filter((m) => !isHostMember(m)).length + remove.filter((m) => !isHostMember(m)).length;
+    return changed * (networks.get(`${group}/${family}`) ?? 0) > NFT_INTERVAL_DELTA_BUDGET;
+  });
 }
 
 export function deltaSize(delta: SetDelta): number {

@@ -2,7 +2,7 @@ export { compileIptables, compileIptablesRules, renderIpsetRestore, ipsetName, t
 export type { IptablesRules, IptablesRuleset } from "./iptables.ts";
 export { compileNft, compileNftRuleset, compileNftRules, renderNftScript, nftHostSetName, nftNetworkSetName, NFT_TABLE, NFT_FAMILY, NFT_CHAIN, NFT_FORWARD_CHAIN } from "./nft.ts";
 export type { NftRules } from "./nft.ts";
-export { diffSets, deltaSize, compileIpsetDelta, compileNftDelta, ipsetDeltaOf, nftDeltaOf } from "./delta.ts";
+export { diffSets, deltaSize, compileIpsetDelta, compileNftDelta, ipsetDeltaOf, nftDeltaOf, nftIntervalDeltaTooCostly } from "./delta.ts";
 export { inputJumpRepair, inputJumpRemoval, inspectJump, jumpRepair, jumpRemoval, beforeCommit, INPUT_JUMP, FORWARD_JUMP } from "./input-jump.ts";
 export type { InputJumpState, HookJump } from "./input-jump.ts";
 export { planFirewall, planRules } from "./plan.ts";
