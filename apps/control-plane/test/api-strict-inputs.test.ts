@@ -59,6 +59,7 @@ const TABLE: Record<string, Row> = {
   "entries.importPreview": m((a) => ({ text: "192.0.2.69, sip", scope: { kind: "SERVER", serverId: a.serverId } })),
   "entries.import": m((a) => ({ text: "192.0.2.70, sip", scope: { kind: "SERVER", serverId: a.serverId } })),
   "entries.list": q(),
+  "entries.checkSource": q(() => ({ source: "192.0.2.71", services: ["sip"] })),
   "customServices.create": m((a) => ({ id: "acme-svc", name: "Acme", protocol: "udp", portFrom: 7000, portTo: 7001, tenantId: a.tenantId })),
   "customServices.list": q(),
   "customServices.delete": m((a) => ({ customServiceId: a.customServiceId })),

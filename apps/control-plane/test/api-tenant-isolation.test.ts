@@ -133,6 +133,9 @@ const TABLE: Record<string, Row> = {
   "knocks.fleetTrend": { type: "query", deny: (b) => ({ tenantId: b.tenantId }) },
   // The geo database's version and attribution: the same for everyone, no tenant's data in it.
   "geo.status": { type: "query", self: true },
+  // What a source would be as an entry (its canonical form, warnings, whether a country covers
+  // the caller's own address): it reads no tenant's data and writes nothing.
+  "entries.checkSource": { type: "query", self: true },
 };
 
 const PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
