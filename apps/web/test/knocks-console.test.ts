@@ -165,10 +165,9 @@ describe.skipIf(!runs)("the blocked-attempts page and its one-click allow", () =
     await expect.poll(() => ask.evaluate((button) => button === document.activeElement)).toBe(true);
     await ask.press("Enter");
     await choice.getByLabel("For").selectOption({ label: "1 hour" });
-    // It tried SSH and a port of no service: SSH is what it gets unless the operator says otherwise.
-    expect(await choice.getByLabel("SSH").isChecked()).toBe(true);
-    await choice.getByLabel("SSH").uncheck();
-    await choice.getByLabel("SIP", { exact: true }).check();
+    // It tried SSH and a port of no service: SSH is never ticked for the operator, SIP is.
+    expect(await choice.getByLabel("SSH").isChecked()).toBe(false);
+    expect(await choice.getByLabel("SIP", { exact: true }).isChecked()).toBe(true);
     await showsText(choice.getByRole("status"), `Allow ${PROBER} to reach SIP on every server of Acme Dental until`);
     const before = Date.now();
     await choice.getByRole("button", { name: "Allow for 1 h" }).click();

@@ -20,9 +20,10 @@ describe("the blocked-attempts arithmetic", () => {
     expect(bucketGrid([], "1h", 168, now)[0]).toHaveLength(169);
   });
 
-  it("an allow defaults to the services whose ports the source tried, else SIP", () => {
+  it("an allow defaults to the services whose ports the source tried, never SSH, else SIP", () => {
     expect(servicesForPorts([{ protocol: "udp", port: 5060 }, { protocol: "udp", port: 15000 }], catalogue)).toEqual(["rtp", "sip"]);
-    expect(servicesForPorts([{ protocol: "tcp", port: 22 }], catalogue)).toEqual(["ssh"]);
+    expect(servicesForPorts([{ protocol: "tcp", port: 22 }], catalogue)).toEqual(["sip"]);
+    expect(servicesForPorts([{ protocol: "tcp", port: 22 }, { protocol: "udp", port: 5060 }], catalogue)).toEqual(["sip"]);
     // tcp 10000 is not RTP (udp), and port 3389 is no service of the catalogue.
     expect(servicesForPorts([{ protocol: "tcp", port: 10000 }, { protocol: "tcp", port: 3389 }], catalogue)).toEqual(["sip"]);
   });

@@ -22,9 +22,15 @@ export interface ServicePorts {
   ports: readonly { protocol: string; from: number; to: number }[];
 }
 
-/** The services whose ports the source tried, in catalogue order; SIP when it tried none of theirs. */
+/**
+ * The services whose ports the source tried, in catalogue order, but never SSH: scanners try
+ * port 22 first, and an administrator's shell is opened by choice, not by default. SIP when
+ * nothing else is left.
+ */
 export function servicesForPorts(tried: readonly { protocol: string; port: number }[], services: readonly ServicePorts[]): string[] {
-  const hit = services.filter((service) => service.ports.some((range) => tried.some((t) => t.protocol === range.protocol && t.port >= range.from && t.port <= range.to)));
+  const hit = services.filter(
+    (service) => service.id !== "ssh" && service.ports.some((range) => tried.some((t) => t.protocol === range.protocol && t.port >= range.from && t.port <= range.to)),
+  );
   return hit.length > 0 ? hit.map((service) => service.id) : ["sip"];
 }
 
