@@ -45,20 +45,7 @@ describe("drop telemetry per tenant and across the fleet", () => {
     const agent = await TestAgentClient.connect(hub.url, credential);
     agents.push(agent);
     const state = await agent.next("state");
-    agent.send({
-      type: "report",
-      appliedRevision: state.revision,
-      desiredHash: state.hash,
-      rulesetHash: "r".repeat(64),
-      setSizes: {},
-      ruleCount: 9,
-      unresolved: [],
-      resolutions: [],
-      errors: [],
-      agentVersion: "0.1.0",
-      backend: "nftables",
-      knocks: [interval(top)],
-    });
+    agent.reportApplied(state, { knocks: [interval(top)] });
     await agent.next("ack");
   }
 

@@ -10,24 +10,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sha256Hex } from "@gatehouse/core";
 import { writeSyntheticGeoDatabase } from "@gatehouse/geo/testing";
-import type { KnockIntervalMessage, ReportMessage } from "@gatehouse/protocol";
+import type { KnockIntervalMessage } from "@gatehouse/protocol";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { KNOCK_SOURCES_PER_BUCKET } from "../src/hub/knock-store.ts";
 import { keepKnockBudget } from "../src/services/knock-retention.ts";
 import { agentHubExtension } from "../src/hub/agent-hub-extension.ts";
 import { errorOf, seedFleet, startUnderTest, TestAgentClient, type Fleet, type PlaneUnderTest } from "./kit/index.ts";
-
-const baseReport: Omit<ReportMessage, "appliedRevision" | "desiredHash"> = {
-  type: "report",
-  rulesetHash: "r".repeat(64),
-  setSizes: {},
-  ruleCount: 9,
-  unresolved: [],
-  resolutions: [],
-  errors: [],
-  agentVersion: "0.1.0",
-  backend: "nftables",
-};
 
 function interval(top: KnockIntervalMessage["top"], sources = top.length): KnockIntervalMessage {
   return { from: "2026-12-01T12:00:00.000Z", to: "2026-12-01T12:05:00.000Z", sources, packets: top.reduce((sum, s) => sum + s.packets, 0), top };
@@ -52,7 +40,7 @@ describe("drop telemetry in the control plane", () => {
   let state: { revision: number; hash: string };
 
   const send = async (knocks: KnockIntervalMessage[]) => {
-    agent.send({ ...baseReport, appliedRevision: state.revision, desiredHash: state.hash, knocks });
+    agent.reportApplied(state, { knocks });
     await agent.next("ack");
   };
 

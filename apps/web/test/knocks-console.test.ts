@@ -74,20 +74,7 @@ describe.skipIf(!runs)("the blocked-attempts page and its one-click allow", () =
     agent = await TestAgentClient.connect(cp.url, credential);
     const state = await agent.next("state");
     const top = [knocker(SCANNER, [["udp", 5060, 1200], ["udp", 12000, 34]]), knocker(PROBER, [["tcp", 22, 40], ["tcp", 3389, 9]])];
-    agent.send({
-      type: "report",
-      appliedRevision: state.revision,
-      desiredHash: state.hash,
-      rulesetHash: "r".repeat(64),
-      setSizes: {},
-      ruleCount: 9,
-      unresolved: [],
-      resolutions: [],
-      errors: [],
-      agentVersion: "0.1.0",
-      backend: "nftables",
-      knocks: [{ from: new Date(Date.now() - 300_000).toISOString(), to: new Date().toISOString(), sources: 2, packets: 1283, top }],
-    });
+    agent.reportApplied(state, { knocks: [{ from: new Date(Date.now() - 300_000).toISOString(), to: new Date().toISOString(), sources: 2, packets: 1283, top }] });
     // An ack may answer the hello: wait until the report is stored.
     await vi.waitFor(async () => expect((await cp.admin.knocks.top.query({ serverId: cp.fleet.servers.nyc1 })).sources).toHaveLength(2), 15_000);
   });

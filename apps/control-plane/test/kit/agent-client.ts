@@ -1,7 +1,7 @@
 // A WebSocket client that speaks the real agent protocol to a control plane's hub and records
 // what it receives.
 import WebSocket from "ws";
-import { AGENT_WS_PATH, encodeMessage, parseHubMessage, PROTOCOL_VERSION, type AgentMessage, type HubMessage } from "@gatehouse/protocol";
+import { AGENT_WS_PATH, encodeMessage, parseHubMessage, PROTOCOL_VERSION, type AgentMessage, type HubMessage, type ReportMessage } from "@gatehouse/protocol";
 
 export class TestAgentClient {
   readonly received: HubMessage[] = [];
@@ -44,6 +44,24 @@ export class TestAgentClient {
 
   send(message: AgentMessage): void {
     this.socket.send(encodeMessage(message));
+  }
+
+  /** Reports `state` applied, as a healthy nftables agent would; `extra` sets any other field (knocks, errors, ...). */
+  reportApplied(state: { revision: number; hash: string }, extra: Partial<Omit<ReportMessage, "type">> = {}): void {
+    this.send({
+      type: "report",
+      appliedRevision: state.revision,
+      desiredHash: state.hash,
+      rulesetHash: "r".repeat(64),
+      setSizes: {},
+      ruleCount: 9,
+      unresolved: [],
+      resolutions: [],
+      errors: [],
+      agentVersion: "0.1.0",
+      backend: "nftables",
+      ...extra,
+    });
   }
 
   hello(applied?: { revision: number; hash: string }): void {
