@@ -63,7 +63,9 @@ export function ensureWebBuilt(): void {
     // vite's "exports" hide bin/vite.js; its package.json is exported and names the bin.
     const vitePackage = createRequire(join(webRoot, "package.json")).resolve("vite/package.json");
     const vite = join(dirname(vitePackage), "bin", "vite.js");
-    const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn", "--outDir", staging], { cwd: webRoot, encoding: "utf8" });
+    // NODE_ENV as `pnpm start` builds it: vitest's "test" would give React's development build.
+    const env = { ...process.env, NODE_ENV: "production" };
+    const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn", "--outDir", staging], { cwd: webRoot, encoding: "utf8", env });
     if (result.status !== 0) {
       rmSync(staging, { recursive: true, force: true });
       throw new Error(`vite build of apps/web failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
