@@ -24,8 +24,8 @@ describe("drop telemetry in the compiled rulesets", () => {
     const telemetry = lines.findIndex((line) => line.includes("gh4.knock"));
     expect(lines.slice(telemetry).map((line) => line.replace(/ -m comment --comment gh:\w+/, ""))).toEqual([
       "-A GATEHOUSE -m set --match-set gh4.knock src,dst -j DROP",
-      "-A GATEHOUSE -p tcp -j SET --add-set gh4.knock src,dst",
-      "-A GATEHOUSE -p udp -j SET --add-set gh4.knock src,dst",
+      "-A GATEHOUSE -p tcp -m limit --limit 1000/sec --limit-burst 2000 -j SET --add-set gh4.knock src,dst",
+      "-A GATEHOUSE -p udp -m limit --limit 1000/sec --limit-burst 2000 -j SET --add-set gh4.knock src,dst",
       "-A GATEHOUSE -j DROP",
     ]);
     expect(ruleset.ipsetRestore).toContain("create gh4.knock hash:ip,port family inet hashsize 8192 counters timeout 3600 maxelem 65536 -exist");
