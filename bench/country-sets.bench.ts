@@ -113,8 +113,13 @@ const mb = (bytes: number | null) => (bytes === null ? "n/a" : `${(bytes / 1_048
 
 function deltaCell(timings: Timing[]): string {
   if (timings.length === 0) return "not tried";
-  const stopped = timings.filter((timing) => timing.mode === "full");
-  if (stopped.length > 0) return `> ${NFT_DELTA_LIMIT_MS / 1000} s: stopped, full apply (${ms(median(stopped.map((timing) => timing.ms)))} in all)`;
+  // "full": the backend replaced everything, at once (a delta too costly for nft's interval
+  // sets, delta.ts) or after the delta's command was stopped at the limit.
+  const replaced = timings.filter((timing) => timing.mode === "full");
+  if (replaced.length > 0) {
+    const total = median(replaced.map((timing) => timing.ms));
+    return `full replace (${ms(total)} in all${total > NFT_DELTA_LIMIT_MS ? `, after the delta was stopped at ${NFT_DELTA_LIMIT_MS / 1000} s` : ""})`;
+  }
   return `${ms(median(timings.map((timing) => timing.ms)))}${timings.length === 1 ? " (1 run)" : ""}`;
 }
 
