@@ -118,8 +118,8 @@ interface HttpAnswer {
 }
 
 /** A call as any HTTP client can make it, with the body it chooses. */
-async function rawCall(url: string, token: string, path: string, type: "query" | "mutation", input: unknown): Promise<HttpAnswer> {
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+async function rawCall(url: string, token: string | null, path: string, type: "query" | "mutation", input: unknown): Promise<HttpAnswer> {
+  const headers: Record<string, string> = { "content-type": "application/json", ...(token === null ? {} : { authorization: `Bearer ${token}` }) };
   const response =
     type === "query"
       ? await fetch(`${url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers })
@@ -175,6 +175,17 @@ describe.each(testDatabaseKinds())("strict inputs and fleet-level acts on %s", (
     expect(await fingerprint()).toEqual(before);
     // The refused logout did not sign the attacker out either.
     expect((await acmeAdmin.auth.me.query())?.email).toBe("a-admin@example.net");
+  });
+
+  it("a stranger without a session gets UNAUTHORIZED from every procedure but signing in and accepting an invitation, and nothing changes", async () => {
+    const open = new Set(["auth.login", "auth.me", "operators.inviteInfo", "operators.acceptInvite"]);
+    const before = await fingerprint();
+    for (const [path, row] of Object.entries(TABLE)) {
+      if (open.has(path)) continue;
+      const answer = await rawCall(test.plane.url, null, path, row.type, row.valid(a));
+      expect({ path, status: answer.status, code: answer.code }).toEqual({ path, status: 401, code: "UNAUTHORIZED" });
+    }
+    expect(await fingerprint()).toEqual(before);
   });
 
   it("the same inputs without the stray keys are accepted as far as parsing goes (the rows are real inputs)", async () => {
