@@ -25,7 +25,8 @@ export interface ClusterOptions {
 /** A once-only job: started when this replica is elected, stopped when it loses the lock. */
 interface LeaderJob {
   start(): void;
-  stop(): void;
+  /** May return the work still under way, which close() waits for before the database goes. */
+  stop(): void | Promise<void>;
 }
 
 export interface Cluster {
@@ -56,7 +57,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const leadership = link ?? ALONE;
   const jobs: { job: LeaderJob; unsubscribe: () => void }[] = [];
   const whileLeader = (job: LeaderJob) => {
-    jobs.push({ job, unsubscribe: leadership.onChange((leader) => (leader ? job.start() : job.stop())) });
+    jobs.push({ job, unsubscribe: leadership.onChange((leader) => (leader ? job.start() : void job.stop())) });
   };
   whileLeader(deadReplicaReaper(replica, logger));
   return {
@@ -67,7 +68,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     close: async () => {
       for (const { job, unsubscribe } of jobs) {
         unsubscribe();
-        job.stop();
+        await job.stop();
       }
       await link?.close();
       await replica.close();

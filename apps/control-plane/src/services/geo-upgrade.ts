@@ -60,8 +60,13 @@ export class GeoUpgrade {
     this.running ??= this.run().finally(() => (this.running = null));
   }
 
-  /** Nothing to stop: one short transaction, which a lost leadership cannot make wrong (see above). */
-  stop(): void {}
+  /**
+   * One short transaction, which a lost leadership cannot make wrong (see above); a closing
+   * plane waits for it, so it never runs on against a database that is going away.
+   */
+  stop(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
 
   private async run(): Promise<void> {
     const { logger, version } = this.options;
