@@ -45,10 +45,20 @@ export class ReplicaRegistry {
     await this.options.prisma.controlPlaneReplica.update({ where: { id: this.id }, data: { listenUrl } });
   }
 
-  /** Leader only: deletes replicas that stopped beating; their agents' presence goes with them. */
+  /**
+   * Leader only: deletes replicas that stopped beating; their agents' presence goes with them.
+   * The delete's ON DELETE SET NULL would update their Server rows in heap order, and a
+   * presence or report batch locks Server rows in id order (server-row-locks.ts): the two
+   * deadlocked (40P01) when a replica died with thousands of agents moving to the others. So
+   * the rows are locked in id order first, in the same transaction, with the same clock.
+   */
   async reapDead(): Promise<number> {
-    const cutoff = Prisma.sql`${dbNow} - make_interval(secs => ${LIVENESS_WINDOW_MS / 1000})`;
-    const reaped = await this.options.prisma.$executeRaw`DELETE FROM "ControlPlaneReplica" WHERE "heartbeatAt" < ${cutoff}`;
+    const { prisma } = this.options;
+    const dead = Prisma.sql`SELECT "id" FROM "ControlPlaneReplica" WHERE "heartbeatAt" < ${dbNow} - make_interval(secs => ${LIVENESS_WINDOW_MS / 1000})`;
+    const [, reaped] = await prisma.$transaction([
+      prisma.$executeRaw`SELECT 1 FROM "Server" WHERE "connectedReplicaId" IN (${dead}) ORDER BY "id" FOR NO KEY UPDATE`,
+      prisma.$executeRaw`DELETE FROM "ControlPlaneReplica" WHERE "id" IN (${dead})`,
+    ]);
     if (reaped > 0) this.options.logger.warn({ replicas: reaped }, "control-plane replicas stopped beating: their agents' presence is cleared");
     return reaped;
   }
