@@ -81,16 +81,16 @@ describe("an agent trying control-plane replicas in turn", () => {
     return made;
   };
 
-  it("starts at the replica the random draw picks and moves one along after each failed attempt", async () => {
+  it("tries the replicas in the order the random draw shuffles them, one after each failed attempt, round after round", async () => {
     const urls = await replicas({ a: 503, b: 503, c: 503 });
-    link(urls, 0.5).start();
+    link(urls, 0.5).start(); // a draw of 0.5 shuffles a, b, c to c, a, b
     await vi.waitFor(() => expect(tried.length).toBeGreaterThanOrEqual(5), 10_000);
     links[0]!.stop();
-    expect(tried.slice(0, 5)).toEqual(["b", "c", "a", "b", "c"]);
+    expect(tried.slice(0, 5)).toEqual(["c", "a", "b", "c", "a"]);
     const logged = logLines.map((line) => JSON.parse(line) as { msg: string; url: string; nextUrl: string });
     expect(logged.slice(0, 2)).toMatchObject([
-      { msg: "cannot reach the control plane; retrying", url: urls[1], nextUrl: urls[2] },
       { msg: "cannot reach the control plane; retrying", url: urls[2], nextUrl: urls[0] },
+      { msg: "cannot reach the control plane; retrying", url: urls[0], nextUrl: urls[1] },
     ]);
     expect(logLines.join("")).not.toContain("secret-credential");
   });
