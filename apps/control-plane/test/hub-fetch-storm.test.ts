@@ -1,6 +1,7 @@
-// A fleet-wide change makes every connected agent fetch at once. The hub answers the whole storm
-// from batched loads, and each agent still gets its own server's state; a server revoked in the
-// meantime is refused in the middle of a batch like anywhere else.
+// A fleet-wide change pushes every connected agent its new state at once, and a control-plane
+// restart makes every agent ask at once. The hub answers the whole storm from batched loads, and
+// each agent still gets its own server's state; a server revoked in the meantime is refused in
+// the middle of a batch like anywhere else.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "@gatehouse/testkit/database";
 import { seedServer, startHubUnderTest, TestAgentClient, type HubUnderTest, type SeededServer } from "./kit/index.ts";
@@ -31,13 +32,12 @@ describe.each(testDatabaseKinds())("a fetch storm on %s", (kind) => {
     await Promise.all(agents.map((agent) => agent.next("state")));
   };
 
-  it("every agent told of a fleet-wide change holds its own new state", async () => {
+  it("every agent holds its own new state after a fleet-wide change, pushed without a fetch", async () => {
     await connectAll();
     const from = agents.map((agent) => agent.received.length);
     await hub.test.admin.entries.add.mutate({ source: "192.0.2.77", services: ["sip"], scope: { kind: "FLEET" }, comment: "new SIP trunk" });
-    const changed = await Promise.all(agents.map((agent, i) => agent.next("changed", () => true, from[i])));
-    for (const [i, agent] of agents.entries()) agent.send({ type: "fetch", revision: changed[i]!.revision });
-    const states = await Promise.all(agents.map((agent, i) => agent.next("state", (s) => s.revision === changed[i]!.revision, from[i])));
+    const revisions = new Map((await hub.test.db.prisma.server.findMany({ select: { id: true, revision: true } })).map((s) => [s.id, s.revision]));
+    const states = await Promise.all(agents.map((agent, i) => agent.next("state", (s) => s.revision === revisions.get(servers[i]!.id), from[i])));
     expect(states.map((s) => s.state.serverId)).toEqual(servers.map((server) => server.id));
     expect(states.every((s) => s.state.entries.some((entry) => entry.source === "192.0.2.77"))).toBe(true);
     expect(new Set(states.map((s) => s.hash)).size).toBe(AGENTS);

@@ -95,12 +95,9 @@ describe("the fleet API (tRPC), scoped to the caller's tenant", () => {
     agent.send({ ...report, appliedRevision: state.revision, desiredHash: state.hash, drift: undefined });
     await agent.next("ack");
 
-    // An operator change reaches the agent as `changed` with the new revision, then a fetch.
+    // An operator change reaches the agent as its new state, pushed at the new revision.
     const entry = await admin.entries.add.mutate({ source: "198.51.100.77", services: ["sip"], scope: { kind: "SERVER", serverId: fleet.serverA1 } });
-    const changed = await agent.next("changed");
-    expect(changed.revision).toBe(state.revision + 1);
-    agent.send({ type: "fetch", revision: changed.revision });
-    const next = await agent.next("state", (s) => s.revision === changed.revision);
+    const next = await agent.next("state", (s) => s.revision === state.revision + 1);
     expect(next.state.entries).toContainEqual({ source: "198.51.100.77", kind: "ip", services: ["sip"] });
     expect(entry.source).toBe("198.51.100.77");
 

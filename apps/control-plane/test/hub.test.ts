@@ -82,16 +82,28 @@ describe("the agent hub", () => {
     await vi.waitFor(async () => expect(await hub.isOnline(server.id), "the hub counts it offline").toBe(false), 10_000);
   });
 
-  it("tells a connected agent `changed` with the revision number only, and answers its fetch with the state", async () => {
+  it("pushes a connected agent its new state after a change, unasked, and still answers a fetch", async () => {
     const agent = await connect(server.credential);
     await agent.next("state");
     const revision = (await db.prisma.server.update({ where: { id: server.id }, data: { revision: { increment: 1 }, primaryAdminSource: "198.51.100.2" } })).revision;
     hub.publish({ serverId: server.id, revision });
-    expect(await agent.next("changed")).toEqual({ type: "changed", revision: 2 });
+    const pushed = await agent.next("state", (s) => s.revision === 2);
+    expect(pushed.state.policy.primaryAdmin).toBe("198.51.100.2");
+    expect(agent.received.filter((m) => m.type === "changed")).toEqual([]);
     const from = agent.received.length;
     agent.send({ type: "fetch", revision: 2 });
-    const state = await agent.next("state", (s) => s.revision === 2, from);
-    expect(state.state.policy.primaryAdmin).toBe("198.51.100.2");
+    expect((await agent.next("state", (s) => s.revision === 2, from)).hash).toBe(pushed.hash);
+  });
+
+  it("cuts off an agent whose server was re-enrolled by any means, at the next change, instead of pushing it the state", async () => {
+    const agent = await connect(server.credential);
+    await agent.next("state");
+    const from = agent.received.length;
+    const { revision } = await db.prisma.server.update({ where: { id: server.id }, data: { revision: { increment: 1 }, agentCredentialHash: "0".repeat(64) } });
+    hub.publish({ serverId: server.id, revision });
+    expect(await agent.next("revoked", () => true, from)).toMatchObject({ type: "revoked" });
+    expect(await agent.closed()).toBe(4001);
+    expect(agent.received.slice(from).filter((m) => m.type === "state")).toEqual([]);
   });
 
   it("stores a report (applied revision, hash, each FQDN's answer) and acks it", async () => {
@@ -167,7 +179,8 @@ describe("the agent hub", () => {
     const second = await connect(server.credential);
     await second.next("state");
     expect(await first.closed()).toBe(4002);
-    hub.publish({ serverId: server.id, revision: 5 });
-    expect(await second.next("changed")).toEqual({ type: "changed", revision: 5 });
+    const { revision } = await db.prisma.server.update({ where: { id: server.id }, data: { revision: 5 } });
+    hub.publish({ serverId: server.id, revision });
+    expect((await second.next("state", (s) => s.revision === 5)).state.serverId).toBe(server.id);
   });
 });

@@ -136,7 +136,7 @@ describe.skipIf(!runs)("two control planes on one PostgreSQL behind HAProxy", ()
     await operator.entries.add.mutate({ source: "198.51.100.77", services: ["sip"], scope: { kind: "TENANT", tenantId } });
     for (const [index, server] of servers.entries()) {
       const { revision } = await db.prisma.server.findUniqueOrThrow({ where: { id: server.id } });
-      await agents[index]?.next("changed", (message) => message.revision === revision);
+      expect((await agents[index]?.next("state", (message) => message.revision === revision))?.state.entries).toContainEqual({ source: "198.51.100.77", kind: "ip", services: ["sip"] });
     }
   });
 

@@ -26,6 +26,9 @@ export interface ConnectionHost {
   answerCountryNetworks(request: CountryNetworksRequest): Promise<string>;
 }
 
+/** Unsent bytes on a socket past which a change is announced (`changed`) instead of pushed. */
+const PUSH_BACKLOG_BYTES = 256 * 1024;
+
 /** Country requests one connection may have waiting (a country is asked once per version). */
 const MAX_QUEUED_COUNTRY_REQUESTS = 256;
 
@@ -71,11 +74,22 @@ export class AgentConnection {
     if (this.open) this.socket.send(encodeMessage(message));
   }
 
-  /** A change notification (`frame` = the encoded `changed {revision}`): a number, never the list. Repeats are dropped. */
-  notifyChanged(revision: number, frame: Buffer): void {
+  /**
+   * A committed change of this server's desired state. The new state is pushed at once: the
+   * hub's loader takes a fleet-wide change in a few batched queries, and the agent is spared
+   * the `changed` -> `fetch` round trip (half the messages of a fetch storm). A slow reader
+   * whose socket still holds more than PUSH_BACKLOG_BYTES unsent gets only `changed {revision}`
+   * (`changedFrame`), so its backlog does not grow by whole states; it fetches once it has read.
+   * Repeats are dropped; changes arriving during a load are coalesced into one reload.
+   */
+  stateChanged(revision: number, changedFrame: Buffer): void {
     if (revision <= this.lastNotified || !this.open) return;
-    this.lastNotified = revision;
-    this.socket.send(frame, { binary: false });
+    if (this.socket.bufferedAmount > PUSH_BACKLOG_BYTES) {
+      this.lastNotified = revision;
+      this.socket.send(changedFrame, { binary: false });
+      return;
+    }
+    void this.sendSnapshot();
   }
 
   /** The credential no longer holds: say so and disconnect at once. */
@@ -165,7 +179,11 @@ export class AgentConnection {
     this.send({ type: "ack", revision: known.revision });
   }
 
-  /** Sends the full desired state; requests arriving meanwhile are coalesced into one reload. */
+  /**
+   * Sends the full desired state; requests arriving meanwhile are coalesced into one reload. The
+   * state is loaded with the server's credential hash: a connection whose credential was
+   * revoked or replaced (re-enrolled) since it connected is cut off instead.
+   */
   async sendSnapshot(): Promise<void> {
     if (this.loading) {
       this.reloadWanted = true;
@@ -177,6 +195,7 @@ export class AgentConnection {
         this.reloadWanted = false;
         const snapshot = await this.host.loadSnapshot(this.serverId);
         if (snapshot === null) return this.revoke("this server was revoked or removed from the control plane");
+        if (snapshot.credentialHash !== this.credentialHash) return this.revoke("this server's credential was revoked");
         this.lastNotified = Math.max(this.lastNotified, snapshot.revision);
         if (this.open) this.socket.send(snapshot.frame(), { binary: false });
       } while (this.reloadWanted && this.open);

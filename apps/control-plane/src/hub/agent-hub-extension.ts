@@ -31,13 +31,15 @@ export async function closeAgentHub(app: ControlPlaneApp): Promise<void> {
 
 export function agentHubExtension(options: AgentHubExtensionOptions = {}): ControlPlaneExtension {
   return ({ app }) => {
+    const snapshots = batchedSnapshotLoader(app.prisma, app.now);
     const routes = createAgentRoutes({
       prisma: app.prisma,
       feed: app.bus,
       replicaId: app.replica.id,
       logger: app.logger,
       now: app.now,
-      loadSnapshot: batchedSnapshotLoader(app.prisma, app.now),
+      loadSnapshot: (serverId) => snapshots.load(serverId),
+      snapshotsIdle: () => snapshots.idle(),
       countryNetworks: countryNetworksAnswerer(app.geo),
       ...options,
       onReport: (serverId, report) => {

@@ -1,7 +1,7 @@
 // The agent hub: a WebSocket server (ws, noServer) on the control plane's HTTP server at
 // /agent. It authenticates agents by their bearer credential, answers each agent's hello with
-// its full desired state (or an ack when it is provably up to date), tells connected agents
-// `changed {revision}` after every committed change (made here or, through the bus, on another
+// its full desired state (or an ack when it is provably up to date), pushes connected agents
+// their new state after every committed change (made here or, through the bus, on another
 // replica), stores their reports and acks them, records their presence in the database, and
 // drops dead links (ping every 15 s) and revoked servers.
 import type { IncomingMessage } from "node:http";
@@ -27,6 +27,8 @@ export interface AgentHubOptions {
   replicaId: string;
   /** The server's desired state now; null when the server no longer exists. */
   loadSnapshot: (serverId: string) => Promise<DesiredSnapshot | null>;
+  /** Resolves once no state is waiting to load or be pushed: report batches wait for it (report-store.ts). */
+  snapshotsIdle?: () => Promise<void>;
   logger: Logger;
   heartbeatIntervalMs?: number;
   /** The control plane's clock (report and last-seen times). */
@@ -56,7 +58,7 @@ export class AgentHub implements ConnectionHost {
     const now = options.now ?? (() => new Date());
     this.presence = new PresenceWriter({ prisma: options.prisma, replicaId: options.replicaId, logger: options.logger, now });
     this.credentials = new CredentialLookup(options.prisma);
-    this.reports = new ReportWriter(options.prisma, options.logger, now);
+    this.reports = new ReportWriter({ prisma: options.prisma, logger: options.logger, now, pushesSettled: options.snapshotsIdle });
     this.unsubscribe = [options.feed.subscribe((event) => this.onRevision(event)), options.feed.onRecheck(() => void this.recheck())];
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs ?? 15_000);
     this.heartbeat.unref();
@@ -205,17 +207,16 @@ export class AgentHub implements ConnectionHost {
     this.pendingChanges.set(event.serverId, Math.max(event.revision, this.pendingChanges.get(event.serverId) ?? -1));
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => void this.flushChanges());
+    setImmediate(() => this.flushChanges());
   }
 
   /**
-   * Sends every `changed` first (one encoded frame per distinct revision, shared by all the
-   * sockets that get it), then checks in the background that the notified servers' credentials
-   * still hold and disconnects those revoked or re-enrolled meanwhile. (The servers router also
-   * disconnects directly; this covers changes made by other means.) A revoked agent that
-   * fetches in between is refused by the snapshot loader.
+   * Hands each changed server's connection its change (agent-connection.ts: the state is pushed,
+   * its load batched with the others of this turn), one encoded `changed` frame per distinct
+   * revision shared by the slow readers that get only the notice. Every load carries the
+   * server's credential hash, so an agent revoked or re-enrolled by any means is cut off here.
    */
-  private async flushChanges(): Promise<void> {
+  private flushChanges(): void {
     const changes = this.pendingChanges;
     this.pendingChanges = new Map();
     this.flushScheduled = false;
@@ -223,28 +224,8 @@ export class AgentHub implements ConnectionHost {
     for (const [serverId, revision] of changes) {
       let frame = frames.get(revision);
       if (frame === undefined) frames.set(revision, (frame = Buffer.from(encodeMessage({ type: "changed", revision }))));
-      this.connections.get(serverId)?.notifyChanged(revision, frame);
+      this.connections.get(serverId)?.stateChanged(revision, frame);
     }
-    for (const chunk of idChunks([...changes.keys()])) {
-      try {
-        const valid = await this.credentialsStillValid(chunk);
-        for (const serverId of chunk) {
-          const connection = this.connections.get(serverId);
-          if (connection && valid.get(serverId) !== connection.credentialHash) connection.revoke("this server's credential was revoked");
-        }
-      } catch (error) {
-        this.options.logger.error({ err: error }, "cannot check agent credentials after a change");
-      }
-    }
-  }
-
-  /** serverId -> current credential hash, absent/null when the server is gone or revoked. */
-  private async credentialsStillValid(serverIds: string[]): Promise<Map<string, string | null>> {
-    const rows = await this.options.prisma.server.findMany({
-      where: { id: { in: serverIds } },
-      select: { id: true, revokedAt: true, agentCredentialHash: true },
-    });
-    return new Map(rows.map((r) => [r.id, r.revokedAt === null ? r.agentCredentialHash : null]));
   }
 }
 

@@ -27,6 +27,8 @@ export interface AgentRoutesOptions {
   /** This replica: agents connected here are recorded under it. */
   replicaId: string;
   loadSnapshot: (serverId: string) => Promise<DesiredSnapshot | null>;
+  /** See AgentHubOptions. */
+  snapshotsIdle?: () => Promise<void>;
   logger: Logger;
   heartbeatIntervalMs?: number;
   agentBundleFile?: string;

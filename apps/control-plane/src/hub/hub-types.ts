@@ -18,6 +18,8 @@ export interface DesiredSnapshot {
   revision: number;
   /** hashDesiredState(state). */
   hash: string;
+  /** The server's agent credential hash as loaded with the state: a connection holding another one was re-enrolled away. */
+  credentialHash: string | null;
   /**
    * Writes the `state` message {type, revision, hash, state} as sent (snapshot-frame.ts): when
    * it is sent, so that a batch of large states is not held in memory all at once.

@@ -30,6 +30,21 @@ interface Pending {
 
 const MAX_BATCH = 1_000;
 const RETRY_MS = 1_000;
+/** The longest a report batch waits for state pushes to settle: acks must come well within commit-confirm's window (30 s by default). */
+const MAX_WAIT_FOR_PUSHES_MS = 2_000;
+
+export interface ReportWriterOptions {
+  prisma: PrismaClient;
+  logger: Logger;
+  now?: () => Date;
+  /**
+   * Resolves once no state push is under way (the snapshot loader is idle). A batch waits for it
+   * (at most MAX_WAIT_FOR_PUSHES_MS): after a fleet-wide change the first agents' reports would
+   * otherwise compete with the push of the others' states, and the new state on every server
+   * is what an operator waits for; the reports, stored in fewer and larger batches, follow.
+   */
+  pushesSettled?: () => Promise<void>;
+}
 
 /** Drift repairs, commit-confirm rollbacks and cut flows are security-relevant: they are also audited. */
 function auditedEvents({ server, report, receivedAt }: Pending): AuditEventDraft[] {
@@ -81,17 +96,23 @@ async function storeReports(prisma: PrismaClient, batch: Pending[]): Promise<voi
   ]);
 }
 
-/** Gathers reports for one turn of the event loop (the latest per server wins) and stores them. */
+/**
+ * Gathers reports for one turn of the event loop, or while state pushes are under way (the
+ * latest per server wins), and stores them.
+ */
 export class ReportWriter {
   private pending = new Map<string, Pending>();
   private writing = false;
   private scheduled = false;
+  private readonly prisma: PrismaClient;
+  private readonly logger: Logger;
+  private readonly now: () => Date;
 
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly logger: Logger,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  constructor(private readonly options: ReportWriterOptions) {
+    this.prisma = options.prisma;
+    this.logger = options.logger;
+    this.now = options.now ?? (() => new Date());
+  }
 
   /** Resolves once the report is stored (or, if the database failed, queued for a retry). */
   store(server: ReportingServer, report: ReportMessage): Promise<void> {
@@ -116,6 +137,7 @@ export class ReportWriter {
   private async flush(): Promise<void> {
     this.scheduled = false;
     this.writing = true;
+    await this.pushesSettled();
     const batch = [...this.pending.values()].slice(0, MAX_BATCH);
     for (const p of batch) this.pending.delete(p.server.id);
     let failed = false;
@@ -133,5 +155,13 @@ export class ReportWriter {
     // commit-confirm asks; a database hiccup must not roll back firewalls fleet-wide.
     for (const p of batch) for (const done of p.done) done();
     if (this.pending.size > 0) this.schedule(failed ? RETRY_MS : 0);
+  }
+
+  private async pushesSettled(): Promise<void> {
+    if (this.options.pushesSettled === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, MAX_WAIT_FOR_PUSHES_MS)));
+    await Promise.race([this.options.pushesSettled(), bound]);
+    clearTimeout(timer);
   }
 }

@@ -15,8 +15,14 @@ const SERVERS_PER_BATCH = 2_000;
 /** Batches loading at once: the database pool is shared with reports, logins and the API. */
 const BATCHES_AT_ONCE = 2;
 
-/** serverId -> its snapshot now; null when the server is gone or revoked (its agent is refused). */
-export function batchedSnapshotLoader(prisma: Db, now: () => Date): (serverId: string) => Promise<DesiredSnapshot | null> {
+export interface SnapshotLoader {
+  /** serverId -> its snapshot now; null when the server is gone or revoked (its agent is refused). */
+  load(serverId: string): Promise<DesiredSnapshot | null>;
+  /** Resolves once no snapshot is waiting to load or loading (the states asked for are sent). */
+  idle(): Promise<void>;
+}
+
+export function batchedSnapshotLoader(prisma: Db, now: () => Date): SnapshotLoader {
   const batches = new TickBatcher<string, DesiredSnapshot>({
     load: async (serverIds) => {
       const loaded = await loadDesiredStates(prisma, serverIds, now());
@@ -27,12 +33,12 @@ export function batchedSnapshotLoader(prisma: Db, now: () => Date): (serverId: s
         let writer = writers.get(shared);
         if (writer === undefined) writers.set(shared, (writer = stateFrameWriter(shared)));
         const write = writer;
-        snapshots.set(serverId, { revision, hash, frame: () => write({ revision, hash }, serverId) });
+        snapshots.set(serverId, { revision, hash, credentialHash: server.agentCredentialHash, frame: () => write({ revision, hash }, serverId) });
       }
       return snapshots;
     },
     maxBatch: SERVERS_PER_BATCH,
     concurrency: BATCHES_AT_ONCE,
   });
-  return (serverId) => batches.get(serverId);
+  return { load: (serverId) => batches.get(serverId), idle: () => batches.whenIdle() };
 }

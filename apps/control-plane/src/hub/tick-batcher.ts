@@ -22,6 +22,7 @@ export class TickBatcher<K, V> {
   private waiting = new Map<K, Asker<V>[]>();
   private scheduled = false;
   private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: TickBatcherOptions<K, V>) {}
 
@@ -33,6 +34,16 @@ export class TickBatcher<K, V> {
       else askers.push({ resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Resolves once no key is waiting and no load is running (at once when that is so now). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private get isIdle(): boolean {
+    return this.waiting.size === 0 && this.inFlight === 0;
   }
 
   private schedule(): void {
@@ -51,6 +62,7 @@ export class TickBatcher<K, V> {
       void this.load(batch).finally(() => {
         this.inFlight -= 1;
         this.schedule();
+        if (this.isIdle) for (const resolve of this.idleWaiters.splice(0)) resolve();
       });
     }
   }

@@ -12,7 +12,8 @@ import { storedSourceKind } from "./source-kind.ts";
 export interface LoadedDesiredState extends FoldedState {
   /** The stored revision this state belongs to (see the read order below). */
   revision: number;
-  server: { id: string; tenantId: string; name: string; revokedAt: Date | null };
+  /** agentCredentialHash: the hub compares it with the connection's before it sends the state. */
+  server: { id: string; tenantId: string; name: string; revokedAt: Date | null; agentCredentialHash: string | null };
 }
 
 const SERVER_FIELDS = {
@@ -25,6 +26,7 @@ const SERVER_FIELDS = {
   mediaOpenToAll: true,
   revision: true,
   revokedAt: true,
+  agentCredentialHash: true,
 } satisfies Prisma.ServerSelect;
 
 /** Null when the server does not exist: the batch of one. */
@@ -53,8 +55,8 @@ export async function loadDesiredStates(prisma: Db, serverIds: readonly string[]
   const folded = foldDesiredStates({ servers, entries: [...entries, ...presetEntries], customServices, now, geoVersion });
   return new Map(
     servers.map((server) => {
-      const { id, tenantId, name, revokedAt, revision } = server;
-      return [id, { ...(folded.get(id) as FoldedState), revision, server: { id, tenantId, name, revokedAt } }];
+      const { id, tenantId, name, revokedAt, agentCredentialHash, revision } = server;
+      return [id, { ...(folded.get(id) as FoldedState), revision, server: { id, tenantId, name, revokedAt, agentCredentialHash } }];
     }),
   );
 }
