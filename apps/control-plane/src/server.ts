@@ -34,6 +34,15 @@ import { KnockRetention } from "./services/knock-retention.ts";
 import { ExpirySweeper } from "./services/expiry-sweeper.ts";
 import { startTravelers, stopTravelers, type TravelersOptions } from "./travelers/start.ts";
 
+/**
+ * Connections the kernel may hold before the process accepts them. When a replica dies, its
+ * thousands of agents arrive at the others within a second; past Node's default of 511 the
+ * kernel drops their SYNs, and each dropped agent waits for TCP's retransmit (1 s, then 3 s,
+ * then 7 s) before it is even seen. The kernel caps this at net.core.somaxconn (4096 on current
+ * kernels; docs/operations.md).
+ */
+const LISTEN_BACKLOG = 8192;
+
 export interface StartOptions {
   /** Use this database (tests); it is migrated by its owner and not closed by close(). */
   prisma?: PrismaClient;
@@ -174,7 +183,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(env.PORT, env.HOST, () => resolve());
+      server.listen({ port: env.PORT, host: env.HOST, backlog: LISTEN_BACKLOG }, () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
     listeningUrl = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${port}`;
