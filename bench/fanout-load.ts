@@ -7,8 +7,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { SimulatedAgent, waitFor } from "./fanout-sim.ts";
 
 type LoadRequest =
-  | { cmd: "connect"; urls: string[]; credentials: string[]; offset: number }
-  | { cmd: "mark"; urlIndex: number }
+  | { cmd: "connect"; urls: string[]; credentials: string[] }
+  | { cmd: "mark"; url: string }
   | { cmd: "await"; revision: number; only: "all" | "marked" }
   | { cmd: "stop" };
 type LoadReply = { connected: number } | { marked: number } | { times: number[] } | { stopped: true };
@@ -23,7 +23,7 @@ function serveLoad(): void {
     void (async () => {
       if (request.cmd === "connect") {
         let synced = 0;
-        agents = request.credentials.map((credential, i) => new SimulatedAgent(request.urls, credential, () => (synced += 1), request.offset + i));
+        agents = request.credentials.map((credential) => new SimulatedAgent(request.urls, credential, () => (synced += 1)));
         for (let i = 0; i < agents.length; i += 250) {
           agents.slice(i, i + 250).forEach((agent) => void agent.run());
           await waitFor(() => synced >= Math.min(i + 250, agents.length), "agents to connect", TIMEOUT_MS);
@@ -31,7 +31,7 @@ function serveLoad(): void {
         await waitFor(() => agents.every((agent) => agent.applied !== null), "every agent to apply its first state", TIMEOUT_MS);
         send({ connected: agents.length });
       } else if (request.cmd === "mark") {
-        marked = agents.filter((agent) => agent.urlIndex === request.urlIndex);
+        marked = agents.filter((agent) => agent.url === request.url);
         send({ marked: marked.length });
       } else if (request.cmd === "await") {
         const which = request.only === "all" ? agents : marked;
@@ -53,13 +53,13 @@ export class LoadGenerator {
     return new LoadGenerator(fork(fileURLToPath(import.meta.url), ["--serve"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] }));
   }
 
-  connect(urls: string[], credentials: string[], offset: number): Promise<number> {
-    return this.ask({ cmd: "connect", urls, credentials, offset }, (r): r is { connected: number } => "connected" in r).then((r) => r.connected);
+  connect(urls: string[], credentials: string[]): Promise<number> {
+    return this.ask({ cmd: "connect", urls, credentials }, (r): r is { connected: number } => "connected" in r).then((r) => r.connected);
   }
 
-  /** Remembers the agents on replica `urlIndex` now (before it is killed). */
-  mark(urlIndex: number): Promise<number> {
-    return this.ask({ cmd: "mark", urlIndex }, (r): r is { marked: number } => "marked" in r).then((r) => r.marked);
+  /** Remembers the agents on the replica at `url` now (before it is killed). */
+  mark(url: string): Promise<number> {
+    return this.ask({ cmd: "mark", url }, (r): r is { marked: number } => "marked" in r).then((r) => r.marked);
   }
 
   /** Epoch ms at which each agent (or each marked one) received the state at `revision` or later. */

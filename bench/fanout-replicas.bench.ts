@@ -1,6 +1,6 @@
 // Fan-out across replicas: N simulated agents spread evenly over R control-plane processes on
-// one real PostgreSQL (the agents' URL lists start at different replicas, as the real agent's
-// random start does). Measures:
+// one real PostgreSQL (each agent tries the replicas in its own random order, as the real
+// agent's url-rotation.ts does). Measures:
 //   - one fleet-wide change made through replica 1 -> time until every agent, on every replica,
 //     holds the new state (p50 / p99 / max), from the API call and from the commit;
 //   - control-plane memory per connected agent, per replica (heap + external after GC);
@@ -51,7 +51,7 @@ async function run(n: number, r: number): Promise<ReplicaRow> {
     for (let offset = 0; offset < n; offset += AGENTS_PER_GENERATOR) {
       const generator = LoadGenerator.start();
       generators.push(generator);
-      await generator.connect(urls, fleet.credentials.slice(offset, offset + AGENTS_PER_GENERATOR), offset);
+      await generator.connect(urls, fleet.credentials.slice(offset, offset + AGENTS_PER_GENERATOR));
     }
     const loaded = await Promise.all(planes.map((plane) => plane.memory()));
     const perReplica = n / r;
@@ -63,7 +63,7 @@ async function run(n: number, r: number): Promise<ReplicaRow> {
     const fromCall = sorted(held.map((at) => at - start));
     const fromCommit = sorted(held.map((at) => at - change.publishedAt));
 
-    const orphans = (await Promise.all(generators.map((generator) => generator.mark(1)))).reduce((a, b) => a + b, 0);
+    const orphans = (await Promise.all(generators.map((generator) => generator.mark(urls[1]!)))).reduce((a, b) => a + b, 0);
     const killedAt = epochNow();
     await planes[1]!.kill();
     planes.splice(1, 1);

@@ -1,13 +1,14 @@
 // The load generator's side of the fan-out benches (fanout.bench.ts, fanout-replicas.bench.ts):
-// simulated agents speaking the real protocol with the agent's own connection and backoff code,
+// simulated agents speaking the real protocol with the agent's own backoff and URL rotation,
 // the control plane in a child process (fanout-control-plane.ts --serve), and small helpers.
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { PROTOCOL_VERSION, type HubMessage } from "../packages/protocol/src/index.ts";
+import WebSocket, { type RawData } from "ws";
+import { AGENT_WS_PATH, encodeMessage, MAX_HUB_MESSAGE_BYTES, parseHubMessage, PROTOCOL_VERSION, type AgentMessage, type HubMessage } from "../packages/protocol/src/index.ts";
 import { Backoff } from "../apps/agent/src/sync/backoff.ts";
-import { CredentialRefusedError, openHubConnection, type HubSession } from "../apps/agent/src/sync/hub-connection.ts";
+import { UrlRotation } from "../apps/agent/src/sync/url-rotation.ts";
 import type { ChildReply, ChildRequest, Memory, Mutated } from "./fanout-control-plane.ts";
 
 const CHILD = fileURLToPath(new URL("./fanout-control-plane.ts", import.meta.url));
@@ -67,15 +68,18 @@ export class ControlPlaneProcess {
 }
 
 /**
- * One agent as the hub sees it, with the agent's own connection code and protocol: hello
- * (naming what it enforces), state -> report, changed -> fetch, ack.
+ * One agent as the hub sees it, speaking the real protocol (the protocol package's encoder and
+ * parser) with the agent's own backoff and URL rotation: hello (naming what it enforces),
+ * state -> report, changed -> fetch, ack. Arrival times are taken when a frame arrives, and
+ * the frame is parsed and answered after this turn's other arrivals are timestamped: 10,000
+ * agents share one load generator here, where each real agent has its own CPU, and the raw
+ * broadcast (fanout-raw-ws.ts) is timed the same way. A frame that does not parse, or names
+ * another revision, leaves the agent short of the revision awaited, so the bench times out.
  */
 export class SimulatedAgent {
-  session: HubSession | null = null;
   /** Highest revision heard of (state or changed). */
   revision = -1;
   applied: { revision: number; hash: string } | null = null;
-  changedAt = 0;
   /** When the latest state arrived, and the state itself (its size is the raw broadcast's). */
   stateAt = 0;
   lastState: Extract<HubMessage, { type: "state" }> | null = null;
@@ -83,69 +87,88 @@ export class SimulatedAgent {
   syncedAt = 0;
   syncedBy: "state" | "ack" | null = null;
   private readonly backoff = new Backoff(AGENT_BACKOFF);
+  private readonly rotation: UrlRotation;
+  private socket: WebSocket | null = null;
   private stopped = false;
 
-  /** The replica this agent is on now (it moves to the next one after every ended session). */
-  urlIndex: number;
-
   constructor(
-    private readonly urls: readonly string[],
+    urls: readonly string[],
     private readonly credential: string,
     private readonly onSynced: (agent: SimulatedAgent) => void,
-    first = 0,
+    random: () => number = Math.random,
   ) {
-    this.urlIndex = first % urls.length;
+    this.rotation = new UrlRotation(urls, random);
   }
 
+  /** The replica this agent is on now (it moves on after every ended session, as the agent does). */
   get url(): string {
-    return this.urls[this.urlIndex] ?? "";
+    return this.rotation.current;
   }
 
   async run(): Promise<void> {
     while (!this.stopped) {
-      let answered = false;
-      try {
-        const session = await openHubConnection({
-          url: this.url,
-          credential: this.credential,
-          heartbeatTimeoutMs: 120_000,
-          onMessage: (message) => {
-            if (!answered && (message.type === "state" || message.type === "ack")) {
-              answered = true;
-              this.syncedBy = message.type;
-              this.syncedAt = performance.now();
-              this.backoff.reset();
-              this.onSynced(this);
-            }
-            this.onMessage(message);
-          },
-          onProtocolError: () => undefined,
-        });
-        this.session = session;
-        session.send({
-          type: "hello",
-          protocolVersion: PROTOCOL_VERSION,
-          agentVersion: "bench",
-          backend: "dry-run",
-          ...(this.applied ? { appliedRevision: this.applied.revision, appliedHash: this.applied.hash } : {}),
-        });
-        await session.closed;
-      } catch (error) {
-        if (error instanceof CredentialRefusedError) throw error;
-      }
-      this.session = null;
-      this.urlIndex = (this.urlIndex + 1) % this.urls.length; // as the agent's url-rotation.ts
+      const refused = await this.session();
+      if (refused) throw new Error(`the hub refused a bench agent's credential at ${this.url}`);
+      this.rotation.advance();
       if (!this.stopped) await new Promise((r) => setTimeout(r, this.backoff.next()));
     }
   }
 
-  private onMessage(message: HubMessage): void {
+  /** One session, until it ends; true when the credential was refused. */
+  private session(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const url = new URL(AGENT_WS_PATH, this.url.replace(/^http/, "ws"));
+      const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${this.credential}` }, maxPayload: MAX_HUB_MESSAGE_BYTES, perMessageDeflate: false });
+      this.socket = socket;
+      let answered = false;
+      socket.on("unexpected-response", (_req, res) => {
+        res.resume();
+        socket.terminate();
+        resolve(res.statusCode === 401);
+      });
+      socket.on("error", () => resolve(false));
+      socket.on("close", () => resolve(false));
+      socket.on("open", () => this.send(this.hello()));
+      socket.on("message", (data: RawData) => {
+        const arrivedAt = performance.now();
+        setImmediate(() => {
+          const parsed = parseHubMessage(data);
+          if (!parsed.ok) return socket.close(1008, parsed.error.code);
+          const message = parsed.message;
+          if (!answered && (message.type === "state" || message.type === "ack")) {
+            answered = true;
+            this.syncedBy = message.type;
+            this.syncedAt = arrivedAt;
+            this.backoff.reset();
+            this.onSynced(this);
+          }
+          this.onMessage(message, arrivedAt);
+        });
+      });
+    });
+  }
+
+  private hello(): AgentMessage {
+    return {
+      type: "hello",
+      protocolVersion: PROTOCOL_VERSION,
+      agentVersion: "bench",
+      backend: "dry-run",
+      ...(this.applied ? { appliedRevision: this.applied.revision, appliedHash: this.applied.hash } : {}),
+    };
+  }
+
+  private send(message: AgentMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeMessage(message));
+  }
+
+  private onMessage(message: HubMessage, arrivedAt: number): void {
     if (message.type === "state") {
-      this.stateAt = performance.now();
+      this.stateAt = arrivedAt;
       this.lastState = message;
       this.revision = Math.max(this.revision, message.revision);
       this.applied = { revision: message.revision, hash: message.hash };
-      this.session?.send({
+      this.send({
         type: "report",
         appliedRevision: message.revision,
         rulesetHash: message.hash,
@@ -159,17 +182,14 @@ export class SimulatedAgent {
         backend: "dry-run",
       });
     } else if (message.type === "changed" && message.revision > this.revision) {
-      this.changedAt = performance.now();
       this.revision = message.revision;
-      // Sent after this turn's other arrivals are timestamped: 10,000 agents share one load
-      // generator here, where each real agent has its own CPU.
-      setImmediate(() => this.session?.send({ type: "fetch", revision: message.revision }));
+      this.send({ type: "fetch", revision: message.revision });
     }
   }
 
   stop(): void {
     this.stopped = true;
-    this.session?.close();
+    this.socket?.close();
   }
 }
 
