@@ -47,6 +47,8 @@ export interface SyncAtConnect {
 export class AgentConnection {
   /** Cleared at each heartbeat, set by any pong or message. */
   alive = true;
+  /** Which slice of the hub's heartbeat pings this connection (agent-hub.ts). */
+  heartbeatSlice = 0;
   private loading = false;
   private reloadWanted = false;
   private lastNotified = -1;

@@ -41,6 +41,13 @@ export interface AgentHubOptions {
   countryNetworks?: (request: CountryNetworksRequest) => Promise<string>;
 }
 
+/**
+ * Connections are pinged a slice at a time, spread over the heartbeat interval: pinging 10,000
+ * sockets at once holds the event loop for a good part of a second (one write each), and a
+ * fleet-wide change or a replica's failover landing then waits behind it.
+ */
+const HEARTBEAT_SLICES = 15;
+
 export class AgentHub implements ConnectionHost {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
   private readonly connections = new Map<string, AgentConnection>();
@@ -48,6 +55,9 @@ export class AgentHub implements ConnectionHost {
   private readonly credentials: CredentialLookup;
   private readonly reports: ReportWriter;
   private readonly heartbeat: NodeJS.Timeout;
+  /** The heartbeat slice pinged next, and the one the next connection joins. */
+  private beatSlice = 0;
+  private joinSlice = 0;
   private readonly unsubscribe: (() => void)[];
   private readonly lookups = new SetLookups();
   private pendingChanges = new Map<string, number>();
@@ -60,7 +70,7 @@ export class AgentHub implements ConnectionHost {
     this.credentials = new CredentialLookup(options.prisma);
     this.reports = new ReportWriter({ prisma: options.prisma, logger: options.logger, now, pushesSettled: options.snapshotsIdle });
     this.unsubscribe = [options.feed.subscribe((event) => this.onRevision(event)), options.feed.onRecheck(() => void this.recheck())];
-    this.heartbeat = setInterval(() => this.beat(), options.heartbeatIntervalMs ?? 15_000);
+    this.heartbeat = setInterval(() => this.beat(), (options.heartbeatIntervalMs ?? 15_000) / HEARTBEAT_SLICES);
     this.heartbeat.unref();
   }
 
@@ -153,6 +163,8 @@ export class AgentHub implements ConnectionHost {
     if (previous) previous.socket.close(CLOSE_REPLACED, "replaced by a newer connection");
     const sync = { revision: server.revision, appliedRevision: server.appliedRevision, appliedHash: server.appliedHash };
     const connection = new AgentConnection(serverId, server.tenantId, credentialHash, ws, this, sync);
+    connection.heartbeatSlice = this.joinSlice;
+    this.joinSlice = (this.joinSlice + 1) % HEARTBEAT_SLICES;
     this.connections.set(serverId, connection);
     this.presence.connected(serverId);
     this.options.onPresence?.(serverId, true);
@@ -170,8 +182,12 @@ export class AgentHub implements ConnectionHost {
     this.options.onPresence?.(connection.serverId, false);
   }
 
+  /** One slice of the connections: each is pinged once per heartbeat interval. */
   private beat(): void {
+    const slice = this.beatSlice;
+    this.beatSlice = (slice + 1) % HEARTBEAT_SLICES;
     for (const connection of this.connections.values()) {
+      if (connection.heartbeatSlice !== slice) continue;
       if (!connection.alive) {
         connection.socket.terminate();
         continue;
