@@ -13,6 +13,8 @@ import type { ChildReply, ChildRequest, Memory, Mutated } from "./fanout-control
 
 const CHILD = fileURLToPath(new URL("./fanout-control-plane.ts", import.meta.url));
 const AGENT_BACKOFF = { baseMs: 1000, capMs: 60_000 };
+/** The agent's own bound on a connection attempt (hub-connection.ts): an upgrade not answered by then is retried. */
+const AGENT_CONNECT_TIMEOUT_MS = 10_000;
 
 export class ControlPlaneProcess {
   private constructor(
@@ -118,7 +120,8 @@ export class SimulatedAgent {
   private session(): Promise<boolean> {
     return new Promise((resolve) => {
       const url = new URL(AGENT_WS_PATH, this.url.replace(/^http/, "ws"));
-      const socket = new WebSocket(url, { headers: { Authorization: `Bearer ${this.credential}` }, maxPayload: MAX_HUB_MESSAGE_BYTES, perMessageDeflate: false });
+      const options = { headers: { Authorization: `Bearer ${this.credential}` }, maxPayload: MAX_HUB_MESSAGE_BYTES, perMessageDeflate: false, handshakeTimeout: AGENT_CONNECT_TIMEOUT_MS };
+      const socket = new WebSocket(url, options);
       this.socket = socket;
       let answered = false;
       socket.on("unexpected-response", (_req, res) => {
