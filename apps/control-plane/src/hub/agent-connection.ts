@@ -80,15 +80,15 @@ export class AgentConnection {
    * A committed change of this server's desired state. The new state is pushed at once: the
    * hub's loader takes a fleet-wide change in a few batched queries, and the agent is spared
    * the `changed` -> `fetch` round trip (half the messages of a fetch storm). A slow reader
-   * whose socket still holds more than PUSH_BACKLOG_BYTES unsent gets only `changed {revision}`
-   * (`changedFrame`), so its backlog does not grow by whole states; it fetches once it has read.
+   * whose socket still holds more than PUSH_BACKLOG_BYTES unsent gets only `changed {revision}`,
+   * so its backlog does not grow by whole states; it fetches once it has read.
    * Repeats are dropped; changes arriving during a load are coalesced into one reload.
    */
-  stateChanged(revision: number, changedFrame: Buffer): void {
+  stateChanged(revision: number): void {
     if (revision <= this.lastNotified || !this.open) return;
     if (this.socket.bufferedAmount > PUSH_BACKLOG_BYTES) {
       this.lastNotified = revision;
-      this.socket.send(changedFrame, { binary: false });
+      this.send({ type: "changed", revision });
       return;
     }
     void this.sendSnapshot();

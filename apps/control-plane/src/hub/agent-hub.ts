@@ -228,20 +228,14 @@ export class AgentHub implements ConnectionHost {
 
   /**
    * Hands each changed server's connection its change (agent-connection.ts: the state is pushed,
-   * its load batched with the others of this turn), one encoded `changed` frame per distinct
-   * revision shared by the slow readers that get only the notice. Every load carries the
-   * server's credential hash, so an agent revoked or re-enrolled by any means is cut off here.
+   * its load batched with the others of this turn). Every load carries the server's credential
+   * hash, so an agent revoked or re-enrolled by any means is cut off here.
    */
   private flushChanges(): void {
     const changes = this.pendingChanges;
     this.pendingChanges = new Map();
     this.flushScheduled = false;
-    const frames = new Map<number, Buffer>();
-    for (const [serverId, revision] of changes) {
-      let frame = frames.get(revision);
-      if (frame === undefined) frames.set(revision, (frame = Buffer.from(encodeMessage({ type: "changed", revision }))));
-      this.connections.get(serverId)?.stateChanged(revision, frame);
-    }
+    for (const [serverId, revision] of changes) this.connections.get(serverId)?.stateChanged(revision);
   }
 }
 

@@ -107,11 +107,13 @@ export class ReportWriter {
   private readonly prisma: PrismaClient;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly waitForPushes: (() => Promise<void>) | undefined;
 
-  constructor(private readonly options: ReportWriterOptions) {
-    this.prisma = options.prisma;
-    this.logger = options.logger;
-    this.now = options.now ?? (() => new Date());
+  constructor({ prisma, logger, now = () => new Date(), pushesSettled }: ReportWriterOptions) {
+    this.prisma = prisma;
+    this.logger = logger;
+    this.now = now;
+    this.waitForPushes = pushesSettled;
   }
 
   /** Resolves once the report is stored (or, if the database failed, queued for a retry). */
@@ -158,10 +160,10 @@ export class ReportWriter {
   }
 
   private async pushesSettled(): Promise<void> {
-    if (this.options.pushesSettled === undefined) return;
+    if (this.waitForPushes === undefined) return;
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, MAX_WAIT_FOR_PUSHES_MS)));
-    await Promise.race([this.options.pushesSettled(), bound]);
+    await Promise.race([this.waitForPushes(), bound]);
     clearTimeout(timer);
   }
 }
