@@ -8,13 +8,12 @@ import { fileURLToPath } from "node:url";
 import WebSocket, { type RawData } from "ws";
 import { AGENT_WS_PATH, encodeMessage, MAX_HUB_MESSAGE_BYTES, parseHubMessage, PROTOCOL_VERSION, type AgentMessage, type HubMessage } from "../packages/protocol/src/index.ts";
 import { Backoff } from "../apps/agent/src/sync/backoff.ts";
+import { DEFAULT_CONNECT_TIMEOUT_MS } from "../apps/agent/src/sync/hub-connection.ts";
 import { UrlRotation } from "../apps/agent/src/sync/url-rotation.ts";
 import type { ChildReply, ChildRequest, Memory, Mutated } from "./fanout-control-plane.ts";
 
 const CHILD = fileURLToPath(new URL("./fanout-control-plane.ts", import.meta.url));
 const AGENT_BACKOFF = { baseMs: 1000, capMs: 60_000 };
-/** The agent's own bound on a connection attempt (hub-connection.ts): an upgrade not answered by then is retried. */
-const AGENT_CONNECT_TIMEOUT_MS = 10_000;
 
 export class ControlPlaneProcess {
   private constructor(
@@ -120,7 +119,7 @@ export class SimulatedAgent {
   private session(): Promise<boolean> {
     return new Promise((resolve) => {
       const url = new URL(AGENT_WS_PATH, this.url.replace(/^http/, "ws"));
-      const options = { headers: { Authorization: `Bearer ${this.credential}` }, maxPayload: MAX_HUB_MESSAGE_BYTES, perMessageDeflate: false, handshakeTimeout: AGENT_CONNECT_TIMEOUT_MS };
+      const options = { headers: { Authorization: `Bearer ${this.credential}` }, maxPayload: MAX_HUB_MESSAGE_BYTES, perMessageDeflate: false, handshakeTimeout: DEFAULT_CONNECT_TIMEOUT_MS };
       const socket = new WebSocket(url, options);
       this.socket = socket;
       let answered = false;

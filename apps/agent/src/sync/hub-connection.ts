@@ -15,6 +15,9 @@ export class CredentialRefusedError extends Error {
   override readonly name = "CredentialRefusedError";
 }
 
+/** How long a connection attempt may take, upgrade included, unless connectTimeoutMs says otherwise. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
 class TransientConnectError extends Error {
   override readonly name = "TransientConnectError";
 }
@@ -53,7 +56,7 @@ export function openHubConnection(options: HubConnectionOptions): Promise<HubSes
     const socket = new WebSocket(hubWebSocketUrl(options.url), {
       headers: { Authorization: `Bearer ${options.credential}` },
       maxPayload: MAX_HUB_MESSAGE_BYTES,
-      handshakeTimeout: options.connectTimeoutMs ?? 10_000,
+      handshakeTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       perMessageDeflate: false,
       ...(options.ca ? { ca: options.ca } : {}),
     });
