@@ -91,7 +91,7 @@ export async function startControlPlane(env: Env, options: StartOptions = {}): P
   if (dataDir !== null) reportDataDir(await makeDataDirPrivate(dataDir), logger);
   const database = options.prisma
     ? { prisma: options.prisma, kind: "external" as const, close: async () => undefined }
-    : await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, logger: { info: (message) => logger.info(message) } });
+    : await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) } });
   // A new PGlite cluster is unpacked from an image whose files are 0666 (umask does not apply).
   if (dataDir !== null && database.kind === "pglite") await makeDataDirPrivate(dataDir);
   const { prisma } = database;

@@ -4,13 +4,15 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import pg from "pg";
 import { pgliteAdapterFactory } from "./pglite-adapter.ts";
 import { readMigrationList, readSchema } from "./migrations.ts";
+import { guardedClient, guardedPool, lostConnectionReporter } from "./postgres-pool.ts";
 import { withSchemaEngine } from "./schema-engine.ts";
 
 export interface DbLogger {
   info(message: string): void;
+  /** A connection PostgreSQL ended; default: not told. */
+  warn?(message: string): void;
 }
 
 export type MigrationTarget = { kind: "postgres"; databaseUrl: string } | { kind: "pglite"; pglite: PGlite };
@@ -38,9 +40,10 @@ export async function applyMigrations(target: MigrationTarget, options: MigrateO
     // One PGlite instance belongs to one process, so there is nobody to race with.
     return runEngine(pgliteAdapterFactory(target.pglite), options);
   }
-  const lockClient = new pg.Client({ connectionString: target.databaseUrl });
+  const onLost = lostConnectionReporter(options.logger);
+  const lockClient = guardedClient(target.databaseUrl, onLost);
   await lockClient.connect();
-  const pool = new pg.Pool({ connectionString: target.databaseUrl });
+  const pool = guardedPool(target.databaseUrl, onLost);
   try {
     await lockClient.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     return await runEngine(new PrismaPg(pool), options);

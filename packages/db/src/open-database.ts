@@ -8,6 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
 import { applyMigrations, type DbLogger } from "./migrate.ts";
 import { pgliteAdapterFactory } from "./pglite-adapter.ts";
+import { guardedPool, lostConnectionReporter } from "./postgres-pool.ts";
 
 export type DatabaseKind = "postgres" | "pglite";
 
@@ -36,10 +37,13 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   if (options.databaseUrl) {
     const databaseUrl = options.databaseUrl;
     if (options.migrate !== false) await applyMigrations({ kind: "postgres", databaseUrl }, migrateOptions);
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }), log: options.onQuery ? [{ emit: "event", level: "query" }] : [] });
+    const pool = guardedPool(databaseUrl, lostConnectionReporter(options.logger));
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: options.onQuery ? [{ emit: "event", level: "query" }] : [] });
     const onQuery = options.onQuery;
     if (onQuery) prisma.$on("query", (event) => onQuery(event.query));
-    return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
+    // Ended here, not by Prisma: a query after close then fails instead of opening a new,
+    // unguarded pool from the same settings.
+    return { prisma, kind: "postgres", close: () => prisma.$disconnect().finally(() => pool.end()) };
   }
 
   const dataDir = options.dataDir ?? "./data";
