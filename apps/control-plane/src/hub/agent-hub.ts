@@ -103,7 +103,10 @@ export class AgentHub implements ConnectionHost {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     clearInterval(this.heartbeat);
     for (const connection of this.connections.values()) connection.socket.close(1001, "control plane stopping");
+    // Nothing may reach the database once this resolves: the plane closes it next.
+    await this.options.snapshotsIdle?.();
     await this.presence.close([...this.connections.keys()]);
+    await this.reports.close();
     this.wss.close();
   }
 

@@ -54,6 +54,8 @@ export class PresenceWriter {
   }
 
   private queue(serverId: string, connected: boolean, delayMs = this.options.intervalMs ?? 20): void {
+    // close() has written every connection here as gone; sockets that end afterwards add nothing.
+    if (this.closed) return;
     this.pending.set(serverId, connected);
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => void this.flush(), delayMs);

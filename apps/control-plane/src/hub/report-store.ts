@@ -102,8 +102,10 @@ async function storeReports(prisma: PrismaClient, batch: Pending[]): Promise<voi
  */
 export class ReportWriter {
   private pending = new Map<string, Pending>();
-  private writing = false;
+  /** The batch being written now; flushes never overlap. */
+  private writing: Promise<boolean> | null = null;
   private scheduled = false;
+  private closed = false;
   private readonly prisma: PrismaClient;
   private readonly logger: Logger;
   private readonly now: () => Date;
@@ -118,6 +120,9 @@ export class ReportWriter {
 
   /** Resolves once the report is stored (or, if the database failed, queued for a retry). */
   store(server: ReportingServer, report: ReportMessage): Promise<void> {
+    // After close the database is going away: a report still arriving is the agent's next
+    // one's to carry (it reports again on its next connection).
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const previous = this.pending.get(server.id);
       // The latest report wins, but the drop telemetry of the one it replaces is kept.
@@ -128,19 +133,39 @@ export class ReportWriter {
     });
   }
 
+  /**
+   * Stores every report received so far (a stopping plane keeps what it was told), without
+   * waiting for pushes, and takes no more: nothing writes after the plane closes its database.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.writing;
+    while (this.pending.size > 0) if (await this.flush()) break; // the database is failing: logged, given up
+  }
+
   private schedule(delayMs: number): void {
-    if (this.scheduled || this.writing) return;
+    if (this.scheduled || this.writing !== null || this.closed) return;
     this.scheduled = true;
     const run = () => void this.flush();
     if (delayMs > 0) setTimeout(run, delayMs).unref();
     else setImmediate(run);
   }
 
-  private async flush(): Promise<void> {
+  /** Writes one batch; resolves to whether it failed. */
+  private flush(): Promise<boolean> {
     this.scheduled = false;
-    this.writing = true;
-    await this.pushesSettled();
+    this.writing ??= this.writeBatch().then((failed) => {
+      this.writing = null;
+      if (this.pending.size > 0) this.schedule(failed ? RETRY_MS : 0);
+      return failed;
+    });
+    return this.writing;
+  }
+
+  private async writeBatch(): Promise<boolean> {
+    if (!this.closed) await this.pushesSettled();
     const batch = [...this.pending.values()].slice(0, MAX_BATCH);
+    if (batch.length === 0) return false;
     for (const p of batch) this.pending.delete(p.server.id);
     let failed = false;
     try {
@@ -150,13 +175,11 @@ export class ReportWriter {
       this.logger.error({ err: error, reports: batch.length }, "cannot store agent reports; retrying");
       // Keep the report for a retry unless the agent has sent a newer one meanwhile.
       for (const p of batch) if (!this.pending.has(p.server.id)) this.pending.set(p.server.id, { ...p, done: [] });
-    } finally {
-      this.writing = false;
     }
     // The agent is acknowledged either way: it did reach the control plane, which is what
     // commit-confirm asks; a database hiccup must not roll back firewalls fleet-wide.
     for (const p of batch) for (const done of p.done) done();
-    if (this.pending.size > 0) this.schedule(failed ? RETRY_MS : 0);
+    return failed;
   }
 
   private async pushesSettled(): Promise<void> {
