@@ -2,6 +2,8 @@
 // (credentials written straight into the database, for speed), and the real control plane
 // serving them in the child process, changed through its real tRPC procedures.
 import { randomBytes, createHash } from "node:crypto";
+import type { Server } from "node:http";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { createTestDatabase } from "../packages/testkit/src/database.ts";
 import { createCaller } from "../apps/control-plane/src/api/router.ts";
@@ -69,6 +71,7 @@ export async function startBenchControlPlane(databaseUrl: string, port: number):
   });
   const plane = await startControlPlane(env, { extensions: [agentHubExtension()], webDistDir: null, print: () => undefined });
   const app = plane.app;
+  if (process.env.BENCH_LOOP) watchLoop(plane.server, plane.port);
   const admin = await adminCaller(app, ADMIN);
   let mutations = 0;
   let publishedAt = 0;
@@ -86,6 +89,30 @@ export async function startBenchControlPlane(databaseUrl: string, port: number):
     },
     stop: () => plane.close(),
   };
+}
+
+/**
+ * BENCH_LOOP=1: every second, what the replica accepted and upgraded, and how busy its event
+ * loop was. A Node process accepts one connection per turn of its loop (libuv >= 1.45), so a
+ * replica whose loop is saturated accepts slowly whatever its listen backlog.
+ */
+function watchLoop(server: Server, port: number): void {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  let accepted = 0;
+  let upgrades = 0;
+  server.on("connection", () => (accepted += 1));
+  server.on("upgrade", () => (upgrades += 1));
+  let elu = performance.eventLoopUtilization();
+  const started = Date.now();
+  setInterval(() => {
+    const now = performance.eventLoopUtilization(elu);
+    elu = performance.eventLoopUtilization();
+    if (accepted > 0) console.error(`[loop ${port}] t=${((Date.now() - started) / 1000).toFixed(0)} accepted=${accepted} upgrades=${upgrades} elu=${now.utilization.toFixed(2)} delayMax=${(delay.max / 1e6).toFixed(0)}ms p50=${(delay.percentile(50) / 1e6).toFixed(1)}ms`);
+    accepted = 0;
+    upgrades = 0;
+    delay.reset();
+  }, 1000).unref();
 }
 
 // --- the child process (forked by fanout-sim.ts's ControlPlaneProcess) -----------------------

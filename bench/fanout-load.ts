@@ -11,7 +11,13 @@ type LoadRequest =
   | { cmd: "mark"; url: string }
   | { cmd: "await"; revision: number; only: "all" | "marked" }
   | { cmd: "stop" };
-type LoadReply = { connected: number } | { marked: number } | { times: number[] } | { stopped: true };
+/** Epoch ms: the state awaited arrived; the session it came on was attempted, and opened. */
+export interface HeldTimes {
+  stateAt: number;
+  attemptAt: number;
+  openedAt: number;
+}
+type LoadReply = { connected: number } | { marked: number } | { times: HeldTimes[] } | { stopped: true };
 
 const TIMEOUT_MS = 300_000;
 
@@ -36,7 +42,8 @@ function serveLoad(): void {
       } else if (request.cmd === "await") {
         const which = request.only === "all" ? agents : marked;
         await waitFor(() => which.every((agent) => (agent.applied?.revision ?? 0) >= request.revision), "agents to hold the revision", TIMEOUT_MS);
-        send({ times: which.map((agent) => performance.timeOrigin + agent.stateAt) });
+        const epoch = (at: number) => performance.timeOrigin + at;
+        send({ times: which.map((agent) => ({ stateAt: epoch(agent.stateAt), attemptAt: epoch(agent.attemptAt), openedAt: epoch(agent.openedAt) })) });
       } else {
         agents.forEach((agent) => agent.stop());
         send({ stopped: true });
@@ -62,9 +69,9 @@ export class LoadGenerator {
     return this.ask({ cmd: "mark", url }, (r): r is { marked: number } => "marked" in r).then((r) => r.marked);
   }
 
-  /** Epoch ms at which each agent (or each marked one) received the state at `revision` or later. */
-  heldAt(revision: number, only: "all" | "marked"): Promise<number[]> {
-    return this.ask({ cmd: "await", revision, only }, (r): r is { times: number[] } => "times" in r).then((r) => r.times);
+  /** When each agent (or each marked one) received the state at `revision` or later, and opened the session it came on. */
+  heldAt(revision: number, only: "all" | "marked"): Promise<HeldTimes[]> {
+    return this.ask({ cmd: "await", revision, only }, (r): r is { times: HeldTimes[] } => "times" in r).then((r) => r.times);
   }
 
   stop(): Promise<unknown> {

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import WebSocket, { type RawData } from "ws";
 import { AGENT_WS_PATH, encodeMessage, MAX_HUB_MESSAGE_BYTES, parseHubMessage, PROTOCOL_VERSION, type AgentMessage, type HubMessage } from "../packages/protocol/src/index.ts";
 import { Backoff } from "../apps/agent/src/sync/backoff.ts";
-import { DEFAULT_CONNECT_TIMEOUT_MS } from "../apps/agent/src/sync/hub-connection.ts";
+import { connectTimeoutMs } from "../apps/agent/src/sync/connect-timeout.ts";
 import { UrlRotation } from "../apps/agent/src/sync/url-rotation.ts";
 import type { ChildReply, ChildRequest, Memory, Mutated } from "./fanout-control-plane.ts";
 
@@ -87,6 +87,9 @@ export class SimulatedAgent {
   /** When this session was answered (state or ack): the agent is back in sync. */
   syncedAt = 0;
   syncedBy: "state" | "ack" | null = null;
+  /** When the latest connection attempt began, and when its socket opened (performance.now()). */
+  attemptAt = 0;
+  openedAt = 0;
   private readonly backoff = new Backoff(AGENT_BACKOFF);
   private readonly rotation: UrlRotation;
   private socket: WebSocket | null = null;
@@ -108,6 +111,7 @@ export class SimulatedAgent {
 
   async run(): Promise<void> {
     while (!this.stopped) {
+      this.attemptAt = performance.now();
       const refused = await this.session();
       if (refused) throw new Error(`the hub refused a bench agent's credential at ${this.url}`);
       this.rotation.advance();
@@ -119,7 +123,7 @@ export class SimulatedAgent {
   private session(): Promise<boolean> {
     return new Promise((resolve) => {
       const url = new URL(AGENT_WS_PATH, this.url.replace(/^http/, "ws"));
-      const options = { headers: { Authorization: `Bearer ${this.credential}` }, maxPayload: MAX_HUB_MESSAGE_BYTES, perMessageDeflate: false, handshakeTimeout: DEFAULT_CONNECT_TIMEOUT_MS };
+      const options = { headers: { Authorization: `Bearer ${this.credential}` }, maxPayload: MAX_HUB_MESSAGE_BYTES, perMessageDeflate: false, handshakeTimeout: connectTimeoutMs(this.backoff.outageMs()) };
       const socket = new WebSocket(url, options);
       this.socket = socket;
       let answered = false;
@@ -130,7 +134,10 @@ export class SimulatedAgent {
       });
       socket.on("error", () => resolve(false));
       socket.on("close", () => resolve(false));
-      socket.on("open", () => this.send(this.hello()));
+      socket.on("open", () => {
+        this.openedAt = performance.now();
+        this.send(this.hello());
+      });
       socket.on("message", (data: RawData) => {
         const arrivedAt = performance.now();
         setImmediate(() => {

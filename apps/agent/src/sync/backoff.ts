@@ -31,6 +31,11 @@ export class Backoff {
     return Math.floor((this.options.random ?? Math.random)() * ceiling);
   }
 
+  /** How long the outage under way has lasted (from the first delay asked for); 0 when none is. */
+  outageMs(): number {
+    return this.outageSince === null ? 0 : (this.options.now ?? Date.now)() - this.outageSince;
+  }
+
   /** After a session the hub answered: the next outage starts from the base again. */
   reset(): void {
     this.outageSince = null;

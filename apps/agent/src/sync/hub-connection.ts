@@ -15,8 +15,7 @@ export class CredentialRefusedError extends Error {
   override readonly name = "CredentialRefusedError";
 }
 
-/** How long a connection attempt may take, upgrade included, unless connectTimeoutMs says otherwise. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+import { BASE_CONNECT_TIMEOUT_MS } from "./connect-timeout.ts";
 
 class TransientConnectError extends Error {
   override readonly name = "TransientConnectError";
@@ -30,6 +29,7 @@ export interface HubConnectionOptions {
   ca?: string | Buffer;
   /** No ping or message for this long = dead link. */
   heartbeatTimeoutMs: number;
+  /** How long the connect and upgrade may take (connect-timeout.ts); default its base. */
   connectTimeoutMs?: number;
   onMessage: (message: HubMessage) => void;
   /** A message that did not parse; the session is closed after this. */
@@ -56,7 +56,7 @@ export function openHubConnection(options: HubConnectionOptions): Promise<HubSes
     const socket = new WebSocket(hubWebSocketUrl(options.url), {
       headers: { Authorization: `Bearer ${options.credential}` },
       maxPayload: MAX_HUB_MESSAGE_BYTES,
-      handshakeTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      handshakeTimeout: options.connectTimeoutMs ?? BASE_CONNECT_TIMEOUT_MS,
       perMessageDeflate: false,
       ...(options.ca ? { ca: options.ca } : {}),
     });
