@@ -6,9 +6,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customServiceDefinition, effectiveStateForServer, hashDesiredState, parseSource, type ScopedEntry } from "@gatehouse/core";
-import { openDatabase, type PrismaClient } from "@gatehouse/db";
+import type { PrismaClient } from "@gatehouse/db";
 import { requireCapability } from "@gatehouse/testkit/capability";
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
+import { createCountedPostgresDatabase, createTestDatabase, testDatabaseKinds, type CountedPostgresDatabase, type TestDatabase } from "@gatehouse/testkit/database";
 import { loadDesiredState, loadDesiredStates } from "../src/services/desired-state.ts";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
@@ -213,22 +213,17 @@ describe.each(testDatabaseKinds())("batched desired-state loads on %s", (kind) =
 
 describe("the SQL a batch costs", () => {
   const run = requireCapability("batched loads' query count", { ok: Boolean(process.env.DATABASE_URL), reason: "needs PostgreSQL: set DATABASE_URL" });
-  let db: TestDatabase;
-  let counted: { prisma: PrismaClient; close(): Promise<void> };
-  const statements: string[] = [];
+  let database: CountedPostgresDatabase;
 
   beforeAll(async () => {
-    if (!run) return;
-    db = await createTestDatabase("postgres");
-    counted = await openDatabase({ databaseUrl: db.url!, migrate: false, onQuery: (sql) => statements.push(sql) });
+    if (run) database = await createCountedPostgresDatabase();
   });
   afterAll(async () => {
-    if (!run) return;
-    await counted.close();
-    await db.drop();
+    if (run) await database.drop();
   });
 
   it.runIf(run)("is the same few statements for 1, 30 or 600 servers of several tenants", async () => {
+    const { db, counted, statements } = database;
     const tenantIds = await seedTenantsAndCatalogue(db.prisma);
     const { serverIds } = await seedShape(db.prisma, tenantIds, {
       servers: Array.from({ length: 600 }, (_, i) => ({ tenant: i % 3, tags: GROUPS.slice(0, i % 4), mediaOpenToAll: i % 2 === 0, primary: null, lanRanges: [], revoked: i % 50 === 0 })),
@@ -246,11 +241,11 @@ describe("the SQL a batch costs", () => {
         { preset: 1, tenant: 1, server: 4 },
       ],
     });
-    await loadDesiredStates(counted.prisma, serverIds.slice(0, 1), NOW); // the pool's first connection
+    await loadDesiredStates(counted, serverIds.slice(0, 1), NOW); // the pool's first connection
     const counts: number[] = [];
     for (const size of [1, 30, 600]) {
       statements.length = 0;
-      const batch = await loadDesiredStates(counted.prisma, serverIds.slice(0, size), NOW);
+      const batch = await loadDesiredStates(counted, serverIds.slice(0, size), NOW);
       expect(batch.size).toBe(size);
       counts.push(statements.length);
       // 3 tenants x 4 tag sets x 2 media settings, and the 15 servers with entries of their own

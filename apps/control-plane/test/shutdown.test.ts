@@ -2,9 +2,8 @@
 // WebSocket sockets, which the HTTP server's close would otherwise wait for forever), keep
 // what the agents told it, and leave nothing touching the database it closes next.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openDatabase, type PrismaClient } from "@gatehouse/db";
 import { requireCapability } from "@gatehouse/testkit/capability";
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "@gatehouse/testkit/database";
+import { createCountedPostgresDatabase, testDatabaseKinds, type CountedPostgresDatabase } from "@gatehouse/testkit/database";
 import pg from "pg";
 import { agentHubExtension } from "../src/hub/agent-hub-extension.ts";
 import { seedServer, startHubUnderTest, startUnderTest, TestAgentClient, type SeededServer } from "./kit/index.ts";
@@ -26,23 +25,18 @@ describe("shutting the control plane down", () => {
 describe("a control plane stopping while its agents report", () => {
   const run = requireCapability("the hub's last database writes", { ok: Boolean(process.env.DATABASE_URL), reason: "needs PostgreSQL: set DATABASE_URL" });
   const AGENTS = 12;
-  let db: TestDatabase;
-  let counted: { prisma: PrismaClient; close(): Promise<void> };
-  const statements: string[] = [];
+  let database: CountedPostgresDatabase;
 
   beforeAll(async () => {
-    if (!run) return;
-    db = await createTestDatabase("postgres");
-    counted = await openDatabase({ databaseUrl: db.url!, migrate: false, onQuery: (sql) => statements.push(sql) });
+    if (run) database = await createCountedPostgresDatabase();
   });
   afterAll(async () => {
-    if (!run) return;
-    await counted.close();
-    await db.drop();
+    if (run) await database.drop();
   });
 
   it.runIf(run)("stores the reports it received before it closes, and writes nothing after", async () => {
-    const test = await startUnderTest("postgres", { database: { ...db, prisma: counted.prisma, drop: async () => undefined }, extensions: [agentHubExtension()] });
+    const { db, counted, statements } = database;
+    const test = await startUnderTest("postgres", { database: { ...db, prisma: counted, drop: async () => undefined }, extensions: [agentHubExtension()] });
     const servers: SeededServer[] = [];
     for (let i = 0; i < AGENTS; i++) servers.push(await seedServer(db.prisma));
     const agents = await Promise.all(servers.map((server) => TestAgentClient.connect(test.plane.url, server.credential)));

@@ -49,6 +49,32 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
   }
 }
 
+export interface CountedPostgresDatabase {
+  /** The test database, with its own client (not counted): for seeding and checking. */
+  db: TestDatabase;
+  /** A second client on it that records every statement it sends in `statements`. */
+  counted: PrismaClient;
+  statements: string[];
+  /** Closes the counting client, then drops the database. */
+  drop(): Promise<void>;
+}
+
+/** A fresh PostgreSQL test database and a client on it whose statements a test can count. */
+export async function createCountedPostgresDatabase(): Promise<CountedPostgresDatabase> {
+  const db = await createTestDatabase("postgres");
+  const statements: string[] = [];
+  const counting = await openDatabase({ databaseUrl: db.url!, migrate: false, onQuery: (sql) => statements.push(sql) });
+  return {
+    db,
+    counted: counting.prisma,
+    statements,
+    drop: async () => {
+      await counting.close();
+      await db.drop();
+    },
+  };
+}
+
 export interface EmptyPostgresDatabase {
   url: string;
   /** The tables in its public schema (none until something migrates it). */
