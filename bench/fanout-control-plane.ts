@@ -117,17 +117,20 @@ function watchLoop(server: Server, port: number): void {
 
 // --- the child process (forked by fanout-sim.ts's ControlPlaneProcess) -----------------------
 
-export type ChildRequest = { cmd: "memory" } | { cmd: "mutate" } | { cmd: "stop" };
+export type ChildRequest = { cmd: "memory" } | { cmd: "cpu" } | { cmd: "mutate" } | { cmd: "stop" };
 export type Mutated = { revision: number; publishedAt: number };
 export type Memory = { heapUsed: number; external: number; rss: number };
-export type ChildReply = { ready: { port: number } } | { memory: Memory } | { mutated: Mutated } | { stopped: true };
+export type ChildReply = { ready: { port: number } } | { memory: Memory } | { cpuMs: number } | { mutated: Mutated } | { stopped: true };
 
 async function serveControlPlane(databaseUrl: string, port: number): Promise<void> {
   const controlPlane: BenchControlPlane = await startBenchControlPlane(databaseUrl, port);
   const send = (reply: ChildReply) => process.send?.(reply);
   process.on("message", (request: ChildRequest) => {
     void (async () => {
-      if (request.cmd === "memory") {
+      if (request.cmd === "cpu") {
+        const { user, system } = process.cpuUsage();
+        send({ cpuMs: (user + system) / 1000 });
+      } else if (request.cmd === "memory") {
         for (let i = 0; i < 3; i += 1) global.gc?.();
         const { heapUsed, external, rss } = process.memoryUsage();
         send({ memory: { heapUsed, external, rss } });

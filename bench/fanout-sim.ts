@@ -50,6 +50,11 @@ export class ControlPlaneProcess {
     return (await this.request({ cmd: "memory" }, (r): r is { memory: Memory } => "memory" in r)).memory;
   }
 
+  /** CPU time (user + system) the process has used so far, in ms. */
+  async cpuMs(): Promise<number> {
+    return (await this.request({ cmd: "cpu" }, (r): r is { cpuMs: number } => "cpuMs" in r)).cpuMs;
+  }
+
   async mutate(): Promise<Mutated> {
     return (await this.request({ cmd: "mutate" }, (r): r is { mutated: Mutated } => "mutated" in r)).mutated;
   }
