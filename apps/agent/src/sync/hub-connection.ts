@@ -10,12 +10,11 @@ import {
   type AgentMessage,
   type HubMessage,
 } from "@gatehouse/protocol";
+import { BASE_CONNECT_TIMEOUT_MS } from "./connect-timeout.ts";
 
 export class CredentialRefusedError extends Error {
   override readonly name = "CredentialRefusedError";
 }
-
-import { BASE_CONNECT_TIMEOUT_MS } from "./connect-timeout.ts";
 
 class TransientConnectError extends Error {
   override readonly name = "TransientConnectError";
