@@ -17,7 +17,7 @@ export interface ConnectTimeoutOptions {
   capMs: number;
 }
 
-export const DEFAULT_CONNECT_TIMEOUTS: ConnectTimeoutOptions = { baseMs: BASE_CONNECT_TIMEOUT_MS, capMs: MAX_CONNECT_TIMEOUT_MS };
+const DEFAULT_CONNECT_TIMEOUTS: ConnectTimeoutOptions = { baseMs: BASE_CONNECT_TIMEOUT_MS, capMs: MAX_CONNECT_TIMEOUT_MS };
 
 /** The limit for an attempt made `outageMs` into an outage (0 when none is under way). */
 export function connectTimeoutMs(outageMs: number, { baseMs, capMs }: ConnectTimeoutOptions = DEFAULT_CONNECT_TIMEOUTS): number {

@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import type { AgentMessage, HelloMessage, HubMessage } from "@gatehouse/protocol";
 import { Backoff, type BackoffOptions } from "./backoff.ts";
-import { connectTimeoutMs, DEFAULT_CONNECT_TIMEOUTS, type ConnectTimeoutOptions } from "./connect-timeout.ts";
+import { connectTimeoutMs, type ConnectTimeoutOptions } from "./connect-timeout.ts";
 import { shownUrl } from "../state/control-plane-urls.ts";
 import { CredentialRefusedError, openHubConnection, type HubSession } from "./hub-connection.ts";
 import { UrlRotation } from "./url-rotation.ts";
@@ -20,7 +20,7 @@ export interface HubLinkOptions {
   ca?: Buffer;
   heartbeatTimeoutMs: number;
   backoff: BackoffOptions;
-  /** Default DEFAULT_CONNECT_TIMEOUTS: the limit grows with the outage (connect-timeout.ts). */
+  /** Default 10 s growing to 60 s with the outage (connect-timeout.ts). */
   connectTimeouts?: ConnectTimeoutOptions;
   logger: Logger;
   /** The hello for a new session (it names what the agent enforces at that moment). */
@@ -101,7 +101,7 @@ export class HubLink {
         credential: this.options.credential,
         ...(this.options.ca ? { ca: this.options.ca } : {}),
         heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
-        connectTimeoutMs: connectTimeoutMs(this.backoff.outageMs(), this.options.connectTimeouts ?? DEFAULT_CONNECT_TIMEOUTS),
+        connectTimeoutMs: connectTimeoutMs(this.backoff.outageMs(), this.options.connectTimeouts),
         onMessage: (message) => {
           heard = true;
           this.contactAt = new Date();
